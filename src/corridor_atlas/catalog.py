@@ -1,0 +1,403 @@
+"""The catalog: every layer of the atlas and every figure shown, each with its source.
+
+``geo/catalog.json`` is validated with pydantic. Each route entry is validated on
+its own, so one bad entry drops only that route: :func:`load_catalog` collects
+every problem (file, feature, field) and either raises them all at once as a
+:class:`~corridor_atlas.errors.CatalogError` or returns them beside the entries
+that are good, for an app that must keep drawing the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import CatalogError, Problem
+
+CATALOG_FILE = "catalog.json"
+
+Kind = Literal["oil", "gas", "rail", "power"]
+Status = Literal["operating", "construction", "planned"]
+Role = Literal["route", "context"]
+Url = Annotated[str, Field(pattern=r"^https?://\S+$")]
+PartialDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Model):
+    """Where a figure comes from. ``url`` may be empty only when flagged as not retained."""
+
+    url: Url | None
+    title: Text
+    publisher: Text
+    date: str | None
+    reliability: str | None = None
+    url_not_retained: bool = False
+
+    @model_validator(mode="after")
+    def _url_or_flag(self) -> Source:
+        if self.url is None and not self.url_not_retained:
+            raise ValueError("a source needs a url (or url_not_retained: true)")
+        return self
+
+
+class StatusSource(_Model):
+    url: Url
+    date: str | None
+
+
+class Alternative(_Model):
+    """Another source's value for the same figure."""
+
+    value: float | dict[str, float]
+    source: Source
+    note: str | None = None
+
+
+class LengthFigure(_Model):
+    value: float | None
+    source: Source | None
+    alternatives: list[Alternative] = []
+    note: str | None = None
+
+
+class CountryLengthMeta(_Model):
+    source: Source | None
+    alternatives: list[Alternative] = []
+    note: str | None = None
+    scpx_values: dict[str, float] | None = None
+    scpx_source: Source | None = None
+    aze_source: Source | None = None
+
+
+class DiameterDetail(_Model):
+    detail: Text
+    source: Source
+    extra_sources: list[Source] = []
+
+
+class Capacity(_Model):
+    value: float
+    unit: Text
+    what: Literal["design", "expanded", "planned"]
+    source: Source
+    note: str | None = None
+
+
+class Milestone(_Model):
+    date: PartialDate
+    event: Text
+    source: Source
+    note: str | None = None
+
+
+class AnnualVolume(_Model):
+    year: int = Field(ge=1900, le=2100)
+    value: float
+    unit: Text
+    what: Text
+    period_note: str | None = None
+    source: Source
+    note: str | None = None
+
+
+class PeriodVolume(_Model):
+    period: Text
+    value: float
+    unit: Text
+    what: Text
+    source: Source
+    note: str | None = None
+
+
+class Shareholder(_Model):
+    name: Text
+    pct: float | None = Field(ge=0, le=100)
+    as_of: str | None
+    source: Source
+    note: str | None = None
+
+
+class Cost(_Model):
+    value: float
+    unit: Text
+    what: Text
+    source: Source
+
+
+class RouteFacts(_Model):
+    """The researched facts of one route, as in ``corridor-facts.json``."""
+
+    id: Identifier
+    name: Text
+    aliases: list[str]
+    kind: Text
+    status: Text
+    status_detail: str
+    status_source: StatusSource
+    start: str
+    end: str
+    countries: list[str]
+    length_km: LengthFigure
+    length_by_country_km: dict[str, float]
+    length_by_country_meta: CountryLengthMeta | None
+    diameter_in: float | None
+    diameter_detail: DiameterDetail | None
+    capacity: list[Capacity]
+    operator: str | None
+    operator_source: list[Source]
+    shareholders: list[Shareholder]
+    shareholders_previous: list[Shareholder] = []
+    milestones: list[Milestone]
+    annual_volumes: list[AnnualVolume]
+    annual_volume_alternatives: list[AnnualVolume] = []
+    annual_volumes_italy_only: list[AnnualVolume] = []
+    other_volume_data: list[PeriodVolume] = []
+    cost: list[Cost]
+    conflicts: list[str]
+    notes: str | None
+    technical: dict[str, Any] | None = None
+
+
+class Route(_Model):
+    """One line layer: how it is shown, and its facts."""
+
+    id: Identifier
+    file: Annotated[str, Field(pattern=r"^routes/[a-z0-9_]+\.geojson$")]
+    name: Text
+    short_name: Text
+    name_tr: Text
+    name_az: Text
+    kind: Kind
+    status: Status
+    role: Role
+    default_visible: bool
+    facts: RouteFacts
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Names by language code."""
+        return {"en": self.name, "tr": self.name_tr, "az": self.name_az}
+
+
+class Facility(_Model):
+    id: Identifier
+    name: Text
+    kind: Text
+    category: Literal["terminal", "junction", "compressor", "refinery", "field", "station", "city"]
+    lon: float | None = Field(ge=-180, le=180)
+    lat: float | None = Field(ge=-90, le=90)
+    precision: str | None
+    facts: dict[str, str | float]
+    sources: list[Source] = Field(min_length=1)
+    proxy_points: list[dict[str, Any]] = []
+
+
+class Facilities(_Model):
+    file: Annotated[str, Field(pattern=r"^[a-z0-9_/]+\.geojson$")]
+    items: list[Facility]
+
+
+class Outcome(_Model):
+    value: float
+    unit: Text
+    source: Source
+    note: str | None = None
+
+
+class PlannedFigure(_Model):
+    value: float
+    unit: Text
+    what: Text
+    source: Source
+    note: str | None = None
+
+
+class ContextFigure(_Model):
+    id: Identifier
+    text: Text
+    value: float
+    unit: Text
+    year: int
+    source: Source
+    support_level: Text
+    alternatives: list[Alternative] = []
+    note: str | None = None
+    outcome: Outcome | None = None
+
+
+class GasExportYear(_Model):
+    year: int = Field(ge=1900, le=2100)
+    to_turkiye_bcm: float | None
+    to_europe_bcm: float | None
+    to_georgia_bcm: float | None
+    total_exports_bcm: float | None
+    to_turkiye_via_tanap_bcm: float | None
+    sources: list[Source] = Field(min_length=1)
+    note: str | None = None
+
+
+class Agreement(_Model):
+    id: Identifier
+    title: Text
+    date: PartialDate
+    status: Text
+    sources: list[Source] = Field(min_length=1)
+    place: str | None = None
+    capacity_mw: float | None = None
+    parties: list[str] = []
+    purpose: str | None = None
+    related: list[PlannedFigure] = []
+    note: str | None = None
+
+
+class Attribution(_Model):
+    text: Text
+    licence: Text
+    url: Url
+
+
+class Catalog(_Model):
+    """Everything the atlas shows, validated."""
+
+    schema_version: Literal[1]
+    as_of: PartialDate
+    as_of_note: str
+    method: str
+    attribution: list[Attribution] = Field(min_length=1)
+    basemap: dict[str, str]
+    routes: list[Route]
+    facilities: Facilities
+    context_figures: list[ContextFigure]
+    gas_exports_azerbaijan: list[GasExportYear]
+    gas_exports_cumulative: list[PeriodVolume]
+    related_agreements: list[Agreement]
+    gaps: list[str]
+    source_reliability_notes: list[str]
+
+    def route(self, route_id: str) -> Route:
+        """The route with this id; ``KeyError`` naming the known ids otherwise."""
+        for route in self.routes:
+            if route.id == route_id:
+                return route
+        known = ", ".join(r.id for r in self.routes)
+        raise KeyError(f"no route {route_id!r} in the catalog; known: {known}")
+
+    @property
+    def route_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.routes)
+
+
+def _problems_from(err: ValidationError, file: str, feature: str | None,
+                   prefix: Sequence[str | int] = ()) -> list[Problem]:
+    problems = []
+    for e in err.errors():
+        loc = [*prefix, *e["loc"]]
+        field = ".".join(str(p) for p in loc) or None
+        value = e.get("input")
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        hint = "" if e["type"] == "missing" else f" (got {shown})"
+        problems.append(Problem(file, f"{e['msg']}{hint}", feature=feature, field=field))
+    return problems
+
+
+def _entry_name(entry: object, index: int) -> str:
+    if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
+        return entry["id"]
+    return f"#{index}"
+
+
+def load_catalog(geo_dir: Path, *, strict: bool = True) -> tuple[Catalog | None, list[Problem]]:
+    """
+    Read and validate ``geo_dir / "catalog.json"``.
+
+    Parameters
+    ----------
+    geo_dir
+        Folder that holds ``catalog.json``.
+    strict
+        Raise on any problem. With ``strict=False``, route entries that fail are
+        dropped and reported, and the rest of the catalog is returned.
+
+    Returns
+    -------
+    tuple
+        The catalog (``None`` if nothing usable was found) and the problems.
+
+    Raises
+    ------
+    CatalogError
+        With ``strict=True``, listing every problem found.
+    """
+    path = Path(geo_dir) / CATALOG_FILE
+    file = f"{Path(geo_dir).name}/{CATALOG_FILE}"
+    problems: list[Problem] = []
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(Problem(file, "file not found; run `python scripts/build_geo.py`"))
+    except UnicodeDecodeError as err:
+        problems.append(Problem(file, f"not UTF-8 text ({err.reason} at byte {err.start})"))
+    except json.JSONDecodeError as err:
+        problems.append(Problem(file, f"not valid JSON: {err.msg} at line {err.lineno}, "
+                                      f"column {err.colno}"))
+    if problems:
+        if strict:
+            raise CatalogError(problems)
+        return None, problems
+    if not isinstance(raw, dict):
+        problems.append(Problem(file, f"expected a JSON object, got {type(raw).__name__}"))
+        if strict:
+            raise CatalogError(problems)
+        return None, problems
+
+    good_routes: list[Route] = []
+    seen: set[str] = set()
+    routes_raw = raw.get("routes", [])
+    if not isinstance(routes_raw, list):
+        problems.append(Problem(file, "expected a list", field="routes"))
+        routes_raw = []
+    for i, entry in enumerate(routes_raw):
+        name = _entry_name(entry, i)
+        try:
+            route = Route.model_validate(entry)
+        except ValidationError as err:
+            problems.extend(_problems_from(err, file, name, ("routes", i)))
+            continue
+        if route.id in seen:
+            problems.append(Problem(file, f"duplicate route id {route.id!r}; ids must be unique",
+                                    feature=name, field=f"routes.{i}.id"))
+            continue
+        if route.facts.id != route.id:
+            problems.append(Problem(file, f"facts.id {route.facts.id!r} differs from id "
+                                          f"{route.id!r}", feature=name, field=f"routes.{i}.facts.id"))
+            continue
+        seen.add(route.id)
+        good_routes.append(route)
+
+    rest = {k: v for k, v in raw.items() if k != "routes"}
+    try:
+        catalog = Catalog.model_validate({**rest, "routes": []}).model_copy(
+            update={"routes": good_routes})
+    except ValidationError as err:
+        problems.extend(_problems_from(err, file, None))
+        catalog = None
+    if catalog is not None:
+        fac_ids = [f.id for f in catalog.facilities.items]
+        for dup in sorted({i for i in fac_ids if fac_ids.count(i) > 1}):
+            problems.append(Problem(file, f"duplicate facility id {dup!r}", feature=dup,
+                                    field="facilities.items"))
+    if problems and strict:
+        raise CatalogError(problems)
+    return catalog, problems

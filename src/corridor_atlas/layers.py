@@ -1,0 +1,279 @@
+"""Read and check the GeoJSON layers named by the catalog.
+
+Every layer is read with geopandas and checked: lines for routes, points for
+facilities, EPSG:4326, finite coordinates within lon/lat range, the route id in
+every feature. Problems are collected per file; :func:`load_atlas` reads every
+layer it can and reports the rest, so one broken file never hides the others.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import Geod
+
+from .catalog import Catalog, Route, load_catalog
+from .errors import DataError, LayerError, Problem
+
+LINE_TYPES = frozenset({"LineString", "MultiLineString"})
+GEOMETRY_QUALITIES = frozenset({"traced", "schematic"})
+STATUS_CLASSES = frozenset({"operating", "construction", "planned"})
+_GEOD = Geod(ellps="WGS84")
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """Everything the map draws: the catalog, its layers and what could not be read."""
+
+    catalog: Catalog | None
+    routes: dict[str, gpd.GeoDataFrame]
+    facilities: gpd.GeoDataFrame | None
+    countries: gpd.GeoDataFrame | None
+    problems: tuple[Problem, ...] = field(default=())
+
+    def drawn_length_km(self, route_id: str) -> float | None:
+        """Geodesic length of a route as drawn, in km; ``None`` if it is not loaded."""
+        gdf = self.routes.get(route_id)
+        return None if gdf is None else float(gdf["length_km"].sum())
+
+
+def geodesic_km(geom: shapely.Geometry) -> float:
+    """Length of a (multi)line on the WGS84 ellipsoid, in km."""
+    return float(_GEOD.geometry_length(geom)) / 1000.0
+
+
+def _read_json(path: Path, file: str) -> tuple[dict | None, list[Problem]]:
+    try:
+        raw = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        return None, [Problem(file, "file not found")]
+    except UnicodeDecodeError as err:
+        return None, [Problem(file, f"not UTF-8 text ({err.reason} at byte {err.start}); "
+                                    "save the file as UTF-8")]
+    except json.JSONDecodeError as err:
+        return None, [Problem(file, f"not valid JSON: {err.msg} at line {err.lineno}, "
+                                    f"column {err.colno}")]
+    if not isinstance(raw, dict) or raw.get("type") != "FeatureCollection":
+        got = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
+        return None, [Problem(file, f"expected a GeoJSON FeatureCollection, got {got!r}")]
+    if not isinstance(raw.get("features"), list) or not raw["features"]:
+        return None, [Problem(file, "the FeatureCollection has no features")]
+    crs = raw.get("crs")
+    if crs is not None:
+        name = str((crs.get("properties") or {}).get("name", "")) if isinstance(crs, dict) else ""
+        if not any(tag in name for tag in ("CRS84", "EPSG::4326", "EPSG:4326")):
+            return None, [Problem(file, f"declares CRS {name or crs!r}; layers must be "
+                                        "EPSG:4326 (lon, lat): reproject before adding it",
+                                  field="crs")]
+    return raw, []
+
+
+def _feature_name(feature: object, index: int) -> str:
+    if isinstance(feature, dict) and feature.get("id") is not None:
+        return str(feature["id"])
+    return f"#{index}"
+
+
+def _check_features(raw: dict, file: str, *, allowed: frozenset[str]) -> list[Problem]:
+    problems = []
+    for i, feature in enumerate(raw["features"]):
+        name = _feature_name(feature, i)
+        if not isinstance(feature, dict):
+            problems.append(Problem(file, "not a GeoJSON Feature object", feature=name))
+            continue
+        geom = feature.get("geometry")
+        gtype = geom.get("type") if isinstance(geom, dict) else None
+        if gtype not in allowed:
+            want = " or ".join(sorted(allowed))
+            problems.append(Problem(file, f"geometry is {gtype!r}; expected {want}",
+                                    feature=name, field="geometry"))
+            continue
+        try:
+            coords = np.asarray(shapely.get_coordinates(shapely.geometry.shape(geom)))
+        except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException) as err:
+            problems.append(Problem(file, f"malformed coordinates ({err})", feature=name,
+                                    field="geometry.coordinates"))
+            continue
+        if coords.size == 0:
+            problems.append(Problem(file, "empty geometry", feature=name, field="geometry"))
+            continue
+        if not np.isfinite(coords).all():
+            problems.append(Problem(file, "coordinates contain NaN or infinity", feature=name,
+                                    field="geometry.coordinates"))
+            continue
+        lon, lat = coords[:, 0], coords[:, 1]
+        if (np.abs(lon) > 180).any() or (np.abs(lat) > 90).any():
+            k = int(np.argmax((np.abs(lon) > 180) | (np.abs(lat) > 90)))
+            problems.append(Problem(
+                file, f"coordinate {k} is ({lon[k]:g}, {lat[k]:g}), outside lon -180..180 / "
+                      "lat -90..90; GeoJSON is (lon, lat) in degrees",
+                feature=name, field="geometry.coordinates"))
+        if gtype in LINE_TYPES and len(coords) < 2:
+            problems.append(Problem(file, "a line needs at least two points", feature=name,
+                                    field="geometry.coordinates"))
+    return problems
+
+
+def _check_route_properties(raw: dict, route: Route, file: str) -> list[Problem]:
+    problems = []
+    for i, feature in enumerate(raw["features"]):
+        if not isinstance(feature, dict):
+            continue
+        name = _feature_name(feature, i)
+        props = feature.get("properties")
+        if not isinstance(props, dict):
+            problems.append(Problem(file, "feature has no properties", feature=name,
+                                    field="properties"))
+            continue
+        if props.get("route_id") != route.id:
+            problems.append(Problem(file, f"route_id is {props.get('route_id')!r}, expected "
+                                          f"{route.id!r} (the catalog id of this file)",
+                                    feature=name, field="properties.route_id"))
+        quality = props.get("geometry_quality")
+        if quality not in GEOMETRY_QUALITIES:
+            problems.append(Problem(file, f"geometry_quality is {quality!r}; expected "
+                                          "'traced' or 'schematic'",
+                                    feature=name, field="properties.geometry_quality"))
+        status = props.get("status_class")
+        if status is not None and status not in STATUS_CLASSES:
+            problems.append(Problem(file, f"status_class is {status!r}; expected one of "
+                                          f"{sorted(STATUS_CLASSES)}",
+                                    feature=name, field="properties.status_class"))
+    return problems
+
+
+def _to_frame(raw: dict) -> gpd.GeoDataFrame:
+    gdf = gpd.GeoDataFrame.from_features(raw["features"], crs="EPSG:4326")
+    gdf.insert(0, "feature_id", [_feature_name(f, i) for i, f in enumerate(raw["features"])])
+    return gdf
+
+
+def read_route(route: Route, geo_dir: Path) -> gpd.GeoDataFrame:
+    """
+    Read one route layer and check it against its catalog entry.
+
+    Parameters
+    ----------
+    route
+        Catalog entry of the route.
+    geo_dir
+        Folder that holds ``catalog.json``.
+
+    Returns
+    -------
+    gpd.GeoDataFrame
+        Line features in EPSG:4326 with ``feature_id``, ``route_id``,
+        ``geometry_quality``, ``status_class`` (segment status, defaulting to the
+        route's) and ``length_km`` (geodesic, as drawn).
+
+    Raises
+    ------
+    LayerError
+        Listing every problem of the file: missing, not JSON, not a
+        FeatureCollection, not lines, coordinates out of range, wrong route id.
+    """
+    file = f"{Path(geo_dir).name}/{route.file}"
+    raw, problems = _read_json(Path(geo_dir) / route.file, file)
+    if raw is not None:
+        problems = _check_features(raw, file, allowed=LINE_TYPES)
+        problems += _check_route_properties(raw, route, file)
+    if problems:
+        raise LayerError(problems)
+    assert raw is not None
+    gdf = _to_frame(raw)
+    if "status_class" not in gdf:
+        gdf["status_class"] = route.status
+    gdf["status_class"] = gdf["status_class"].fillna(route.status)
+    gdf["length_km"] = [geodesic_km(g) for g in gdf.geometry]
+    return gdf
+
+
+def read_points(path: Path, geo_dir: Path) -> gpd.GeoDataFrame:
+    """Read a point layer (facilities), checked like a route; raises :class:`LayerError`."""
+    file = f"{Path(geo_dir).name}/{path.relative_to(geo_dir).as_posix()}"
+    raw, problems = _read_json(path, file)
+    if raw is not None:
+        problems = _check_features(raw, file, allowed=frozenset({"Point"}))
+    if problems:
+        raise LayerError(problems)
+    assert raw is not None
+    return _to_frame(raw)
+
+
+def read_countries(path: Path) -> gpd.GeoDataFrame:
+    """Read the basemap countries (Natural Earth polygons) with geopandas."""
+    gdf = gpd.read_file(path)
+    if gdf.crs is None:
+        gdf = gdf.set_crs(4326)
+    return gdf.to_crs(4326)
+
+
+def load_atlas(geo_dir: Path, *, strict: bool = False) -> Atlas:
+    """
+    Load the catalog and every layer it names.
+
+    Parameters
+    ----------
+    geo_dir
+        Folder that holds ``catalog.json``, ``routes/`` and ``basemap/``.
+    strict
+        Raise one :class:`~corridor_atlas.errors.DataError` listing every problem
+        instead of returning what could be read.
+
+    Returns
+    -------
+    Atlas
+        The layers that loaded, and a problem for each one that did not.
+    """
+    geo_dir = Path(geo_dir)
+    catalog, problems = load_catalog(geo_dir, strict=False)
+    routes: dict[str, gpd.GeoDataFrame] = {}
+    facilities = countries = None
+    if catalog is not None:
+        for route in catalog.routes:
+            try:
+                routes[route.id] = read_route(route, geo_dir)
+            except LayerError as err:
+                problems.extend(err.problems)
+        try:
+            facilities = read_points(geo_dir / catalog.facilities.file, geo_dir)
+        except LayerError as err:
+            problems.extend(err.problems)
+        else:
+            problems.extend(_check_facility_ids(catalog, facilities, geo_dir))
+        countries_file = catalog.basemap.get("countries")
+        if countries_file:
+            try:
+                countries = read_countries(geo_dir / countries_file)
+            except Exception as err:  # noqa: BLE001 - any reader failure is a data problem here
+                problems.append(Problem(f"{geo_dir.name}/{countries_file}",
+                                        f"basemap not readable ({err})"))
+    if strict and problems:
+        raise DataError(problems)
+    return Atlas(catalog, routes, facilities, countries, tuple(problems))
+
+
+def _check_facility_ids(catalog: Catalog, gdf: gpd.GeoDataFrame, geo_dir: Path) -> list[Problem]:
+    known = {f.id for f in catalog.facilities.items}
+    file = f"{geo_dir.name}/{catalog.facilities.file}"
+    ids = gdf.get("facility_id", gdf["feature_id"])
+    return [Problem(file, f"facility {fid!r} is not in the catalog", feature=str(fid),
+                    field="properties.facility_id")
+            for fid in ids if fid not in known]
+
+
+def problem_summary(problems: Iterable[Problem]) -> list[str]:
+    """One line per problem, for a notice."""
+    return [str(p) for p in problems]
+
+
+def is_number(value: object) -> bool:
+    """True for a finite int or float (not bool)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
