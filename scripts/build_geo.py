@@ -139,16 +139,19 @@ FACILITY_CATEGORY = {
 ATTRIBUTION = [
     {
         "text": "Pipeline routes: Global Energy Monitor, Global Gas / Oil Infrastructure Tracker",
+        "short": "Routes: Global Energy Monitor",
         "licence": "CC BY 4.0",
         "url": "https://globalenergymonitor.org/",
     },
     {
         "text": "TAP, TANAP and railway geometries © OpenStreetMap contributors",
+        "short": "© OpenStreetMap contributors",
         "licence": "ODbL 1.0",
         "url": "https://www.openstreetmap.org/copyright",
     },
     {
         "text": "Basemap: Natural Earth",
+        "short": "Natural Earth",
         "licence": "public domain",
         "url": "https://www.naturalearthdata.com/",
     },

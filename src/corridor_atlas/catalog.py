@@ -262,6 +262,7 @@ class Agreement(_Model):
 
 class Attribution(_Model):
     text: Text
+    short: str | None = None
     licence: Text
     url: Url
 

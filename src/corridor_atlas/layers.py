@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,7 +97,9 @@ def _check_features(raw: dict, file: str, *, allowed: frozenset[str]) -> list[Pr
                                     feature=name, field="geometry"))
             continue
         try:
-            coords = np.asarray(shapely.get_coordinates(shapely.geometry.shape(geom)))
+            with warnings.catch_warnings():  # NaN coordinates are reported below, not warned
+                warnings.simplefilter("ignore", RuntimeWarning)
+                coords = np.asarray(shapely.get_coordinates(shapely.geometry.shape(geom)))
         except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException) as err:
             problems.append(Problem(file, f"malformed coordinates ({err})", feature=name,
                                     field="geometry.coordinates"))

@@ -1,0 +1,378 @@
+"""Build the folium map: a constant base map and one feature group per layer.
+
+The base map (basemap, controls, legend, attribution) does not depend on which
+layers are on, so a live app can keep it mounted and swap only the layer groups
+(streamlit-folium's ``feature_group_to_add``). :func:`build_map` puts everything
+into one map, for standalone HTML and tests.
+
+Everything from the data that reaches the page is HTML-escaped here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import folium
+import geopandas as gpd
+import shapely
+from branca.element import Element, MacroElement
+from folium.plugins import Fullscreen, MeasureControl
+from jinja2 import Template
+
+from . import styles
+from .assets import AssetMode, localize
+from .catalog import Catalog, Route
+from .layers import Atlas
+from .markup import esc
+
+Basemap = Literal["offline", "osm"]
+BASEMAPS: dict[Basemap, str] = {
+    "offline": "Countries (bundled, offline)",
+    "osm": "OpenStreetMap tiles (needs internet)",
+}
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_CENTER = (40.6, 34.0)
+DEFAULT_ZOOM = 5
+MAP_BOUNDS = (8.0, 31.0, 54.0, 50.0)  # W, S, E, N: a little beyond the bundled basemap
+CORRIDOR_BOUNDS = (18.0, 36.5, 50.5, 42.6)  # W, S, E, N: Melendugno to Baku, Ceyhan to Supsa
+FACILITIES_ID = "facilities"
+DISPLAY_TOLERANCE_DEG = 0.0015  # ~150 m: invisible below zoom 10, a tenth of the vertices
+DISPLAY_PRECISION_DEG = 1e-4  # ~10 m grid
+
+_CSS = f"""
+<style>
+.folium-map.leaflet-container {{ background: {styles.SEA_COLOUR}; }}
+.leaflet-control-attribution {{ font-size: 10px; }}
+path.leaflet-interactive:focus {{ outline: none; }}
+.atlas-legend {{ background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
+  font: 12px/1.35 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
+.atlas-legend h4 {{ margin: 2px 0 4px; font-size: 12px; }}
+.atlas-legend .row {{ display: flex; align-items: center; gap: 6px; white-space: nowrap; }}
+.atlas-legend svg {{ flex: none; }}
+.atlas-tip b {{ font-size: 13px; }}
+.atlas-tip .muted, .atlas-popup .muted {{ color: #555; }}
+.atlas-popup {{ font: 12px/1.4 system-ui, sans-serif; max-width: 320px; }}
+.atlas-popup table {{ border-collapse: collapse; }}
+.atlas-popup td {{ padding: 1px 6px 1px 0; vertical-align: top; }}
+</style>
+"""
+
+
+class _Script(MacroElement):
+    """A piece of JavaScript run once the map exists (``{map}`` is the map variable)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(map){ {{ this.code }} })({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._name = "AtlasScript"
+        self.code = code
+
+
+def _swatch(colour: str, dash: str | None, *, width: float = 3.5, opacity: float = 1.0,
+            band: bool = False) -> str:
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    under = (f'<line x1="3" y1="7" x2="31" y2="7" stroke="{colour}" stroke-width="12" '
+             f'stroke-opacity="{styles.SCHEMATIC_BAND_OPACITY}"/>' if band else "")
+    return (f'<svg width="34" height="14" aria-hidden="true">{under}<line x1="3" y1="7" x2="31" '
+            f'y2="7" stroke="{colour}" stroke-width="{width}" stroke-opacity="{opacity}" '
+            f'stroke-linecap="round"{dash_attr}/></svg>')
+
+
+def legend_html() -> str:
+    """The legend, from the style table."""
+    rows = ["<h4>Kind</h4>"]
+    for kind, label in styles.KIND_LABELS.items():
+        rows.append(f'<div class="row">{_swatch(styles.KIND_COLOURS[kind], None)}{label}</div>')
+    rows.append("<h4>Status</h4>")
+    for status, label in styles.STATUS_LABELS.items():
+        rows.append(f'<div class="row">{_swatch("#333", styles.STATUS_DASH[status])}'
+                    f"{label}</div>")
+    rows.append('<h4>Geometry</h4><div class="row">'
+                f'{_swatch("#333", None, opacity=styles.SCHEMATIC_LINE_OPACITY, band=True)}'
+                "Schematic: position approximate</div>")
+    rows.append('<div class="row"><svg width="34" height="14" aria-hidden="true"><circle cx="17" '
+                'cy="7" r="5" fill="#fff" stroke="#000" stroke-width="2"/></svg>Facility</div>')
+    return '<div class="atlas-legend" role="region" aria-label="Legend">' + "".join(rows) + "</div>"
+
+
+def attribution_text(catalog: Catalog | None) -> str:
+    """Plain-text credits required by the data licences."""
+    if catalog is None:
+        return "Natural Earth (public domain)"
+    return " | ".join(f"{a.short or a.text} ({a.licence})" for a in catalog.attribution)
+
+
+def base_map(atlas: Atlas, *, basemap: Basemap = "offline") -> folium.Map:
+    """
+    The map without route layers: basemap, controls, legend and credits.
+
+    Parameters
+    ----------
+    atlas
+        Loaded data; only its countries and attribution are used.
+    basemap
+        ``"offline"`` draws the bundled Natural Earth countries; ``"osm"`` adds web
+        tiles under them (the countries stay, so the map still reads offline).
+    """
+    m = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
+                   control_scale=True, min_zoom=4, max_zoom=15, zoom_snap=0.5,
+                   max_bounds=True, min_lat=MAP_BOUNDS[1], min_lon=MAP_BOUNDS[0],
+                   max_lat=MAP_BOUNDS[3], max_lon=MAP_BOUNDS[2])
+    m.fit_bounds([[CORRIDOR_BOUNDS[1], CORRIDOR_BOUNDS[0]], [CORRIDOR_BOUNDS[3], CORRIDOR_BOUNDS[2]]])
+    m.get_root().header.add_child(Element(_CSS), name="atlas_css")
+    if basemap == "osm":
+        folium.TileLayer(OSM_TILES, attr="© OpenStreetMap contributors", name="OpenStreetMap",
+                         control=False, max_zoom=19).add_to(m)
+    if atlas.countries is not None:
+        tiles = basemap == "osm"
+        folium.GeoJson(
+            atlas.countries[["name", "geometry"]].to_json(),
+            name="Countries",
+            style_function=lambda _f: {
+                "fillColor": styles.LAND_COLOUR, "fillOpacity": 0.0 if tiles else 1.0,
+                "color": styles.BORDER_COLOUR, "weight": 0.8,
+            },
+            interactive=False,
+            control=False,
+            smooth_factor=1.5,
+        ).add_to(m)
+    Fullscreen(position="topleft").add_to(m)
+    MeasureControl(position="topleft", primary_length_unit="kilometers",
+                   secondary_length_unit="miles", primary_area_unit="sqkilometers").add_to(m)
+    legend = json.dumps(legend_html())
+    credits = json.dumps(esc(attribution_text(atlas.catalog)))
+    _Script(
+        "var c = L.control({position: 'bottomright'});"
+        f"c.onAdd = function() {{ var d = L.DomUtil.create('div'); d.innerHTML = {legend};"
+        " L.DomEvent.disableClickPropagation(d); return d; }; c.addTo(map);"
+        f"map.attributionControl.setPrefix('Leaflet'); map.attributionControl.addAttribution({credits});"
+    ).add_to(m)
+    return m
+
+
+def display_geometry(geom: shapely.Geometry) -> shapely.Geometry:
+    """Simplified, grid-rounded geometry for drawing (lengths use the full geometry)."""
+    return shapely.set_precision(geom.simplify(DISPLAY_TOLERANCE_DEG, preserve_topology=False),
+                                 DISPLAY_PRECISION_DEG)
+
+
+def _route_tip(route: Route, row: Any) -> str:
+    kind = styles.KIND_LABELS[route.kind]
+    status = styles.STATUS_LABELS[row["status_class"]]
+    parts = [f'<div class="atlas-tip"><b>{esc(route.short_name)}</b> · {esc(kind)} · '
+             f"{esc(status)}<br>{esc(route.name)}"]
+    segment = row.get("segment")
+    if isinstance(segment, str) and len(route_segments := segment) > 0 and segment != "full route":
+        parts.append(f'<br><span class="muted">Segment: {esc(route_segments)}</span>')
+    if row["geometry_quality"] == "schematic":
+        parts.append("<br><i>Schematic segment: a straight line between documented waypoints; "
+                     "position approximate.</i>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _route_popup(route: Route, row: Any, drawn_km: float) -> str:
+    f = route.facts
+    documented = (f"{f.length_km.value:,.0f} km" if f.length_km.value is not None
+                  else "no sourced value")
+    rows = [
+        ("Turkish", route.name_tr),
+        ("Azerbaijani", route.name_az),
+        ("Kind", styles.KIND_LABELS[route.kind]),
+        ("Status", styles.STATUS_LABELS[route.status]),
+        ("Length", f"{documented} documented; {drawn_km:,.0f} km as drawn"),
+        ("Geometry", f"{row['geometry_quality']} ({row.get('geometry_attribution') or ''})"),
+    ]
+    body = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in rows)
+    return (f'<div class="atlas-popup"><b>{esc(route.name)}</b><table>{body}</table>'
+            f'<span class="muted">Details in the side panel · route id: {esc(route.id)}</span></div>')
+
+
+def _style(kind: str, status: str, quality: str, selected: bool) -> dict[str, Any]:
+    return styles.line_style(kind, status, schematic=quality == "schematic",  # type: ignore[arg-type]
+                             selected=selected).leaflet()
+
+
+def route_layer(route: Route, gdf: gpd.GeoDataFrame, *, selected: bool = False) -> folium.FeatureGroup:
+    """One route as a feature group: schematic bands, styled lines, tooltip and popup."""
+    drawn = float(gdf["length_km"].sum())
+    label = (f'<span style="color:{styles.KIND_COLOURS[route.kind]}">&#9644;</span> '
+             f"{esc(route.short_name)}")
+    group = folium.FeatureGroup(name=label, show=True)
+    features = []
+    bands = []
+    for _, row in gdf.iterrows():
+        geom = display_geometry(row.geometry)
+        props = {
+            "route_id": route.id,
+            "status_class": row["status_class"],
+            "geometry_quality": row["geometry_quality"],
+            "tip": _route_tip(route, row),
+            "popup": _route_popup(route, row, drawn),
+        }
+        feature = {"type": "Feature", "id": str(row["feature_id"]), "properties": props,
+                   "geometry": shapely.geometry.mapping(geom)}
+        features.append(feature)
+        if row["geometry_quality"] == "schematic":
+            bands.append({"type": "Feature", "id": f"{row['feature_id']}-band", "properties": {},
+                          "geometry": feature["geometry"]})
+    if bands:
+        folium.GeoJson({"type": "FeatureCollection", "features": bands},
+                       style_function=lambda _f: styles.schematic_band(route.kind).leaflet(),
+                       interactive=False, control=False).add_to(group)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=route.id,
+        style_function=lambda f: _style(route.kind, f["properties"]["status_class"],
+                                        f["properties"]["geometry_quality"], selected),
+        highlight_function=lambda _f: {"weight": styles.SELECTED_WEIGHT + 2},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=340),
+        smooth_factor=1.0,
+    ).add_to(group)
+    return group
+
+
+def _facility_popup(catalog: Catalog, fid: str) -> tuple[str, str]:
+    fac = next(f for f in catalog.facilities.items if f.id == fid)
+    label = styles.FACILITY_LABELS[fac.category]
+    tip = f'<div class="atlas-tip"><b>{esc(fac.name)}</b><br>{esc(label)}</div>'
+    facts = "".join(f"<tr><td>{esc(k.replace('_', ' '))}</td><td>{esc(v)}</td></tr>"
+                    for k, v in fac.facts.items())
+    sources = "; ".join(esc(s.publisher) for s in fac.sources)
+    popup = (f'<div class="atlas-popup"><b>{esc(fac.name)}</b><br>{esc(fac.kind)}'
+             f"<table>{facts}</table>"
+             f'<span class="muted">Location: {esc(fac.precision)}<br>Sources: {sources}<br>'
+             f"facility id: {esc(fac.id)}</span></div>")
+    return tip, popup
+
+
+def facilities_layer(catalog: Catalog, gdf: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """Facilities as circle markers, ringed in their category's colour."""
+    group = folium.FeatureGroup(name="&#9679; Facilities", show=True)
+    known = {f.id for f in catalog.facilities.items}
+    features = []
+    for _, row in gdf.iterrows():
+        fid = str(row.get("facility_id") or row["feature_id"])
+        if fid not in known:
+            continue
+        tip, popup = _facility_popup(catalog, fid)
+        features.append({
+            "type": "Feature", "id": fid,
+            "properties": {"facility_id": fid, "category": str(row.get("category")),
+                           "tip": tip, "popup": popup},
+            "geometry": shapely.geometry.mapping(row.geometry),
+        })
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=FACILITIES_ID,
+        marker=folium.CircleMarker(radius=6, weight=2, fill=True, fill_color="#ffffff",
+                                   fill_opacity=1.0),
+        style_function=lambda f: {
+            "color": styles.FACILITY_COLOURS.get(f["properties"]["category"], "#000000"),
+            "weight": 2, "fillColor": "#ffffff", "fillOpacity": 1.0, "radius": 6,
+        },
+        highlight_function=lambda _f: {"weight": 4},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=340),
+    ).add_to(group)
+    return group
+
+
+def layer_ids(atlas: Atlas) -> list[str]:
+    """Every layer id that can be toggled, in drawing order (context first)."""
+    if atlas.catalog is None:
+        return []
+    context = [r.id for r in atlas.catalog.routes if r.role == "context" and r.id in atlas.routes]
+    main = [r.id for r in atlas.catalog.routes if r.role == "route" and r.id in atlas.routes]
+    facilities = [FACILITIES_ID] if atlas.facilities is not None else []
+    return context + main + facilities
+
+
+def default_layers(atlas: Atlas) -> list[str]:
+    """Layers on when the app opens: the seven routes."""
+    if atlas.catalog is None:
+        return []
+    return [r.id for r in atlas.catalog.routes if r.default_visible and r.id in atlas.routes]
+
+
+def layer_groups(atlas: Atlas, visible: Iterable[str], *,
+                 selected: str | None = None) -> list[folium.FeatureGroup]:
+    """Feature groups for the visible layers, in drawing order (the selected route on top)."""
+    wanted = set(visible)
+    order = [lid for lid in layer_ids(atlas) if lid in wanted]
+    if selected in order and selected != FACILITIES_ID:
+        order.remove(selected)
+        order.insert(len(order) - (FACILITIES_ID in order), selected)
+    groups = []
+    assert atlas.catalog is not None or not order
+    for lid in order:
+        if lid == FACILITIES_ID:
+            assert atlas.facilities is not None and atlas.catalog is not None
+            groups.append(facilities_layer(atlas.catalog, atlas.facilities))
+        else:
+            route = atlas.catalog.route(lid)  # type: ignore[union-attr]
+            groups.append(route_layer(route, atlas.routes[lid], selected=lid == selected))
+    return groups
+
+
+def layer_control() -> folium.LayerControl:
+    return folium.LayerControl(position="topright", collapsed=True)
+
+
+@dataclass
+class MapParts:
+    """A base map and its layer groups, with assets pointed at the vendored copies."""
+
+    base: folium.Map
+    groups: list[folium.FeatureGroup]
+    control: folium.LayerControl
+
+
+def map_parts(atlas: Atlas, visible: Iterable[str], *, vendor_dir: Path,
+              selected: str | None = None, basemap: Basemap = "offline",
+              asset_mode: AssetMode = "static") -> MapParts:
+    """The pieces a live app mounts: constant base map + swappable layer groups."""
+    base = localize(base_map(atlas, basemap=basemap), mode=asset_mode, vendor_dir=vendor_dir)
+    groups = [localize(g, mode=asset_mode, vendor_dir=vendor_dir)
+              for g in layer_groups(atlas, visible, selected=selected)]
+    return MapParts(base, groups, localize(layer_control(), mode=asset_mode, vendor_dir=vendor_dir))
+
+
+def build_map(atlas: Atlas, visible: Sequence[str] | None = None, *, vendor_dir: Path,
+              selected: str | None = None, basemap: Basemap = "offline",
+              asset_mode: AssetMode = "inline") -> folium.Map:
+    """
+    The whole map in one folium object (standalone HTML, tests, benchmarks).
+
+    Parameters
+    ----------
+    atlas
+        Loaded data.
+    visible
+        Layer ids to draw; ``None`` draws the default layers.
+    vendor_dir
+        The ``static/vendor`` folder of vendored Leaflet assets.
+    selected
+        A route id to highlight.
+    basemap
+        See :func:`base_map`.
+    asset_mode
+        ``"inline"`` embeds the assets (a file that opens offline anywhere);
+        ``"static"`` links them under ``/app/static/vendor``.
+    """
+    layers = default_layers(atlas) if visible is None else visible
+    m = base_map(atlas, basemap=basemap)
+    for group in layer_groups(atlas, layers, selected=selected):
+        group.add_to(m)
+    layer_control().add_to(m)
+    return localize(m, mode=asset_mode, vendor_dir=vendor_dir)

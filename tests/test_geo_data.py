@@ -1,0 +1,127 @@
+"""Contract test over the real geo/ data: every file, every figure, every id."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pytest
+
+from corridor_atlas.catalog import Source, load_catalog
+from corridor_atlas.layers import LINE_TYPES, geodesic_km
+
+from .conftest import CONTEXT_IDS, GEO_DIR, ROUTE_IDS
+
+CATALOG, _ = load_catalog(GEO_DIR)
+
+
+def test_catalog_has_the_seven_routes_and_context_layers():
+    routes = {r.id for r in CATALOG.routes if r.role == "route"}
+    assert routes == set(ROUTE_IDS)
+    assert {r.id for r in CATALOG.routes if r.role == "context"} == set(CONTEXT_IDS)
+    assert all(r.default_visible for r in CATALOG.routes if r.role == "route")
+    assert not any(r.default_visible for r in CATALOG.routes if r.role == "context")
+
+
+def test_ids_are_unique_and_match_files():
+    ids = CATALOG.route_ids
+    assert len(ids) == len(set(ids))
+    on_disk = {p.stem for p in (GEO_DIR / "routes").glob("*.geojson")}
+    assert on_disk == set(ids)
+
+
+@pytest.mark.parametrize("route", CATALOG.routes, ids=lambda r: r.id)
+def test_route_file_contract(route):
+    path = GEO_DIR / route.file
+    gdf = gpd.read_file(path)  # the real reader, pyogrio
+    assert gdf.crs is not None and gdf.crs.to_epsg() == 4326
+    assert len(gdf) >= 1
+    assert set(gdf.geom_type) <= LINE_TYPES
+    assert gdf.is_valid.all() and not gdf.is_empty.any()
+    minx, miny, maxx, maxy = gdf.total_bounds
+    assert -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+    assert set(gdf["route_id"]) == {route.id}
+    assert set(gdf["geometry_quality"]) <= {"traced", "schematic"}
+    raw = json.loads(path.read_text("utf-8"))
+    feature_ids = [f["id"] for f in raw["features"]]
+    assert len(feature_ids) == len(set(feature_ids))
+    for feature in raw["features"]:
+        props = feature["properties"]
+        assert props["geometry_source"] and props["geometry_attribution"]
+        assert props["geometry_license"]
+        if props["geometry_quality"] == "schematic":
+            assert props.get("waypoints"), "a schematic segment must list its waypoints"
+            assert all(w["source"] for w in props["waypoints"])
+
+
+@pytest.mark.parametrize("route", CATALOG.routes, ids=lambda r: r.id)
+def test_drawn_length_within_ten_percent_of_documented_or_explained(route):
+    gdf = gpd.read_file(GEO_DIR / route.file)
+    drawn = sum(geodesic_km(g) for g in gdf.geometry)
+    documented = route.facts.length_km.value
+    scope = gdf.get("documented_length_scope")
+    explained = scope is not None and scope.notna().any()
+    if documented is None:
+        pytest.fail(f"{route.id}: no documented length")
+    ratio = drawn / documented
+    if not 0.9 <= ratio <= 1.1:
+        assert explained, f"{route.id}: drawn {drawn:.0f} km vs documented {documented} km"
+        # the explained scope must itself be in range
+        doc_seg = float(gdf["documented_length_km"].iloc[0])
+        assert doc_seg > 0
+
+
+def _sources(obj):
+    if isinstance(obj, Source):
+        yield obj
+    elif isinstance(obj, list | tuple):
+        for item in obj:
+            yield from _sources(item)
+    elif hasattr(type(obj), "model_fields"):
+        for name in type(obj).model_fields:
+            yield from _sources(getattr(obj, name))
+
+
+def _figures_with_sources(route):
+    facts = route.facts
+    for group in (facts.capacity, facts.milestones, facts.annual_volumes,
+                  facts.annual_volume_alternatives, facts.other_volume_data, facts.cost,
+                  facts.shareholders):
+        for item in group:
+            yield item, item.source
+    if facts.length_km.value is not None:
+        yield facts.length_km, facts.length_km.source
+    if facts.diameter_in is not None:
+        yield facts.diameter_in, facts.diameter_detail and facts.diameter_detail.source
+
+
+@pytest.mark.parametrize("route", CATALOG.routes, ids=lambda r: r.id)
+def test_every_figure_has_a_source(route):
+    for figure, source in _figures_with_sources(route):
+        assert source is not None, f"{route.id}: {figure!r} has no source"
+        assert source.url or source.url_not_retained
+        assert source.publisher and source.title
+
+
+def test_context_figures_and_exports_have_sources():
+    assert all(c.source.url for c in CATALOG.context_figures)
+    assert all(y.sources for y in CATALOG.gas_exports_azerbaijan)
+    assert sum(1 for _ in _sources(CATALOG)) > 500
+
+
+def test_facilities_layer_matches_catalog():
+    gdf = gpd.read_file(GEO_DIR / CATALOG.facilities.file)
+    assert gdf.crs.to_epsg() == 4326 and set(gdf.geom_type) == {"Point"}
+    drawn = set(gdf["facility_id"])
+    with_coords = {f.id for f in CATALOG.facilities.items if f.lon is not None}
+    assert drawn == with_coords
+    for fac in CATALOG.facilities.items:
+        if fac.id in drawn:
+            point = gdf.loc[gdf["facility_id"] == fac.id, "geometry"].iloc[0]
+            assert (point.x, point.y) == (fac.lon, fac.lat)
+
+
+def test_basemap_countries_cover_the_corridor():
+    countries = gpd.read_file(GEO_DIR / CATALOG.basemap["countries"])
+    names = set(countries["name"])
+    assert {"Azerbaijan", "Georgia", "Turkey", "Greece", "Albania", "Italy"} <= names

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from corridor_atlas.errors import DataError, LayerError
+from corridor_atlas.layers import load_atlas, read_route
+
+from .conftest import ROUTE_IDS
+
+
+def _route(geo_dir, rid):
+    from corridor_atlas.catalog import load_catalog
+
+    return load_catalog(geo_dir)[0].route(rid)
+
+
+def test_read_route_gives_lines_with_lengths(geo_dir):
+    gdf = read_route(_route(geo_dir, "btk"), geo_dir)
+    assert gdf.crs.to_epsg() == 4326
+    assert list(gdf.geometry_quality) == ["traced", "traced", "schematic"]
+    assert gdf["length_km"].sum() == pytest.approx(809.9, abs=0.5)
+
+
+def test_segment_status_overrides_route_status(geo_dir):
+    gdf = read_route(_route(geo_dir, "kars_nakhchivan"), geo_dir)
+    assert list(gdf.status_class) == ["construction", "construction", "planned", "operating"]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "expected"),
+    [
+        (lambda p: p.unlink(), "routes/tap.geojson: file not found"),
+        (lambda p: p.write_text(p.read_text("utf-8")[:300], "utf-8"), "not valid JSON"),
+        (lambda p: p.write_bytes(b'{"type": "FeatureCollection", "features": [\xff]}'),
+         "not UTF-8"),
+        (lambda p: p.write_text('{"type": "FeatureCollection", "features": []}', "utf-8"),
+         "has no features"),
+        (lambda p: p.write_text('{"type": "Feature"}', "utf-8"),
+         "expected a GeoJSON FeatureCollection, got 'Feature'"),
+    ],
+)
+def test_broken_file_is_reported_and_others_still_load(geo_copy, breakage, expected):
+    breakage(geo_copy / "routes" / "tap.geojson")
+    atlas = load_atlas(geo_copy)
+    assert "tap" not in atlas.routes
+    assert set(atlas.routes) == {*ROUTE_IDS, "baku_supsa", "black_sea_cable"} - {"tap"}
+    assert len(atlas.problems) == 1
+    assert expected in str(atlas.problems[0])
+    with pytest.raises(DataError, match="1 problem in the data"):
+        load_atlas(geo_copy, strict=True)
+
+
+def _edit_first_feature(path, change):
+    obj = json.loads(path.read_text("utf-8"))
+    change(obj["features"][0])
+    path.write_text(json.dumps(obj), "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (lambda f: f.update(geometry={"type": "Polygon", "coordinates": [
+            [[40, 40], [41, 40], [41, 41], [40, 40]]]}),
+         "geometry", "geometry is 'Polygon'; expected LineString or MultiLineString"),
+        (lambda f: f["geometry"]["coordinates"][3].__setitem__(1, 123.0),
+         "geometry.coordinates", "outside lon -180..180 / lat -90..90"),
+        (lambda f: f["geometry"]["coordinates"].__setitem__(0, [float("nan"), 40.0]),
+         "geometry.coordinates", "NaN or infinity"),
+        (lambda f: f["properties"].update(route_id="btk"),
+         "properties.route_id", "route_id is 'btk', expected 'btc'"),
+        (lambda f: f["properties"].update(geometry_quality="guessed"),
+         "properties.geometry_quality", "geometry_quality is 'guessed'"),
+        (lambda f: f.update(geometry=None), "geometry", "geometry is None"),
+    ],
+)
+def test_bad_feature_names_file_feature_and_field(geo_copy, change, field, message):
+    _edit_first_feature(geo_copy / "routes" / "btc.geojson", change)
+    atlas = load_atlas(geo_copy)
+    assert "btc" not in atlas.routes and "tap" in atlas.routes
+    (problem,) = atlas.problems
+    assert problem.file == "geo/routes/btc.geojson"
+    assert problem.feature == "btc-1"
+    assert problem.field == field
+    assert message in problem.message
+
+
+def test_foreign_crs_is_refused(geo_copy):
+    path = geo_copy / "routes" / "scp.geojson"
+    obj = json.loads(path.read_text("utf-8"))
+    obj["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}
+    path.write_text(json.dumps(obj), "utf-8")
+    (problem,) = load_atlas(geo_copy).problems
+    assert "EPSG::3857" in problem.message and "reproject" in problem.message
+
+
+def test_every_problem_of_one_file_is_listed(geo_copy):
+    path = geo_copy / "routes" / "btk.geojson"
+    obj = json.loads(path.read_text("utf-8"))
+    obj["features"][0]["properties"]["route_id"] = "x"
+    obj["features"][2]["geometry"] = {"type": "Point", "coordinates": [43, 40]}
+    path.write_text(json.dumps(obj), "utf-8")
+    with pytest.raises(LayerError) as info:
+        read_route(_route(geo_copy, "btk"), geo_copy)
+    assert len(info.value.problems) == 2
+    assert {p.feature for p in info.value.problems} == {"btk-1", "btk-3"}
+
+
+def test_facility_points_must_be_points(geo_copy):
+    path = geo_copy / "facilities.geojson"
+    obj = json.loads(path.read_text("utf-8"))
+    obj["features"][0]["geometry"] = {"type": "LineString", "coordinates": [[1, 1], [2, 2]]}
+    path.write_text(json.dumps(obj), "utf-8")
+    atlas = load_atlas(geo_copy)
+    assert atlas.facilities is None and len(atlas.routes) == 9
+    assert "expected Point" in str(atlas.problems[0])
