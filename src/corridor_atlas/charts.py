@@ -1,0 +1,321 @@
+"""Altair charts for the side panels.
+
+Each function takes catalog objects or frames from :mod:`corridor_atlas.panels`
+and returns an Altair chart; rendering is left to the caller. Axis titles carry
+units, tooltips carry sources, and a missing year is drawn as a gap (with a grey
+"no data" mark), never as a zero. Colours come from the caller; the only colours
+fixed here are neutral greys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from .catalog import Route
+from .panels import capacity_series, volumes_frame
+
+__all__ = [
+    "GAP_GREY",
+    "RULE_GREY",
+    "gas_exports_chart",
+    "lengths_chart",
+    "milestone_timeline",
+    "volume_chart",
+]
+
+GAP_GREY = "#9a9a9a"
+"""Grey of the "no data" marks."""
+
+RULE_GREY = "#4d4d4d"
+"""Grey of capacity rules and neutral marks."""
+
+_LIGHT_GREY = "#bdbdbd"
+
+_DEFAULT_HEIGHT = 220
+_FULL_YEAR = "full calendar year"
+
+
+def _colour_scale(colours: Mapping[str, str] | None) -> alt.Scale | Any:
+    if not colours:
+        return alt.Undefined
+    return alt.Scale(domain=list(colours), range=list(colours.values()))
+
+
+# --------------------------------------------------------------------------- volumes
+
+
+def _year_domain(years: list[int]) -> list[int]:
+    return list(range(min(years), max(years) + 1))
+
+
+def volume_chart(route: Route, unit: str, *, colour: str, include_planned: bool = True,
+                 height: int = _DEFAULT_HEIGHT) -> alt.LayerChart | None:
+    """
+    Reported annual volumes of ``route`` in ``unit``, with capacities and other sources.
+
+    Parameters
+    ----------
+    route
+        The route.
+    unit
+        An annual-volume unit of the route (see :func:`~corridor_atlas.panels.volume_units`).
+    colour
+        Colour of the bars and of the alternative-value points.
+    include_planned
+        Also draw planned capacities.
+    height
+        Chart height in pixels.
+
+    Returns
+    -------
+    altair.LayerChart or None
+        ``None`` when the route has no reported volume in ``unit``. Otherwise:
+        bars for reported volumes (paler for partial years) on a year axis that
+        lists every year from the first to the last value; years without a
+        reported value stay empty and carry a grey "no data" label; capacities
+        that compare with ``unit`` as horizontal rules (dashed when derived from
+        a daily rate); other sources' values as hollow points.
+    """
+    frame = volumes_frame(route)
+    frame = frame[frame["unit"] == unit]
+    reported = frame[frame["series"] == "reported"].copy()
+    if reported.empty:
+        return None
+    others = frame[frame["series"] != "reported"].copy()
+
+    years = _year_domain([int(y) for y in frame["year"]])
+    reported_years = set(reported["year"].astype(int))
+    all_units = volumes_frame(route)
+    gap_rows = []
+    for year in years:
+        if year in reported_years:
+            continue
+        elsewhere = sorted(set(all_units.loc[(all_units["year"] == year)
+                                             & (all_units["series"] == "reported"), "unit"]))
+        detail = f"no reported value in {unit}"
+        if elsewhere:
+            detail += f" (reported in {', '.join(elsewhere)})"
+        gap_rows.append({"year": year, "label": "no data", "detail": detail})
+    gaps = pd.DataFrame(gap_rows, columns=["year", "label", "detail"])
+
+    reported["period"] = ["full year" if note == _FULL_YEAR else "part year"
+                          for note in reported["period_note"].fillna("")]
+    reported["period_note"] = reported["period_note"].fillna("not stated")
+    # Two values for one year (say, two destinations) sit side by side, never stacked.
+    reported["slot"] = reported.groupby("year").cumcount().astype(str)
+    several_per_year = reported["slot"].nunique() > 1
+
+    x = alt.X("year:O", title="year", scale=alt.Scale(domain=years),
+              axis=alt.Axis(labelAngle=-45, labelOverlap=True))
+    y_title = f"{unit} per year"
+
+    bar_encoding: dict[str, Any] = {
+        "x": x,
+        "y": alt.Y("value:Q", title=y_title),
+        "opacity": alt.Opacity("period:N", title="period",
+                               scale=alt.Scale(domain=["full year", "part year"],
+                                               range=[1.0, 0.45])),
+        "tooltip": [
+            alt.Tooltip("year:O", title="year"),
+            alt.Tooltip("value:Q", title="value", format=",.4~f"),
+            alt.Tooltip("unit:N", title="unit"),
+            alt.Tooltip("what:N", title="what"),
+            alt.Tooltip("period_note:N", title="period"),
+            alt.Tooltip("source:N", title="source"),
+            alt.Tooltip("url:N", title="url"),
+        ],
+    }
+    if several_per_year:
+        bar_encoding["xOffset"] = alt.XOffset("slot:N")
+    bars = alt.Chart(reported).mark_bar(color=colour).encode(**bar_encoding)
+    layers: list[alt.Chart] = [bars]
+
+    if not gaps.empty:
+        layers.append(
+            alt.Chart(gaps).mark_text(color=GAP_GREY, angle=270, align="left", baseline="middle",
+                                      fontSize=10, fontStyle="italic")
+            .encode(x=x, y=alt.value(height - 4), text="label:N",
+                    tooltip=[alt.Tooltip("year:O", title="year"),
+                             alt.Tooltip("detail:N", title="no data")]))
+
+    lines = [c for c in capacity_series(route, unit)
+             if include_planned or c.what != "planned"]
+    if lines:
+        caps = pd.DataFrame([{
+            "label": c.label, "value": c.value, "unit": c.unit, "what": c.what,
+            "source": c.source, "url": c.url, "derived": c.derived,
+            "derived_text": (f"derived: {c.derivation}" if c.derived else "as published"),
+            "note": c.note or "",
+        } for c in lines])
+        cap_tooltip = [
+            alt.Tooltip("label:N", title="capacity"),
+            alt.Tooltip("value:Q", title=f"{unit} per year", format=",.4~f"),
+            alt.Tooltip("derived_text:N", title="derived"),
+            alt.Tooltip("note:N", title="note"),
+            alt.Tooltip("source:N", title="source"),
+            alt.Tooltip("url:N", title="url"),
+        ]
+        for derived, dash in ((False, []), (True, [6, 4])):
+            part = caps[caps["derived"] == derived]
+            if part.empty:
+                continue
+            layers.append(alt.Chart(part).mark_rule(color=RULE_GREY, strokeWidth=1.5,
+                                                    strokeDash=dash)
+                          .encode(y=alt.Y("value:Q", title=y_title), tooltip=cap_tooltip))
+
+    if not others.empty:
+        others["period_note"] = others["period_note"].fillna("not stated")
+        layers.append(
+            alt.Chart(others).mark_point(filled=False, color=colour, size=70, strokeWidth=1.5)
+            .encode(x=x, y=alt.Y("value:Q", title=y_title),
+                    shape=alt.Shape("series:N", title="other sources"),
+                    tooltip=[
+                        alt.Tooltip("year:O", title="year"),
+                        alt.Tooltip("value:Q", title="value", format=",.4~f"),
+                        alt.Tooltip("unit:N", title="unit"),
+                        alt.Tooltip("series:N", title="series"),
+                        alt.Tooltip("what:N", title="what"),
+                        alt.Tooltip("source:N", title="source"),
+                        alt.Tooltip("url:N", title="url"),
+                    ]))
+
+    return alt.layer(*layers).properties(
+        height=height, title=f"{route.short_name}: annual volumes ({unit})"
+    ).resolve_scale(y="shared")
+
+
+# --------------------------------------------------------------------------- milestones
+
+
+def milestone_timeline(frame: pd.DataFrame, *, colour_by: str | None = None,
+                       colours: Mapping[str, str] | None = None,
+                       colour: str = RULE_GREY, height: int | None = None) -> alt.Chart:
+    """
+    Milestones as points on a time axis.
+
+    Parameters
+    ----------
+    frame
+        :func:`~corridor_atlas.panels.milestones_frame` or
+        :func:`~corridor_atlas.panels.all_milestones`.
+    colour_by
+        Column to colour and to split rows by (``"route"`` for the combined frame).
+    colours
+        Colour by value of ``colour_by``; without it the default scheme is used.
+    colour
+        Point colour when ``colour_by`` is not given.
+    height
+        Chart height; by default 60 px, plus 28 px per row when split.
+    """
+    data = frame.copy()
+    data["note"] = data["note"].fillna("")
+    tooltip = [alt.Tooltip("date:N", title="date"),
+               alt.Tooltip("event:N", title="event"),
+               alt.Tooltip("note:N", title="note"),
+               alt.Tooltip("source:N", title="source"),
+               alt.Tooltip("url:N", title="url")]
+    encoding: dict[str, Any] = {
+        "x": alt.X("date_sort:T", title="date",
+                   axis=alt.Axis(format="%Y", labelOverlap=True)),
+        "shape": alt.Shape("precision:N", title="date known to the",
+                           scale=alt.Scale(domain=["day", "month", "year"],
+                                           range=["circle", "square", "triangle-up"])),
+    }
+    mark: dict[str, Any] = {"size": 80, "filled": True, "opacity": 0.85}
+    rows = 1
+    if colour_by is not None:
+        rows = max(int(data[colour_by].nunique()), 1)
+        tooltip.insert(0, alt.Tooltip(f"{colour_by}:N", title=colour_by))
+        encoding["y"] = alt.Y(f"{colour_by}:N", title=None,
+                              sort=list(dict.fromkeys(data[colour_by])))
+        encoding["color"] = alt.Color(f"{colour_by}:N", title=colour_by,
+                                      scale=_colour_scale(colours))
+    else:
+        mark["color"] = colour
+    encoding["tooltip"] = tooltip
+    chart_height = height if height is not None else 60 + (28 * rows if rows > 1 else 0)
+    return alt.Chart(data).mark_point(**mark).encode(**encoding).properties(height=chart_height)
+
+
+# --------------------------------------------------------------------------- gas exports
+
+
+def gas_exports_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None = None,
+                      height: int = _DEFAULT_HEIGHT) -> alt.LayerChart:
+    """
+    Azerbaijan's gas exports by destination and year (bcm), from
+    :func:`~corridor_atlas.panels.gas_exports_frame`.
+
+    Lines break at years without a value (Vega-Lite ``invalid:
+    "break-paths-filter-domains"``: a ``null`` would instead draw missing values
+    as zero); points mark only the years that have one.
+    """
+    data = frame.copy()
+    data["note"] = data["note"].fillna("")
+    years = sorted(int(y) for y in data["year"].unique())
+    x = alt.X("year:O", title="year", scale=alt.Scale(domain=years),
+              axis=alt.Axis(labelAngle=0))
+    y = alt.Y("bcm:Q", title="bcm")
+    color = alt.Color("destination:N", title="destination", scale=_colour_scale(colours),
+                      sort=list(dict.fromkeys(data["destination"])))
+    base = alt.Chart(data).encode(x=x, y=y, color=color)
+    line = base.mark_line(invalid="break-paths-filter-domains", strokeWidth=2)
+    points = base.transform_filter("isValid(datum.bcm) && isFinite(datum.bcm)").mark_point(
+        filled=True, size=50, invalid="filter").encode(
+        tooltip=[alt.Tooltip("year:O", title="year"),
+                 alt.Tooltip("destination:N", title="destination"),
+                 alt.Tooltip("bcm:Q", title="bcm", format=",.2~f"),
+                 alt.Tooltip("note:N", title="note"),
+                 alt.Tooltip("sources:N", title="sources"),
+                 alt.Tooltip("url:N", title="url")])
+    return alt.layer(line, points).properties(
+        height=height, title="Azerbaijan gas exports by destination (bcm per year)")
+
+
+# --------------------------------------------------------------------------- lengths
+
+
+def lengths_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None = None,
+                  height: int = _DEFAULT_HEIGHT) -> alt.Chart:
+    """
+    Documented against drawn length (km) by kind, from
+    :func:`~corridor_atlas.panels.corridor_overview`.
+
+    With ``colours`` (by kind) bars take the kind's colour and the measure is
+    told apart by opacity; without, the two measures are two greys. A kind
+    with no documented (or drawn) length has no bar for it, not a zero one.
+    """
+    long = frame.melt(id_vars=["kind", "routes", "without_documented_length",
+                               "without_drawn_length"],
+                      value_vars=["documented_km", "drawn_km"], var_name="measure",
+                      value_name="km")
+    long["measure"] = long["measure"].map({"documented_km": "documented",
+                                           "drawn_km": "drawn"})
+    long["missing"] = [row.without_documented_length if row.measure == "documented"
+                       else row.without_drawn_length for row in long.itertuples()]
+    long = long.dropna(subset=["km"])
+    encoding: dict[str, Any] = {
+        "x": alt.X("kind:N", title="kind", sort=list(dict.fromkeys(frame["kind"]))),
+        "xOffset": alt.XOffset("measure:N", sort=["documented", "drawn"]),
+        "y": alt.Y("km:Q", title="length (km)"),
+        "tooltip": [alt.Tooltip("kind:N", title="kind"),
+                    alt.Tooltip("measure:N", title="length"),
+                    alt.Tooltip("km:Q", title="km", format=",.0f"),
+                    alt.Tooltip("routes:Q", title="routes of this kind"),
+                    alt.Tooltip("missing:N", title="routes without this length")],
+    }
+    if colours:
+        encoding["color"] = alt.Color("kind:N", title="kind", scale=_colour_scale(colours))
+        encoding["opacity"] = alt.Opacity("measure:N", title="length",
+                                          scale=alt.Scale(domain=["documented", "drawn"],
+                                                          range=[1.0, 0.45]))
+    else:
+        encoding["color"] = alt.Color("measure:N", title="length",
+                                      scale=alt.Scale(domain=["documented", "drawn"],
+                                                      range=[RULE_GREY, _LIGHT_GREY]))
+    return alt.Chart(long).mark_bar().encode(**encoding).properties(
+        height=height, title="Route length by kind: documented vs drawn (km)")

@@ -1,0 +1,579 @@
+"""Data shaping for the side panels: tables and series built from the catalog.
+
+Everything here is pure: it reads validated catalog objects and returns pandas
+DataFrames or small frozen dataclasses, with no HTML and no UI calls, so the
+panels, the charts and the exports all show the same rows.
+
+Two rules hold throughout:
+
+* a figure is never invented. A value the catalog has no source for is shown
+  as :data:`NO_SOURCED_VALUE`, never as a guess or a zero;
+* every figure carries its source (publisher, date, url) in the same row.
+
+Missing years stay missing: frames keep ``NaN`` (or leave the year out), and the
+charts draw them as gaps.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .catalog import (
+    Alternative,
+    AnnualVolume,
+    Capacity,
+    Catalog,
+    ContextFigure,
+    Milestone,
+    Route,
+    Shareholder,
+    Source,
+)
+
+__all__ = [
+    "DESCRIPTIVE_SOURCE",
+    "DRAWN_SOURCE",
+    "GAS_DESTINATIONS",
+    "KINDS",
+    "NO_SOURCED_VALUE",
+    "CapacityLine",
+    "all_milestones",
+    "capacities_overview",
+    "capacity_series",
+    "context_figures_frame",
+    "corridor_overview",
+    "format_number",
+    "gas_exports_frame",
+    "key_figures",
+    "milestones_frame",
+    "source_label",
+    "volume_units",
+    "volumes_frame",
+]
+
+NO_SOURCED_VALUE = "no sourced value"
+"""Shown in place of a figure the catalog has no source for."""
+
+DRAWN_SOURCE = "computed from the route geometry"
+"""Source label of lengths measured on the drawn line rather than published."""
+
+DESCRIPTIVE_SOURCE = "atlas catalog (descriptive entry)"
+"""Source label of rows that name or describe a route rather than give a figure."""
+
+KINDS: tuple[str, ...] = ("oil", "gas", "rail", "power")
+"""Route kinds, in the order the overview lists them."""
+
+GAS_DESTINATIONS: dict[str, str] = {
+    "to_turkiye_bcm": "Türkiye",
+    "to_europe_bcm": "Europe",
+    "to_georgia_bcm": "Georgia",
+    "total_exports_bcm": "total",
+    "to_turkiye_via_tanap_bcm": "Türkiye via TANAP",
+}
+"""Field of :class:`~corridor_atlas.catalog.GasExportYear` → destination label."""
+
+KEY_FIGURE_COLUMNS = ["figure", "value", "note", "source", "url"]
+MILESTONE_COLUMNS = ["date", "date_sort", "precision", "event", "note", "source", "url",
+                     "route_id"]
+VOLUME_COLUMNS = ["year", "value", "unit", "what", "period_note", "note", "source", "url",
+                  "series"]
+
+_PER_YEAR = ("y", "year", "yr", "a")
+_PER_DAY = ("day", "d")
+_DAYS_PER_YEAR = 365
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def format_number(value: float) -> str:
+    """A number as written in a source: ``1768``, ``1.2``, ``4000.232552`` (no exponent)."""
+    if math.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def source_label(src: Source) -> str:
+    """``"<publisher>, <date or n.d.>"``, flagged when the URL was not retained.
+
+    >>> source_label(Source(url="https://x.org/a", title="t", publisher="Trend",
+    ...                     date="2023-02-17"))
+    'Trend, 2023-02-17'
+    """
+    label = f"{src.publisher}, {src.date or 'n.d.'}"
+    if src.url_not_retained:
+        label += " (URL not retained)"
+    return label
+
+
+def _sources_label(sources: Iterable[Source]) -> str:
+    seen: list[str] = []
+    for src in sources:
+        label = source_label(src)
+        if label not in seen:
+            seen.append(label)
+    return "; ".join(seen)
+
+
+def _first_url(sources: Iterable[Source]) -> str | None:
+    for src in sources:
+        if src.url:
+            return src.url
+    return None
+
+
+def _row(figure: str, value: str, note: str | None, source: str | None,
+         url: str | None) -> dict[str, Any]:
+    return {"figure": figure, "value": value, "note": note or None,
+            "source": source or None, "url": url or None}
+
+
+def _sourced(figure: str, value: str, note: str | None, src: Source) -> dict[str, Any]:
+    return _row(figure, value, note, source_label(src), src.url)
+
+
+def _missing(figure: str, note: str | None = None) -> dict[str, Any]:
+    return _row(figure, NO_SOURCED_VALUE, note, None, None)
+
+
+def _format_alternative_value(value: float | Mapping[str, float], unit: str) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} {format_number(v)} {unit}" for k, v in value.items())
+    return f"{format_number(value)} {unit}"
+
+
+def _join_notes(*notes: str | None) -> str | None:
+    kept = [n for n in notes if n]
+    return "; ".join(kept) if kept else None
+
+
+# --------------------------------------------------------------------------- key figures
+
+
+def _shareholder_row(figure: str, holder: Shareholder) -> dict[str, Any]:
+    share = f"{format_number(holder.pct)}%" if holder.pct is not None else NO_SOURCED_VALUE
+    as_of = f"as of {holder.as_of}" if holder.as_of else None
+    return _sourced(figure, f"{holder.name}: {share}", _join_notes(as_of, holder.note),
+                    holder.source)
+
+
+def _length_rows(route: Route) -> list[dict[str, Any]]:
+    length = route.facts.length_km
+    rows: list[dict[str, Any]] = []
+    if length.value is not None and length.source is not None:
+        rows.append(_sourced("documented length", f"{format_number(length.value)} km",
+                             length.note, length.source))
+    else:
+        rows.append(_missing("documented length", length.note))
+    rows.extend(
+        _sourced("length (alternative)", _format_alternative_value(alt.value, "km"), alt.note,
+                 alt.source)
+        for alt in length.alternatives
+    )
+    return rows
+
+
+def _country_length_rows(route: Route) -> list[dict[str, Any]]:
+    facts = route.facts
+    meta = facts.length_by_country_meta
+    rows: list[dict[str, Any]] = []
+    note = meta.note if meta else None
+    if not facts.length_by_country_km:
+        rows.append(_missing("length by country", note))
+    for i, (country, km) in enumerate(facts.length_by_country_km.items()):
+        figure = f"length in {country}"
+        row_note = note if i == 0 else None
+        src = None
+        if meta is not None:
+            src = meta.aze_source if country == "AZE" and meta.aze_source else meta.source
+        if src is None:
+            rows.append(_missing(figure, row_note))
+        else:
+            rows.append(_sourced(figure, f"{format_number(km)} km", row_note, src))
+    if meta is not None:
+        rows.extend(
+            _sourced("length by country (alternative)",
+                     _format_alternative_value(alt.value, "km"), alt.note, alt.source)
+            for alt in meta.alternatives
+        )
+        if meta.scpx_values:
+            value = _format_alternative_value(meta.scpx_values, "km")
+            if meta.scpx_source is not None:
+                rows.append(_sourced("expansion (SCPX) length by country", value, None,
+                                     meta.scpx_source))
+            else:
+                rows.append(_missing("expansion (SCPX) length by country"))
+    return rows
+
+
+def _diameter_row(route: Route) -> dict[str, Any]:
+    facts = route.facts
+    detail = facts.diameter_detail
+    if detail is None:
+        return _missing("diameter")
+    sources = [detail.source, *detail.extra_sources]
+    value = (f"{format_number(facts.diameter_in)} in" if facts.diameter_in is not None
+             else NO_SOURCED_VALUE)
+    return _row("diameter", value, detail.detail, _sources_label(sources), detail.source.url)
+
+
+def _capacity_figure(cap: Capacity) -> str:
+    """``"design capacity"``, ``"expanded capacity"`` or ``"planned capacity"``."""
+    return f"{cap.what} capacity"
+
+
+def key_figures(route: Route, drawn_length_km: float | None) -> pd.DataFrame:
+    """
+    The key-figures table of one route.
+
+    Parameters
+    ----------
+    route
+        A validated route.
+    drawn_length_km
+        Length of the drawn line in km, or ``None`` when no geometry was measured
+        (the "drawn length" row is then left out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``figure, value, note, source, url``. Every row carries a source,
+        or its value is :data:`NO_SOURCED_VALUE`. Names and other descriptive
+        rows carry :data:`DESCRIPTIVE_SOURCE`.
+    """
+    facts = route.facts
+    rows: list[dict[str, Any]] = [
+        _row("name (English)", route.name, None, DESCRIPTIVE_SOURCE, None),
+        _row("name (Turkish)", route.name_tr, None, DESCRIPTIVE_SOURCE, None),
+        _row("name (Azerbaijani)", route.name_az, None, DESCRIPTIVE_SOURCE, None),
+        _row("kind", facts.kind, None, DESCRIPTIVE_SOURCE, None),
+        _row("status", facts.status, facts.status_detail,
+             f"newest source, {facts.status_source.date or 'n.d.'}", facts.status_source.url),
+        _row("start", facts.start, None, DESCRIPTIVE_SOURCE, None),
+        _row("end", facts.end, None, DESCRIPTIVE_SOURCE, None),
+        _row("countries", ", ".join(facts.countries), None, DESCRIPTIVE_SOURCE, None),
+    ]
+
+    if facts.operator and facts.operator_source:
+        rows.append(_row("operator", facts.operator, None,
+                         _sources_label(facts.operator_source),
+                         _first_url(facts.operator_source)))
+    else:
+        rows.append(_missing("operator"))
+
+    if facts.shareholders:
+        rows.extend(_shareholder_row("shareholder", h) for h in facts.shareholders)
+    else:
+        rows.append(_missing("shareholders"))
+    rows.extend(_shareholder_row("shareholder (previous)", h)
+                for h in facts.shareholders_previous)
+
+    rows.extend(_length_rows(route))
+    rows.extend(_country_length_rows(route))
+    if drawn_length_km is not None:
+        rows.append(_row("drawn length", f"{drawn_length_km:.0f} km as drawn",
+                         "length of the line as drawn on the map, not a published figure",
+                         DRAWN_SOURCE, None))
+
+    rows.append(_diameter_row(route))
+
+    if facts.capacity:
+        rows.extend(_sourced(_capacity_figure(c), f"{format_number(c.value)} {c.unit}", c.note,
+                             c.source) for c in facts.capacity)
+    else:
+        rows.append(_missing("capacity"))
+
+    if facts.cost:
+        rows.extend(_sourced("cost", f"{format_number(c.value)} {c.unit}", c.what, c.source)
+                    for c in facts.cost)
+    else:
+        rows.append(_missing("cost"))
+
+    return pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS)
+
+
+# --------------------------------------------------------------------------- milestones
+
+
+def _parse_partial_date(text: str) -> tuple[pd.Timestamp, str]:
+    parts = text.split("-")
+    precision = {1: "year", 2: "month", 3: "day"}[len(parts)]
+    year = int(parts[0])
+    month = int(parts[1]) if len(parts) > 1 else 1
+    day = int(parts[2]) if len(parts) > 2 else 1
+    return pd.Timestamp(year=year, month=month, day=day), precision
+
+
+def _milestone_rows(route: Route, milestones: Sequence[Milestone]) -> list[dict[str, Any]]:
+    rows = []
+    for m in milestones:
+        when, precision = _parse_partial_date(m.date)
+        rows.append({"date": m.date, "date_sort": when, "precision": precision,
+                     "event": m.event, "note": m.note, "source": source_label(m.source),
+                     "url": m.source.url, "route_id": route.id, "route": route.short_name})
+    return rows
+
+
+def _milestone_frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["date_sort"] = pd.to_datetime(frame["date_sort"])
+    return frame.sort_values("date_sort", kind="stable").reset_index(drop=True)
+
+
+def milestones_frame(route: Route) -> pd.DataFrame:
+    """
+    The milestones of one route, oldest first.
+
+    ``date`` is the date as the source gives it (``"2003"``, ``"2003-04"`` or
+    ``"2005-05-10"``); ``date_sort`` is the first day of that period and
+    ``precision`` says which of ``year``/``month``/``day`` it was.
+    """
+    return _milestone_frame(_milestone_rows(route, route.facts.milestones), MILESTONE_COLUMNS)
+
+
+def all_milestones(catalog: Catalog) -> pd.DataFrame:
+    """The milestones of every route in one frame, with a ``route`` (short name) column."""
+    rows = [row for route in catalog.routes
+            for row in _milestone_rows(route, route.facts.milestones)]
+    return _milestone_frame(rows, [*MILESTONE_COLUMNS, "route"])
+
+
+# --------------------------------------------------------------------------- volumes
+
+
+def _volume_rows(volumes: Sequence[AnnualVolume], series: str) -> list[dict[str, Any]]:
+    return [{"year": v.year, "value": v.value, "unit": v.unit, "what": v.what,
+             "period_note": v.period_note, "note": v.note, "source": source_label(v.source),
+             "url": v.source.url, "series": series} for v in volumes]
+
+
+def volumes_frame(route: Route) -> pd.DataFrame:
+    """
+    Annual volumes of one route, by year.
+
+    ``series`` is ``"reported"`` for the main series, ``"alternative"`` for
+    other sources' values for the same year and ``"alternative (Italy only)"``
+    for volumes counted at the Italian end only. Years without a value are
+    absent, never zero.
+    """
+    facts = route.facts
+    rows = [*_volume_rows(facts.annual_volumes, "reported"),
+            *_volume_rows(facts.annual_volume_alternatives, "alternative"),
+            *_volume_rows(facts.annual_volumes_italy_only, "alternative (Italy only)")]
+    frame = pd.DataFrame(rows, columns=VOLUME_COLUMNS)
+    frame["year"] = frame["year"].astype("int64")
+    frame["value"] = frame["value"].astype("float64")
+    return frame.sort_values("year", kind="stable").reset_index(drop=True)
+
+
+def period_volumes_frame(route: Route) -> pd.DataFrame:
+    """Partial-year, daily-average and cumulative figures (``other_volume_data``)."""
+    rows = [{"period": v.period, "value": v.value, "unit": v.unit, "what": v.what,
+             "note": v.note, "source": source_label(v.source), "url": v.source.url}
+            for v in route.facts.other_volume_data]
+    return pd.DataFrame(rows, columns=["period", "value", "unit", "what", "note", "source",
+                                       "url"])
+
+
+def volume_units(route: Route) -> list[str]:
+    """Units of the reported annual volumes, most frequent first (ties: first seen first)."""
+    counts = Counter(v.unit for v in route.facts.annual_volumes)
+    return [unit for unit, _ in counts.most_common()]
+
+
+@dataclass(frozen=True)
+class CapacityLine:
+    """A capacity expressed in the unit of an annual-volume series."""
+
+    label: str
+    value: float
+    unit: str
+    what: str
+    source: str
+    url: str | None
+    derived: bool
+    derivation: str | None
+    note: str | None = None
+
+
+def _split_rate(unit: str) -> tuple[str, str | None]:
+    base, sep, per = unit.strip().rpartition("/")
+    if not sep:
+        return unit.strip(), None
+    return base.strip(), per.strip().lower()
+
+
+def capacity_series(route: Route, unit: str) -> list[CapacityLine]:
+    """
+    Capacities of ``route`` that compare with annual volumes in ``unit``.
+
+    ``"X/y"`` (or ``"X/year"``) matches ``"X"`` as published. ``"X/day"``
+    matches ``"X"`` only after multiplying by 365; such lines are always
+    flagged ``derived=True`` and say how they were derived. Other units (for
+    example ``GW``) do not match.
+    """
+    lines: list[CapacityLine] = []
+    for cap in route.facts.capacity:
+        base, per = _split_rate(cap.unit)
+        if base != unit.strip():
+            continue
+        label = f"{cap.what} capacity, {format_number(cap.value)} {cap.unit}"
+        common = {"unit": unit, "what": cap.what, "source": source_label(cap.source),
+                  "url": cap.source.url, "note": cap.note}
+        if per in _PER_YEAR:
+            lines.append(CapacityLine(label=label, value=cap.value, derived=False,
+                                      derivation=None, **common))
+        elif per in _PER_DAY:
+            derivation = f"{format_number(cap.value)} {cap.unit} × {_DAYS_PER_YEAR}"
+            lines.append(CapacityLine(label=f"{label} (derived: {derivation})",
+                                      value=cap.value * _DAYS_PER_YEAR, derived=True,
+                                      derivation=derivation, **common))
+    return lines
+
+
+# --------------------------------------------------------------------------- corridor-wide
+
+
+def _routes(catalog: Catalog, include_context: bool) -> list[Route]:
+    return [r for r in catalog.routes if include_context or r.role == "route"]
+
+
+def corridor_overview(catalog: Catalog, drawn_km: Mapping[str, float], *,
+                      include_context: bool = False) -> pd.DataFrame:
+    """
+    Lengths by kind: documented (published) against drawn.
+
+    Parameters
+    ----------
+    catalog
+        The catalog.
+    drawn_km
+        Drawn length in km by route id (routes missing here count as not drawn).
+    include_context
+        Also count routes whose role is ``"context"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per kind that has routes, in :data:`KINDS` order: ``kind``,
+        ``routes`` (count), ``documented_km`` (sum over routes with a sourced
+        length; ``NaN`` if none has one), ``documented_routes``,
+        ``without_documented_length`` (short names), ``drawn_km``,
+        ``drawn_routes``, ``without_drawn_length`` and ``length_notes``.
+    """
+    rows = []
+    routes = _routes(catalog, include_context)
+    for kind in KINDS:
+        members = [r for r in routes if r.kind == kind]
+        if not members:
+            continue
+        documented = [r for r in members
+                      if r.facts.length_km.value is not None
+                      and r.facts.length_km.source is not None]
+        drawn = [r for r in members if drawn_km.get(r.id) is not None]
+        documented_sum = sum(r.facts.length_km.value or 0.0 for r in documented)
+        notes = [f"{r.short_name}: {r.facts.length_km.note}" for r in documented
+                 if r.facts.length_km.note]
+        rows.append({
+            "kind": kind,
+            "routes": len(members),
+            "documented_km": documented_sum if documented else math.nan,
+            "documented_routes": len(documented),
+            "without_documented_length": ", ".join(r.short_name for r in members
+                                                   if r not in documented),
+            "drawn_km": (sum(float(drawn_km[r.id]) for r in drawn) if drawn else math.nan),
+            "drawn_routes": len(drawn),
+            "without_drawn_length": ", ".join(r.short_name for r in members if r not in drawn),
+            "length_notes": "; ".join(notes),
+        })
+    return pd.DataFrame(rows, columns=[
+        "kind", "routes", "documented_km", "documented_routes", "without_documented_length",
+        "drawn_km", "drawn_routes", "without_drawn_length", "length_notes"])
+
+
+def capacities_overview(catalog: Catalog, *, include_context: bool = True) -> pd.DataFrame:
+    """
+    One row per route per published capacity, with its source.
+
+    A route with no capacity in the catalog gets one row whose ``value`` is
+    ``NaN`` and whose ``note`` is :data:`NO_SOURCED_VALUE`.
+    """
+    rows = []
+    for route in _routes(catalog, include_context):
+        base = {"route_id": route.id, "route": route.short_name, "kind": route.kind,
+                "status": route.status, "role": route.role}
+        if not route.facts.capacity:
+            rows.append({**base, "what": None, "value": math.nan, "unit": None,
+                         "note": NO_SOURCED_VALUE, "source": None, "url": None})
+        rows.extend({**base, "what": cap.what, "value": cap.value, "unit": cap.unit,
+                     "note": cap.note, "source": source_label(cap.source),
+                     "url": cap.source.url} for cap in route.facts.capacity)
+    return pd.DataFrame(rows, columns=["route_id", "route", "kind", "status", "role", "what",
+                                       "value", "unit", "note", "source", "url"])
+
+
+def gas_exports_frame(catalog: Catalog) -> pd.DataFrame:
+    """
+    Azerbaijan's gas exports by year and destination, in long format.
+
+    Columns ``year, destination, bcm, note, sources, url``. A destination with
+    no sourced figure for a year keeps its row with ``bcm = NaN`` so charts can
+    show the gap.
+    """
+    rows = []
+    for entry in sorted(catalog.gas_exports_azerbaijan, key=lambda e: e.year):
+        sources = _sources_label(entry.sources)
+        url = _first_url(entry.sources)
+        for field, destination in GAS_DESTINATIONS.items():
+            value = getattr(entry, field)
+            rows.append({"year": entry.year, "destination": destination,
+                         "bcm": math.nan if value is None else float(value),
+                         "note": entry.note, "sources": sources, "url": url})
+    frame = pd.DataFrame(rows, columns=["year", "destination", "bcm", "note", "sources", "url"])
+    frame["bcm"] = frame["bcm"].astype("float64")
+    return frame
+
+
+def _alternatives_text(alternatives: Sequence[Alternative]) -> str:
+    return "; ".join(f"{_format_alternative_value(alt.value, '').strip()} "
+                     f"({source_label(alt.source)})" for alt in alternatives)
+
+
+def _is_disputed(fig: ContextFigure) -> bool:
+    if fig.support_level.strip() != "supported":
+        return True
+    for alt in fig.alternatives:
+        if isinstance(alt.value, Mapping) or not math.isclose(alt.value, fig.value):
+            return True
+    return False
+
+
+def context_figures_frame(catalog: Catalog) -> pd.DataFrame:
+    """
+    The context figures quoted beside the map, with how well each is supported.
+
+    ``disputed`` is true when ``support_level`` is not exactly ``"supported"``
+    or when another source gives a different value. ``outcome`` is the actual
+    figure for a planned one, when known.
+    """
+    rows = []
+    for fig in catalog.context_figures:
+        outcome = None
+        if fig.outcome is not None:
+            outcome = (f"{format_number(fig.outcome.value)} {fig.outcome.unit} "
+                       f"({source_label(fig.outcome.source)})")
+        rows.append({"id": fig.id, "text": fig.text, "value": fig.value, "unit": fig.unit,
+                     "year": fig.year, "support_level": fig.support_level, "note": fig.note,
+                     "source": source_label(fig.source), "url": fig.source.url,
+                     "alternatives": _alternatives_text(fig.alternatives),
+                     "disputed": _is_disputed(fig), "outcome": outcome})
+    return pd.DataFrame(rows, columns=["id", "text", "value", "unit", "year", "support_level",
+                                       "note", "source", "url", "alternatives", "disputed",
+                                       "outcome"])

@@ -1,0 +1,245 @@
+"""Altair charts, checked through their Vega-Lite specs on the real catalog in geo/."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pytest
+
+from corridor_atlas.catalog import Catalog, Route, load_catalog
+from corridor_atlas.charts import (
+    gas_exports_chart,
+    lengths_chart,
+    milestone_timeline,
+    volume_chart,
+)
+from corridor_atlas.panels import (
+    all_milestones,
+    corridor_overview,
+    gas_exports_frame,
+    milestones_frame,
+    volume_units,
+)
+
+BLUE = "#0072B2"
+ORANGE = "#D55E00"
+
+
+@pytest.fixture(scope="module")
+def geo_dir() -> Path:
+    return Path(__file__).parents[1] / "geo"
+
+
+@pytest.fixture(scope="module")
+def catalog(geo_dir: Path) -> Catalog:
+    cat, _ = load_catalog(geo_dir)
+    assert cat is not None
+    return cat
+
+
+@pytest.fixture(scope="module")
+def raw_routes(geo_dir: Path) -> dict[str, dict]:
+    raw = json.loads((geo_dir / "catalog.json").read_text(encoding="utf-8"))
+    return {entry["id"]: entry for entry in raw["routes"]}
+
+
+def _layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return spec.get("layer", [spec])
+
+
+def _records(spec: dict[str, Any], layer: dict[str, Any]) -> list[dict[str, Any]]:
+    return spec["datasets"][layer["data"]["name"]]
+
+
+def _layer(spec: dict[str, Any], mark: str) -> list[dict[str, Any]]:
+    return [la for la in _layers(spec) if la["mark"]["type"] == mark]
+
+
+def _all_records(spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for records in spec.get("datasets", {}).values():
+        yield from records
+
+
+# --------------------------------------------------------------------------- volume chart
+
+
+def test_scp_volume_chart_shows_gaps_not_zeros(catalog: Catalog) -> None:
+    chart = volume_chart(catalog.route("scp"), "bcm", colour=BLUE)
+    assert isinstance(chart, alt.LayerChart)
+    spec = chart.to_dict()
+
+    (bars,) = _layer(spec, "bar")
+    assert bars["mark"]["color"] == BLUE
+    bar_rows = _records(spec, bars)
+    by_year = {r["year"]: r["value"] for r in bar_rows}
+    assert by_year[2009] == pytest.approx(4.7879)
+    assert 2012 not in by_year
+    assert all(r["value"] != 0 for r in bar_rows)
+    # No record anywhere in the chart puts a zero on a missing year.
+    for record in _all_records(spec):
+        if record.get("year") == 2012:
+            assert record.get("value") in (None,), record
+
+    # The year axis still lists the gap years, and they carry a "no data" mark.
+    assert bars["encoding"]["x"]["scale"]["domain"] == list(range(2009, 2026))
+    (gap_text,) = _layer(spec, "text")
+    gap_years = {r["year"] for r in _records(spec, gap_text)}
+    assert gap_years == set(range(2011, 2020))
+    assert {r["label"] for r in _records(spec, gap_text)} == {"no data"}
+    assert gap_text["mark"]["color"].startswith("#9")
+
+    # Units on the axis, sources in the tooltip.
+    assert bars["encoding"]["y"]["title"] == "bcm per year"
+    tooltip_fields = {t["field"] for t in bars["encoding"]["tooltip"]}
+    assert {"value", "unit", "what", "period_note", "source"} <= tooltip_fields
+
+
+def test_scp_volume_chart_capacity_rules_and_alternatives(catalog: Catalog) -> None:
+    spec = volume_chart(catalog.route("scp"), "bcm", colour=BLUE).to_dict()
+    rules = _layer(spec, "rule")
+    assert len(rules) == 1  # nothing derived for gas in bcm/y
+    assert rules[0]["mark"]["strokeDash"] == []
+    cap_values = sorted(r["value"] for r in _records(spec, rules[0]))
+    assert cap_values[:2] == [pytest.approx(5), pytest.approx(7.41)]
+    assert {r["derived_text"] for r in _records(spec, rules[0])} == {"as published"}
+
+    (points,) = _layer(spec, "point")
+    assert points["mark"]["filled"] is False
+    alt_rows = _records(spec, points)
+    assert sorted((r["year"], r["value"]) for r in alt_rows) == [
+        (2021, pytest.approx(17.7)), (2025, pytest.approx(22.933))]
+    tooltip_fields = {t["field"] for t in points["encoding"]["tooltip"]}
+    assert {"value", "what", "source"} <= tooltip_fields
+
+
+def test_btc_volume_chart_derived_capacity_is_dashed_and_labelled(catalog: Catalog) -> None:
+    spec = volume_chart(catalog.route("btc"), "million bbl", colour=ORANGE).to_dict()
+    (rule,) = _layer(spec, "rule")
+    assert rule["mark"]["strokeDash"] == [6, 4]
+    rows = _records(spec, rule)
+    assert all(r["derived"] for r in rows)
+    expanded = next(r for r in rows if r["what"] == "expanded")
+    assert expanded["value"] == pytest.approx(1.2 * 365)
+    assert expanded["derived_text"] == "derived: 1.2 million bbl/day × 365"
+    assert "derived_text" in {t["field"] for t in rule["encoding"]["tooltip"]}
+    (bars,) = _layer(spec, "bar")
+    assert bars["encoding"]["y"]["title"] == "million bbl per year"
+    years = {r["year"] for r in _records(spec, bars)}
+    assert 2006 in years
+    assert 2016 not in years  # only reported in Mt that year
+    (gap_text,) = _layer(spec, "text")
+    gap = {r["year"]: r["detail"] for r in _records(spec, gap_text)}
+    assert gap[2016] == "no reported value in million bbl (reported in Mt)"
+    assert 2007 in gap
+
+
+def test_volume_chart_without_data_in_unit_is_none(catalog: Catalog) -> None:
+    assert volume_chart(catalog.route("scp"), "million bbl", colour=BLUE) is None
+    assert volume_chart(catalog.route("kars_nakhchivan"), "Mt", colour=BLUE) is None
+
+
+def test_volume_chart_of_route_without_volumes_is_none(raw_routes: dict[str, dict]) -> None:
+    entry = copy.deepcopy(raw_routes["scp"])
+    entry["facts"]["annual_volumes"] = []
+    entry["name"] = "Test pipeline without volumes"
+    route = Route.model_validate(entry)
+    assert volume_units(route) == []
+    assert volume_chart(route, "bcm", colour=BLUE) is None
+
+
+def test_two_values_in_one_year_sit_side_by_side(catalog: Catalog) -> None:
+    spec = volume_chart(catalog.route("tanap"), "bcm", colour=BLUE).to_dict()
+    (bars,) = _layer(spec, "bar")
+    assert bars["encoding"]["xOffset"]["field"] == "slot"
+    values_2022 = sorted(r["value"] for r in _records(spec, bars) if r["year"] == 2022)
+    assert values_2022 == [pytest.approx(5.8), pytest.approx(11.3)]
+
+
+def test_every_volume_unit_of_every_route_charts(catalog: Catalog) -> None:
+    for route in catalog.routes:
+        for unit in volume_units(route):
+            chart = volume_chart(route, unit, colour=BLUE)
+            assert chart is not None, (route.id, unit)
+            spec = chart.to_dict()
+            assert spec["layer"][0]["encoding"]["y"]["title"] == f"{unit} per year"
+
+
+# --------------------------------------------------------------------------- milestones
+
+
+def test_milestone_timeline_one_route(catalog: Catalog) -> None:
+    chart = milestone_timeline(milestones_frame(catalog.route("btc")), colour=ORANGE)
+    spec = chart.to_dict()
+    assert spec["mark"]["type"] == "point"
+    assert spec["mark"]["color"] == ORANGE
+    assert spec["encoding"]["x"]["field"] == "date_sort"
+    assert spec["encoding"]["x"]["type"] == "temporal"
+    assert {"event", "source"} <= {t["field"] for t in spec["encoding"]["tooltip"]}
+    records = next(iter(spec["datasets"].values()))
+    assert len(records) == len(catalog.route("btc").facts.milestones)
+
+
+def test_milestone_timeline_all_routes_coloured_by_route(catalog: Catalog) -> None:
+    colours = {r.short_name: BLUE for r in catalog.routes}
+    spec = milestone_timeline(all_milestones(catalog), colour_by="route",
+                              colours=colours).to_dict()
+    assert spec["encoding"]["color"]["field"] == "route"
+    assert spec["encoding"]["color"]["scale"]["range"] == [BLUE] * len(colours)
+    assert spec["encoding"]["y"]["field"] == "route"
+    records = next(iter(spec["datasets"].values()))
+    assert {r["route"] for r in records} == {r.short_name for r in catalog.routes}
+
+
+# --------------------------------------------------------------------------- gas exports
+
+
+def test_gas_exports_chart_breaks_lines_at_missing_years(catalog: Catalog) -> None:
+    frame = gas_exports_frame(catalog)
+    colours = {d: BLUE for d in frame["destination"].unique()}
+    spec = gas_exports_chart(frame, colours=colours).to_dict()
+    (line,) = _layer(spec, "line")
+    (points,) = _layer(spec, "point")
+    # ``null`` would mean "show" (missing drawn as zero) in Vega-Lite 6; break instead.
+    assert line["mark"]["invalid"] == "break-paths-filter-domains"
+    assert points["transform"] == [{"filter": "isValid(datum.bcm) && isFinite(datum.bcm)"}]
+    assert line["encoding"]["y"]["title"] == "bcm"
+    assert 2015 in line["encoding"]["x"]["scale"]["domain"]
+
+    records = list(_all_records(spec))
+    europe_2015 = [r for r in records if r["year"] == 2015 and r["destination"] == "Europe"]
+    assert europe_2015 == [europe_2015[0]]
+    assert europe_2015[0]["bcm"] is None
+    assert not any(r["bcm"] == 0 for r in records)
+    assert "sources" in {t["field"] for t in points["encoding"]["tooltip"]}
+
+
+# --------------------------------------------------------------------------- lengths
+
+
+def test_lengths_chart_documented_vs_drawn(catalog: Catalog) -> None:
+    overview = corridor_overview(catalog, {"btc": 1750.0, "scp": 700.0})
+    colours = {"oil": ORANGE, "gas": BLUE, "rail": "#6B3FA0"}
+    spec = lengths_chart(overview, colours=colours).to_dict()
+    assert spec["mark"]["type"] == "bar"
+    assert spec["encoding"]["y"]["title"] == "length (km)"
+    assert spec["encoding"]["color"]["scale"]["range"] == list(colours.values())
+    records = next(iter(spec["datasets"].values()))
+    pairs = {(r["kind"], r["measure"]): r["km"] for r in records}
+    assert pairs[("oil", "documented")] == pytest.approx(1768)
+    assert pairs[("oil", "drawn")] == pytest.approx(1750)
+    # Rail has no drawn length here: no bar, not a zero one.
+    assert ("rail", "drawn") not in pairs
+    assert all(r["km"] not in (0, None) for r in records)
+
+
+def test_lengths_chart_without_colours_uses_greys(catalog: Catalog) -> None:
+    spec = lengths_chart(corridor_overview(catalog, {})).to_dict()
+    assert spec["encoding"]["color"]["field"] == "measure"
+    for colour in spec["encoding"]["color"]["scale"]["range"]:
+        red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        assert red == green == blue
