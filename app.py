@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from corridor_atlas.maps import BASEMAPS, FACILITIES_ID, default_layers, layer_i
 from corridor_atlas.markup import md
 
 ROOT = Path(__file__).resolve().parent
-GEO_DIR = ROOT / "geo"
+GEO_DIR = Path(os.environ.get("CORRIDOR_ATLAS_GEO_DIR") or ROOT / "geo")
 VENDOR_DIR = ROOT / "static" / "vendor"
 OVERVIEW = "__overview__"
 MAP_HEIGHT = 640

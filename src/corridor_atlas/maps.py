@@ -45,12 +45,13 @@ DISPLAY_PRECISION_DEG = 1e-4  # ~10 m grid
 
 _CSS = f"""
 <style>
-.folium-map.leaflet-container {{ background: {styles.SEA_COLOUR}; }}
+.leaflet-container.leaflet-container {{ background: {styles.SEA_COLOUR}; }}
 .leaflet-control-attribution {{ font-size: 10px; }}
 path.leaflet-interactive:focus {{ outline: none; }}
-.atlas-legend {{ background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
-  font: 12px/1.35 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
-.atlas-legend h4 {{ margin: 2px 0 4px; font-size: 12px; }}
+.atlas-legend {{ background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 4px;
+  font: 11px/1.3 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
+.atlas-legend summary {{ cursor: pointer; font-weight: 600; font-size: 12px; }}
+.atlas-legend h4 {{ margin: 3px 0 1px; font-size: 11px; color: #555; }}
 .atlas-legend .row {{ display: flex; align-items: center; gap: 6px; white-space: nowrap; }}
 .atlas-legend svg {{ flex: none; }}
 .atlas-tip b {{ font-size: 13px; }}
@@ -89,7 +90,7 @@ def _swatch(colour: str, dash: str | None, *, width: float = 3.5, opacity: float
 
 def legend_html() -> str:
     """The legend, from the style table."""
-    rows = ["<h4>Kind</h4>"]
+    rows = ["<details open><summary>Legend</summary><h4>Kind</h4>"]
     for kind, label in styles.KIND_LABELS.items():
         rows.append(f'<div class="row">{_swatch(styles.KIND_COLOURS[kind], None)}{label}</div>')
     rows.append("<h4>Status</h4>")
@@ -101,6 +102,7 @@ def legend_html() -> str:
                 "Schematic: position approximate</div>")
     rows.append('<div class="row"><svg width="34" height="14" aria-hidden="true"><circle cx="17" '
                 'cy="7" r="5" fill="#fff" stroke="#000" stroke-width="2"/></svg>Facility</div>')
+    rows.append("</details>")
     return '<div class="atlas-legend" role="region" aria-label="Legend">' + "".join(rows) + "</div>"
 
 

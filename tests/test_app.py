@@ -1,0 +1,147 @@
+"""The app, run headless with Streamlit's AppTest (no browser)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from corridor_atlas import styles
+
+from .conftest import ROOT, ROUTE_IDS, XSS
+
+APP = str(ROOT / "app.py")
+
+
+def _run(monkeypatch=None, geo_dir=None) -> AppTest:
+    if monkeypatch is not None and geo_dir is not None:
+        monkeypatch.setenv("CORRIDOR_ATLAS_GEO_DIR", str(geo_dir))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _map_args(at: AppTest) -> dict:
+    (component,) = [c for c in at.get("component_instance")
+                    if c.proto.component_name == "streamlit_folium.st_folium"]
+    return json.loads(component.proto.json_args)
+
+
+def _drawn_routes(args: dict) -> set[str]:
+    script = args["feature_group"] or ""
+    return {rid for rid in (*ROUTE_IDS, "baku_supsa", "black_sea_cable")
+            if f'"route_id": "{rid}"' in script}
+
+
+@pytest.fixture(scope="module")
+def app() -> AppTest:
+    return _run()
+
+
+def test_app_draws_the_seven_routes_with_local_assets(app):
+    args = _map_args(app)
+    assert _drawn_routes(args) == set(ROUTE_IDS)
+    assert args["feature_group"].count("L.featureGroup(") == len(ROUTE_IDS)
+    links = args["js_links"] + args["css_links"]
+    assert links and all(link.startswith(("/app/static/vendor/", "data:")) for link in links)
+    assert "http" not in json.dumps(links)
+    assert "layer_control" in args["layer_control"]
+    assert args["returned_objects"] == ["last_object_clicked_popup"]
+
+
+def test_unchecking_a_layer_removes_it_from_the_map_script(app):
+    app.checkbox(key="layer_btc").uncheck().run()
+    args = _map_args(app)
+    assert "btc" not in _drawn_routes(args)
+    assert args["feature_group"].count("L.featureGroup(") == len(ROUTE_IDS) - 1
+    app.checkbox(key="layer_btc").check().run()
+    assert "btc" in _drawn_routes(_map_args(app))
+
+
+def test_toggle_keeps_the_base_map_script(app):
+    before = _map_args(app)["script"]
+    app.checkbox(key="layer_tap").uncheck().run()
+    after = _map_args(app)["script"]
+    app.checkbox(key="layer_tap").check().run()
+    strip = lambda s: __import__("re").sub(r"_[0-9a-f]{32}", "", s)  # noqa: E731
+    assert strip(before) == strip(after)  # same base map: the component is not remounted
+
+
+def test_context_layers_are_off_by_default_and_can_be_shown(app):
+    assert not app.checkbox(key="layer_black_sea_cable").value
+    app.checkbox(key="layer_black_sea_cable").check().run()
+    app.checkbox(key="layer_facilities").check().run()
+    args = _map_args(app)
+    assert "black_sea_cable" in _drawn_routes(args)
+    assert '"facility_id": "sangachal"' in args["feature_group"]
+    app.checkbox(key="layer_black_sea_cable").uncheck().run()
+    app.checkbox(key="layer_facilities").uncheck().run()
+
+
+def test_selecting_a_route_shows_its_panel_with_figures(app):
+    app.selectbox(key="route").set_value("tap").run()
+    assert not app.exception
+    assert [h.value for h in app.header] == ["Trans Adriatic Pipeline \\(TAP\\)"]
+    frames = [df.value for df in app.dataframe]
+    figures = frames[0]
+    length = figures[figures["figure"].str.contains("length", case=False)]
+    assert "878" in " ".join(length["value"].astype(str))
+    assert (figures["source"].fillna("").str.len() > 0).all()
+    volumes = next(f for f in frames if "year" in f.columns and "series" in f.columns)
+    assert 8.1 in volumes["value"].tolist()
+    # the selected route is drawn heavier on the map
+    assert f'"weight": {styles.SELECTED_WEIGHT}' in _map_args(app)["feature_group"]
+    app.selectbox(key="route").set_value("__overview__").run()
+
+
+def test_overview_panel_lists_context_figures_with_sources(app):
+    assert app.header[0].value == "The corridor in figures"
+    text = " ".join(m.value for m in app.markdown)
+    assert "largest natural gas exporter to Türkiye" in text.replace("\\", "")
+    assert "disputed" in text
+
+
+def test_broken_layer_gives_a_notice_and_the_rest_still_draws(monkeypatch, geo_copy):
+    (geo_copy / "routes" / "tanap.geojson").write_text('{"type": "FeatureCollection", "feat',
+                                                     encoding="utf-8")
+    at = _run(monkeypatch, geo_copy)
+    notices = " ".join(t.value for t in at.text)
+    assert "geo/routes/tanap.geojson: not valid JSON" in notices
+    assert _drawn_routes(_map_args(at)) == set(ROUTE_IDS) - {"tanap"}
+
+
+def test_broken_catalog_entry_drops_only_that_route(monkeypatch, geo_copy, edit_json):
+    edit_json(geo_copy / "catalog.json",
+              lambda cat: cat["routes"][1]["facts"]["capacity"][0].update(value="lots"))
+    at = _run(monkeypatch, geo_copy)
+    notices = " ".join(t.value for t in at.text)
+    assert "feature 'scp', field 'routes.1.facts.capacity.0.value'" in notices
+    assert _drawn_routes(_map_args(at)) == set(ROUTE_IDS) - {"scp"}
+
+
+def test_unreadable_catalog_still_starts(monkeypatch, geo_copy):
+    (geo_copy / "catalog.json").write_bytes(b"\xff\xfe not json")
+    at = _run(monkeypatch, geo_copy)
+    assert "catalog.json: not UTF-8" in " ".join(t.value for t in at.text)
+    assert at.error and "catalog could not be read" in at.error[0].value
+
+
+def test_script_in_data_shows_as_text(monkeypatch, geo_copy, edit_json):
+    def poison(cat):
+        route = cat["routes"][3]  # tap
+        for key in ("name", "short_name", "name_tr", "name_az"):
+            route[key] = XSS
+        route["facts"]["status_detail"] = XSS
+        route["facts"]["milestones"][0]["event"] = XSS
+
+    edit_json(geo_copy / "catalog.json", poison)
+    at = _run(monkeypatch, geo_copy)
+    assert XSS not in _map_args(at)["feature_group"]
+    at.selectbox(key="route").set_value("tap").run()
+    assert not at.exception
+    header = at.header[0].value
+    assert "<img" not in header.replace("\\<", "") and "img src=x" in header
+    assert all(XSS not in m.value for m in at.markdown)
+    labels = [c.label for c in at.sidebar.checkbox]
+    assert all("<img" not in label.replace("\\<", "") for label in labels)
