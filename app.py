@@ -19,6 +19,7 @@ GEO_DIR = Path(os.environ.get("CORRIDOR_ATLAS_GEO_DIR") or ROOT / "geo")
 VENDOR_DIR = ROOT / "static" / "vendor"
 OVERVIEW = "__overview__"
 MAP_HEIGHT = 640
+CHART_HEIGHT = 280
 _CLICKED_ROUTE = re.compile(r"route id: ([a-z][a-z0-9_]*)")
 
 st.set_page_config(page_title="Corridor Atlas", page_icon="🗺️", layout="wide")
@@ -103,7 +104,7 @@ def route_panel(atlas: Atlas, route_id: str) -> None:
     facts = route.facts
     colour = styles.KIND_COLOURS[route.kind]
     st.header(md(route.name))
-    st.caption(f"🇹🇷 {md(route.name_tr)}  ·  🇦🇿 {md(route.name_az)}")
+    st.caption(f"Türkçe: {md(route.name_tr)}  ·  Azərbaycanca: {md(route.name_az)}")
     st.markdown(f"**{styles.KIND_LABELS[route.kind]}** · **{styles.STATUS_LABELS[route.status]}**"
                 f" — {md(facts.status_detail)}")
     tab_figures, tab_volumes, tab_dates, tab_notes = st.tabs(
@@ -117,7 +118,7 @@ def route_panel(atlas: Atlas, route_id: str) -> None:
         for unit in units:
             chart = charts.volume_chart(route, unit, colour=colour)
             if chart is not None:
-                st.altair_chart(chart, width="stretch")
+                st.altair_chart(chart, width="stretch", height=CHART_HEIGHT)
         frame = panels.volumes_frame(route)
         if len(frame):
             st.caption("Every reported figure and its alternatives")
@@ -148,7 +149,7 @@ def overview_panel(atlas: Atlas) -> None:
     tab_len, tab_time, tab_gas, tab_ctx = st.tabs(
         ["Lengths & capacity", "Timeline", "Gas exports", "Context"])
     with tab_len:
-        st.altair_chart(charts.lengths_chart(lengths), width="stretch")
+        st.altair_chart(charts.lengths_chart(lengths), width="stretch", height=CHART_HEIGHT)
         st.dataframe(lengths, hide_index=True, width="stretch")
         st.caption("Capacities")
         source_table(panels.capacities_overview(catalog))
@@ -159,7 +160,7 @@ def overview_panel(atlas: Atlas) -> None:
         source_table(frame.drop(columns=["date_sort", "route_id"], errors="ignore"), height=320)
     with tab_gas:
         gas = panels.gas_exports_frame(catalog)
-        st.altair_chart(charts.gas_exports_chart(gas), width="stretch")
+        st.altair_chart(charts.gas_exports_chart(gas), width="stretch", height=CHART_HEIGHT)
         st.caption("Azerbaijan's gas exports by destination, bcm. Missing years are gaps, "
                    "not zeros.")
         source_table(gas)

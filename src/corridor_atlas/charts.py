@@ -136,9 +136,10 @@ def volume_chart(route: Route, unit: str, *, colour: str, include_planned: bool 
 
     if not gaps.empty:
         layers.append(
-            alt.Chart(gaps).mark_text(color=GAP_GREY, angle=270, align="left", baseline="middle",
-                                      fontSize=10, fontStyle="italic")
-            .encode(x=x, y=alt.value(height - 4), text="label:N",
+            alt.Chart(gaps.assign(zero=0.0))
+            .mark_text(color=GAP_GREY, angle=270, align="left", baseline="middle", dx=4,
+                       fontSize=10, fontStyle="italic")
+            .encode(x=x, y=alt.Y("zero:Q"), text="label:N",
                     tooltip=[alt.Tooltip("year:O", title="year"),
                              alt.Tooltip("detail:N", title="no data")]))
 
