@@ -42,6 +42,8 @@ CORRIDOR_BOUNDS = (18.0, 36.5, 50.5, 42.6)  # W, S, E, N: Melendugno to Baku, Ce
 FACILITIES_ID = "facilities"
 DISPLAY_TOLERANCE_DEG = 0.0015  # ~150 m: invisible below zoom 10, a tenth of the vertices
 DISPLAY_PRECISION_DEG = 1e-4  # ~10 m grid
+BASEMAP_TOLERANCE_DEG = 0.005  # country outlines: finer than a pixel below zoom 8
+BASEMAP_PRECISION_DEG = 1e-3
 
 _CSS = f"""
 <style>
@@ -136,8 +138,11 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline") -> folium.Map:
                          control=False, max_zoom=19).add_to(m)
     if atlas.countries is not None:
         tiles = basemap == "osm"
+        countries = atlas.countries[["name", "geometry"]].copy()
+        countries["geometry"] = shapely.set_precision(
+            countries.geometry.simplify(BASEMAP_TOLERANCE_DEG).values, BASEMAP_PRECISION_DEG)
         folium.GeoJson(
-            atlas.countries[["name", "geometry"]].to_json(),
+            countries.to_json(),
             name="Countries",
             style_function=lambda _f: {
                 "fillColor": styles.LAND_COLOUR, "fillOpacity": 0.0 if tiles else 1.0,

@@ -1,0 +1,657 @@
+"""Benchmark Corridor Atlas against ``GeoDataFrame.explore()`` on the same layers.
+
+Run from the project root (the bench extra provides matplotlib and mapclassify,
+which ``explore()`` needs)::
+
+    .venv/bin/python scripts/benchmark.py [--repeat N] [--json PATH] [--skip-browser]
+
+Everything runs in this one process except the Streamlit server driven by
+Chromium. Each timed step gets one untimed warm-up, then the median of N
+repeats is reported. Results go to stdout as a Markdown table; ``--json`` also
+writes every sample. Only loopback is used: the browser aborts any request that
+is not to 127.0.0.1, ``file:`` or ``data:``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.metadata
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "src") not in sys.path:
+    sys.path.insert(0, str(ROOT / "src"))
+
+import folium  # noqa: E402
+import geopandas as gpd  # noqa: E402
+
+from corridor_atlas import maps, styles  # noqa: E402
+from corridor_atlas.layers import Atlas, load_atlas  # noqa: E402
+
+GEO = ROOT / "geo"
+VENDOR = ROOT / "static" / "vendor"
+APP = ROOT / "app.py"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+IFRAME = "iframe[title='streamlit_folium.st_folium']"
+TOGGLE_KEY = "layer_btc"
+TOGGLE_LABEL = "Baku–Tbilisi–Ceyhan oil pipeline (BTC)"
+OIL = styles.KIND_COLOURS["oil"]
+MAP_HEIGHT = 640
+BROWSER_TIMEOUT_MS = 60_000
+EXPLORE_PAINT_TIMEOUT_MS = 8_000
+TARGET_RATIO = 0.5
+
+NOTES = [
+    "Each timing: one untimed warm-up, then the median of N repeats, all in this process.",
+    "Data load: atlas = corridor_atlas.layers.load_atlas(geo/) (catalog, all 9 route files, "
+    "facilities, countries, with validation and geodesic lengths); explore = "
+    "geopandas.read_file of the 7 default route files + geo/basemap/countries.geojson.",
+    "Atlas map: maps.build_map(atlas, <7 default routes>, asset_mode='static') = bundled "
+    "countries (name+geometry, non-interactive), 7 routes with display-simplified geometry "
+    "(0.0015 deg, 1e-4 grid), schematic bands, per-feature HTML tooltip and popup, "
+    "highlight, Fullscreen, MeasureControl, scale bar, legend, credits, LayerControl; "
+    "assets linked under /app/static/vendor.",
+    "explore() map: countries[['name','geometry']].explore(tiles=None, non-interactive, no "
+    "tooltip/popup/highlight) as the basemap, then gdf.explore(m=m, color=<kind colour>, "
+    "name=<route id>, tooltip=True, popup=True) for each of the 7 routes as read_file "
+    "returns them (all columns, full-resolution geometry, default highlight), then "
+    "folium.LayerControl(); folium's default CDN links. No fullscreen, measure, scale "
+    "bar, legend or credits on this side.",
+    "Payload: len(html.encode()) of m.get_root().render(); asset files are linked, not "
+    "inlined, on both sides, so asset bytes are excluded from both.",
+    "Component payload: len(json_args) of the streamlit_folium.st_folium element in an "
+    "AppTest run: app.py (base map + 7 feature groups + layer control) vs a one-call "
+    "st_folium(<the explore() map>) script.",
+]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@dataclass
+class Row:
+    metric: str
+    atlas: Any = None
+    explore: Any = None
+    unit: str = "ms"  # "ms", "B" or "text"
+    atlas_samples: list[float] = field(default_factory=list)
+    explore_samples: list[float] = field(default_factory=list)
+    explore_note: str | None = None  # shown instead of a value ("n/a ...")
+
+    @property
+    def ratio(self) -> float | None:
+        if isinstance(self.atlas, int | float) and isinstance(self.explore, int | float) \
+                and self.explore:
+            return self.atlas / self.explore
+        return None
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = fn()
+    return (time.perf_counter() - start) * 1000.0, value
+
+
+def median_ms(fn: Callable[[], Any], repeat: int, *, warmup: int = 1) -> tuple[float, list[float],
+                                                                              Any]:
+    """Median wall time of ``fn`` in ms, its samples, and the last return value."""
+    value = None
+    for _ in range(warmup):
+        value = fn()
+    samples = []
+    for _ in range(repeat):
+        ms, value = timed(fn)
+        samples.append(ms)
+    return statistics.median(samples), samples, value
+
+
+def fmt(value: Any, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "ms":
+        return f"{value:,.0f} ms" if value >= 100 else f"{value:,.1f} ms"
+    if unit == "B":
+        return f"{int(value):,} B ({value / 1024:,.1f} KiB)"
+    return str(value)
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| metric | Corridor Atlas | explore() | ratio (atlas/explore) |",
+             "|---|---:|---:|---:|"]
+    for row in rows:
+        explore = row.explore_note or fmt(row.explore, row.unit)
+        ratio = "–" if row.ratio is None else f"{row.ratio:.2f}"
+        lines.append(f"| {row.metric} | {fmt(row.atlas, row.unit)} | {explore} | {ratio} |")
+    return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence library warnings that would clutter the report."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+# ---------------------------------------------------------------- explore() side
+
+
+def route_files(atlas: Atlas) -> dict[str, Path]:
+    """The default route ids and their GeoJSON files, in drawing order."""
+    assert atlas.catalog is not None
+    return {rid: GEO / atlas.catalog.route(rid).file for rid in maps.default_layers(atlas)}
+
+
+def countries_file(atlas: Atlas) -> Path:
+    assert atlas.catalog is not None
+    return GEO / atlas.catalog.basemap["countries"]
+
+
+def explore_load(files: dict[str, Path], countries: Path) -> tuple[dict[str, gpd.GeoDataFrame],
+                                                                    gpd.GeoDataFrame]:
+    return {rid: gpd.read_file(path) for rid, path in files.items()}, gpd.read_file(countries)
+
+
+def explore_map(routes: dict[str, gpd.GeoDataFrame], countries: gpd.GeoDataFrame,
+                colours: dict[str, str]) -> folium.Map:
+    """The explore() counterpart of the atlas map (see NOTES)."""
+    m = countries[["name", "geometry"]].explore(
+        tiles=None, color=styles.LAND_COLOUR, name="Countries", control=False,
+        tooltip=False, popup=False, highlight=False, interactive=False,
+        style_kwds={"color": styles.BORDER_COLOUR, "weight": 0.8, "fillOpacity": 1.0},
+    )
+    for rid, gdf in routes.items():
+        gdf.explore(m=m, color=colours[rid], name=rid, tooltip=True, popup=True)
+    folium.LayerControl().add_to(m)
+    return m
+
+
+def explore_app(bench_path: str, files: dict[str, str], countries: str,
+                colours: dict[str, str], height: int) -> None:
+    """Streamlit script for AppTest: the explore() map through st_folium."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    from streamlit_folium import st_folium
+
+    bench = sys.modules.get("corridor_bench")
+    if bench is None:
+        spec = importlib.util.spec_from_file_location("corridor_bench", bench_path)
+        bench = importlib.util.module_from_spec(spec)
+        sys.modules["corridor_bench"] = bench
+        spec.loader.exec_module(bench)
+    routes, land = bench.explore_load({k: Path(v) for k, v in files.items()}, Path(countries))
+    m = bench.explore_map(routes, land, colours)
+    st_folium(m, key="map", height=height, use_container_width=True,
+              returned_objects=["last_object_clicked_popup"])
+
+
+# ---------------------------------------------------------------- AppTest
+
+
+def component_args(at: Any) -> str:
+    for element in at.get("component_instance"):
+        if element.proto.component_name == "streamlit_folium.st_folium":
+            return element.proto.json_args
+    raise RuntimeError("no streamlit_folium.st_folium element in the AppTest run")
+
+
+def check_run(at: Any, what: str) -> None:
+    if at.exception:
+        raise RuntimeError(f"{what} raised: {[e.message for e in at.exception]}")
+
+
+def apptest_metrics(repeat: int, files: dict[str, Path], countries: Path,
+                    colours: dict[str, str]) -> dict[str, Any]:
+    import streamlit as st
+    from streamlit import logger as st_logger
+    from streamlit.testing.v1 import AppTest
+
+    def first_run() -> Any:
+        st_logger.set_log_level("error")  # no bare-mode chatter in the report
+        st.cache_data.clear()
+        at = AppTest.from_file(str(APP), default_timeout=60).run()
+        check_run(at, "app.py first run")
+        return at
+
+    first_med, first_samples, at = median_ms(first_run, repeat)
+    payload = len(component_args(at).encode())
+
+    off: list[float] = []
+    on: list[float] = []
+    payload_off = None
+    for _ in range(repeat):
+        ms, _ = timed(lambda: at.checkbox(key=TOGGLE_KEY).uncheck().run())
+        check_run(at, "toggle off")
+        off.append(ms)
+        payload_off = len(component_args(at).encode())
+        ms, _ = timed(lambda: at.checkbox(key=TOGGLE_KEY).check().run())
+        check_run(at, "toggle on")
+        on.append(ms)
+
+    explore_at = AppTest.from_function(
+        explore_app, default_timeout=120,
+        kwargs={"bench_path": str(Path(__file__).resolve()),
+                "files": {k: str(v) for k, v in files.items()}, "countries": str(countries),
+                "colours": colours, "height": MAP_HEIGHT})
+    explore_at.run()
+    check_run(explore_at, "explore() AppTest script")
+    explore_payload = len(component_args(explore_at).encode())
+    return {
+        "first_run_ms": first_med, "first_run_samples": first_samples,
+        "toggle_ms": statistics.median(off + on), "toggle_off_samples": off,
+        "toggle_on_samples": on, "payload": payload, "payload_btc_off": payload_off,
+        "explore_payload": explore_payload,
+    }
+
+
+# ---------------------------------------------------------------- browser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
+        with contextlib.suppress(OSError):
+            with opener.open(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
+                if resp.read().strip() == b"ok":
+                    return
+        time.sleep(0.2)
+    raise RuntimeError(f"streamlit not healthy on port {port} after {timeout:.0f} s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+LOCAL_PREFIXES = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+JS_MAP_STATE = """([iframe, colour]) => {
+  const f = document.querySelector(iframe);
+  const d = f && f.contentDocument;
+  if (!d) return null;
+  return {paths: d.querySelectorAll('path.leaflet-interactive').length,
+          oil: d.querySelectorAll('path[stroke="' + colour + '" i]').length};
+}"""
+
+JS_OIL_GONE = """([iframe, colour]) => {
+  const f = document.querySelector(iframe); const d = f && f.contentDocument;
+  return !!d && d.querySelectorAll('path.leaflet-interactive').length > 0
+    && d.querySelectorAll('path[stroke="' + colour + '" i]').length === 0;
+}"""
+
+JS_OIL_BACK = """([iframe, colour]) => {
+  const f = document.querySelector(iframe); const d = f && f.contentDocument;
+  return !!d && d.querySelectorAll('path[stroke="' + colour + '" i]').length > 0;
+}"""
+
+JS_IDLE = """() => {
+  const a = document.querySelector('[data-testid="stApp"]');
+  return !!a && a.getAttribute('data-test-script-state') === 'notRunning';
+}"""
+
+
+def _new_context(browser: Any, blocked: list[str], allowed: tuple[str, ...]) -> Any:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(allowed):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    ctx.route("**/*", route)
+    return ctx
+
+
+def _first_paint(browser: Any, url: str, blocked: list[str]) -> tuple[float, float, Any, Any]:
+    """ms from goto to the map iframe and to its first interactive path; keeps the page open."""
+    ctx = _new_context(browser, blocked, LOCAL_PREFIXES)
+    page = ctx.new_page()
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector(IFRAME, state="attached")
+    iframe_ms = (time.perf_counter() - start) * 1000.0
+    page.frame_locator(IFRAME).locator("path.leaflet-interactive").first.wait_for(
+        state="attached")
+    return (time.perf_counter() - start) * 1000.0, iframe_ms, ctx, page
+
+
+def _set_probe(page: Any) -> Any:
+    handle = page.wait_for_selector(IFRAME, state="attached")
+    handle.content_frame().evaluate("window.__probe = 1")
+    return handle
+
+
+def _probe_survived(page: Any, before: Any) -> bool:
+    if not page.evaluate("(e) => e.isConnected", before):
+        return False
+    frame = page.query_selector(IFRAME).content_frame()
+    return bool(frame and frame.evaluate("window.__probe === 1"))
+
+
+def _toggle(page: Any, label: Any, until: str) -> tuple[float, bool]:
+    page.wait_for_function(JS_IDLE)
+    before = _set_probe(page)
+    start = time.perf_counter()
+    label.click()
+    page.wait_for_function(until, arg=[IFRAME, OIL])
+    ms = (time.perf_counter() - start) * 1000.0
+    page.wait_for_function(JS_IDLE)
+    return ms, _probe_survived(page, before)
+
+
+def _explore_paint(browser: Any, html_path: Path, repeat: int) -> dict[str, Any]:
+    """First paint of the explore() HTML from file://, with all network requests aborted."""
+    blocked: list[str] = []
+    samples: list[float] = []
+    reason = None
+    for i in range(repeat):
+        ctx = _new_context(browser, blocked, ("file:", "data:", "about:", "blob:"))
+        try:
+            page = ctx.new_page()
+            start = time.perf_counter()
+            page.goto(html_path.as_uri(), wait_until="commit")
+            try:
+                page.locator("path.leaflet-interactive").first.wait_for(
+                    state="attached", timeout=EXPLORE_PAINT_TIMEOUT_MS)
+            except Exception:  # noqa: BLE001 - any wait failure means "did not render"
+                leaflet = page.evaluate("typeof window.L")
+                reason = ("n/a (CDN assets unreachable offline)" if leaflet == "undefined"
+                          else f"n/a (no path after {EXPLORE_PAINT_TIMEOUT_MS} ms)")
+                break
+            samples.append((time.perf_counter() - start) * 1000.0)
+        finally:
+            ctx.close()
+        if i == 0 and not samples:
+            break
+    return {"samples": samples, "median": statistics.median(samples) if samples else None,
+            "note": reason, "blocked_requests": sorted(set(blocked))}
+
+
+def browser_metrics(repeat: int, explore_html: Path) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    server_log = tempfile.TemporaryFile()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=server_log, stderr=subprocess.STDOUT, env=env)
+    out: dict[str, Any] = {}
+    try:
+        wait_healthy(port, proc)
+        out["server_start_ms"] = (time.perf_counter() - start) * 1000.0
+        log(f"streamlit healthy on port {port} after {out['server_start_ms']:.0f} ms")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                         args=CHROMIUM_ARGS)
+            try:
+                blocked: list[str] = []
+                # Cold: the first visit after server start (untimed warm-up for the rest).
+                cold_ms, _, ctx, _ = _first_paint(browser, url, blocked)
+                ctx.close()
+                out["first_paint_cold_ms"] = cold_ms
+                paints, iframes = [], []
+                for i in range(repeat):
+                    ms, iframe_ms, ctx, page = _first_paint(browser, url, blocked)
+                    paints.append(ms)
+                    iframes.append(iframe_ms)
+                    if i < repeat - 1:
+                        ctx.close()
+                out["first_paint_samples"] = paints
+                out["first_paint_ms"] = statistics.median(paints)
+                out["iframe_attached_samples"] = iframes
+                out["iframe_attached_ms"] = statistics.median(iframes)
+                log(f"first paint median {out['first_paint_ms']:.0f} ms")
+
+                # Toggle the BTC layer on the last page, off and on, N times each.
+                page.wait_for_function(JS_OIL_BACK, arg=[IFRAME, OIL])
+                out["map_state_before"] = page.evaluate(JS_MAP_STATE, [IFRAME, OIL])
+                label = page.locator("[data-testid='stSidebar'] label").filter(
+                    has_text=TOGGLE_LABEL)
+                if label.count() != 1:
+                    raise RuntimeError(f"expected one sidebar label {TOGGLE_LABEL!r}, "
+                                       f"found {label.count()}")
+                off, on, kept = [], [], []
+                for _ in range(repeat):
+                    ms, survived = _toggle(page, label, JS_OIL_GONE)
+                    off.append(ms)
+                    kept.append(survived)
+                    if len(off) == 1:
+                        out["map_state_btc_off"] = page.evaluate(JS_MAP_STATE, [IFRAME, OIL])
+                    ms, survived = _toggle(page, label, JS_OIL_BACK)
+                    on.append(ms)
+                    kept.append(survived)
+                ctx.close()
+                out.update(toggle_off_samples=off, toggle_on_samples=on,
+                           toggle_off_ms=statistics.median(off),
+                           toggle_on_ms=statistics.median(on),
+                           iframe_kept=sum(kept), toggles=len(kept))
+                out["blocked_requests"] = sorted(set(blocked))
+                log(f"toggle off median {out['toggle_off_ms']:.0f} ms, iframe kept "
+                    f"{sum(kept)}/{len(kept)}")
+
+                out["explore"] = _explore_paint(browser, explore_html, repeat)
+            finally:
+                browser.close()
+    except BaseException:
+        server_log.seek(0)
+        tail = server_log.read().decode(errors="replace")[-3000:]
+        log(f"streamlit log tail:\n{tail}")
+        raise
+    finally:
+        stop(proc)
+        server_log.close()
+    return out
+
+
+# ---------------------------------------------------------------- main
+
+
+def versions() -> dict[str, str]:
+    names = ["streamlit", "streamlit-folium", "folium", "geopandas", "pyogrio", "shapely",
+             "matplotlib", "mapclassify", "playwright"]
+    found = {}
+    for name in names:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            found[name] = importlib.metadata.version(name)
+    return {"python": platform.python_version(), **found}
+
+
+def run(repeat: int, skip_browser: bool) -> dict[str, Any]:
+    rows: list[Row] = []
+    extra: dict[str, Any] = {}
+
+    # 1. Data load.
+    log("data load")
+    with quiet():
+        load_med, load_samples, atlas = median_ms(lambda: load_atlas(GEO), repeat)
+    if atlas.problems:
+        raise RuntimeError(f"geo/ has data problems: {[str(p) for p in atlas.problems]}")
+    files = route_files(atlas)
+    land_file = countries_file(atlas)
+    assert atlas.catalog is not None
+    colours = {rid: styles.KIND_COLOURS[atlas.catalog.route(rid).kind] for rid in files}
+    with quiet():
+        x_load_med, x_load_samples, (x_routes, x_countries) = median_ms(
+            lambda: explore_load(files, land_file), repeat)
+    rows.append(Row("Data load", load_med, x_load_med, "ms", load_samples, x_load_samples))
+
+    # 2. Map build + render.
+    log("map build + render")
+    layers = maps.default_layers(atlas)
+
+    def atlas_render() -> str:
+        m = maps.build_map(atlas, layers, vendor_dir=VENDOR, asset_mode="static")
+        return m.get_root().render()
+
+    def explore_render() -> str:
+        return explore_map(x_routes, x_countries, colours).get_root().render()
+
+    with quiet():
+        build_med, build_samples, atlas_html = median_ms(atlas_render, repeat)
+        x_build_med, x_build_samples, explore_html = median_ms(explore_render, repeat)
+    rows.append(Row("Map build + render (7 routes + countries)", build_med, x_build_med, "ms",
+                    build_samples, x_build_samples))
+
+    # 3. Payload.
+    atlas_bytes = len(atlas_html.encode())
+    explore_bytes = len(explore_html.encode())
+    rows.append(Row("Rendered HTML payload (assets linked, not counted)", atlas_bytes,
+                    explore_bytes, "B"))
+
+    # 4. AppTest (also gives the st_folium component payload of both sides).
+    log("AppTest runs")
+    with quiet():
+        at = apptest_metrics(repeat, files, land_file, colours)
+    extra["apptest"] = at
+    rows.append(Row("st_folium component payload (json_args, AppTest)", at["payload"],
+                    at["explore_payload"], "B"))
+    rows.append(Row("AppTest first run of app.py (st.cache_data cleared)", at["first_run_ms"],
+                    None, "ms", at["first_run_samples"]))
+    rows.append(Row(f"AppTest rerun, toggle BTC off/on (median of {2 * repeat})",
+                    at["toggle_ms"], None, "ms",
+                    at["toggle_off_samples"] + at["toggle_on_samples"]))
+
+    # 5. Browser.
+    if skip_browser:
+        log("browser metrics skipped (--skip-browser)")
+    else:
+        log("browser: streamlit run + Chromium")
+        with tempfile.TemporaryDirectory() as tmp:
+            html_path = Path(tmp) / "explore_map.html"
+            html_path.write_text(explore_html, encoding="utf-8")
+            br = browser_metrics(repeat, html_path)
+        extra["browser"] = br
+        xp = br["explore"]
+        rows.append(Row("Chromium first paint, first visit after server start (1 sample)",
+                        br["first_paint_cold_ms"], None, "ms", [br["first_paint_cold_ms"]]))
+        rows.append(Row(f"Chromium first paint (median of {repeat} fresh pages)",
+                        br["first_paint_ms"], xp["median"], "ms", br["first_paint_samples"],
+                        xp["samples"], explore_note=xp["note"]))
+        rows.append(Row("Chromium toggle BTC off → oil paths gone", br["toggle_off_ms"], None,
+                        "ms", br["toggle_off_samples"]))
+        rows.append(Row("Chromium toggle BTC on → oil paths back", br["toggle_on_ms"], None,
+                        "ms", br["toggle_on_samples"]))
+        kept = f"{'yes' if br['iframe_kept'] == br['toggles'] else 'NO'} " \
+               f"({br['iframe_kept']}/{br['toggles']} toggles)"
+        rows.append(Row("Toggle redraws without remounting the iframe", kept, None, "text"))
+
+    targets = [
+        {"target": f"build + render ≤ {TARGET_RATIO} × explore()", "ratio": rows[1].ratio},
+        {"target": f"rendered payload ≤ {TARGET_RATIO} × explore()", "ratio": rows[2].ratio},
+    ]
+    for t in targets:
+        t["met"] = t["ratio"] is not None and t["ratio"] <= TARGET_RATIO
+    return {"rows": rows, "targets": targets, "extra": extra}
+
+
+def report(result: dict[str, Any], repeat: int, skip_browser: bool) -> str:
+    lines = [f"## Corridor Atlas vs GeoDataFrame.explore() (median of {repeat})", "",
+             table(result["rows"]), "", "### Targets", ""]
+    for t in result["targets"]:
+        ratio = "–" if t["ratio"] is None else f"{t['ratio']:.3f}"
+        lines.append(f"- {t['target']}: ratio {ratio} → {'MET' if t['met'] else 'NOT MET'}")
+    lines += ["", "### What each side includes", ""]
+    lines += [f"- {note}" for note in NOTES]
+    br = result["extra"].get("browser")
+    if skip_browser:
+        lines.append("- Browser metrics skipped (--skip-browser).")
+    elif br:
+        xp = br["explore"]
+        lines.append(
+            "- Chromium: `streamlit run app.py` on 127.0.0.1, system Chromium headless; first "
+            "paint = page.goto → first `path.leaflet-interactive` inside the st_folium iframe, "
+            "each in a fresh browser context, after one untimed warm-up visit (median time to "
+            f"the st_folium iframe being attached: {br['iframe_attached_ms']:,.0f} ms, the rest "
+            "is the component loading Leaflet and drawing). Toggle = click "
+            f"the sidebar label '{TOGGLE_LABEL}' → no path stroked {OIL} (off) / one again "
+            "(on), the app idle before each click; the iframe counts as kept when "
+            "`window.__probe` set before the click is still there after it. Map paths before "
+            f"/ after BTC off: {br.get('map_state_before')} / {br.get('map_state_btc_off')}. "
+            f"Requests aborted as non-loopback: {len(br['blocked_requests'])}.")
+        lines.append(
+            "- explore() first paint: its HTML saved to a temporary file and opened with "
+            "file:// with every non-file request aborted (nothing is fetched from the "
+            f"internet); {len(xp['blocked_requests'])} distinct CDN URLs were aborted"
+            + (f", so: {xp['note']}." if xp["note"] else "."))
+    at = result["extra"]["apptest"]
+    lines.append(f"- st_folium payload with BTC off: {at['payload_btc_off']:,} B.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="timed repeats per metric (5)")
+    parser.add_argument("--json", type=Path, help="also write all samples to this JSON file")
+    parser.add_argument("--skip-browser", action="store_true",
+                        help="skip the streamlit run + Chromium metrics")
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    os.chdir(ROOT)
+    started = time.perf_counter()
+    result = run(args.repeat, args.skip_browser)
+    print(report(result, args.repeat, args.skip_browser))
+    total = time.perf_counter() - started
+    log(f"done in {total:.1f} s")
+    if args.json:
+        payload = {
+            "repeat": args.repeat, "skip_browser": args.skip_browser,
+            "total_seconds": total, "versions": versions(), "notes": NOTES,
+            "rows": [{**asdict(r), "ratio": r.ratio} for r in result["rows"]],
+            "targets": result["targets"], "extra": result["extra"],
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str),
+                             encoding="utf-8")
+        log(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
