@@ -65,6 +65,32 @@ path.leaflet-interactive:focus {{ outline: none; }}
 """
 
 
+class _Css(Element):
+    """The atlas's CSS, in the page header (template compiled once, not per map)."""
+
+    _template = Template(_CSS)
+
+
+class _Details(MacroElement):
+    """Tooltip and popup of a GeoJson layer, from each feature's pre-escaped ``tip`` and ``popup``.
+
+    Bound on the layer, with functions returning elements, as folium's
+    ``GeoJsonTooltip``/``GeoJsonPopup`` do (so streamlit-folium reports the clicked
+    popup's text), but with one template compiled once instead of two per layer.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(layer){"
+        "function html(key){ return function(l){ var d = L.DomUtil.create('div');"
+        " d.innerHTML = l.feature.properties[key]; return d; }; }"
+        "layer.bindTooltip(html('tip'), {sticky: true});"
+        "layer.bindPopup(html('popup'), {maxWidth: 340});"
+        "})({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+
 class _Script(MacroElement):
     """A piece of JavaScript run once the map exists (``{map}`` is the map variable)."""
 
@@ -132,7 +158,7 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline") -> folium.Map:
                    max_bounds=True, min_lat=MAP_BOUNDS[1], min_lon=MAP_BOUNDS[0],
                    max_lat=MAP_BOUNDS[3], max_lon=MAP_BOUNDS[2])
     m.fit_bounds([[CORRIDOR_BOUNDS[1], CORRIDOR_BOUNDS[0]], [CORRIDOR_BOUNDS[3], CORRIDOR_BOUNDS[2]]])
-    m.get_root().header.add_child(Element(_CSS), name="atlas_css")
+    m.get_root().header.add_child(_Css(), name="atlas_css")
     if basemap == "osm":
         folium.TileLayer(OSM_TILES, attr="© OpenStreetMap contributors", name="OpenStreetMap",
                          control=False, max_zoom=19).add_to(m)
@@ -242,10 +268,8 @@ def route_layer(route: Route, gdf: gpd.GeoDataFrame, *, selected: bool = False) 
         style_function=lambda f: _style(route.kind, f["properties"]["status_class"],
                                         f["properties"]["geometry_quality"], selected),
         highlight_function=lambda _f: {"weight": styles.SELECTED_WEIGHT + 2},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=340),
         smooth_factor=1.0,
-    ).add_to(group)
+    ).add_child(_Details()).add_to(group)
     return group
 
 
@@ -289,9 +313,7 @@ def facilities_layer(catalog: Catalog, gdf: gpd.GeoDataFrame) -> folium.FeatureG
             "weight": 2, "fillColor": "#ffffff", "fillOpacity": 1.0, "radius": 6,
         },
         highlight_function=lambda _f: {"weight": 4},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=340),
-    ).add_to(group)
+    ).add_child(_Details()).add_to(group)
     return group
 
 
