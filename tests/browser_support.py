@@ -1,0 +1,296 @@
+"""Support for the browser tests: find Chromium, run the app, watch every request.
+
+Nothing here downloads a browser: the tests drive the system Chromium (Debian's
+``chromium`` package) through Playwright's ``executable_path``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM_ENV = "CORRIDOR_ATLAS_CHROMIUM"
+CHROMIUM_NAMES = ("chromium", "chromium-browser")
+CHROMIUM_FALLBACKS = ("/usr/bin/chromium",)
+NOT_FOUND = ("Chromium not found: install it with `apt-get install chromium` (Debian) "
+             f"or set {CHROMIUM_ENV}")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+INLINE_SCHEMES = frozenset({"data", "blob"})
+MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+ROUTE_PATH = "path.leaflet-interactive"
+SERVER_START_TIMEOUT_S = 60.0
+
+
+# --- Chromium --------------------------------------------------------------------------------
+
+def find_chromium(env: Mapping[str, str] | None = None,
+                  fallbacks: Sequence[str] = CHROMIUM_FALLBACKS) -> tuple[str | None, str]:
+    """
+    Locate the Chromium executable.
+
+    ``$CORRIDOR_ATLAS_CHROMIUM`` wins when set: a name or path that does not resolve
+    to an executable is reported, not silently replaced by another browser. Otherwise
+    ``chromium`` / ``chromium-browser`` on ``PATH``, then the Debian location.
+
+    Returns
+    -------
+    tuple of (str or None, str)
+        The executable, or ``None`` and a note on why nothing was found.
+    """
+    env = os.environ if env is None else env
+    search = env.get("PATH", os.defpath)
+    configured = env.get(CHROMIUM_ENV, "").strip()
+    if configured:
+        found = shutil.which(configured, path=search)
+        return (found, "") if found else (None, f"{CHROMIUM_ENV}={configured!r} is not an "
+                                                "executable file")
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name, path=search)
+        if found:
+            return found, ""
+    for candidate in fallbacks:
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate, ""
+    return None, f"none of {', '.join(CHROMIUM_NAMES)} on PATH or {', '.join(fallbacks)}"
+
+
+def ci_requires_browser(env: Mapping[str, str] | None = None) -> bool:
+    """True when ``$CI`` is set to a true value: a missing browser is then a failure."""
+    env = os.environ if env is None else env
+    return env.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def require_chromium(env: Mapping[str, str] | None = None,
+                     fallbacks: Sequence[str] = CHROMIUM_FALLBACKS) -> str:
+    """The Chromium executable; skips the test without one (fails it under CI)."""
+    found, why = find_chromium(env, fallbacks)
+    if found:
+        return found
+    message = f"{NOT_FOUND} ({why})"
+    if ci_requires_browser(env):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+    raise AssertionError("unreachable")  # pragma: no cover - skip raises
+
+
+# --- The app server --------------------------------------------------------------------------
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _tail(log: Any, limit: int = 4000) -> str:
+    log.flush()
+    log.seek(0)
+    text = log.read().decode("utf-8", "replace")
+    return text[-limit:] or "(no output)"
+
+
+def _healthy(url: str) -> bool:
+    # No proxy: an http_proxy in the environment must not see requests to 127.0.0.1.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def run_app(root: Path, app: str = "app.py",
+            timeout: float = SERVER_START_TIMEOUT_S) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free local port; yield its base URL."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(root / app),
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + timeout
+            while not _healthy(f"{base}/_stcore/health"):
+                if proc.poll() is not None:
+                    pytest.fail(f"the app server exited with code {proc.returncode}:\n"
+                                f"{_tail(log)}", pytrace=False)
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the app server did not answer {base}/_stcore/health within "
+                                f"{timeout:.0f} s:\n{_tail(log)}", pytrace=False)
+                time.sleep(0.2)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+# --- Watching a page -------------------------------------------------------------------------
+
+def local_hosts_only(url: str) -> bool:
+    """Allow 127.0.0.1 / localhost (the app server) and inline ``data:`` / ``blob:`` URLs."""
+    parts = urlsplit(url)
+    if parts.scheme in INLINE_SCHEMES:
+        return True
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname in LOCAL_HOSTS
+
+
+def local_files_only(url: str) -> bool:
+    """Allow ``file:`` and inline URLs: a standalone HTML file."""
+    return urlsplit(url).scheme in {"file", *INLINE_SCHEMES}
+
+
+@dataclass
+class PageLog:
+    """Everything a page asked for, and everything that went wrong."""
+
+    requests: list[tuple[str, str]] = field(default_factory=list)  # (resource type, url)
+    failed: list[str] = field(default_factory=list)
+    bad_status: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def problems(self) -> dict[str, list[str]]:
+        return {name: items for name, items in (
+            ("failed requests", self.failed),
+            ("HTTP error responses", self.bad_status),
+            ("external requests (aborted)", self.external),
+            ("page errors", self.errors),
+        ) if items}
+
+    def assert_clean(self) -> None:
+        problems = self.problems()
+        assert not problems, "\n".join(
+            f"{name}:\n  " + "\n  ".join(items) for name, items in problems.items())
+
+
+def watch(page: Any, allowed: Callable[[str], bool]) -> PageLog:
+    """Record requests, failures and errors of a page; abort every request not allowed."""
+    log = PageLog()
+
+    def on_route(route: Any) -> None:
+        url = route.request.url
+        if allowed(url):
+            route.continue_()
+        else:
+            log.external.append(url)
+            route.abort("blockedbyclient")
+
+    def on_failed(request: Any) -> None:
+        if request.url not in log.external:  # aborted above: reported once, as external
+            log.failed.append(f"{request.url} ({request.failure})")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400:
+            log.bad_status.append(f"{response.status} {response.url}")
+
+    def on_websocket(ws: Any) -> None:  # not routed by page.route: checked here instead
+        if not allowed(ws.url):
+            log.external.append(ws.url)
+
+    page.route("**/*", on_route)
+    page.on("request", lambda r: log.requests.append((r.resource_type, r.url)))
+    page.on("requestfailed", on_failed)
+    page.on("response", on_response)
+    page.on("websocket", on_websocket)
+    page.on("pageerror", lambda e: log.errors.append(str(e)))
+    return log
+
+
+# --- The Leaflet map -------------------------------------------------------------------------
+
+# In the streamlit-folium iframe the map is ``window.map``; in a saved folium page it is
+# a global ``map_<id>``. Either way, the first L.Map among the globals.
+FIND_MAP = """() => (window.map instanceof L.Map) ? window.map
+    : Object.values(window).find(v => v instanceof L.Map)"""
+
+ROUTE_IDS_DRAWN = f"""() => {{
+  const map = ({FIND_MAP})();
+  const ids = new Set();
+  map.eachLayer(l => {{
+    const p = l.feature && l.feature.properties;
+    if (p && p.route_id && l._path && l._path.isConnected) ids.add(p.route_id);
+  }});
+  return Array.from(ids).sort();
+}}"""
+
+STROKES = f"""() => Array.from(document.querySelectorAll('{ROUTE_PATH}'))
+    .map(p => (p.getAttribute('stroke') || '').toUpperCase())"""
+
+COUNT_STROKES = f"""([colours, least, most]) => {{
+  const n = Array.from(document.querySelectorAll('{ROUTE_PATH}'))
+    .filter(p => colours.includes((p.getAttribute('stroke') || '').toUpperCase())).length;
+  return n >= least && n <= most;
+}}"""
+
+VIEW = f"""() => {{
+  const map = ({FIND_MAP})();
+  const c = map.getCenter();
+  return {{zoom: map.getZoom(), lat: c.lat, lng: c.lng}};
+}}"""
+
+# Points on a route's line, in the frame's viewport, where that line is the topmost
+# element: a real click there lands on the route and nothing else.
+CLICKABLE_POINTS = f"""(routeId) => {{
+  const map = ({FIND_MAP})();
+  const out = [];
+  map.eachLayer(l => {{
+    const p = l.feature && l.feature.properties;
+    if (!p || p.route_id !== routeId || !l._path || !l._path.isConnected) return;
+    const path = l._path, total = path.getTotalLength(), ctm = path.getScreenCTM();
+    for (let i = 1; i < 40; i++) {{
+      const q = path.getPointAtLength(total * i / 40);
+      const x = ctm.a * q.x + ctm.c * q.y + ctm.e, y = ctm.b * q.x + ctm.d * q.y + ctm.f;
+      if (document.elementFromPoint(x, y) === path) out.push([x, y]);
+    }}
+  }});
+  return out;
+}}"""
+
+# Points of the map's own background (no route, control or legend on top), to drag from.
+BACKGROUND_POINTS = f"""() => {{
+  const map = ({FIND_MAP})();
+  const box = map.getContainer().getBoundingClientRect(), out = [];
+  for (let fy = 0.3; fy < 0.75; fy += 0.05) for (let fx = 0.3; fx < 0.75; fx += 0.05) {{
+    const x = box.left + box.width * fx, y = box.top + box.height * fy;
+    const hit = document.elementFromPoint(x, y);
+    if (hit && map.getContainer().contains(hit) && !hit.closest(
+        '.leaflet-interactive, .leaflet-control, .leaflet-popup')) out.push([x, y]);
+  }}
+  return out;
+}}"""
+
+
+def upper(colours: Sequence[str]) -> list[str]:
+    return [c.upper() for c in colours]

@@ -1,0 +1,255 @@
+"""The app in a real browser: the system Chromium driven by Playwright, fully offline.
+
+Every page aborts (and records) requests to any host but the local app server, so
+a test fails if the map reaches for a CDN or tile server. Without Chromium these
+tests are skipped, except when ``$CI`` is true, where a missing browser fails them.
+Select them with ``-m browser``, leave them out with ``-m "not browser"``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Frame, Page, expect, sync_playwright
+
+from corridor_atlas import styles
+from corridor_atlas.assets import iter_links
+from corridor_atlas.maps import build_map
+
+from . import browser_support as bs
+from .conftest import ROOT, ROUTE_IDS, VENDOR_DIR
+
+pytestmark = pytest.mark.browser
+
+VIEWPORT = {"width": 1400, "height": 1000}
+LOAD_TIMEOUT_MS = 45_000  # first page of a fresh server: imports and data loading
+UPDATE_TIMEOUT_MS = 15_000  # one rerun of the app
+KIND_COLOURS = bs.upper(list(styles.KIND_COLOURS.values()))
+OIL = styles.KIND_COLOURS["oil"].upper()
+BTC_LABEL = "Baku–Tbilisi–Ceyhan oil pipeline (BTC)"
+TAP_HEADER = "Trans Adriatic Pipeline (TAP)"
+VENDOR_PATH = "/app/static/vendor/"
+
+OpenPage = Callable[[Callable[[str], bool]], tuple[Page, bs.PageLog]]
+
+
+# --- Fixtures --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    return bs.require_chromium()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str) -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=bs.LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(chromium: str) -> Iterator[str]:
+    with bs.run_app(ROOT) as url:
+        yield url
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[OpenPage]:
+    """Open pages in a fresh browser context, each watched by :func:`bs.watch`."""
+    contexts = []
+
+    def open_(allowed: Callable[[str], bool]) -> tuple[Page, bs.PageLog]:
+        context = browser.new_context(viewport=VIEWPORT)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(UPDATE_TIMEOUT_MS)
+        return page, bs.watch(page, allowed)
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def app(open_page: OpenPage, app_url: str) -> tuple[Page, bs.PageLog, Frame]:
+    """A fresh app session with its map drawn: the page, its log and the map's frame."""
+    page, log = open_page(bs.local_hosts_only)
+    page.goto(f"{app_url}/")
+    return page, log, map_frame(page)
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+def map_frame(page: Page) -> Frame:
+    """Wait for the streamlit-folium iframe to draw route lines; return its frame."""
+    routes = page.frame_locator(bs.MAP_IFRAME).locator(bs.ROUTE_PATH).first
+    routes.wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
+    handle = page.locator(bs.MAP_IFRAME).element_handle()
+    frame = handle.content_frame() if handle else None
+    assert frame is not None, "the map iframe has no frame"
+    frame.wait_for_function("() => window.map instanceof L.Map && window.map._loaded")
+    return frame
+
+
+def view(frame: Frame) -> dict[str, float]:
+    """The map's zoom and centre once it has stopped moving (zoom/pan animations, inertia)."""
+    deadline = time.monotonic() + 5
+    last = frame.evaluate(bs.VIEW)
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = frame.evaluate(bs.VIEW)
+        if now == last:
+            return now
+        last = now
+    pytest.fail(f"the map did not stop moving: {last}")
+
+
+def to_page(page: Page, point: list[float]) -> tuple[float, float]:
+    """A point in the map iframe's viewport, in the page's viewport."""
+    box = page.locator(bs.MAP_IFRAME).bounding_box()
+    assert box is not None
+    return box["x"] + point[0], box["y"] + point[1]
+
+
+def sidebar_checkbox(page: Page, label: str) -> Any:
+    """A Streamlit checkbox, found by its visible label."""
+    return page.locator("[data-testid='stCheckbox']").filter(
+        has=page.get_by_text(label, exact=True))
+
+
+# --- Discovery of the browser (no browser needed) -------------------------------------------
+
+def test_chromium_from_env_wins_and_a_wrong_one_is_reported(tmp_path: Path) -> None:
+    fake = tmp_path / "my-chromium"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    assert bs.find_chromium({bs.CHROMIUM_ENV: str(fake), "PATH": ""}) == (str(fake), "")
+    found, why = bs.find_chromium({bs.CHROMIUM_ENV: "/nonexistent", "PATH": "/usr/bin"})
+    assert found is None and "/nonexistent" in why
+    found, _ = bs.find_chromium({"PATH": str(tmp_path)}, fallbacks=())
+    assert found is None
+    (tmp_path / "chromium-browser").symlink_to(fake)
+    assert bs.find_chromium({"PATH": str(tmp_path)}, fallbacks=())[0] == str(
+        tmp_path / "chromium-browser")
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [
+    ("", pytest.skip.Exception), ("false", pytest.skip.Exception),
+    ("true", pytest.fail.Exception), ("1", pytest.fail.Exception),
+])
+def test_missing_chromium_skips_or_fails_under_ci(ci: str, outcome: type) -> None:
+    env = {bs.CHROMIUM_ENV: "/nonexistent", "PATH": "/usr/bin/false-dir", "CI": ci}
+    with pytest.raises(outcome) as raised:
+        bs.require_chromium(env)
+    assert str(raised.value.msg).startswith(bs.NOT_FOUND)
+
+
+# --- The live app ----------------------------------------------------------------------------
+
+def test_map_draws_every_default_route_offline(app, app_url, atlas) -> None:
+    page, log, frame = app
+    frame.wait_for_function(bs.COUNT_STROKES, arg=[KIND_COLOURS, len(ROUTE_IDS), 10**6])
+    coloured = [s for s in frame.evaluate(bs.STROKES) if s in KIND_COLOURS]
+    assert len(coloured) >= len(ROUTE_IDS)  # BTK and Kars–Nakhchivan have several segments
+    for kind in ("oil", "gas", "rail"):
+        assert styles.KIND_COLOURS[kind].upper() in coloured, kind
+    assert frame.evaluate(bs.ROUTE_IDS_DRAWN) == sorted(ROUTE_IDS)
+
+    # Every script and stylesheet came from the app server; the map's own from the vendor
+    # folder, each of them.
+    server = urlsplit(app_url).netloc
+    assets = [(kind, urlsplit(url)) for kind, url in log.requests
+              if kind in ("script", "stylesheet") and not url.startswith("data:")]
+    assert assets
+    assert [u.geturl() for _, u in assets if u.netloc != server] == []
+    static = {u.path for _, u in assets if u.path.startswith("/app/static/")}
+    assert all(path.startswith(VENDOR_PATH) for path in static), static
+    js, css = iter_links(build_map(atlas, vendor_dir=VENDOR_DIR, asset_mode="static"))
+    wanted = {urlsplit(url).path for url in js + css if not url.startswith("data:")}
+    assert wanted and all(path.startswith(VENDOR_PATH) for path in wanted), wanted
+    assert wanted <= static, f"never requested: {sorted(wanted - static)}"
+    assert f"{VENDOR_PATH}leaflet@1.9.3/dist/leaflet.js" in static
+    log.assert_clean()
+
+
+def test_sidebar_toggle_removes_route_and_keeps_view(app) -> None:
+    page, log, frame = app
+    zoom_in = page.frame_locator(bs.MAP_IFRAME).locator("a.leaflet-control-zoom-in")
+    for _ in range(2):
+        before = frame.evaluate(bs.VIEW)["zoom"]
+        zoom_in.click()  # Leaflet ignores a zoom asked for while a zoom animation runs
+        frame.wait_for_function("z => window.map.getZoom() > z && !window.map._animatingZoom",
+                                arg=before)
+    # Pan too (a real drag from open ground), so the centre differs from the default one.
+    start = frame.evaluate(bs.BACKGROUND_POINTS)
+    assert start, "no open ground on the map to drag from"
+    x, y = to_page(page, start[len(start) // 2])
+    centre = view(frame)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 90, y + 40, steps=8)
+    page.mouse.up()
+    before = view(frame)
+    assert before["zoom"] >= 6 and (before["lat"], before["lng"]) != (centre["lat"], centre["lng"])
+    frame.evaluate("() => { window.__probe = 1; }")
+
+    checkbox = sidebar_checkbox(page, BTC_LABEL)
+    expect(checkbox).to_have_count(1)
+    expect(checkbox.locator("input")).to_be_checked()
+    checkbox.locator("label").click()
+    expect(checkbox.locator("input")).not_to_be_checked()
+    frame.wait_for_function(bs.COUNT_STROKES, arg=[[OIL], 0, 0])
+    frame.wait_for_function(f"() => ({bs.ROUTE_IDS_DRAWN})().length === {len(ROUTE_IDS) - 1}")
+    assert frame.evaluate(bs.ROUTE_IDS_DRAWN) == sorted(set(ROUTE_IDS) - {"btc"})
+
+    assert frame.evaluate("() => window.__probe") == 1, "the map iframe was reloaded"
+    after = view(frame)
+    assert after["zoom"] == before["zoom"]
+    assert after["lat"] == pytest.approx(before["lat"], abs=1e-9)
+    assert after["lng"] == pytest.approx(before["lng"], abs=1e-9)
+    log.assert_clean()
+
+
+def test_clicking_a_route_opens_its_panel(app) -> None:
+    page, log, frame = app
+    expect(page.get_by_role("heading", name=TAP_HEADER)).to_have_count(0)
+    points = frame.evaluate(bs.CLICKABLE_POINTS, "tap")
+    assert points, "no point of the TAP line is clickable"
+    page.mouse.click(*to_page(page, points[len(points) // 2]))  # a real click on the line
+    expect(page.get_by_role("heading", name=TAP_HEADER)).to_be_visible(timeout=UPDATE_TIMEOUT_MS)
+    expect(page.get_by_role("heading", name="The corridor in figures")).to_have_count(0)
+    # The selected route is drawn heavier.
+    frame.wait_for_function(
+        f"""() => {{
+          let heavy = false;
+          ({bs.FIND_MAP})().eachLayer(l => {{
+            const p = l.feature && l.feature.properties;
+            if (p && p.route_id === 'tap' && l._path && l._path.isConnected
+                && Number(l._path.getAttribute('stroke-width')) === {styles.SELECTED_WEIGHT})
+              heavy = true;
+          }});
+          return heavy;
+        }}""")
+    log.assert_clean()
+
+
+# --- The standalone HTML export --------------------------------------------------------------
+
+def test_standalone_map_html_opens_offline(open_page: OpenPage, atlas, tmp_path: Path) -> None:
+    html = tmp_path / "corridor_atlas.html"
+    build_map(atlas, vendor_dir=VENDOR_DIR, asset_mode="inline").save(str(html))
+    page, log = open_page(bs.local_files_only)
+    page.goto(html.as_uri())
+    page.wait_for_function(bs.COUNT_STROKES, arg=[KIND_COLOURS, len(ROUTE_IDS), 10**6])
+    coloured = [s for s in page.evaluate(bs.STROKES) if s in KIND_COLOURS]
+    assert len(coloured) >= len(ROUTE_IDS)
+    assert page.evaluate(bs.ROUTE_IDS_DRAWN) == sorted(ROUTE_IDS)
+    log.assert_clean()
