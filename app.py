@@ -11,7 +11,14 @@ from streamlit_folium import st_folium
 
 from corridor_atlas import charts, panels, styles
 from corridor_atlas.layers import Atlas, load_atlas
-from corridor_atlas.maps import BASEMAPS, FACILITIES_ID, default_layers, layer_ids, map_parts
+from corridor_atlas.maps import (
+    BASEMAPS,
+    FACILITIES_ID,
+    ROUTE_ID_LABEL,
+    default_layers,
+    layer_ids,
+    map_parts,
+)
 from corridor_atlas.markup import md
 
 ROOT = Path(__file__).resolve().parent
@@ -20,7 +27,9 @@ VENDOR_DIR = ROOT / "static" / "vendor"
 OVERVIEW = "__overview__"
 MAP_HEIGHT = 640
 CHART_HEIGHT = 280
-_CLICKED_ROUTE = re.compile(r"route id: ([a-z][a-z0-9_]*)")
+_CLICKED_ROUTE = re.compile(re.escape(ROUTE_ID_LABEL) + r"([a-z][a-z0-9_]*)")
+# The click position makes each click a new value (a rerun) even on the same route.
+MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip"]
 
 st.set_page_config(page_title="Corridor Atlas", page_icon="🗺️", layout="wide")
 
@@ -39,7 +48,7 @@ def _label(atlas: Atlas, layer_id: str) -> str:
 def _on_map_click() -> None:
     """A click on a route in the map opens its panel."""
     value = st.session_state.get("map") or {}
-    found = _CLICKED_ROUTE.search(value.get("last_object_clicked_popup") or "")
+    found = _CLICKED_ROUTE.search(value.get("last_object_clicked_tooltip") or "")
     if found and found.group(1) in st.session_state.get("_route_ids", ()):
         st.session_state["route"] = found.group(1)
 
@@ -197,7 +206,7 @@ def main() -> None:
                           basemap=basemap)
         st_folium(parts.base, key="map", height=MAP_HEIGHT, use_container_width=True,
                   feature_group_to_add=parts.groups, layer_control=parts.control,
-                  returned_objects=["last_object_clicked_popup"], on_change=_on_map_click)
+                  returned_objects=MAP_RETURNS, on_change=_on_map_click)
         credits(atlas)
     with col_panel:
         if atlas.catalog is None:

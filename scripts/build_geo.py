@@ -232,9 +232,9 @@ def build(reference: Path) -> None:
     _dump({"type": "FeatureCollection", "name": "facilities", "features": features},
           GEO / "facilities.geojson")
 
-    for name in ("countries", "places"):
-        shutil.copyfile(reference / "geo" / "basemap" / f"{name}.geojson",
-                        GEO / "basemap" / f"{name}.geojson")
+    # countries.geojson comes from scripts/build_basemap.py (a wider Natural Earth extent)
+    shutil.copyfile(reference / "geo" / "basemap" / "places.geojson",
+                    GEO / "basemap" / "places.geojson")
 
     catalog = {
         "schema_version": 1,

@@ -47,7 +47,7 @@ def test_app_draws_the_seven_routes_with_local_assets(app):
     assert links and all(link.startswith(("/app/static/vendor/", "data:")) for link in links)
     assert "http" not in json.dumps(links)
     assert "layer_control" in args["layer_control"]
-    assert args["returned_objects"] == ["last_object_clicked_popup"]
+    assert args["returned_objects"] == ["last_object_clicked", "last_object_clicked_tooltip"]
 
 
 def test_unchecking_a_layer_removes_it_from_the_map_script(app):
@@ -82,7 +82,7 @@ def test_context_layers_are_off_by_default_and_can_be_shown(app):
 def test_selecting_a_route_shows_its_panel_with_figures(app):
     app.selectbox(key="route").set_value("tap").run()
     assert not app.exception
-    assert [h.value for h in app.header] == ["Trans Adriatic Pipeline \\(TAP\\)"]
+    assert [h.value for h in app.header] == ["Trans Adriatic Pipeline (TAP)"]
     frames = [df.value for df in app.dataframe]
     figures = frames[0]
     length = figures[figures["figure"].str.contains("length", case=False)]

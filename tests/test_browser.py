@@ -226,7 +226,8 @@ def test_clicking_a_route_opens_its_panel(app) -> None:
     page.mouse.click(*to_page(page, points[len(points) // 2]))  # a real click on the line
     expect(page.get_by_role("heading", name=TAP_HEADER)).to_be_visible(timeout=UPDATE_TIMEOUT_MS)
     expect(page.get_by_role("heading", name="The corridor in figures")).to_have_count(0)
-    # The selected route is drawn heavier.
+    # The selected route is drawn heavier (once the pointer has left it: hover highlights too).
+    page.mouse.move(5, 5)
     frame.wait_for_function(
         f"""() => {{
           let heavy = false;

@@ -9,6 +9,7 @@ import pytest
 
 from corridor_atlas.catalog import Source, load_catalog
 from corridor_atlas.layers import LINE_TYPES, geodesic_km
+from corridor_atlas.maps import MAP_BOUNDS
 
 from .conftest import CONTEXT_IDS, GEO_DIR, ROUTE_IDS
 
@@ -125,3 +126,9 @@ def test_basemap_countries_cover_the_corridor():
     countries = gpd.read_file(GEO_DIR / CATALOG.basemap["countries"])
     names = set(countries["name"])
     assert {"Azerbaijan", "Georgia", "Turkey", "Greece", "Albania", "Italy"} <= names
+    assert countries.crs.to_epsg() == 4326 and countries.is_valid.all()
+    # the basemap fills the whole area the map can be panned to
+    assert tuple(countries.total_bounds) == pytest.approx(MAP_BOUNDS, abs=0.01)
+    routes = gpd.pd.concat([gpd.read_file(GEO_DIR / r.file) for r in CATALOG.routes])
+    w, s, e, n = routes.total_bounds
+    assert MAP_BOUNDS[0] < w and MAP_BOUNDS[1] < s and e < MAP_BOUNDS[2] and n < MAP_BOUNDS[3]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -76,6 +77,14 @@ def test_style_table_reaches_the_map(atlas, vendor_dir):
     assert "position approximate" in html  # schematic tooltip
     for colour in styles.KIND_COLOURS.values():
         assert colour in legend_html()
+
+
+def test_route_tooltip_names_the_route_and_its_id(atlas, vendor_dir):
+    html = _html(build_map(atlas, ["igdir_nakhchivan"], vendor_dir=vendor_dir,
+                           asset_mode="static"))
+    assert "layer id: igdir_nakhchivan" in html
+    assert json.dumps("İğdır–Naxçıvan qaz kəməri")[1:-1] in html  # Azerbaijani name
+    assert "bindTooltip" in html and "bindPopup" not in html.split("facility")[0]
 
 
 def test_selected_route_is_heavier(atlas, vendor_dir):

@@ -37,7 +37,7 @@ BASEMAPS: dict[Basemap, str] = {
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_CENTER = (40.6, 34.0)
 DEFAULT_ZOOM = 5
-MAP_BOUNDS = (8.0, 31.0, 54.0, 50.0)  # W, S, E, N: a little beyond the bundled basemap
+MAP_BOUNDS = (-12.0, 20.0, 68.0, 62.0)  # W, S, E, N: the bundled basemap's extent
 CORRIDOR_BOUNDS = (18.0, 36.5, 50.5, 42.6)  # W, S, E, N: Melendugno to Baku, Ceyhan to Supsa
 FACILITIES_ID = "facilities"
 DISPLAY_TOLERANCE_DEG = 0.0015  # ~150 m: invisible below zoom 10, a tenth of the vertices
@@ -56,6 +56,8 @@ path.leaflet-interactive:focus {{ outline: none; }}
 .atlas-legend h4 {{ margin: 3px 0 1px; font-size: 11px; color: #555; }}
 .atlas-legend .row {{ display: flex; align-items: center; gap: 6px; white-space: nowrap; }}
 .atlas-legend svg {{ flex: none; }}
+.leaflet-tooltip {{ white-space: normal; width: max-content; max-width: 300px; }}
+.atlas-tip {{ font: 12px/1.35 system-ui, sans-serif; color: #222; }}
 .atlas-tip b {{ font-size: 13px; }}
 .atlas-tip .muted, .atlas-popup .muted {{ color: #555; }}
 .atlas-popup {{ font: 12px/1.4 system-ui, sans-serif; max-width: 320px; }}
@@ -85,10 +87,15 @@ class _Details(MacroElement):
         "function html(key){ return function(l){ var d = L.DomUtil.create('div');"
         " d.innerHTML = l.feature.properties[key]; return d; }; }"
         "layer.bindTooltip(html('tip'), {sticky: true});"
-        "layer.bindPopup(html('popup'), {maxWidth: 340});"
+        "{% if this.popup %}layer.bindPopup(html('popup'), {maxWidth: 340});{% endif %}"
         "})({{ this._parent.get_name() }});"
         "{% endmacro %}"
     )
+
+    def __init__(self, *, popup: bool) -> None:
+        super().__init__()
+        self._name = "AtlasDetails"
+        self.popup = popup
 
 
 class _Script(MacroElement):
@@ -184,7 +191,7 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline") -> folium.Map:
     legend = json.dumps(legend_html())
     credits = json.dumps(esc(attribution_text(atlas.catalog)))
     _Script(
-        "var c = L.control({position: 'bottomright'});"
+        "var c = L.control({position: 'bottomleft'});"
         f"c.onAdd = function() {{ var d = L.DomUtil.create('div'); d.innerHTML = {legend};"
         " L.DomEvent.disableClickPropagation(d); return d; }; c.addTo(map);"
         f"map.attributionControl.setPrefix('Leaflet'); map.attributionControl.addAttribution({credits});"
@@ -198,36 +205,31 @@ def display_geometry(geom: shapely.Geometry) -> shapely.Geometry:
                                  DISPLAY_PRECISION_DEG)
 
 
-def _route_tip(route: Route, row: Any) -> str:
+ROUTE_ID_LABEL = "layer id: "
+
+
+def _route_tip(route: Route, row: Any, drawn_km: float) -> str:
+    """The hover card of a route segment; clicking the route opens its panel."""
+    f = route.facts
     kind = styles.KIND_LABELS[route.kind]
     status = styles.STATUS_LABELS[row["status_class"]]
-    parts = [f'<div class="atlas-tip"><b>{esc(route.short_name)}</b> · {esc(kind)} · '
-             f"{esc(status)}<br>{esc(route.name)}"]
+    documented = (f"{f.length_km.value:,.0f} km documented" if f.length_km.value is not None
+                  else "documented length: no sourced value")
+    parts = [f'<div class="atlas-tip"><b>{esc(route.name)}</b><br>{esc(kind)} · {esc(status)}'
+             f'<br><span class="muted">{esc(route.name_tr)}<br>{esc(route.name_az)}</span>'
+             f"<br>{esc(documented)}; {drawn_km:,.0f} km as drawn"]
+    scope = row.get("documented_length_scope")
+    if isinstance(scope, str) and scope:
+        parts.append(f'<br><span class="muted">Documented length: {esc(scope)}</span>')
     segment = row.get("segment")
-    if isinstance(segment, str) and len(route_segments := segment) > 0 and segment != "full route":
-        parts.append(f'<br><span class="muted">Segment: {esc(route_segments)}</span>')
+    if isinstance(segment, str) and segment and segment != "full route":
+        parts.append(f'<br><span class="muted">Segment: {esc(segment)}</span>')
     if row["geometry_quality"] == "schematic":
         parts.append("<br><i>Schematic segment: a straight line between documented waypoints; "
                      "position approximate.</i>")
-    parts.append("</div>")
+    parts.append(f'<br><span class="muted">Click for its panel · {ROUTE_ID_LABEL}'
+                 f"{esc(route.id)}</span></div>")
     return "".join(parts)
-
-
-def _route_popup(route: Route, row: Any, drawn_km: float) -> str:
-    f = route.facts
-    documented = (f"{f.length_km.value:,.0f} km" if f.length_km.value is not None
-                  else "no sourced value")
-    rows = [
-        ("Turkish", route.name_tr),
-        ("Azerbaijani", route.name_az),
-        ("Kind", styles.KIND_LABELS[route.kind]),
-        ("Status", styles.STATUS_LABELS[route.status]),
-        ("Length", f"{documented} documented; {drawn_km:,.0f} km as drawn"),
-        ("Geometry", f"{row['geometry_quality']} ({row.get('geometry_attribution') or ''})"),
-    ]
-    body = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in rows)
-    return (f'<div class="atlas-popup"><b>{esc(route.name)}</b><table>{body}</table>'
-            f'<span class="muted">Details in the side panel · route id: {esc(route.id)}</span></div>')
 
 
 def _style(kind: str, status: str, quality: str, selected: bool) -> dict[str, Any]:
@@ -249,8 +251,7 @@ def route_layer(route: Route, gdf: gpd.GeoDataFrame, *, selected: bool = False) 
             "route_id": route.id,
             "status_class": row["status_class"],
             "geometry_quality": row["geometry_quality"],
-            "tip": _route_tip(route, row),
-            "popup": _route_popup(route, row, drawn),
+            "tip": _route_tip(route, row, drawn),
         }
         feature = {"type": "Feature", "id": str(row["feature_id"]), "properties": props,
                    "geometry": shapely.geometry.mapping(geom)}
@@ -269,7 +270,7 @@ def route_layer(route: Route, gdf: gpd.GeoDataFrame, *, selected: bool = False) 
                                         f["properties"]["geometry_quality"], selected),
         highlight_function=lambda _f: {"weight": styles.SELECTED_WEIGHT + 2},
         smooth_factor=1.0,
-    ).add_child(_Details()).add_to(group)
+    ).add_child(_Details(popup=False)).add_to(group)
     return group
 
 
@@ -313,7 +314,7 @@ def facilities_layer(catalog: Catalog, gdf: gpd.GeoDataFrame) -> folium.FeatureG
             "weight": 2, "fillColor": "#ffffff", "fillOpacity": 1.0, "radius": 6,
         },
         highlight_function=lambda _f: {"weight": 4},
-    ).add_child(_Details()).add_to(group)
+    ).add_child(_Details(popup=True)).add_to(group)
     return group
 
 

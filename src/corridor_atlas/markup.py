@@ -5,7 +5,10 @@ from __future__ import annotations
 import html
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+# Characters that start Markdown (or Streamlit's :colour[...] / :emoji:) constructs anywhere,
+# and list or heading markers at the start of the text.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>~$:&])")
+_MD_LEADING = re.compile(r"^(\s*)([-+>]|\d+)([.)]?)")
 
 
 def esc(value: object) -> str:
@@ -15,5 +18,13 @@ def esc(value: object) -> str:
 
 def md(value: object) -> str:
     """Text from data, shown literally by a Markdown renderer (no links, no HTML, no emphasis)."""
-    text = "" if value is None else str(value)
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+    text = " ".join(("" if value is None else str(value)).split())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LEADING.sub(_escape_leading, text, count=1)
+
+
+def _escape_leading(m: re.Match[str]) -> str:
+    lead, marker, dot = m.groups()
+    if marker.isdigit():  # "1." or "1)" starts an ordered list: escape the punctuation
+        return f"{lead}{marker}\\{dot}" if dot else m.group(0)
+    return f"{lead}\\{marker}{dot}"
