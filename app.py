@@ -24,6 +24,7 @@ from corridor_atlas.markup import md
 ROOT = Path(__file__).resolve().parent
 GEO_DIR = Path(os.environ.get("CORRIDOR_ATLAS_GEO_DIR") or ROOT / "geo")
 VENDOR_DIR = ROOT / "static" / "vendor"
+COUNTRIES_URL = "/app/static/basemap/countries.geojson"  # fetched once, cached by the browser
 OVERVIEW = "__overview__"
 MAP_HEIGHT = 640
 CHART_HEIGHT = 280
@@ -203,7 +204,7 @@ def main() -> None:
     with col_map:
         notices(atlas)
         parts = map_parts(atlas, visible, vendor_dir=VENDOR_DIR, selected=selected,
-                          basemap=basemap)
+                          basemap=basemap, countries_url=COUNTRIES_URL)
         st_folium(parts.base, key="map", height=MAP_HEIGHT, use_container_width=True,
                   feature_group_to_add=parts.groups, layer_control=parts.control,
                   returned_objects=MAP_RETURNS, on_change=_on_map_click)

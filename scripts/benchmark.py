@@ -538,11 +538,29 @@ def run(repeat: int, skip_browser: bool) -> dict[str, Any]:
     rows.append(Row("Map build + render (7 routes + countries)", build_med, x_build_med, "ms",
                     build_samples, x_build_samples))
 
+    # The map as the app mounts it: countries fetched once from static/ (and cached by the
+    # browser) instead of embedded.
+    def app_render() -> str:
+        parts = maps.map_parts(atlas, layers, vendor_dir=VENDOR,
+                               countries_url="/app/static/basemap/countries.geojson")
+        for group in parts.groups:
+            group.add_to(parts.base)
+        parts.control.add_to(parts.base)
+        return parts.base.get_root().render()
+
+    with quiet():
+        app_med, app_samples, app_html = median_ms(app_render, repeat)
+    rows.append(Row("Map build + render, as the app mounts it (countries fetched)", app_med,
+                    x_build_med, "ms", app_samples, x_build_samples))
+
     # 3. Payload.
     atlas_bytes = len(atlas_html.encode())
     explore_bytes = len(explore_html.encode())
     rows.append(Row("Rendered HTML payload (assets linked, not counted)", atlas_bytes,
                     explore_bytes, "B"))
+    rows.append(Row("Rendered HTML payload, as the app mounts it (countries fetched)",
+                    len(app_html.encode()), explore_bytes, "B"))
+    extra["countries_file_bytes"] = land_file.stat().st_size
 
     # 4. AppTest (also gives the st_folium component payload of both sides).
     log("AppTest runs")
@@ -581,9 +599,13 @@ def run(repeat: int, skip_browser: bool) -> dict[str, Any]:
                f"({br['iframe_kept']}/{br['toggles']} toggles)"
         rows.append(Row("Toggle redraws without remounting the iframe", kept, None, "text"))
 
+    by_name = {row.metric: row for row in rows}
     targets = [
-        {"target": f"build + render ≤ {TARGET_RATIO} × explore()", "ratio": rows[1].ratio},
-        {"target": f"rendered payload ≤ {TARGET_RATIO} × explore()", "ratio": rows[2].ratio},
+        {"target": f"{name} ≤ {TARGET_RATIO} × explore()", "ratio": by_name[name].ratio}
+        for name in ("Map build + render (7 routes + countries)",
+                     "Map build + render, as the app mounts it (countries fetched)",
+                     "Rendered HTML payload (assets linked, not counted)",
+                     "Rendered HTML payload, as the app mounts it (countries fetched)")
     ]
     for t in targets:
         t["met"] = t["ratio"] is not None and t["ratio"] <= TARGET_RATIO
@@ -597,6 +619,10 @@ def report(result: dict[str, Any], repeat: int, skip_browser: bool) -> str:
         ratio = "–" if t["ratio"] is None else f"{t['ratio']:.3f}"
         lines.append(f"- {t['target']}: ratio {ratio} → {'MET' if t['met'] else 'NOT MET'}")
     lines += ["", "### What each side includes", ""]
+    lines.append(f"- 'As the app mounts it': the countries GeoJSON "
+                 f"({result['extra']['countries_file_bytes']:,} B) is a static file the browser "
+                 "fetches once from /app/static/basemap/ and caches, like the vendored Leaflet; "
+                 "the other rows embed it in the map, as explore() must.")
     lines += [f"- {note}" for note in NOTES]
     br = result["extra"].get("browser")
     if skip_browser:

@@ -12,6 +12,7 @@ map can show, lightly simplified and rounded, and written as GeoJSON in EPSG:432
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -22,6 +23,8 @@ import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "geo" / "basemap" / "countries.geojson"
+# The app's browser fetches the same file once from Streamlit's static folder and caches it.
+STATIC_COPY = ROOT / "static" / "basemap" / "countries.geojson"
 PACKAGE = "world-atlas@2.0.2"
 BOX = (-12.0, 20.0, 68.0, 62.0)  # W, S, E, N: the map's maximum bounds
 TOLERANCE_DEG = 0.01
@@ -48,7 +51,9 @@ def main() -> None:
     gdf = gdf[~gdf.is_empty][["name", "geometry"]].sort_values("name").reset_index(drop=True)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     gdf.to_file(OUT, driver="GeoJSON", COORDINATE_PRECISION=3, RFC7946="YES")
-    print(f"wrote {len(gdf)} countries to {OUT} ({OUT.stat().st_size:,} bytes)")
+    STATIC_COPY.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(OUT, STATIC_COPY)
+    print(f"wrote {len(gdf)} countries to {OUT} and {STATIC_COPY} ({OUT.stat().st_size:,} bytes)")
 
 
 if __name__ == "__main__":

@@ -162,6 +162,11 @@ def test_map_draws_every_default_route_offline(app, app_url, atlas) -> None:
     for kind in ("oil", "gas", "rail"):
         assert styles.KIND_COLOURS[kind].upper() in coloured, kind
     assert frame.evaluate(bs.ROUTE_IDS_DRAWN) == sorted(ROUTE_IDS)
+    # The bundled countries are fetched from the app's static folder and drawn under the routes.
+    frame.wait_for_function(
+        "() => document.querySelectorAll('.leaflet-atlasBasemap-pane path').length > 50")
+    assert any(kind == "fetch" and url.endswith("/app/static/basemap/countries.geojson")
+               for kind, url in log.requests), [r for r in log.requests if r[0] == "fetch"]
 
     # Every script and stylesheet came from the app server; the map's own from the vendor
     # folder, each of them.

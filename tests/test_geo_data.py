@@ -132,3 +132,9 @@ def test_basemap_countries_cover_the_corridor():
     routes = gpd.pd.concat([gpd.read_file(GEO_DIR / r.file) for r in CATALOG.routes])
     w, s, e, n = routes.total_bounds
     assert MAP_BOUNDS[0] < w and MAP_BOUNDS[1] < s and e < MAP_BOUNDS[2] and n < MAP_BOUNDS[3]
+
+
+def test_static_basemap_copy_matches_geo():
+    """The app's browser fetches static/basemap/countries.geojson: it must be geo/'s file."""
+    static = GEO_DIR.parent / "static" / "basemap" / "countries.geojson"
+    assert static.read_bytes() == (GEO_DIR / CATALOG.basemap["countries"]).read_bytes()

@@ -60,6 +60,17 @@ def test_no_remote_asset_links(atlas, vendor_dir, mode):
         assert 'src="/app/static/vendor/leaflet@1.9.3/dist/leaflet.js"' in html
 
 
+def test_basemap_embedded_or_fetched(atlas, vendor_dir):
+    standalone = _html(build_map(atlas, vendor_dir=vendor_dir, asset_mode="static"))
+    assert "createPane('atlasBasemap')" in standalone and '"Azerbaijan"' in standalone
+    parts = map_parts(atlas, ["btc"], vendor_dir=vendor_dir,
+                      countries_url="/app/static/basemap/countries.geojson")
+    live = _html(parts.base)
+    assert 'fetch("/app/static/basemap/countries.geojson")' in live
+    assert '"Azerbaijan"' not in live
+    assert len(live) < len(standalone) - 200_000
+
+
 def test_tiles_only_when_chosen(atlas, vendor_dir):
     offline = _html(build_map(atlas, vendor_dir=vendor_dir, asset_mode="static"))
     assert "tile.openstreetmap.org" not in offline and "L.tileLayer" not in offline

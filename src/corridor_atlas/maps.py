@@ -42,8 +42,6 @@ CORRIDOR_BOUNDS = (18.0, 36.5, 50.5, 42.6)  # W, S, E, N: Melendugno to Baku, Ce
 FACILITIES_ID = "facilities"
 DISPLAY_TOLERANCE_DEG = 0.0015  # ~150 m: invisible below zoom 10, a tenth of the vertices
 DISPLAY_PRECISION_DEG = 1e-4  # ~10 m grid
-BASEMAP_TOLERANCE_DEG = 0.005  # country outlines: finer than a pixel below zoom 8
-BASEMAP_PRECISION_DEG = 1e-3
 
 _CSS = f"""
 <style>
@@ -148,7 +146,8 @@ def attribution_text(catalog: Catalog | None) -> str:
     return " | ".join(f"{a.short or a.text} ({a.licence})" for a in catalog.attribution)
 
 
-def base_map(atlas: Atlas, *, basemap: Basemap = "offline") -> folium.Map:
+def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
+             countries_url: str | None = None) -> folium.Map:
     """
     The map without route layers: basemap, controls, legend and credits.
 
@@ -159,6 +158,9 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline") -> folium.Map:
     basemap
         ``"offline"`` draws the bundled Natural Earth countries; ``"osm"`` adds web
         tiles under them (the countries stay, so the map still reads offline).
+    countries_url
+        Where the page can fetch the countries GeoJSON (a static file the browser
+        caches); ``None`` embeds them in the map, for a self-contained file.
     """
     m = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
                    control_scale=True, min_zoom=4, max_zoom=15, zoom_snap=0.5,
@@ -170,21 +172,7 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline") -> folium.Map:
         folium.TileLayer(OSM_TILES, attr="© OpenStreetMap contributors", name="OpenStreetMap",
                          control=False, max_zoom=19).add_to(m)
     if atlas.countries is not None:
-        tiles = basemap == "osm"
-        countries = atlas.countries[["name", "geometry"]].copy()
-        countries["geometry"] = shapely.set_precision(
-            countries.geometry.simplify(BASEMAP_TOLERANCE_DEG).values, BASEMAP_PRECISION_DEG)
-        folium.GeoJson(
-            countries.to_json(),
-            name="Countries",
-            style_function=lambda _f: {
-                "fillColor": styles.LAND_COLOUR, "fillOpacity": 0.0 if tiles else 1.0,
-                "color": styles.BORDER_COLOUR, "weight": 0.8,
-            },
-            interactive=False,
-            control=False,
-            smooth_factor=1.5,
-        ).add_to(m)
+        _countries_layer(atlas, tiles=basemap == "osm", url=countries_url).add_to(m)
     Fullscreen(position="topleft").add_to(m)
     MeasureControl(position="topleft", primary_length_unit="kilometers",
                    secondary_length_unit="miles", primary_area_unit="sqkilometers").add_to(m)
@@ -197,6 +185,24 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline") -> folium.Map:
         f"map.attributionControl.setPrefix('Leaflet'); map.attributionControl.addAttribution({credits});"
     ).add_to(m)
     return m
+
+
+def _countries_layer(atlas: Atlas, *, tiles: bool, url: str | None) -> _Script:
+    """Countries in their own pane under the routes, embedded or fetched from ``url``."""
+    style = json.dumps({"fillColor": styles.LAND_COLOUR, "fillOpacity": 0.0 if tiles else 1.0,
+                        "color": styles.BORDER_COLOUR, "weight": 0.8})
+    draw = ("function(gj){ L.geoJSON(gj, {pane: 'atlasBasemap', interactive: false, "
+            f"style: {style}, smoothFactor: 1.5}}).addTo(map); }}")
+    if url is None:
+        assert atlas.countries is not None
+        data = atlas.countries[["name", "geometry"]].to_json(
+            drop_id=True, separators=(",", ":")).replace("</", "<\\/")
+        load = f"({draw})({data});"
+    else:
+        load = (f"fetch({json.dumps(url)}).then(function(r){{ return r.json(); }})"
+                f".then({draw}).catch(function(e){{ console.warn('basemap not loaded', e); }});")
+    return _Script("map.createPane('atlasBasemap'); map.getPane('atlasBasemap').style.zIndex = 250;"
+                   + load)
 
 
 def display_geometry(geom: shapely.Geometry) -> shapely.Geometry:
@@ -370,9 +376,11 @@ class MapParts:
 
 def map_parts(atlas: Atlas, visible: Iterable[str], *, vendor_dir: Path,
               selected: str | None = None, basemap: Basemap = "offline",
-              asset_mode: AssetMode = "static") -> MapParts:
+              asset_mode: AssetMode = "static",
+              countries_url: str | None = None) -> MapParts:
     """The pieces a live app mounts: constant base map + swappable layer groups."""
-    base = localize(base_map(atlas, basemap=basemap), mode=asset_mode, vendor_dir=vendor_dir)
+    base = localize(base_map(atlas, basemap=basemap, countries_url=countries_url),
+                    mode=asset_mode, vendor_dir=vendor_dir)
     groups = [localize(g, mode=asset_mode, vendor_dir=vendor_dir)
               for g in layer_groups(atlas, visible, selected=selected)]
     return MapParts(base, groups, localize(layer_control(), mode=asset_mode, vendor_dir=vendor_dir))
