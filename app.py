@@ -103,7 +103,7 @@ def notices(atlas: Atlas) -> None:
             st.text(str(problem))
 
 
-def source_table(frame, *, height: int | None = None) -> None:  # noqa: ANN001 - a DataFrame
+def source_table(frame, *, height: int | None = None) -> None:
     config = {"url": st.column_config.LinkColumn("link", display_text="open")}
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config,
                  height=height or "auto")

@@ -396,7 +396,7 @@ def _explore_paint(browser: Any, html_path: Path, repeat: int) -> dict[str, Any]
             try:
                 page.locator("path.leaflet-interactive").first.wait_for(
                     state="attached", timeout=EXPLORE_PAINT_TIMEOUT_MS)
-            except Exception:  # noqa: BLE001 - any wait failure means "did not render"
+            except Exception:
                 leaflet = page.evaluate("typeof window.L")
                 reason = ("n/a (CDN assets unreachable offline)" if leaflet == "undefined"
                           else f"n/a (no path after {EXPLORE_PAINT_TIMEOUT_MS} ms)")

@@ -29,6 +29,15 @@ def vendor_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def catalog():
+    from corridor_atlas.catalog import load_catalog
+
+    cat, problems = load_catalog(GEO_DIR)
+    assert cat is not None and problems == []
+    return cat
+
+
+@pytest.fixture(scope="session")
 def atlas():
     from corridor_atlas.layers import load_atlas
 

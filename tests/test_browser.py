@@ -155,7 +155,7 @@ def test_missing_chromium_skips_or_fails_under_ci(ci: str, outcome: type) -> Non
 # --- The live app ----------------------------------------------------------------------------
 
 def test_map_draws_every_default_route_offline(app, app_url, atlas) -> None:
-    page, log, frame = app
+    _page, log, frame = app
     frame.wait_for_function(bs.COUNT_STROKES, arg=[KIND_COLOURS, len(ROUTE_IDS), 10**6])
     coloured = [s for s in frame.evaluate(bs.STROKES) if s in KIND_COLOURS]
     assert len(coloured) >= len(ROUTE_IDS)  # BTK and Kars–Nakhchivan have several segments

@@ -25,7 +25,7 @@ def test_route_lookup_names_known_ids(geo_dir):
 
 
 def test_missing_catalog_is_one_clear_error(tmp_path):
-    with pytest.raises(CatalogError, match="catalog.json: file not found"):
+    with pytest.raises(CatalogError, match=r"catalog\.json: file not found"):
         load_catalog(tmp_path)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import altair as alt
 import pytest
 
-from corridor_atlas.catalog import Catalog, Route, load_catalog
+from corridor_atlas.catalog import Catalog, Route
 from corridor_atlas.charts import (
     gas_exports_chart,
     lengths_chart,
@@ -28,18 +28,6 @@ from corridor_atlas.panels import (
 
 BLUE = "#0072B2"
 ORANGE = "#D55E00"
-
-
-@pytest.fixture(scope="module")
-def geo_dir() -> Path:
-    return Path(__file__).parents[1] / "geo"
-
-
-@pytest.fixture(scope="module")
-def catalog(geo_dir: Path) -> Catalog:
-    cat, _ = load_catalog(geo_dir)
-    assert cat is not None
-    return cat
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +188,7 @@ def test_milestone_timeline_all_routes_coloured_by_route(catalog: Catalog) -> No
 
 def test_gas_exports_chart_breaks_lines_at_missing_years(catalog: Catalog) -> None:
     frame = gas_exports_frame(catalog)
-    colours = {d: BLUE for d in frame["destination"].unique()}
+    colours = dict.fromkeys(frame["destination"].unique(), BLUE)
     spec = gas_exports_chart(frame, colours=colours).to_dict()
     (line,) = _layer(spec, "line")
     (points,) = _layer(spec, "point")

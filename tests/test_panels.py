@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from corridor_atlas.catalog import Catalog, Route, Source, load_catalog
+from corridor_atlas.catalog import Catalog, Route, Source
 from corridor_atlas.panels import (
     DESCRIPTIVE_SOURCE,
     DRAWN_SOURCE,
@@ -29,19 +29,6 @@ from corridor_atlas.panels import (
     volume_units,
     volumes_frame,
 )
-
-
-@pytest.fixture(scope="module")
-def geo_dir() -> Path:
-    return Path(__file__).parents[1] / "geo"
-
-
-@pytest.fixture(scope="module")
-def catalog(geo_dir: Path) -> Catalog:
-    cat, problems = load_catalog(geo_dir)
-    assert cat is not None
-    assert problems == []
-    return cat
 
 
 @pytest.fixture(scope="module")

@@ -382,7 +382,8 @@ def load_catalog(geo_dir: Path, *, strict: bool = True) -> tuple[Catalog | None,
             continue
         if route.facts.id != route.id:
             problems.append(Problem(file, f"facts.id {route.facts.id!r} differs from id "
-                                          f"{route.id!r}", feature=name, field=f"routes.{i}.facts.id"))
+                                          f"{route.id!r}", feature=name,
+                                    field=f"routes.{i}.facts.id"))
             continue
         seen.add(route.id)
         good_routes.append(route)

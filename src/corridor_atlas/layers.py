@@ -255,7 +255,7 @@ def load_atlas(geo_dir: Path, *, strict: bool = False) -> Atlas:
         if countries_file:
             try:
                 countries = read_countries(geo_dir / countries_file)
-            except Exception as err:  # noqa: BLE001 - any reader failure is a data problem here
+            except Exception as err:
                 problems.append(Problem(f"{geo_dir.name}/{countries_file}",
                                         f"basemap not readable ({err})"))
     if strict and problems:

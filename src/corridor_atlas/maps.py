@@ -166,7 +166,8 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
                    control_scale=True, min_zoom=4, max_zoom=15, zoom_snap=0.5,
                    max_bounds=True, min_lat=MAP_BOUNDS[1], min_lon=MAP_BOUNDS[0],
                    max_lat=MAP_BOUNDS[3], max_lon=MAP_BOUNDS[2])
-    m.fit_bounds([[CORRIDOR_BOUNDS[1], CORRIDOR_BOUNDS[0]], [CORRIDOR_BOUNDS[3], CORRIDOR_BOUNDS[2]]])
+    west, south, east, north = CORRIDOR_BOUNDS
+    m.fit_bounds([[south, west], [north, east]])
     m.get_root().header.add_child(_Css(), name="atlas_css")
     if basemap == "osm":
         folium.TileLayer(OSM_TILES, attr="© OpenStreetMap contributors", name="OpenStreetMap",
@@ -182,7 +183,8 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
         "var c = L.control({position: 'bottomleft'});"
         f"c.onAdd = function() {{ var d = L.DomUtil.create('div'); d.innerHTML = {legend};"
         " L.DomEvent.disableClickPropagation(d); return d; }; c.addTo(map);"
-        f"map.attributionControl.setPrefix('Leaflet'); map.attributionControl.addAttribution({credits});"
+        "map.attributionControl.setPrefix('Leaflet');"
+        f"map.attributionControl.addAttribution({credits});"
     ).add_to(m)
     return m
 
@@ -243,7 +245,8 @@ def _style(kind: str, status: str, quality: str, selected: bool) -> dict[str, An
                              selected=selected).leaflet()
 
 
-def route_layer(route: Route, gdf: gpd.GeoDataFrame, *, selected: bool = False) -> folium.FeatureGroup:
+def route_layer(route: Route, gdf: gpd.GeoDataFrame, *,
+                selected: bool = False) -> folium.FeatureGroup:
     """One route as a feature group: schematic bands, styled lines, tooltip and popup."""
     drawn = float(gdf["length_km"].sum())
     label = (f'<span style="color:{styles.KIND_COLOURS[route.kind]}">&#9644;</span> '
