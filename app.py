@@ -117,6 +117,9 @@ def route_panel(atlas: Atlas, route_id: str) -> None:
     st.caption(f"Türkçe: {md(route.name_tr)}  ·  Azərbaycanca: {md(route.name_az)}")
     st.markdown(f"**{styles.KIND_LABELS[route.kind]}** · **{styles.STATUS_LABELS[route.status]}**"
                 f" — {md(facts.status_detail)}")
+    newest = facts.status_source
+    st.caption(f"Status as of the newest source found: [{md(newest.date or 'undated')}]"
+               f"({newest.url})")
     tab_figures, tab_volumes, tab_dates, tab_notes = st.tabs(
         ["Key figures", "Volumes", "Dates", "Caveats"])
     with tab_figures:
