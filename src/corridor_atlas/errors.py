@@ -53,3 +53,11 @@ class LayerError(DataError):
 
 class AssetError(AtlasError):
     """A front-end asset is not vendored, or its file is missing."""
+
+
+class ExportError(AtlasError):
+    """An export request is not valid (unknown layer, bad year, bbox or size), or it failed."""
+
+
+class BrowserUnavailable(AtlasError):
+    """No Chromium to render with; the print render needs none."""

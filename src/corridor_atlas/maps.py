@@ -28,6 +28,7 @@ from .assets import AssetMode, localize
 from .catalog import Catalog, Route
 from .layers import Atlas
 from .markup import esc
+from .view import CORRIDOR_BBOX, BBox, MapView, as_of_text, credits_line, sources_line, title_for
 
 Basemap = Literal["offline", "osm"]
 BASEMAPS: dict[Basemap, str] = {
@@ -38,7 +39,7 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_CENTER = (40.6, 34.0)
 DEFAULT_ZOOM = 5
 MAP_BOUNDS = (-12.0, 20.0, 68.0, 62.0)  # W, S, E, N: the bundled basemap's extent
-CORRIDOR_BOUNDS = (18.0, 36.5, 50.5, 42.6)  # W, S, E, N: Melendugno to Baku, Ceyhan to Supsa
+CORRIDOR_BOUNDS = CORRIDOR_BBOX
 FACILITIES_ID = "facilities"
 DISPLAY_TOLERANCE_DEG = 0.0015  # ~150 m: invisible below zoom 10, a tenth of the vertices
 DISPLAY_PRECISION_DEG = 1e-4  # ~10 m grid
@@ -147,7 +148,8 @@ def attribution_text(catalog: Catalog | None) -> str:
 
 
 def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
-             countries_url: str | None = None) -> folium.Map:
+             countries_url: str | None = None, bounds: BBox | None = None,
+             controls: bool = True, zoom_snap: float = 0.5) -> folium.Map:
     """
     The map without route layers: basemap, controls, legend and credits.
 
@@ -161,12 +163,19 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
     countries_url
         Where the page can fetch the countries GeoJSON (a static file the browser
         caches); ``None`` embeds them in the map, for a self-contained file.
+    bounds
+        W, S, E, N to fit the view to; ``None`` fits the whole corridor.
+    controls
+        Zoom, fullscreen and measure controls (off for a snapshot).
+    zoom_snap
+        Zoom steps; 0 fits ``bounds`` exactly (snapshots).
     """
     m = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
-                   control_scale=True, min_zoom=4, max_zoom=15, zoom_snap=0.5,
-                   max_bounds=True, min_lat=MAP_BOUNDS[1], min_lon=MAP_BOUNDS[0],
+                   control_scale=True, min_zoom=2 if bounds else 4, max_zoom=15,
+                   zoom_snap=zoom_snap, zoom_control=controls, max_bounds=True,
+                   min_lat=MAP_BOUNDS[1], min_lon=MAP_BOUNDS[0],
                    max_lat=MAP_BOUNDS[3], max_lon=MAP_BOUNDS[2])
-    west, south, east, north = CORRIDOR_BOUNDS
+    west, south, east, north = bounds or CORRIDOR_BOUNDS
     m.fit_bounds([[south, west], [north, east]])
     m.get_root().header.add_child(_Css(), name="atlas_css")
     if basemap == "osm":
@@ -174,9 +183,10 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
                          control=False, max_zoom=19).add_to(m)
     if atlas.countries is not None:
         _countries_layer(atlas, tiles=basemap == "osm", url=countries_url).add_to(m)
-    Fullscreen(position="topleft").add_to(m)
-    MeasureControl(position="topleft", primary_length_unit="kilometers",
-                   secondary_length_unit="miles", primary_area_unit="sqkilometers").add_to(m)
+    if controls:
+        Fullscreen(position="topleft").add_to(m)
+        MeasureControl(position="topleft", primary_length_unit="kilometers",
+                       secondary_length_unit="miles", primary_area_unit="sqkilometers").add_to(m)
     legend = json.dumps(legend_html())
     credits = json.dumps(esc(attribution_text(atlas.catalog)))
     _Script(
@@ -391,7 +401,7 @@ def map_parts(atlas: Atlas, visible: Iterable[str], *, vendor_dir: Path,
 
 def build_map(atlas: Atlas, visible: Sequence[str] | None = None, *, vendor_dir: Path,
               selected: str | None = None, basemap: Basemap = "offline",
-              asset_mode: AssetMode = "inline") -> folium.Map:
+              asset_mode: AssetMode = "inline", bounds: BBox | None = None) -> folium.Map:
     """
     The whole map in one folium object (standalone HTML, tests, benchmarks).
 
@@ -410,10 +420,74 @@ def build_map(atlas: Atlas, visible: Sequence[str] | None = None, *, vendor_dir:
     asset_mode
         ``"inline"`` embeds the assets (a file that opens offline anywhere);
         ``"static"`` links them under ``/app/static/vendor``.
+    bounds
+        W, S, E, N to open on; ``None`` shows the whole corridor.
     """
     layers = default_layers(atlas) if visible is None else visible
-    m = base_map(atlas, basemap=basemap)
+    m = base_map(atlas, basemap=basemap, bounds=bounds)
     for group in layer_groups(atlas, layers, selected=selected):
         group.add_to(m)
     layer_control().add_to(m)
     return localize(m, mode=asset_mode, vendor_dir=vendor_dir)
+
+
+_ANNOTATION_CSS = """
+<style>
+.atlas-title { background: rgba(255,255,255,.94); padding: 6px 12px; border-radius: 4px;
+  font: 600 18px/1.3 system-ui, sans-serif; color: #111; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+.atlas-title .sub { font-weight: 400; font-size: 12px; color: #444; }
+.atlas-footer { background: rgba(255,255,255,.94); padding: 3px 8px; margin: 0 !important;
+  font: 11px/1.35 system-ui, sans-serif; color: #333; max-width: 100%; }
+.leaflet-top.leaflet-center { left: 50%; transform: translateX(-50%); }
+</style>
+"""
+
+
+class _AnnotationCss(Element):
+    _template = Template(_ANNOTATION_CSS)
+
+
+def snapshot_map(atlas: Atlas, view: MapView, *, vendor_dir: Path,
+                 interactive: bool = False) -> folium.Map:
+    """
+    The view as a self-contained, annotated map: title, as-of date, legend and credits.
+
+    Parameters
+    ----------
+    atlas
+        Loaded data.
+    view
+        Layers, selection, year and extent to reproduce.
+    vendor_dir
+        The ``static/vendor`` folder.
+    interactive
+        Keep the zoom, fullscreen, measure and layer controls (standalone HTML);
+        without them the map is a still picture (PNG/PDF), fitted exactly to the extent.
+
+    Notes
+    -----
+    When every layer is drawn the page sets ``window.atlasReady = true``.
+    """
+    assert atlas.catalog is not None
+    catalog = atlas.catalog
+    m = base_map(atlas, basemap=view.basemap, bounds=view.extent,  # type: ignore[arg-type]
+                 controls=interactive, zoom_snap=0.5 if interactive else 0)
+    for group in layer_groups(atlas, view.layers, selected=view.selected):
+        group.add_to(m)
+    if interactive:
+        layer_control().add_to(m)
+    m.get_root().header.add_child(_AnnotationCss(), name="atlas_annotation_css")
+    title = json.dumps(f'<div class="atlas-title">{esc(title_for(view, catalog))}'
+                       f'<div class="sub">{esc(as_of_text(view, catalog))}</div></div>')
+    footer = json.dumps(f'<div class="atlas-footer">{esc(credits_line(catalog))}<br>'
+                        f"{esc(sources_line(view, catalog))}</div>")
+    _Script(
+        "var corner = L.DomUtil.create('div', 'leaflet-top leaflet-center', map._controlContainer);"
+        f"var t = L.DomUtil.create('div', 'leaflet-control', corner); t.innerHTML = {title};"
+        "var f = L.control({position: 'bottomright'});"
+        f"f.onAdd = function() {{ var d = L.DomUtil.create('div'); d.innerHTML = {footer};"
+        " return d; }; f.addTo(map);"
+        "map.attributionControl.remove();"
+        "map.whenReady(function() { setTimeout(function() { window.atlasReady = true; }, 0); });"
+    ).add_to(m)
+    return localize(m, mode="inline", vendor_dir=vendor_dir)

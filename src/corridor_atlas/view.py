@@ -1,0 +1,156 @@
+"""What the user is looking at, as one value every export takes.
+
+A :class:`MapView` is the visible layers, the selected route, the as-of year and
+the extent. The app builds one from its widgets and the map's bounds; the command
+line builds one from its arguments with the ``parse_*`` functions here, which raise
+:class:`~corridor_atlas.errors.ExportError` with a one-line message on bad input.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .catalog import Catalog
+from .errors import ExportError
+from .layers import Atlas
+
+BBox = tuple[float, float, float, float]  # west, south, east, north (degrees)
+
+#: Pixel sizes at scale 1: a 16:9 slide, and A4 landscape at 150 dpi.
+SIZE_PRESETS: dict[str, tuple[int, int]] = {"slide": (1600, 900), "a4": (1754, 1240)}
+MIN_SIDE, MAX_SIDE = 320, 6000
+SCALES = (1, 2)
+CORRIDOR_BBOX: BBox = (18.0, 36.5, 50.5, 42.6)  # Melendugno to Baku, Ceyhan to Supsa
+
+
+@dataclass(frozen=True)
+class MapView:
+    """The state of the map an export reproduces."""
+
+    layers: tuple[str, ...]
+    selected: str | None = None
+    year: int | None = None
+    bbox: BBox | None = None
+    basemap: str = "offline"
+
+    @property
+    def extent(self) -> BBox:
+        """The bbox, or the whole corridor."""
+        return self.bbox or CORRIDOR_BBOX
+
+
+def year_range(catalog: Catalog) -> tuple[int, int]:
+    """First and last year in the data (milestones and annual volumes)."""
+    years = [int(m.date[:4]) for r in catalog.routes for m in r.facts.milestones]
+    years += [v.year for r in catalog.routes for v in r.facts.annual_volumes]
+    return min(years), max(years)
+
+
+def default_year(catalog: Catalog) -> int:
+    """The year of the newest source (the catalog's as-of date)."""
+    return int(catalog.as_of[:4])
+
+
+def default_view(atlas: Atlas) -> MapView:
+    """The app's opening view: the seven routes, the whole corridor, the as-of year."""
+    from .maps import default_layers  # local: maps imports this module's types
+
+    year = default_year(atlas.catalog) if atlas.catalog else None
+    return MapView(layers=tuple(default_layers(atlas)), year=year)
+
+
+def parse_layers(text: str, known: Iterable[str]) -> tuple[str, ...]:
+    """``"btc,tap"`` → ``("btc", "tap")``; unknown ids are an error naming them."""
+    known = list(known)
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    if not ids:
+        raise ExportError("no layer given; choose from: " + ", ".join(known))
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        shown = ", ".join(repr(u[:40]) for u in unknown[:5])
+        raise ExportError(f"unknown layer {shown}; choose from: {', '.join(known)}")
+    return tuple(dict.fromkeys(ids))
+
+
+def parse_year(text: str | int, catalog: Catalog) -> int:
+    """A year within the data's range."""
+    first, last = year_range(catalog)
+    try:
+        year = int(str(text).strip())
+    except ValueError:
+        raise ExportError(f"year must be a whole number, got {str(text)[:20]!r}") from None
+    if not first <= year <= last:
+        raise ExportError(f"year {year} is outside the data ({first}–{last})")
+    return year
+
+
+def parse_bbox(text: str) -> BBox:
+    """``"W,S,E,N"`` in degrees, west < east, south < north, within lon/lat range."""
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise ExportError(f"bbox must be W,S,E,N (four numbers), got {text[:60]!r}")
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except ValueError:
+        raise ExportError(f"bbox must be four numbers W,S,E,N, got {text[:60]!r}") from None
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise ExportError("bbox values must be finite numbers")
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise ExportError(f"bbox {text[:60]!r} must have -180 ≤ W < E ≤ 180 and "
+                          "-90 ≤ S < N ≤ 90 (degrees, W,S,E,N order)")
+    return west, south, east, north
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``slide``, ``a4`` or ``WIDTHxHEIGHT`` in pixels."""
+    key = text.strip().lower()
+    if key in SIZE_PRESETS:
+        return SIZE_PRESETS[key]
+    found = re.fullmatch(r"(\d{1,5})x(\d{1,5})", key)
+    if not found:
+        raise ExportError(f"size must be slide, a4 or WIDTHxHEIGHT, got {text[:30]!r}")
+    width, height = int(found.group(1)), int(found.group(2))
+    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+        raise ExportError(f"size {width}x{height} out of range: each side "
+                          f"{MIN_SIDE}–{MAX_SIDE} px")
+    return width, height
+
+
+def parse_scale(value: str | int) -> int:
+    try:
+        scale = int(value)
+    except (TypeError, ValueError):
+        scale = 0
+    if scale not in SCALES:
+        raise ExportError(f"scale must be 1 or 2, got {str(value)[:10]!r}")
+    return scale
+
+
+def title_for(view: MapView, catalog: Catalog) -> str:
+    """The export's title."""
+    if view.selected:
+        try:
+            name = catalog.route(view.selected).name
+        except KeyError:
+            name = view.selected
+        return f"{name} — Corridor Atlas"
+    return "Azerbaijan–Georgia–Türkiye–Europe energy and transport corridor"
+
+
+def as_of_text(view: MapView, catalog: Catalog) -> str:
+    year = view.year if view.year is not None else default_year(catalog)
+    return f"As of {year} · data as of {catalog.as_of}"
+
+
+def credits_line(catalog: Catalog) -> str:
+    """The credits the data licences require, on one line."""
+    return "; ".join(f"{a.text} ({a.licence})" for a in catalog.attribution)
+
+
+def sources_line(view: MapView, catalog: Catalog) -> str:
+    """One line on where the figures come from."""
+    return ("Figures: publishers named per figure in Corridor Atlas (geo/catalog.json), newest "
+            f"source {catalog.as_of}. Schematic segments (pale band) are indicative only.")
