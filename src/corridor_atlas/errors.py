@@ -59,5 +59,5 @@ class ExportError(AtlasError):
     """An export request is not valid (unknown layer, bad year, bbox or size), or it failed."""
 
 
-class BrowserUnavailable(AtlasError):
+class BrowserUnavailableError(AtlasError):
     """No Chromium to render with; the print render needs none."""
