@@ -154,3 +154,24 @@ def sources_line(view: MapView, catalog: Catalog) -> str:
     """One line on where the figures come from."""
     return ("Figures: publishers named per figure in Corridor Atlas (geo/catalog.json), newest "
             f"source {catalog.as_of}. Schematic segments (pale band) are indicative only.")
+
+
+def bbox_from_leaflet(bounds: object) -> BBox | None:
+    """The bbox of a Leaflet ``LatLngBounds`` as streamlit-folium returns it, or ``None``.
+
+    ``{"_southWest": {"lat": …, "lng": …}, "_northEast": {…}}``; anything malformed,
+    empty or out of range gives ``None`` (the whole corridor), never an error.
+    """
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]  # type: ignore[index]
+        west, south = float(sw["lng"]), float(sw["lat"])
+        east, north = float(ne["lng"]), float(ne["lat"])
+    except (TypeError, KeyError, ValueError):
+        return None
+    west, east = max(west, -180.0), min(east, 180.0)
+    south, north = max(south, -90.0), min(north, 90.0)
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        return None
+    if not (west < east and south < north):
+        return None
+    return (round(west, 4), round(south, 4), round(east, 4), round(north, 4))
