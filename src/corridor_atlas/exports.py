@@ -30,6 +30,8 @@ MIME: dict[str, str] = {
     "kml": "application/vnd.google-earth.kml+xml",
 }
 Renderer = Literal["browser", "print", "data", "html"]
+#: Landscape pages for the print-render PDF, at 100 px per inch (A4 297×210 mm, Letter 11×8.5 in).
+PAPER_PX: dict[str, tuple[int, int]] = {"a4": (1169, 827), "letter": (1100, 850)}
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ def export(atlas: Atlas, view: MapView, fmt: str, *, vendor_dir: Path,
             note = f"{err} — used the print render instead."
     from .printmap import render_static
 
+    if fmt == "pdf":  # a real page: 100 px to the inch, landscape
+        size = PAPER_PX[paper]
     return Export(render_static(atlas, view, fmt=fmt, size=size, scale=scale),  # type: ignore[arg-type]
                   fmt, "print", note)
 
