@@ -9,7 +9,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from corridor_atlas import charts, panels, styles
+from corridor_atlas import charts, exports, panels, styles
+from corridor_atlas.errors import AtlasError
 from corridor_atlas.layers import Atlas, load_atlas
 from corridor_atlas.maps import (
     BASEMAPS,
@@ -20,6 +21,14 @@ from corridor_atlas.maps import (
     map_parts,
 )
 from corridor_atlas.markup import md
+from corridor_atlas.snapshot import find_chromium
+from corridor_atlas.view import (
+    SIZE_PRESETS,
+    MapView,
+    bbox_from_leaflet,
+    default_year,
+    parse_size,
+)
 
 ROOT = Path(__file__).resolve().parent
 GEO_DIR = Path(os.environ.get("CORRIDOR_ATLAS_GEO_DIR") or ROOT / "geo")
@@ -29,8 +38,14 @@ OVERVIEW = "__overview__"
 MAP_HEIGHT = 640
 CHART_HEIGHT = 280
 _CLICKED_ROUTE = re.compile(re.escape(ROUTE_ID_LABEL) + r"([a-z][a-z0-9_]*)")
-# The click position makes each click a new value (a rerun) even on the same route.
-MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip"]
+# The click position makes each click a new value (a rerun) even on the same route;
+# the bounds are the extent an export reproduces.
+MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds"]
+FORMAT_LABELS = {
+    "png": "PNG image", "pdf": "PDF page", "html": "Interactive HTML (offline)",
+    "svg": "SVG (print render)", "geojson": "GeoJSON data", "csv": "CSV of figures and sources",
+    "kml": "KML for Google Earth",
+}
 
 st.set_page_config(page_title="Corridor Atlas", page_icon="🗺️", layout="wide")
 
@@ -200,6 +215,64 @@ def credits(atlas: Atlas) -> None:
                "indicative only. Every figure links to its source.")
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def render_export(geo_dir: str, view: MapView, fmt: str, size: tuple[int, int], scale: int,
+                  static: bool, paper: str) -> exports.Export:
+    return exports.export(load(geo_dir), view, fmt, vendor_dir=VENDOR_DIR, size=size,
+                          scale=scale, static=static, paper=paper)  # type: ignore[arg-type]
+
+
+def export_panel(atlas: Atlas, view: MapView) -> None:
+    """Download the current view as an image, a page, a map file or data."""
+    with st.expander("⬇️ Export this view", expanded=False):
+        browser = find_chromium() is not None
+        c1, c2 = st.columns(2)
+        fmt = c1.selectbox("Format", exports.FORMATS, format_func=FORMAT_LABELS.get,
+                           key="export_format")
+        preset = c2.radio("Size", ["slide", "a4", "custom"], horizontal=True,
+                          key="export_size",
+                          format_func={"slide": "Slide 16:9", "a4": "A4 landscape",
+                                       "custom": "Custom"}.get)
+        size = SIZE_PRESETS.get(preset, SIZE_PRESETS["slide"])
+        if preset == "custom":
+            w = c1.number_input("Width (px)", 320, 6000, 1600, step=10, key="export_w")
+            h = c2.number_input("Height (px)", 320, 6000, 900, step=10, key="export_h")
+            size = parse_size(f"{int(w)}x{int(h)}")
+        scale = c1.radio("Scale", [1, 2], horizontal=True, format_func=lambda s: f"{s}×",
+                         key="export_scale")
+        paper = c2.radio("PDF paper", ["a4", "letter"], horizontal=True, key="export_paper",
+                         format_func=str.upper)
+        static = st.checkbox("Print render (no browser)", value=not browser,
+                             disabled=not browser, key="export_static",
+                             help="Draws the map with matplotlib from the same style table; "
+                                  "PNG, PDF and SVG.")
+        if not browser:
+            st.info("Chromium is not installed on this server, so PNG and PDF use the print "
+                    "render. Install it (`apt-get install chromium`) for pixel-faithful "
+                    "snapshots of the live map.")
+        extent = "the whole corridor" if view.bbox is None else (
+            "W {0:.2f}, S {1:.2f}, E {2:.2f}, N {3:.2f}".format(*view.extent))
+        st.caption(f"{len(view.layers)} layer(s) · as of {view.year} · extent: {extent}")
+        request = (view, fmt, size, int(scale), static, paper)
+        if st.button("Prepare download", key="export_go", type="primary"):
+            try:
+                with st.spinner(f"Rendering {FORMAT_LABELS[fmt]}…"):
+                    result = render_export(str(GEO_DIR), *request)
+            except AtlasError as err:
+                st.error(f"Export failed: {err}")
+            else:
+                st.session_state["export_result"] = (request, result)
+        ready = st.session_state.get("export_result")
+        if ready and ready[0] == request:  # never offer a file of a view no longer shown
+            result = ready[1]
+            name = result.filename(view)
+            if result.note:
+                st.info(result.note)
+            st.download_button(f"Save {name} ({len(result.data) / 1024:,.0f} KB)", result.data,
+                               file_name=name, mime=result.mime, key="export_save",
+                               on_click="ignore")
+
+
 def main() -> None:
     atlas = load(str(GEO_DIR))
     visible, selected, basemap = sidebar(atlas)
@@ -208,10 +281,15 @@ def main() -> None:
         notices(atlas)
         parts = map_parts(atlas, visible, vendor_dir=VENDOR_DIR, selected=selected,
                           basemap=basemap, countries_url=COUNTRIES_URL)
-        st_folium(parts.base, key="map", height=MAP_HEIGHT, use_container_width=True,
-                  feature_group_to_add=parts.groups, layer_control=parts.control,
-                  returned_objects=MAP_RETURNS, on_change=_on_map_click)
+        state = st_folium(parts.base, key="map", height=MAP_HEIGHT, use_container_width=True,
+                          feature_group_to_add=parts.groups, layer_control=parts.control,
+                          returned_objects=MAP_RETURNS, on_change=_on_map_click)
         credits(atlas)
+        if atlas.catalog is not None:
+            view = MapView(layers=tuple(visible), selected=selected, basemap=basemap,
+                           year=default_year(atlas.catalog),
+                           bbox=bbox_from_leaflet((state or {}).get("bounds")))
+            export_panel(atlas, view)
     with col_panel:
         if atlas.catalog is None:
             st.error("The catalog could not be read, so no route can be shown. See the "

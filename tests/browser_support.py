@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,21 +23,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM_ENV = "CORRIDOR_ATLAS_CHROMIUM"
-CHROMIUM_NAMES = ("chromium", "chromium-browser")
-CHROMIUM_FALLBACKS = ("/usr/bin/chromium",)
+# The library's own discovery and launch flags, shared with the PNG/PDF exports.
+from corridor_atlas.snapshot import CHROMIUM_ENV, CHROMIUM_FALLBACKS
+from corridor_atlas.snapshot import LAUNCH_ARGS as LAUNCH_ARGS
+from corridor_atlas.snapshot import locate_chromium as find_chromium
+
 NOT_FOUND = ("Chromium not found: install it with `apt-get install chromium` (Debian) "
              f"or set {CHROMIUM_ENV}")
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 INLINE_SCHEMES = frozenset({"data", "blob"})
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
@@ -47,37 +38,6 @@ SERVER_START_TIMEOUT_S = 60.0
 
 
 # --- Chromium --------------------------------------------------------------------------------
-
-def find_chromium(env: Mapping[str, str] | None = None,
-                  fallbacks: Sequence[str] = CHROMIUM_FALLBACKS) -> tuple[str | None, str]:
-    """
-    Locate the Chromium executable.
-
-    ``$CORRIDOR_ATLAS_CHROMIUM`` wins when set: a name or path that does not resolve
-    to an executable is reported, not silently replaced by another browser. Otherwise
-    ``chromium`` / ``chromium-browser`` on ``PATH``, then the Debian location.
-
-    Returns
-    -------
-    tuple of (str or None, str)
-        The executable, or ``None`` and a note on why nothing was found.
-    """
-    env = os.environ if env is None else env
-    search = env.get("PATH", os.defpath)
-    configured = env.get(CHROMIUM_ENV, "").strip()
-    if configured:
-        found = shutil.which(configured, path=search)
-        return (found, "") if found else (None, f"{CHROMIUM_ENV}={configured!r} is not an "
-                                                "executable file")
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name, path=search)
-        if found:
-            return found, ""
-    for candidate in fallbacks:
-        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate, ""
-    return None, f"none of {', '.join(CHROMIUM_NAMES)} on PATH or {', '.join(fallbacks)}"
-
 
 def ci_requires_browser(env: Mapping[str, str] | None = None) -> bool:
     """True when ``$CI`` is set to a true value: a missing browser is then a failure."""

@@ -47,7 +47,8 @@ def test_app_draws_the_seven_routes_with_local_assets(app):
     assert links and all(link.startswith(("/app/static/vendor/", "data:")) for link in links)
     assert "http" not in json.dumps(links)
     assert "layer_control" in args["layer_control"]
-    assert args["returned_objects"] == ["last_object_clicked", "last_object_clicked_tooltip"]
+    assert args["returned_objects"] == ["last_object_clicked", "last_object_clicked_tooltip",
+                                        "bounds"]
 
 
 def test_unchecking_a_layer_removes_it_from_the_map_script(app):

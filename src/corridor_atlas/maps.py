@@ -438,7 +438,10 @@ _ANNOTATION_CSS = """
 .atlas-title .sub { font-weight: 400; font-size: 12px; color: #444; }
 .atlas-footer { background: rgba(255,255,255,.94); padding: 3px 8px; margin: 0 !important;
   font: 11px/1.35 system-ui, sans-serif; color: #333; max-width: 100%; }
-.leaflet-top.leaflet-center { left: 50%; transform: translateX(-50%); }
+.leaflet-top.leaflet-center { left: 50%; transform: translateX(-50%); width: max-content;
+  max-width: 70%; }
+.leaflet-top.leaflet-center .leaflet-control { margin-left: 0; }
+.atlas-footer { max-width: 60vw; }
 </style>
 """
 

@@ -1,0 +1,125 @@
+"""Command line: ``corridor-atlas export …``.
+
+Bad arguments exit with status 2 and one line on stderr; nothing is written unless
+the whole export succeeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from .errors import AtlasError, ExportError
+from .exports import FORMATS, export, write_atomic
+from .layers import load_atlas
+from .maps import default_layers, layer_ids
+from .view import MapView, default_year, parse_bbox, parse_layers, parse_scale, parse_size, parse_year
+
+PROG = "corridor-atlas"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _project_dir() -> Path:
+    """The folder holding geo/ and static/: the working folder if it has them, else the repo."""
+    cwd = Path.cwd()
+    if (cwd / "geo" / "catalog.json").is_file():
+        return cwd
+    return Path(__file__).resolve().parents[2]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Corridor Atlas: map snapshots and data exports.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    exp = sub.add_parser(
+        "export", help="export the map or its data",
+        description="Export a view of the map (png, pdf, html, svg) or its data "
+                    "(geojson, csv, kml). Defaults: the app's default layers, the whole "
+                    "corridor, the latest year.")
+    exp.add_argument("--format", required=True, choices=FORMATS, metavar="{" + ",".join(FORMATS) + "}")
+    exp.add_argument("--layers", help="comma-separated layer ids, e.g. btc,tap,facilities")
+    exp.add_argument("--year", help="as-of year (within the data's years)")
+    exp.add_argument("--route", help="the selected route id (highlighted, named in the title)")
+    exp.add_argument("--bbox", help="extent W,S,E,N in degrees")
+    exp.add_argument("--size", default="slide", help="slide, a4 or WIDTHxHEIGHT pixels")
+    exp.add_argument("--scale", default="1", help="1 or 2")
+    exp.add_argument("--paper", default="a4", choices=("a4", "letter"), help="PDF page size")
+    exp.add_argument("--static", action="store_true",
+                     help="render png/pdf without a browser (the print render)")
+    exp.add_argument("--geo-dir", type=Path, help="data folder (default: ./geo)")
+    exp.add_argument("--out", required=True, type=Path, help="file to write")
+    return parser
+
+
+def _check_writable(out: Path) -> None:
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {str(out)[:200]!r}: folder {str(folder)[:200]!r} "
+                          "does not exist")
+    if out.is_dir():
+        raise ExportError(f"cannot write {str(out)[:200]!r}: it is a folder")
+    if not os.access(folder, os.W_OK):
+        raise ExportError(f"cannot write {str(out)[:200]!r}: folder is not writable")
+
+
+def run_export(args: argparse.Namespace) -> str:
+    """Do the export the arguments ask for; return the line to print."""
+    _check_writable(args.out)
+    root = _project_dir()
+    geo_dir = args.geo_dir or Path(os.environ.get("CORRIDOR_ATLAS_GEO_DIR") or root / "geo")
+    atlas = load_atlas(geo_dir)
+    if atlas.catalog is None:
+        raise ExportError("; ".join(str(p) for p in atlas.problems[:3]))
+    catalog = atlas.catalog
+    known = layer_ids(atlas)
+    layers = parse_layers(args.layers, known) if args.layers is not None else tuple(
+        default_layers(atlas))
+    year = parse_year(args.year, catalog) if args.year is not None else default_year(catalog)
+    if args.route is not None and args.route not in atlas.routes:
+        raise ExportError(f"unknown route {args.route[:40]!r}; choose from: "
+                          + ", ".join(atlas.routes))
+    bbox = parse_bbox(args.bbox) if args.bbox is not None else None
+    size = parse_size(args.size)
+    scale = parse_scale(args.scale)
+    view = MapView(layers=layers, selected=args.route, year=year, bbox=bbox)
+    result = export(atlas, view, args.format, vendor_dir=root / "static" / "vendor", size=size,
+                    scale=scale, static=args.static, paper=args.paper)
+    write_atomic(args.out, result.data)
+    what = {"browser": "browser render", "print": "print render", "data": "data",
+            "html": "standalone HTML"}[result.renderer]
+    line = f"wrote {args.out} ({len(result.data):,} bytes, {args.format}, {what})"
+    if result.note:
+        line += f"\nnote: {result.note}"
+    return line
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``corridor-atlas`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "export":
+            print(run_export(args))
+    except AtlasError as err:
+        print(f"{PROG}: error: {str(err).splitlines()[0]}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # noqa: BLE001 - a user gets one line, never a traceback
+        print(f"{PROG}: error: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,449 @@
+"""Pictures of a map view: PNG and PDF through a headless Chromium, and standalone HTML.
+
+The PNG and PDF come from the same page a user would open (:func:`maps.snapshot_map`),
+drawn by the system Chromium through Playwright: the export looks exactly like the map.
+Nothing is downloaded: the page is self-contained and every request that is not
+``file:``, ``data:``, ``blob:`` or ``about:`` is aborted.
+
+One browser serves the whole process. Playwright's sync API belongs to the thread that
+started it, while a Streamlit server runs each session in a thread of its own, so the
+browser lives in a single dedicated worker thread, started on first use. The public
+functions hand it a job and wait for the result; concurrent callers queue. A browser
+that died is started again (once per job). :func:`shutdown` closes it, and runs at exit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import contextlib
+import math
+import os
+import queue
+import shutil
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
+
+from branca.element import Element
+
+from .errors import AtlasError, BrowserUnavailableError, ExportError
+from .layers import Atlas
+from .maps import snapshot_map
+from .view import MAX_SIDE, MIN_SIDE, SCALES, SIZE_PRESETS, MapView
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Playwright
+
+Paper = Literal["a4", "letter"]
+
+CHROMIUM_ENV = "CORRIDOR_ATLAS_CHROMIUM"
+CHROMIUM_NAMES = ("chromium", "chromium-browser")
+CHROMIUM_FALLBACKS = ("/usr/bin/chromium",)
+NOT_FOUND = (f"Chromium not found: install it with `apt-get install chromium` or set "
+             f"{CHROMIUM_ENV}; or use the print render (--static)")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEFAULT_TIMEOUT_S = 60.0
+ALLOWED_SCHEMES = frozenset({"file", "data", "blob", "about"})
+CSS_DPI = 96
+MM_PER_INCH = 25.4
+
+
+@dataclass(frozen=True)
+class PaperSize:
+    """A landscape page: Playwright's format name and the page's size in CSS units."""
+
+    format: str
+    width: str
+    height: str
+    width_in: float
+    height_in: float
+
+    @property
+    def viewport(self) -> tuple[int, int]:
+        """The page in CSS pixels at 96 dpi, rounded up so the map covers it."""
+        return math.ceil(self.width_in * CSS_DPI), math.ceil(self.height_in * CSS_DPI)
+
+
+PAPERS: dict[str, PaperSize] = {
+    "a4": PaperSize("A4", "297mm", "210mm", 297 / MM_PER_INCH, 210 / MM_PER_INCH),
+    "letter": PaperSize("Letter", "11in", "8.5in", 11.0, 8.5),
+}
+
+# Wait for the page's own "drawn" flag, then for fonts and two frames so the last
+# layout is painted before the screenshot.
+_READY = "() => window.atlasReady === true"
+_SETTLED = """() => document.fonts.ready.then(() => new Promise(
+    done => requestAnimationFrame(() => requestAnimationFrame(() => done(true)))))"""
+
+
+# --- Chromium --------------------------------------------------------------------------------
+
+def locate_chromium(env: Mapping[str, str] | None = None,
+                    fallbacks: Sequence[str] = CHROMIUM_FALLBACKS) -> tuple[str | None, str]:
+    """
+    Locate the Chromium executable, saying why when there is none.
+
+    ``$CORRIDOR_ATLAS_CHROMIUM`` wins when set: a name or path that does not resolve
+    to an executable is reported, not silently replaced by another browser. Otherwise
+    ``chromium`` / ``chromium-browser`` on ``PATH``, then the Debian location.
+
+    Returns
+    -------
+    tuple of (str or None, str)
+        The executable, or ``None`` and a note on why nothing was found.
+    """
+    env = os.environ if env is None else env
+    search = env.get("PATH", os.defpath)
+    configured = env.get(CHROMIUM_ENV, "").strip()
+    if configured:
+        found = shutil.which(configured, path=search)
+        return (found, "") if found else (None, f"{CHROMIUM_ENV}={configured!r} is not an "
+                                                "executable file")
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name, path=search)
+        if found:
+            return found, ""
+    for candidate in fallbacks:
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate, ""
+    return None, f"none of {', '.join(CHROMIUM_NAMES)} on PATH or {', '.join(fallbacks)}"
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable (see :func:`locate_chromium`), or ``None``."""
+    return locate_chromium()[0]
+
+
+# --- The worker thread -----------------------------------------------------------------------
+
+_Job = Callable[["Browser", float], Any]  # (browser, deadline on time.monotonic()) -> result
+_STOP = object()
+
+
+class _Worker:
+    """One thread that owns one Playwright and one browser, and runs queued jobs in turn."""
+
+    def __init__(self, owner: _Renderer) -> None:
+        self.owner = owner
+        self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._work, name="corridor-atlas-render",
+                                       daemon=True)
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+
+    def _work(self) -> None:
+        try:
+            while True:
+                item = self.jobs.get()
+                if item is _STOP:
+                    return
+                job, deadline, future = item
+                if not future.set_running_or_notify_cancel():
+                    continue  # the caller gave up waiting
+                try:
+                    result = self._run_job(job, deadline)
+                except BaseException as exc:  # handed to the caller, raised there
+                    future.set_exception(exc)
+                else:
+                    future.set_result(result)
+                finally:
+                    self.owner.jobs_done += 1
+        finally:
+            self._close()
+
+    def _run_job(self, job: _Job, deadline: float) -> Any:
+        from playwright.sync_api import Error as PlaywrightError
+
+        if time.monotonic() >= deadline:
+            raise ExportError("the render timed out while waiting for the browser")
+        browser = self._ensure_browser()
+        try:
+            return job(browser, deadline)
+        except PlaywrightError:
+            if browser.is_connected():
+                raise
+        # The browser died under the job: start a new one and try once more.
+        self.owner.restarts += 1
+        self._close()
+        return job(self._ensure_browser(), deadline)
+
+    def _ensure_browser(self) -> Browser:
+        if self._browser is not None and self._browser.is_connected():
+            return self._browser
+        if self._browser is not None:  # died since the last job
+            self.owner.restarts += 1
+            self._close()
+        executable, why = locate_chromium()
+        if executable is None:
+            raise BrowserUnavailableError(f"{NOT_FOUND} ({why})")
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+
+        try:
+            if self._playwright is None:
+                self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=executable, headless=True, args=self.owner.launch_args)
+        except PlaywrightError as exc:
+            self._close()
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise BrowserUnavailableError(
+                f"Chromium at {executable} could not be started: {first}; or use the print "
+                "render (--static)") from exc
+        self.owner.launches += 1
+        return self._browser
+
+    def _close(self) -> None:
+        browser, self._browser = self._browser, None
+        pw, self._playwright = self._playwright, None
+        for close in (browser and browser.close, pw and pw.stop):
+            if close:
+                with contextlib.suppress(Exception):  # already gone: nothing left to close
+                    close()
+
+
+class _Renderer:
+    """Hands jobs to the current worker, starting one when there is none."""
+
+    def __init__(self, launch_args: Sequence[str] = LAUNCH_ARGS) -> None:
+        self.launch_args = list(launch_args)
+        self._lock = threading.Lock()
+        self._worker: _Worker | None = None
+        self.launches = 0
+        self.restarts = 0
+        self.jobs_done = 0
+        self.blocked: collections.deque[str] = collections.deque(maxlen=50)  # the last few
+
+    def run(self, job: _Job, timeout: float = DEFAULT_TIMEOUT_S) -> Any:
+        """Run ``job(browser, deadline)`` on the worker; wait at most ``timeout`` seconds."""
+        if not timeout > 0:
+            raise ExportError(f"timeout must be positive, got {timeout!r}")
+        deadline = time.monotonic() + timeout
+        future: Future[Any] = Future()
+        with self._lock:
+            if self._worker is None or not self._worker.thread.is_alive():
+                self._worker = _Worker(self)
+                self._worker.thread.start()
+            self._worker.jobs.put((job, deadline, future))
+        try:
+            # A job stops itself at the deadline (Playwright timeouts); the margin covers
+            # closing its page.
+            return future.result(timeout=timeout + 5.0)
+        except FutureTimeout:
+            future.cancel()
+            raise ExportError(f"the render did not finish within {timeout:.0f} s") from None
+        except AtlasError:
+            raise
+        except Exception as exc:  # a browser error: one line for the user, the cause chained
+            text = str(exc).strip()
+            first = text.splitlines()[0] if text else type(exc).__name__
+            raise ExportError(f"the render failed: {first}") from exc
+
+    def shutdown(self, timeout: float = 15.0) -> None:
+        """Close the browser and end the worker thread (a later job starts new ones).
+
+        Jobs already queued run first.
+        """
+        with self._lock:
+            worker, self._worker = self._worker, None
+        if worker is not None and worker.thread.is_alive():
+            worker.jobs.put(_STOP)
+            worker.thread.join(timeout)
+
+    def stats(self) -> dict[str, Any]:
+        worker = self._worker
+        alive = worker is not None and worker.thread.is_alive()
+        return {"launches": self.launches, "restarts": self.restarts,
+                "jobs_done": self.jobs_done, "blocked_recent": list(self.blocked),
+                "worker_alive": alive, "worker_thread": worker.thread.name if alive else None}
+
+
+_renderer = _Renderer()
+
+
+def shutdown() -> None:
+    """Close the shared browser; the next render starts a new one."""
+    _renderer.shutdown()
+
+
+atexit.register(shutdown)
+
+
+def _renderer_stats() -> dict[str, Any]:
+    """Counters of the shared renderer (launches, restarts, jobs), for tests and logs."""
+    return _renderer.stats()
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+def _page_html(atlas: Atlas, view: MapView, *, vendor_dir: Path, interactive: bool,
+               extra_css: str = "") -> str:
+    m = snapshot_map(atlas, view, vendor_dir=Path(vendor_dir), interactive=interactive)
+    if extra_css:
+        m.get_root().header.add_child(Element(extra_css), name="atlas_page_css")
+    return m.get_root().render()
+
+
+def _remaining_ms(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise ExportError("the render timed out")
+    return left * 1000.0
+
+
+def _open(browser: Browser, html: str, deadline: float, *, size: tuple[int, int],
+          scale: float, blocked: collections.deque[str]) -> tuple[Any, Page]:
+    """A fresh context and page with ``html`` loaded and drawn; only local URLs load."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]},
+                                  device_scale_factor=scale, service_workers="block")
+    try:
+        errors: list[str] = []
+
+        def on_route(route: Any) -> None:
+            url = route.request.url
+            if urlsplit(url).scheme in ALLOWED_SCHEMES:
+                route.continue_()
+            else:
+                blocked.append(url)
+                route.abort("blockedbyclient")
+
+        context.route("**/*", on_route)
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.set_default_timeout(_remaining_ms(deadline))
+        page.set_content(html, wait_until="load")
+        try:
+            page.wait_for_function(_READY, timeout=_remaining_ms(deadline), polling="raf")
+        except Exception as exc:
+            from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+            if not isinstance(exc, PlaywrightTimeout):
+                raise
+            detail = f": {'; '.join(errors[:3])}" if errors else ""
+            raise ExportError(f"the map did not finish drawing{detail}") from None
+        page.evaluate(_SETTLED)
+        return context, page
+    except BaseException:
+        context.close()
+        raise
+
+
+def _check_size(size: tuple[int, int], scale: int) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in size)
+    except (TypeError, ValueError):
+        raise ExportError(f"size must be (width, height) in pixels, got {size!r}") from None
+    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+        raise ExportError(f"size {width}x{height} out of range: each side {MIN_SIDE}–{MAX_SIDE} px")
+    if scale not in SCALES:
+        raise ExportError(f"scale must be 1 or 2, got {scale!r}")
+    return width, height
+
+
+def render_png(atlas: Atlas, view: MapView, *, size: tuple[int, int] = SIZE_PRESETS["slide"],
+               scale: int = 1, vendor_dir: Path, timeout: float = DEFAULT_TIMEOUT_S) -> bytes:
+    """
+    The view as a PNG: title, as-of date, legend and credits, fitted to the view's extent.
+
+    Parameters
+    ----------
+    atlas
+        Loaded data.
+    view
+        Layers, selection, year and extent.
+    size
+        Width and height in CSS pixels (see :data:`view.SIZE_PRESETS`).
+    scale
+        Device pixels per CSS pixel, 1 or 2: the image is ``size × scale`` pixels.
+    vendor_dir
+        The ``static/vendor`` folder.
+    timeout
+        Seconds to wait, queueing included.
+
+    Raises
+    ------
+    ExportError
+        Bad size or scale, or the render failed or timed out.
+    BrowserUnavailableError
+        No Chromium (or it does not start).
+    """
+    width, height = _check_size(size, scale)
+    html = _page_html(atlas, view, vendor_dir=vendor_dir, interactive=False)
+
+    def job(browser: Browser, deadline: float) -> bytes:
+        context, page = _open(browser, html, deadline, size=(width, height), scale=scale,
+                              blocked=_renderer.blocked)
+        try:
+            return page.screenshot(type="png", animations="disabled", caret="hide",
+                                   timeout=_remaining_ms(deadline))
+        finally:
+            context.close()
+
+    return _renderer.run(job, timeout)
+
+
+def _print_css(paper: PaperSize) -> str:
+    """The page is the map: exactly one sheet, nothing to spill onto a second."""
+    return (f"<style>@page {{ size: {paper.width} {paper.height}; margin: 0; }}"
+            f"html, body {{ width: {paper.width} !important; height: {paper.height} !important;"
+            " margin: 0 !important; padding: 0 !important; overflow: hidden !important; }"
+            "</style>")
+
+
+def render_pdf(atlas: Atlas, view: MapView, *, paper: Paper = "a4", vendor_dir: Path,
+               timeout: float = DEFAULT_TIMEOUT_S) -> bytes:
+    """
+    The view as a one-page landscape PDF (A4 or US Letter), the map filling the page.
+
+    The page is laid out at 96 dpi (A4 landscape: 1123×794 CSS pixels), so it shows
+    what a browser window of that size shows; text and lines stay vectors.
+
+    Raises
+    ------
+    ExportError
+        Unknown paper, or the render failed or timed out.
+    BrowserUnavailableError
+        No Chromium (or it does not start).
+    """
+    if paper not in PAPERS:
+        raise ExportError(f"paper must be one of {', '.join(PAPERS)}, got {str(paper)[:20]!r}")
+    sheet = PAPERS[paper]
+    html = _page_html(atlas, view, vendor_dir=vendor_dir, interactive=False,
+                      extra_css=_print_css(sheet))
+
+    def job(browser: Browser, deadline: float) -> bytes:
+        context, page = _open(browser, html, deadline, size=sheet.viewport, scale=1,
+                              blocked=_renderer.blocked)
+        try:
+            return page.pdf(format=sheet.format, landscape=True, print_background=True,
+                            margin={"top": "0", "right": "0", "bottom": "0", "left": "0"},
+                            page_ranges="1")
+        finally:
+            context.close()
+
+    return _renderer.run(job, timeout)
+
+
+def standalone_html(atlas: Atlas, view: MapView, *, vendor_dir: Path) -> bytes:
+    """
+    The view as one self-contained HTML file (UTF-8): the live map with its controls,
+    the same layers and extent, every asset inline, so it opens offline anywhere.
+    Needs no browser.
+    """
+    return _page_html(atlas, view, vendor_dir=vendor_dir, interactive=True).encode("utf-8")

@@ -1,0 +1,156 @@
+"""The console script: every format, every bad argument, atomic writes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from corridor_atlas import cli
+from corridor_atlas.snapshot import find_chromium
+
+from .conftest import ROOT
+
+HAS_BROWSER = find_chromium() is not None
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).with_name("corridor-atlas")
+    return subprocess.run([str(script), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--layers", "btc,atlantis"], "unknown layer 'atlantis'; choose from:"),
+        (["--layers", ","], "no layer given"),
+        (["--year", "1900"], "year 1900 is outside the data (1993–2032)"),
+        (["--year", "last"], "year must be a whole number"),
+        (["--bbox", "10,40,5,45"], "must have -180 ≤ W < E ≤ 180"),
+        (["--bbox", "a,b,c,d"], "bbox must be four numbers"),
+        (["--bbox", "1,2,3"], "bbox must be W,S,E,N (four numbers)"),
+        (["--bbox", "nan,1,2,3"], "finite"),
+        (["--size", "huge"], "size must be slide, a4 or WIDTHxHEIGHT"),
+        (["--size", "999999x10"], "must be slide, a4 or WIDTHxHEIGHT"),
+        (["--size", "9999x10"], "out of range"),
+        (["--size", "100x100"], "out of range"),
+        (["--scale", "3"], "scale must be 1 or 2"),
+        (["--route", "nope"], "unknown route 'nope'"),
+        (["--format", "tiff"], "invalid choice: 'tiff'"),
+    ],
+)
+def test_bad_argument_exits_2_with_one_line(tmp_path, capsys, args, message):
+    out = tmp_path / "x.out"
+    argv = ["export", "--format", "geojson", "--out", str(out), *args]
+    with pytest.raises(SystemExit) as info:
+        raise SystemExit(cli.main(argv))
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_path_exits_2(tmp_path, capsys):
+    assert cli.main(["export", "--format", "csv", "--out", str(tmp_path / "no" / "x.csv")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert cli.main(["export", "--format", "csv", "--out", str(tmp_path)]) == 2
+    assert "it is a folder" in capsys.readouterr().err
+    if os.geteuid() != 0:  # root can write anywhere
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        assert cli.main(["export", "--format", "csv", "--out", str(locked / "x.csv")]) == 2
+
+
+def test_real_console_script_has_no_traceback(tmp_path):
+    result = run("export", "--format", "png", "--layers", "<script>", "--out",
+                 str(tmp_path / "x.png"))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "kml", "svg", "html"])
+def test_formats_without_a_browser(tmp_path, capsys, fmt):
+    out = tmp_path / f"map.{fmt}"
+    assert cli.main(["export", "--format", fmt, "--layers", "tap,btc", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"wrote {out}" in printed and f"{out.stat().st_size:,} bytes" in printed
+    data = out.read_bytes()
+    if fmt == "geojson":
+        gdf = gpd.read_file(io.BytesIO(data))
+        assert set(gdf["route_id"]) == {"tap", "btc"}
+    elif fmt == "csv":
+        assert data.startswith(b"route_id,")
+    elif fmt == "kml":
+        assert b"<kml" in data and b"Trans Adriatic Pipeline" in data
+    elif fmt == "svg":
+        assert data.lstrip().startswith((b"<?xml", b"<svg"))
+    else:
+        assert b"<html" in data.lower() and b"cdn.jsdelivr" not in data
+
+
+@pytest.mark.parametrize("fmt", ["png", "pdf"])
+def test_static_flag_uses_the_print_render(tmp_path, capsys, fmt):
+    out = tmp_path / f"map.{fmt}"
+    assert cli.main(["export", "--format", fmt, "--static", "--size", "800x450", "--out",
+                     str(out)]) == 0
+    assert "print render" in capsys.readouterr().out
+    head = out.read_bytes()[:8]
+    assert head.startswith(b"\x89PNG" if fmt == "png" else b"%PDF")
+
+
+def test_no_browser_falls_back_to_the_print_render(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CORRIDOR_ATLAS_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    out = tmp_path / "map.png"
+    assert cli.main(["export", "--format", "png", "--size", "640x360", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "print render" in printed and "Chromium not found" in printed
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not HAS_BROWSER and not os.environ.get("CI"),
+                    reason="Chromium not found: apt-get install chromium")
+@pytest.mark.parametrize("fmt", ["png", "pdf"])
+def test_browser_formats(tmp_path, capsys, fmt):
+    out = tmp_path / f"map.{fmt}"
+    assert cli.main(["export", "--format", fmt, "--layers", "tap", "--bbox", "18,39,27,42",
+                     "--out", str(out)]) == 0
+    assert "browser render" in capsys.readouterr().out
+    assert out.read_bytes()[:4] in (b"\x89PNG", b"%PDF")
+
+
+@pytest.mark.parametrize("fmt", ["svg", "geojson", "csv", "kml"])
+def test_same_inputs_give_identical_bytes(tmp_path, fmt):
+    args = ["export", "--format", fmt, "--layers", "btk,facilities", "--year", "2018",
+            "--size", "800x450"]
+    a, b = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+    assert cli.main([*args, "--out", str(a)]) == 0
+    assert cli.main([*args, "--out", str(b)]) == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_failed_export_leaves_nothing_behind(tmp_path, capsys, geo_copy):
+    (geo_copy / "catalog.json").write_text("{", encoding="utf-8")
+    out = tmp_path / "x.geojson"
+    assert cli.main(["export", "--format", "geojson", "--geo-dir", str(geo_copy), "--out",
+                     str(out)]) == 2
+    assert "not valid JSON" in capsys.readouterr().err
+    assert not out.exists()
+    assert not any(p.name.endswith(".part") for p in tmp_path.rglob("*"))
+
+
+def test_existing_file_is_replaced_whole(tmp_path):
+    out = tmp_path / "x.geojson"
+    out.write_text("old", encoding="utf-8")
+    assert cli.main(["export", "--format", "geojson", "--layers", "scp", "--out", str(out)]) == 0
+    assert json.loads(out.read_text("utf-8"))["type"] == "FeatureCollection"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.geojson"]

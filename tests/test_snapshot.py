@@ -1,0 +1,294 @@
+"""PNG, PDF and standalone HTML of a map view, drawn by the system Chromium.
+
+The browser tests are skipped without Chromium, except when ``$CI`` is true, where a
+missing browser fails them. They use a fresh renderer (one browser, one worker
+thread) for the module, so its launch counter starts at zero.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from corridor_atlas import snapshot, styles
+from corridor_atlas.errors import BrowserUnavailableError, ExportError
+from corridor_atlas.view import SIZE_PRESETS, MapView, title_for
+
+from . import browser_support as bs
+from .conftest import VENDOR_DIR
+
+GAS = styles.KIND_COLOURS["gas"]
+OIL = styles.KIND_COLOURS["oil"]
+TOLERANCE = 25  # per channel: anti-aliased edges of a 3.5 px line are lighter
+TAP_VIEW = MapView(layers=("tap",), bbox=(17.5, 38.0, 27.0, 43.5))
+BTC_VIEW = MapView(layers=("btc",), bbox=(34.0, 36.0, 50.0, 42.5))
+SLIDE = SIZE_PRESETS["slide"]
+POINTS_PER_INCH = 72
+PAPER_POINTS = {"a4": (841.89, 595.28), "letter": (792.0, 612.0)}
+
+browser = pytest.mark.browser
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+def rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.int16)
+
+
+def central(png: bytes, fraction: float = 0.6) -> np.ndarray:
+    """The central ``fraction`` of the image (RGB): clear of title, legend and credits."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    w, h = image.size
+    mx, my = round(w * (1 - fraction) / 2), round(h * (1 - fraction) / 2)
+    return np.asarray(image.crop((mx, my, w - mx, h - my)), dtype=np.int16)
+
+
+def count_near(pixels: np.ndarray, colour: str, tolerance: int = TOLERANCE) -> int:
+    return int((np.abs(pixels - rgb(colour)) <= tolerance).all(axis=-1).sum())
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    return Image.open(io.BytesIO(png)).size
+
+
+# --- Fixtures --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    found = snapshot.find_chromium()
+    if found is None:
+        message = f"{snapshot.NOT_FOUND} ({snapshot.locate_chromium()[1]})"
+        if bs.ci_requires_browser():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="module")
+def renderer(chromium: str) -> Iterator[snapshot._Renderer]:
+    """A fresh shared renderer for this module, closed at the end."""
+    fresh = snapshot._Renderer()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(snapshot, "_renderer", fresh)
+        yield fresh
+    fresh.shutdown()
+
+
+@pytest.fixture
+def own_renderer(monkeypatch: pytest.MonkeyPatch) -> Iterator[snapshot._Renderer]:
+    """A renderer of the test's own (its browser may be killed or never found)."""
+    fresh = snapshot._Renderer()
+    monkeypatch.setattr(snapshot, "_renderer", fresh)
+    yield fresh
+    fresh.shutdown()
+
+
+# --- PNG -------------------------------------------------------------------------------------
+
+@browser
+@pytest.mark.parametrize("scale", [1, 2])
+def test_png_tap_only_is_blue_and_exact_size(atlas, renderer, scale: int) -> None:
+    png = snapshot.render_png(atlas, TAP_VIEW, size=SLIDE, scale=scale, vendor_dir=VENDOR_DIR)
+    assert png_size(png) == (SLIDE[0] * scale, SLIDE[1] * scale)
+    middle = central(png)
+    gas, oil = count_near(middle, GAS), count_near(middle, OIL)
+    assert gas > 300 * scale, f"only {gas} gas-blue pixels in the middle"
+    assert oil <= 3, f"{oil} oil pixels with only TAP on"
+
+
+@browser
+def test_png_btc_only_is_vermillion(atlas, renderer) -> None:
+    png = snapshot.render_png(atlas, BTC_VIEW, size=SLIDE, vendor_dir=VENDOR_DIR)
+    assert png_size(png) == SLIDE
+    middle = central(png)
+    gas, oil = count_near(middle, GAS), count_near(middle, OIL)
+    assert oil > 300, f"only {oil} oil pixels in the middle"
+    assert gas <= 3, f"{gas} gas-blue pixels with only BTC on"
+
+
+@browser
+def test_png_custom_size(atlas, renderer) -> None:
+    png = snapshot.render_png(atlas, TAP_VIEW, size=(800, 600), vendor_dir=VENDOR_DIR)
+    assert png_size(png) == (800, 600)
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+@browser
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_pdf_is_one_landscape_page(atlas, renderer, paper: str) -> None:
+    view = MapView(layers=("btc", "tap"))
+    pdf = snapshot.render_pdf(atlas, view, paper=paper, vendor_dir=VENDOR_DIR)  # type: ignore[arg-type]
+    assert pdf.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    width, height = float(box.width), float(box.height)
+    assert width > height
+    expected = PAPER_POINTS[paper]
+    assert abs(width - expected[0]) < 3 and abs(height - expected[1]) < 3, (width, height)
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert atlas.catalog is not None
+    assert "Natural Earth" in text or title_for(view, atlas.catalog) in text, text[:300]
+
+
+# --- Standalone HTML -------------------------------------------------------------------------
+
+FIND_MAP = """() => Object.values(window).find(v => v && typeof v === 'object'
+    && typeof v.getBounds === 'function' && '_leaflet_id' in v)"""
+BOUNDS = f"""() => {{
+  const b = ({FIND_MAP})().getBounds();
+  return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+}}"""
+COUNT_STROKE = f"""(colour) => Array.from(document.querySelectorAll('{bs.ROUTE_PATH}'))
+    .filter(p => (p.getAttribute('stroke') || '').toUpperCase() === colour).length"""
+
+
+def test_standalone_html_is_self_contained(atlas) -> None:
+    html = snapshot.standalone_html(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)
+    text = html.decode("utf-8")
+    assert text.lstrip().lower().startswith("<!doctype html>")
+    assert 'charset=utf-8' in text.lower()
+    for attr in ("src", "href"):
+        for quote in ("'", '"'):
+            assert f"{attr}={quote}http" not in text, f"external {attr} link"
+    assert "window.atlasReady = true" in text
+
+
+@browser
+def test_standalone_html_opens_offline(atlas, chromium: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "tap.html"
+    path.write_bytes(snapshot.standalone_html(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR))
+    with sync_playwright() as pw:
+        chrome = pw.chromium.launch(executable_path=chromium, args=snapshot.LAUNCH_ARGS)
+        try:
+            page = chrome.new_page(viewport={"width": 1400, "height": 900})
+            log = bs.watch(page, bs.local_files_only)
+            page.goto(path.as_uri(), wait_until="load")
+            page.wait_for_function("() => window.atlasReady === true", timeout=15_000)
+            log.assert_clean()
+            assert [url for _, url in log.requests] == [path.as_uri()]
+            assert page.evaluate(COUNT_STROKE, GAS.upper()) >= 1
+            assert page.evaluate(COUNT_STROKE, OIL.upper()) == 0
+            west, south, east, north = page.evaluate(BOUNDS)
+            title = page.locator(".atlas-title").inner_text()
+            controls = page.locator(".leaflet-control-zoom, .leaflet-control-layers").count()
+        finally:
+            chrome.close()
+    assert atlas.catalog is not None
+    assert title_for(TAP_VIEW, atlas.catalog) in title
+    assert controls == 2  # interactive: zoom and layer controls
+    w, s, e, n = TAP_VIEW.extent
+    slack = 0.05
+    assert west <= w + slack and south <= s + slack and east >= e - slack and north >= n - slack
+    # Fitted, not merely contained: the bbox fills at least one side (zoom steps of 0.5).
+    assert max((e - w) / (east - west), (n - s) / (north - south)) > 0.6
+
+
+# --- The renderer ----------------------------------------------------------------------------
+
+@browser
+def test_renderer_reuses_one_browser(atlas, renderer) -> None:
+    for _ in range(2):
+        assert png_size(snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)) == SLIDE
+    stats = snapshot._renderer_stats()
+    assert stats["launches"] == 1
+    assert stats["restarts"] == 0
+    assert stats["worker_alive"]
+    assert stats["blocked_recent"] == []
+
+
+@browser
+def test_render_from_two_threads(atlas, renderer) -> None:
+    callers: set[int] = set()
+
+    def render(view: MapView) -> bytes:
+        callers.add(threading.get_ident())
+        return snapshot.render_png(atlas, view, vendor_dir=VENDOR_DIR)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        tap, btc = pool.map(render, [TAP_VIEW, BTC_VIEW])
+    assert len(callers) == 2
+    assert png_size(tap) == png_size(btc) == SLIDE
+    assert count_near(central(tap), GAS) > 300 and count_near(central(tap), OIL) <= 3
+    assert count_near(central(btc), OIL) > 300 and count_near(central(btc), GAS) <= 3
+    assert snapshot._renderer_stats()["launches"] == 1
+
+
+def _browser_pid(browser_: Any, _deadline: float) -> int:
+    cdp = browser_.new_browser_cdp_session()
+    try:
+        info = cdp.send("SystemInfo.getProcessInfo")
+    finally:
+        cdp.detach()
+    return next(p["id"] for p in info["processInfo"] if p["type"] == "browser")
+
+
+@browser
+def test_dead_browser_is_restarted(atlas, chromium: str, own_renderer) -> None:
+    snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)
+    os.kill(own_renderer.run(_browser_pid), signal.SIGKILL)
+    png = snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)
+    assert png_size(png) == SLIDE
+    stats = snapshot._renderer_stats()
+    assert (stats["launches"], stats["restarts"]) == (2, 1)
+
+
+@browser
+def test_shutdown_then_render_again(atlas, chromium: str, own_renderer) -> None:
+    snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)
+    snapshot.shutdown()
+    assert not snapshot._renderer_stats()["worker_alive"]
+    assert png_size(snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)) == SLIDE
+    assert snapshot._renderer_stats()["launches"] == 2
+
+
+# --- Without a browser -----------------------------------------------------------------------
+
+def test_no_chromium_is_a_clear_error(atlas, own_renderer, monkeypatch) -> None:
+    monkeypatch.setenv(snapshot.CHROMIUM_ENV, "/nonexistent/chromium")
+    assert snapshot.find_chromium() is None
+    with pytest.raises(BrowserUnavailableError, match="apt-get install chromium") as raised:
+        snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)
+    assert "--static" in str(raised.value)
+    with pytest.raises(BrowserUnavailableError):
+        snapshot.render_pdf(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)
+    assert snapshot._renderer_stats()["launches"] == 0
+
+
+def test_find_chromium_honours_the_variable(tmp_path: Path, monkeypatch) -> None:
+    fake = tmp_path / "my-chromium"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv(snapshot.CHROMIUM_ENV, str(fake))
+    assert snapshot.find_chromium() == str(fake)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"size": (100, 900)}, "out of range"),
+    ({"size": (1600, 90_000)}, "out of range"),
+    ({"scale": 3}, "scale must be 1 or 2"),
+])
+def test_bad_png_request(atlas, own_renderer, kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ExportError, match=message):
+        snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR, **kwargs)
+    assert own_renderer.stats()["worker_thread"] is None  # refused before any browser work
+
+
+def test_bad_paper(atlas, own_renderer) -> None:
+    with pytest.raises(ExportError, match="paper must be one of a4, letter"):
+        snapshot.render_pdf(atlas, TAP_VIEW, paper="a3", vendor_dir=VENDOR_DIR)  # type: ignore[arg-type]
