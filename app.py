@@ -251,7 +251,7 @@ def export_panel(atlas: Atlas, view: MapView) -> None:
                     "render. Install it (`apt-get install chromium`) for pixel-faithful "
                     "snapshots of the live map.")
         extent = "the whole corridor" if view.bbox is None else (
-            "W {0:.2f}, S {1:.2f}, E {2:.2f}, N {3:.2f}".format(*view.extent))
+            "W {:.2f}, S {:.2f}, E {:.2f}, N {:.2f}".format(*view.extent))
         st.caption(f"{len(view.layers)} layer(s) · as of {view.year} · extent: {extent}")
         request = (view, fmt, size, int(scale), static, paper)
         if st.button("Prepare download", key="export_go", type="primary"):

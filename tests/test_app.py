@@ -146,3 +146,48 @@ def test_script_in_data_shows_as_text(monkeypatch, geo_copy, edit_json):
     assert all(XSS not in m.value for m in at.markdown)
     labels = [c.label for c in at.sidebar.checkbox]
     assert all("<img" not in label.replace("\\<", "") for label in labels)
+
+
+def test_export_panel_prepares_the_current_view(monkeypatch):
+    at = _run()
+    at.checkbox(key="layer_btc").uncheck().run()
+    assert at.selectbox(key="export_format").options  # the panel is there
+    at.selectbox(key="export_format").set_value("geojson").run()
+    at.button(key="export_go").click().run()
+    assert not at.exception
+    (save,) = [b for b in at.get("download_button") if b.proto.label.startswith("Save ")]
+    assert "corridor-atlas_all_2026.geojson" in save.proto.label
+    # the bytes behind the button are the library's export of the same view
+    from corridor_atlas.exports import export
+    from corridor_atlas.layers import load_atlas
+    from corridor_atlas.view import MapView
+
+    from .conftest import GEO_DIR, VENDOR_DIR
+
+    view = MapView(layers=tuple(r for r in ROUTE_IDS if r != "btc"), year=2026)
+    data = export(load_atlas(GEO_DIR), view, "geojson", vendor_dir=VENDOR_DIR).data
+    assert f"({len(data) / 1024:,.0f} KB)" in save.proto.label
+    assert b'"route_id":"btc"' not in data.replace(b" ", b"")
+    # changing the view withdraws the prepared file
+    at.checkbox(key="layer_tap").uncheck().run()
+    assert not [b for b in at.get("download_button") if b.proto.label.startswith("Save ")]
+
+
+def test_export_panel_print_render_png(monkeypatch):
+    at = _run()
+    at.selectbox(key="export_format").set_value("png").run()
+    at.checkbox(key="export_static").check().run()
+    at.radio(key="export_size").set_value("custom").run()
+    at.number_input(key="export_w").set_value(640).run()
+    at.number_input(key="export_h").set_value(360).run()
+    at.button(key="export_go").click().run()
+    assert not at.exception and not at.error
+    assert [b for b in at.get("download_button") if "corridor-atlas_all_2026.png" in b.proto.label]
+
+
+def test_without_chromium_the_app_offers_the_print_render(monkeypatch, tmp_path):
+    monkeypatch.setenv("CORRIDOR_ATLAS_CHROMIUM", str(tmp_path / "none"))
+    at = _run()
+    assert any("Chromium is not installed" in i.value for i in at.info)
+    static = at.checkbox(key="export_static")
+    assert static.value and static.disabled

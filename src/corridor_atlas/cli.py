@@ -17,7 +17,15 @@ from .errors import AtlasError, ExportError
 from .exports import FORMATS, export, write_atomic
 from .layers import load_atlas
 from .maps import default_layers, layer_ids
-from .view import MapView, default_year, parse_bbox, parse_layers, parse_scale, parse_size, parse_year
+from .view import (
+    MapView,
+    default_year,
+    parse_bbox,
+    parse_layers,
+    parse_scale,
+    parse_size,
+    parse_year,
+)
 
 PROG = "corridor-atlas"
 
@@ -45,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export a view of the map (png, pdf, html, svg) or its data "
                     "(geojson, csv, kml). Defaults: the app's default layers, the whole "
                     "corridor, the latest year.")
-    exp.add_argument("--format", required=True, choices=FORMATS, metavar="{" + ",".join(FORMATS) + "}")
+    exp.add_argument("--format", required=True, choices=FORMATS,
+                     metavar="{" + ",".join(FORMATS) + "}")
     exp.add_argument("--layers", help="comma-separated layer ids, e.g. btc,tap,facilities")
     exp.add_argument("--year", help="as-of year (within the data's years)")
     exp.add_argument("--route", help="the selected route id (highlighted, named in the title)")
@@ -114,9 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception as err:  # noqa: BLE001 - a user gets one line, never a traceback
-        print(f"{PROG}: error: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}",
-              file=sys.stderr)
+    except Exception as err:  # a user gets one line, never a traceback
+        first = str(err).splitlines()[0] if str(err) else ""
+        print(f"{PROG}: error: {type(err).__name__}: {first}", file=sys.stderr)
         return 1
     return 0
 
