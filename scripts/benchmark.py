@@ -502,6 +502,36 @@ def versions() -> dict[str, str]:
     return {"python": platform.python_version(), **found}
 
 
+EXPORT_TARGETS_MS = {"png (browser)": 3000, "png (print render)": 1500, "html": 1000}
+
+
+def export_metrics(atlas: Atlas, repeat: int, skip_browser: bool) -> list[Row]:
+    """Time and size of each export format for the default view, slide size, scale 1."""
+    from corridor_atlas import exports, snapshot
+    from corridor_atlas.view import default_view
+
+    view = default_view(atlas)
+    cases: list[tuple[str, str, bool]] = [
+        ("png (print render)", "png", True), ("pdf (print render)", "pdf", True),
+        ("svg (print render)", "svg", True), ("html", "html", False),
+        ("geojson", "geojson", False), ("csv", "csv", False), ("kml", "kml", False)]
+    if not skip_browser and snapshot.find_chromium():
+        cases[:0] = [("png (browser)", "png", False), ("pdf (browser)", "pdf", False)]
+    rows = []
+    for label, fmt_, static in cases:
+        with quiet():
+            med, samples, result = median_ms(
+                lambda f=fmt_, st=static: exports.export(atlas, view, f, vendor_dir=VENDOR,
+                                                         static=st), repeat)
+        target = EXPORT_TARGETS_MS.get(label)
+        note = f" (target ≤ {target / 1000:g} s: {'met' if med <= target else 'NOT met'})" \
+            if target else ""
+        rows.append(Row(f"Export {label}{note}", med, None, "ms", samples))
+        rows.append(Row(f"Export {label}: size", len(result.data), None, "B"))
+    snapshot.shutdown()
+    return rows
+
+
 def run(repeat: int, skip_browser: bool) -> dict[str, Any]:
     rows: list[Row] = []
     extra: dict[str, Any] = {}
@@ -574,6 +604,12 @@ def run(repeat: int, skip_browser: bool) -> dict[str, Any]:
     rows.append(Row(f"AppTest rerun, toggle BTC off/on (median of {2 * repeat})",
                     at["toggle_ms"], None, "ms",
                     at["toggle_off_samples"] + at["toggle_on_samples"]))
+
+    # Exports of the default view: time and size per format (the browser already started).
+    log("exports")
+    export_rows = export_metrics(atlas, repeat, skip_browser)
+    extra["exports"] = export_rows
+    rows.extend(export_rows)
 
     # 5. Browser.
     if skip_browser:
