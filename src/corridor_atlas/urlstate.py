@@ -1,0 +1,139 @@
+"""The view in the URL: ``?layers=btc,tap&year=2012&route=tap&view=41.2,35.1,6``.
+
+:func:`parse_query` reads query parameters as users (and the links they share)
+send them: unknown ids, malformed numbers and oversized values are dropped, each
+with a notice for the app to show, and never raise. :func:`to_query` writes the
+current view back, leaving out what equals the default so links stay short.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+MAX_VALUE_CHARS = 400
+MIN_ZOOM, MAX_ZOOM = 2.0, 18.0
+KEYS = ("layers", "year", "route", "view")
+
+
+@dataclass(frozen=True)
+class UrlState:
+    """What a URL asks for; ``None`` where it asks nothing (or nothing usable)."""
+
+    layers: tuple[str, ...] | None = None
+    year: int | None = None
+    route: str | None = None
+    view: tuple[float, float, float] | None = None  # lat, lon, zoom
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+def _first(value: str | Iterable[str]) -> str:
+    if isinstance(value, str):
+        return value
+    items = list(value)
+    return items[-1] if items else ""
+
+
+def parse_query(params: Mapping[str, str | Iterable[str]], *, layer_ids: Iterable[str],
+                route_ids: Iterable[str], years: tuple[int, int]) -> tuple[UrlState, list[str]]:
+    """
+    Validate query parameters.
+
+    Parameters
+    ----------
+    params
+        The query parameters (``st.query_params`` or a plain dict).
+    layer_ids, route_ids
+        Ids that may be asked for.
+    years
+        First and last year a view may show.
+
+    Returns
+    -------
+    tuple
+        The usable state, and one notice per thing ignored (plain text).
+    """
+    layer_ids, route_ids = list(layer_ids), list(route_ids)
+    notices: list[str] = []
+    raw = {key: _first(params[key]) for key in KEYS if key in params}
+    for key in sorted(set(params) - set(KEYS)):
+        notices.append(f"Ignored the unknown URL parameter {_shown(str(key))}.")
+    for key, value in list(raw.items()):
+        if len(value) > MAX_VALUE_CHARS:
+            notices.append(f"Ignored the URL parameter {key!r}: longer than {MAX_VALUE_CHARS} "
+                           "characters.")
+            del raw[key]
+
+    layers = None
+    if "layers" in raw:
+        asked = [part.strip() for part in raw["layers"].split(",") if part.strip()]
+        unknown = [a for a in asked if a not in layer_ids]
+        good = tuple(dict.fromkeys(a for a in asked if a in layer_ids))
+        if unknown:
+            notices.append("Ignored unknown layer id(s) in the URL: "
+                           + ", ".join(_shown(u) for u in unknown[:5])
+                           + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+                           + ". Known: " + ", ".join(layer_ids) + ".")
+        if good or not asked:
+            layers = good
+
+    year = None
+    if "year" in raw:
+        try:
+            value = int(raw["year"].strip())
+        except ValueError:
+            notices.append(f"Ignored year={_shown(raw['year'])} in the URL: not a whole number.")
+        else:
+            if years[0] <= value <= years[1]:
+                year = value
+            else:
+                notices.append(f"Ignored year={value} in the URL: the data covers "
+                               f"{years[0]}–{years[1]}.")
+
+    route = None
+    if "route" in raw:
+        if raw["route"] in route_ids:
+            route = raw["route"]
+        else:
+            notices.append(f"Ignored route={_shown(raw['route'])} in the URL: no such route.")
+
+    view = None
+    if "view" in raw:
+        view = _parse_view(raw["view"], notices)
+    return UrlState(layers, year, route, view), notices
+
+
+def _parse_view(text: str, notices: list[str]) -> tuple[float, float, float] | None:
+    parts = text.split(",")
+    try:
+        lat, lon, zoom = (float(p) for p in parts) if len(parts) == 3 else (math.nan,) * 3
+    except ValueError:
+        lat = lon = zoom = math.nan
+    if not all(math.isfinite(v) for v in (lat, lon, zoom)):
+        notices.append(f"Ignored view={_shown(text)} in the URL: expected LAT,LON,ZOOM "
+                       "(three numbers).")
+        return None
+    if not (-85 <= lat <= 85 and -180 <= lon <= 180 and MIN_ZOOM <= zoom <= MAX_ZOOM):
+        notices.append(f"Ignored view={_shown(text)} in the URL: latitude −85…85, longitude "
+                       f"−180…180 and zoom {MIN_ZOOM:g}…{MAX_ZOOM:g}.")
+        return None
+    return round(lat, 5), round(lon, 5), round(zoom, 2)
+
+
+def to_query(state: UrlState, *, default: UrlState) -> dict[str, str]:
+    """Query parameters for ``state``, leaving out values equal to ``default``."""
+    query: dict[str, str] = {}
+    if state.layers is not None and state.layers != default.layers:
+        query["layers"] = ",".join(state.layers)
+    if state.year is not None and state.year != default.year:
+        query["year"] = str(state.year)
+    if state.route is not None and state.route != default.route:
+        query["route"] = state.route
+    if state.view is not None and state.view != default.view:
+        lat, lon, zoom = state.view
+        query["view"] = f"{lat:.4f},{lon:.4f},{zoom:g}"
+    return query

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+
+from corridor_atlas.urlstate import UrlState, parse_query, to_query
+from corridor_atlas.view import view_for_bbox
+
+LAYERS = ["baku_supsa", "btc", "tap", "facilities"]
+ROUTES = ["baku_supsa", "btc", "tap"]
+YEARS = (1993, 2032)
+
+
+def parse(**params):
+    return parse_query(params, layer_ids=LAYERS, route_ids=ROUTES, years=YEARS)
+
+
+def test_good_query_is_read_whole():
+    state, notices = parse(layers="btc,tap", year="2012", route="tap", view="41.2,35.1,6")
+    assert state == UrlState(("btc", "tap"), 2012, "tap", (41.2, 35.1, 6.0))
+    assert notices == []
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "notice"),
+    [
+        ({"year": "abc"}, "year", "not a whole number"),
+        ({"year": "1850"}, "year", "the data covers 1993–2032"),
+        ({"layers": "<script>"}, "layers", "unknown layer id(s) in the URL: '<script>'"),
+        ({"route": "x" * 50}, "route", "no such route"),
+        ({"view": "1,2"}, "view", "expected LAT,LON,ZOOM"),
+        ({"view": "91,2,5"}, "view", "latitude"),
+        ({"view": "40,30,99"}, "view", "zoom"),
+        ({"view": "nan,1,4"}, "view", "three numbers"),
+        ({"layers": "btc," * 200}, "layers", "longer than 400 characters"),
+    ],
+)
+def test_garbage_is_ignored_with_a_notice(params, field, notice):
+    state, notices = parse(**params)
+    assert getattr(state, field) is None
+    assert len(notices) == 1 and notice in notices[0]
+
+
+def test_partly_known_layers_keep_the_known_ones():
+    state, notices = parse(layers="btc,atlantis,tap,btc")
+    assert state.layers == ("btc", "tap")
+    assert "'atlantis'" in notices[0]
+
+
+def test_unknown_parameter_is_mentioned():
+    _, notices = parse(zoom="5")
+    assert notices == ["Ignored the unknown URL parameter 'zoom'."]
+
+
+def test_list_values_take_the_last():
+    state, _ = parse(year=["2001", "2003"])
+    assert state.year == 2003
+
+
+def test_to_query_round_trips_and_omits_defaults():
+    default = UrlState(("btc", "tap"), 2026, None, None)
+    state = UrlState(("tap",), 2012, "tap", (41.23456, 35.1, 6.5))
+    query = to_query(state, default=default)
+    assert query == {"layers": "tap", "year": "2012", "route": "tap", "view": "41.2346,35.1000,6.5"}
+    back, notices = parse(**query)
+    assert notices == [] and back.layers == ("tap",) and back.year == 2012
+    assert to_query(default, default=default) == {}
+
+
+def test_view_for_bbox_fits_the_corridor():
+    lat, lon, zoom = view_for_bbox((18.0, 36.5, 50.5, 42.6), width_px=800, height_px=640)
+    assert 38 < lat < 41 and lon == pytest.approx(34.25)
+    assert zoom == 5.0  # 800 px across 32.5° of longitude
+    assert view_for_bbox((44.0, 39.5, 44.2, 39.6))[2] == 11.0  # capped
