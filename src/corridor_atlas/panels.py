@@ -577,3 +577,82 @@ def context_figures_frame(catalog: Catalog) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "text", "value", "unit", "year", "support_level",
                                        "note", "source", "url", "alternatives", "disputed",
                                        "outcome"])
+
+
+# --------------------------------------------------------------------------- as of a year
+
+
+def route_until(route: Route, year: int | None) -> Route:
+    """The route with its volumes and milestones cut at ``year`` (``None``: everything)."""
+    if year is None:
+        return route
+    facts = route.facts
+    cut = {
+        "annual_volumes": [v for v in facts.annual_volumes if v.year <= year],
+        "annual_volume_alternatives": [v for v in facts.annual_volume_alternatives
+                                       if v.year <= year],
+        "annual_volumes_italy_only": [v for v in facts.annual_volumes_italy_only
+                                      if v.year <= year],
+        "milestones": [m for m in facts.milestones if int(m.date[:4]) <= year],
+    }
+    return route.model_copy(update={"facts": facts.model_copy(update=cut)})
+
+
+TABLE_COLUMNS = ["layer", "name", "kind", "status", "line", "documented_km", "drawn_km",
+                 "capacity", "source", "url"]
+PATTERN_WORDS = {"operating": "solid", "construction": "dashed", "planned": "dotted"}
+
+
+def layers_table(catalog: Catalog, layers: Iterable[str], *, status: Mapping[str, str | None],
+                 drawn_km: Mapping[str, float], facilities: bool = False) -> pd.DataFrame:
+    """
+    One row per visible route (and facility), with its key figures and their sources.
+
+    Parameters
+    ----------
+    catalog
+        The catalog.
+    layers
+        Visible route ids, in the order to list them.
+    status
+        Status of each route in the year shown (``None``: not begun, listed as such).
+    drawn_km
+        Drawn length of each route.
+    facilities
+        Add a row per facility.
+    """
+    rows: list[dict[str, Any]] = []
+    for rid in layers:
+        try:
+            route = catalog.route(rid)
+        except KeyError:
+            continue
+        f = route.facts
+        phase = status.get(rid)
+        design = next((c for c in f.capacity if c.what == "design"), None)
+        length_source = f.length_km.source
+        rows.append({
+            "layer": rid,
+            "name": route.name,
+            "kind": route.kind,
+            "status": phase or "not begun",
+            "line": PATTERN_WORDS.get(phase or "", "not drawn"),
+            "documented_km": f.length_km.value,
+            "drawn_km": round(drawn_km[rid], 1) if rid in drawn_km else None,
+            "capacity": (f"{format_number(design.value)} {design.unit} (design)" if design
+                         else NO_SOURCED_VALUE),
+            "source": "; ".join(dict.fromkeys(
+                [source_label(s) for s in (length_source, design.source if design else None)
+                 if s is not None])) or NO_SOURCED_VALUE,
+            "url": (length_source.url if length_source else None)
+            or (design.source.url if design else None),
+        })
+    if facilities:
+        for fac in catalog.facilities.items:
+            rows.append({
+                "layer": "facilities", "name": fac.name, "kind": fac.category, "status": "",
+                "line": "point" if fac.lon is not None else "not drawn (no sourced location)",
+                "documented_km": None, "drawn_km": None, "capacity": "",
+                "source": _sources_label(fac.sources), "url": _first_url(fac.sources),
+            })
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
