@@ -13,6 +13,10 @@ to the view's bbox).
   figure with its source, filtered to the view's year;
 * :func:`to_kml`: a folder per layer, lines coloured by kind, for Google Earth or QGIS.
 
+GeoJSON and KML show the map as of ``view.year``, as the live map does: routes not
+yet begun that year are left out and each segment's status is its phase that year
+(:mod:`corridor_atlas.timeline`); without a year, today's status.
+
 All three return UTF-8 bytes and are deterministic: the same atlas and view give
 byte-identical output. Text from the data always stays text: JSON-escaped, quoted
 by the csv module, XML-escaped in KML.
@@ -37,7 +41,7 @@ from pydantic import BaseModel
 from . import styles
 from .catalog import Catalog, Facility, Kind, Route, Source
 from .layers import Atlas
-from .maps import FACILITIES_ID, layer_ids
+from .maps import FACILITIES_ID, layer_ids, route_begun
 from .panels import (
     NO_SOURCED_VALUE,
     format_number,
@@ -47,7 +51,8 @@ from .panels import (
     source_label,
     volumes_frame,
 )
-from .view import MapView
+from .timeline import route_phase, segment_phases
+from .view import MapView, default_year
 
 __all__ = [
     "CSV_COLUMNS",
@@ -115,6 +120,29 @@ def _route_parts(atlas: Atlas, view: MapView) -> Iterator[tuple[str, Route | Non
         yield lid, None if lid == FACILITIES_ID else catalog.route(lid)
 
 
+def _drawn_layers(atlas: Atlas, view: MapView) -> list[str]:
+    """:func:`export_layers` without the routes not yet begun in ``view.year``."""
+    return [lid for lid in export_layers(atlas, view)
+            if lid == FACILITIES_ID or route_begun(atlas, lid, view.year)]
+
+
+def _drawn_segments(atlas: Atlas, route: Route, year: int | None) -> list[tuple[Any, str]]:
+    """``(row, status)`` of each segment drawn in ``year``, the status being its phase then."""
+    assert atlas.catalog is not None
+    gdf = atlas.routes[route.id]
+    phases = segment_phases(route, map(str, gdf["status_class"]), year,
+                            as_of_year=default_year(atlas.catalog))
+    return [(row, phase) for (_, row), phase in zip(gdf.iterrows(), phases, strict=True)
+            if phase is not None]
+
+
+def _route_status(atlas: Atlas, route: Route, year: int | None) -> str:
+    """The route's status in ``year`` (today's for ``None``)."""
+    if year is None or atlas.catalog is None:
+        return route.status
+    return route_phase(route, year, as_of_year=default_year(atlas.catalog)) or route.status
+
+
 def _facility_rows(atlas: Atlas) -> list[tuple[Facility, Any]]:
     """Drawn facilities known to the catalog, in file order, with their geometry row."""
     if atlas.catalog is None or atlas.facilities is None:
@@ -173,7 +201,7 @@ def _facility_attribution(facility: Facility) -> str:
 # --------------------------------------------------------------------------- GeoJSON
 
 
-def _route_properties(route: Route, row: Any) -> dict[str, Any]:
+def _route_properties(route: Route, row: Any, status: str | None = None) -> dict[str, Any]:
     return {
         "route_id": route.id,
         "feature_id": _text(row["feature_id"]),
@@ -181,7 +209,7 @@ def _route_properties(route: Route, row: Any) -> dict[str, Any]:
         "name_tr": route.name_tr,
         "name_az": route.name_az,
         "kind": route.kind,
-        "status": _text(row.get("status_class")) or route.status,
+        "status": status or _text(row.get("status_class")) or route.status,
         "segment": _optional(row.get("segment")),
         "geometry_quality": _text(row.get("geometry_quality")),
         "geometry_source": _optional(row.get("geometry_source")),
@@ -221,22 +249,26 @@ def to_geojson(atlas: Atlas, view: MapView) -> bytes:
     Route segments carry ``route_id, feature_id, name, name_tr, name_az, kind,
     status, segment, geometry_quality, geometry_source, licence, attribution,
     length_km`` (as drawn, 0.1 km) and ``documented_length_km`` (the catalog's
-    sourced length, or null). Facilities carry ``facility_id, name, kind,
-    category, precision, attribution, licence``. The collection names the export,
-    the credits (``attribution``, one line each), ``as_of``, ``year`` and the
-    exported ``layers``.
+    sourced length, or null); ``status`` is the segment's status in ``view.year``,
+    and routes not yet begun that year are left out. Facilities carry
+    ``facility_id, name, kind, category, precision, attribution, licence``. The
+    collection names the export, the credits (``attribution``, one line each),
+    ``as_of``, ``year`` and the exported ``layers``.
 
     Returns UTF-8 JSON bytes, keys sorted, features in drawing order.
     """
     features: list[dict[str, Any]] = []
+    layers = _drawn_layers(atlas, view) if atlas.catalog else []
     for lid, route in _route_parts(atlas, view):
+        if lid not in layers:
+            continue
         if route is None:
             features.extend(_feature(fac.id, _facility_properties(fac), row.geometry)
                             for fac, row in _facility_rows(atlas))
             continue
-        for _, row in atlas.routes[lid].iterrows():
-            features.append(_feature(_text(row["feature_id"]), _route_properties(route, row),
-                                     row.geometry))
+        for row, status in _drawn_segments(atlas, route, view.year):
+            features.append(_feature(_text(row["feature_id"]),
+                                     _route_properties(route, row, status), row.geometry))
     catalog = atlas.catalog
     collection = {
         "type": "FeatureCollection",
@@ -244,7 +276,7 @@ def to_geojson(atlas: Atlas, view: MapView) -> bytes:
         "attribution": credits_lines(catalog),
         "as_of": catalog.as_of if catalog else None,
         "year": view.year,
-        "layers": export_layers(atlas, view) if catalog else [],
+        "layers": layers,
         "features": features,
     }
     text = json.dumps(collection, ensure_ascii=False, sort_keys=True, allow_nan=False,
@@ -476,13 +508,17 @@ def _lines(geom: shapely.Geometry) -> list[shapely.LineString]:
     return [geom] if isinstance(geom, shapely.LineString) else []
 
 
-def _route_description(route: Route, row: Any) -> str:
-    status = _text(row.get("status_class")) or route.status
+def _route_description(route: Route, row: Any, status: str | None = None,
+                       year: int | None = None) -> str:
+    status = status or _text(row.get("status_class")) or route.status
+    shown = styles.STATUS_LABELS.get(status, status)  # type: ignore[call-overload]
+    if year is not None:
+        shown = f"{shown} in {year}"
     quality = _text(row.get("geometry_quality"))
     documented = _documented_km(route)
     lines = [
         f"Kind: {styles.KIND_LABELS[route.kind]}",
-        f"Status: {styles.STATUS_LABELS.get(status, status)}",  # type: ignore[call-overload]
+        f"Status: {shown}",
         f"Segment: {_text(row.get('segment')) or 'full route'}",
         "Geometry quality: " + (
             "schematic (straight line between documented waypoints; position approximate)"
@@ -549,10 +585,10 @@ class _KmlStyles:
 
 
 def _add_route(folder: simplekml.Folder, kml_styles: _KmlStyles, route: Route,
-               gdf: Any) -> int:
+               segments: list[tuple[Any, str]], year: int | None = None) -> int:
     count = 0
-    several = len(gdf) > 1
-    for i, (_, row) in enumerate(gdf.iterrows(), start=1):
+    several = len(segments) > 1
+    for i, (row, status) in enumerate(segments, start=1):
         lines = _lines(row.geometry)
         if not lines:
             continue
@@ -572,7 +608,8 @@ def _add_route(folder: simplekml.Folder, kml_styles: _KmlStyles, route: Route,
                 _set_id(part, f"{pm_id}-line{k}")
         _set_id(placemark, pm_id)
         placemark.name = _xml_text(name)
-        placemark.description = _xml_text(_balloon(_route_description(route, row)))
+        placemark.description = _xml_text(_balloon(_route_description(route, row, status,
+                                                                      year)))
         placemark.styleurl = kml_styles.line(
             route.kind, _text(row.get("geometry_quality")) == "schematic")
         count += 1
@@ -624,7 +661,9 @@ def to_kml(atlas: Atlas, view: MapView) -> bytes:
     points), one Placemark per route segment (a MultiGeometry of LineStrings
     when the segment has several parts) in the kind's colour, 3 px wide, and a
     plain-text description: kind, status, segment, geometry quality, length,
-    licence and attribution. Facilities are Points with their facts and sources.
+    licence and attribution. With ``view.year``, routes not yet begun that year are
+    left out and the status is that year's ("Under construction in 2005").
+    Facilities are Points with their facts and sources.
     The Document is named "Corridor Atlas" and its description gives the credits
     and the as-of date. Coordinates are rounded to 6 decimals (about 0.1 m).
 
@@ -638,7 +677,10 @@ def to_kml(atlas: Atlas, view: MapView) -> bytes:
         doc.name = "Corridor Atlas"
         doc.description = _xml_text(_balloon(_document_description(atlas, view)))
         kml_styles = _KmlStyles(doc)
+        layers = _drawn_layers(atlas, view) if atlas.catalog else []
         for lid, route in _route_parts(atlas, view):
+            if lid not in layers:
+                continue
             folder = doc.newfolder()
             _set_id(folder, f"layer-{lid}")
             if route is None:
@@ -646,9 +688,13 @@ def to_kml(atlas: Atlas, view: MapView) -> bytes:
                 _add_facilities(folder, kml_styles, atlas)
             else:
                 folder.name = _xml_text(route.name)
-                folder.description = _xml_text(
-                    f"{styles.KIND_LABELS[route.kind]} · {styles.STATUS_LABELS[route.status]}")
-                _add_route(folder, kml_styles, route, atlas.routes[lid])
+                status = _route_status(atlas, route, view.year)
+                shown = styles.STATUS_LABELS[status]  # type: ignore[index]
+                if view.year is not None:
+                    shown = f"{shown} in {view.year}"
+                folder.description = _xml_text(f"{styles.KIND_LABELS[route.kind]} · {shown}")
+                _add_route(folder, kml_styles, route,
+                           _drawn_segments(atlas, route, view.year), view.year)
         body = kml.kml(format=False)
     xml = '<?xml version="1.0" encoding="UTF-8"?>\n' + _stable_ids(body) + "\n"
     return xml.encode("utf-8")

@@ -28,7 +28,17 @@ from .assets import AssetMode, localize
 from .catalog import Catalog, Route
 from .layers import Atlas
 from .markup import esc
-from .view import CORRIDOR_BBOX, BBox, MapView, as_of_text, credits_line, sources_line, title_for
+from .timeline import route_phase, segment_phases
+from .view import (
+    CORRIDOR_BBOX,
+    BBox,
+    MapView,
+    as_of_text,
+    credits_line,
+    default_year,
+    sources_line,
+    title_for,
+)
 
 Basemap = Literal["offline", "osm"]
 BASEMAPS: dict[Basemap, str] = {
@@ -226,11 +236,18 @@ def display_geometry(geom: shapely.Geometry) -> shapely.Geometry:
 ROUTE_ID_LABEL = "layer id: "
 
 
-def _route_tip(route: Route, row: Any, drawn_km: float) -> str:
-    """The hover card of a route segment; clicking the route opens its panel."""
+def _route_tip(route: Route, row: Any, drawn_km: float, *, status_class: str | None = None,
+               year: int | None = None) -> str:
+    """The hover card of a route segment; clicking the route opens its panel.
+
+    ``status_class`` is the segment's status to show (its current class by default);
+    with ``year``, the status line reads "Under construction in 2005".
+    """
     f = route.facts
     kind = styles.KIND_LABELS[route.kind]
-    status = styles.STATUS_LABELS[row["status_class"]]
+    status = styles.STATUS_LABELS[status_class or row["status_class"]]  # type: ignore[index]
+    if year is not None:
+        status = f"{status} in {year}"
     documented = (f"{f.length_km.value:,.0f} km documented" if f.length_km.value is not None
                   else "documented length: no sourced value")
     parts = [f'<div class="atlas-tip"><b>{esc(route.name)}</b><br>{esc(kind)} · {esc(status)}'
@@ -255,22 +272,31 @@ def _style(kind: str, status: str, quality: str, selected: bool) -> dict[str, An
                              selected=selected).leaflet()
 
 
-def route_layer(route: Route, gdf: gpd.GeoDataFrame, *,
-                selected: bool = False) -> folium.FeatureGroup:
-    """One route as a feature group: schematic bands, styled lines, tooltip and popup."""
-    drawn = float(gdf["length_km"].sum())
+def route_layer(route: Route, gdf: gpd.GeoDataFrame, *, selected: bool = False,
+                year: int | None = None, as_of_year: int | None = None) -> folium.FeatureGroup:
+    """
+    One route as a feature group: schematic bands, styled lines, tooltip and popup.
+
+    With ``year`` (which needs the catalog's ``as_of_year``), each segment is styled
+    by its phase in that year (:func:`corridor_atlas.timeline.segment_phases`) and
+    segments not begun are left out; without it, by its current status.
+    """
+    phases = segment_phases(route, map(str, gdf["status_class"]), year, as_of_year=as_of_year)
+    shown = gdf[[phase is not None for phase in phases]]
+    phases = [phase for phase in phases if phase is not None]
+    drawn = float(shown["length_km"].sum())
     label = (f'<span style="color:{styles.KIND_COLOURS[route.kind]}">&#9644;</span> '
              f"{esc(route.short_name)}")
     group = folium.FeatureGroup(name=label, show=True)
     features = []
     bands = []
-    for _, row in gdf.iterrows():
+    for (_, row), phase in zip(shown.iterrows(), phases, strict=True):
         geom = display_geometry(row.geometry)
         props = {
             "route_id": route.id,
-            "status_class": row["status_class"],
+            "status_class": phase,
             "geometry_quality": row["geometry_quality"],
-            "tip": _route_tip(route, row, drawn),
+            "tip": _route_tip(route, row, drawn, status_class=phase, year=year),
         }
         feature = {"type": "Feature", "id": str(row["feature_id"]), "properties": props,
                    "geometry": shapely.geometry.mapping(geom)}
@@ -354,23 +380,40 @@ def default_layers(atlas: Atlas) -> list[str]:
     return [r.id for r in atlas.catalog.routes if r.default_visible and r.id in atlas.routes]
 
 
-def layer_groups(atlas: Atlas, visible: Iterable[str], *,
-                 selected: str | None = None) -> list[folium.FeatureGroup]:
-    """Feature groups for the visible layers, in drawing order (the selected route on top)."""
+def route_begun(atlas: Atlas, route_id: str, year: int | None) -> bool:
+    """Whether a route has begun by ``year`` (always, with ``year=None``: today's map)."""
+    if year is None or atlas.catalog is None:
+        return True
+    return route_phase(atlas.catalog.route(route_id), year,
+                       as_of_year=default_year(atlas.catalog)) is not None
+
+
+def layer_groups(atlas: Atlas, visible: Iterable[str], *, selected: str | None = None,
+                 year: int | None = None) -> list[folium.FeatureGroup]:
+    """
+    Feature groups for the visible layers, in drawing order (the selected route on top).
+
+    With ``year``, the map as of that year: routes not yet begun are left out and
+    each segment is styled by its phase then (:mod:`corridor_atlas.timeline`);
+    ``None`` draws today's status.
+    """
     wanted = set(visible)
-    order = [lid for lid in layer_ids(atlas) if lid in wanted]
+    order = [lid for lid in layer_ids(atlas)
+             if lid in wanted and (lid == FACILITIES_ID or route_begun(atlas, lid, year))]
     if selected in order and selected != FACILITIES_ID:
         order.remove(selected)
         order.insert(len(order) - (FACILITIES_ID in order), selected)
     groups = []
     assert atlas.catalog is not None or not order
+    as_of_year = default_year(atlas.catalog) if atlas.catalog is not None else None
     for lid in order:
         if lid == FACILITIES_ID:
             assert atlas.facilities is not None and atlas.catalog is not None
             groups.append(facilities_layer(atlas.catalog, atlas.facilities))
         else:
             route = atlas.catalog.route(lid)  # type: ignore[union-attr]
-            groups.append(route_layer(route, atlas.routes[lid], selected=lid == selected))
+            groups.append(route_layer(route, atlas.routes[lid], selected=lid == selected,
+                                      year=year, as_of_year=as_of_year))
     return groups
 
 
@@ -390,18 +433,22 @@ class MapParts:
 def map_parts(atlas: Atlas, visible: Iterable[str], *, vendor_dir: Path,
               selected: str | None = None, basemap: Basemap = "offline",
               asset_mode: AssetMode = "static",
-              countries_url: str | None = None) -> MapParts:
-    """The pieces a live app mounts: constant base map + swappable layer groups."""
+              countries_url: str | None = None, year: int | None = None) -> MapParts:
+    """The pieces a live app mounts: constant base map + swappable layer groups.
+
+    ``year`` draws the layers as of that year (see :func:`layer_groups`).
+    """
     base = localize(base_map(atlas, basemap=basemap, countries_url=countries_url),
                     mode=asset_mode, vendor_dir=vendor_dir)
     groups = [localize(g, mode=asset_mode, vendor_dir=vendor_dir)
-              for g in layer_groups(atlas, visible, selected=selected)]
+              for g in layer_groups(atlas, visible, selected=selected, year=year)]
     return MapParts(base, groups, localize(layer_control(), mode=asset_mode, vendor_dir=vendor_dir))
 
 
 def build_map(atlas: Atlas, visible: Sequence[str] | None = None, *, vendor_dir: Path,
               selected: str | None = None, basemap: Basemap = "offline",
-              asset_mode: AssetMode = "inline", bounds: BBox | None = None) -> folium.Map:
+              asset_mode: AssetMode = "inline", bounds: BBox | None = None,
+              year: int | None = None) -> folium.Map:
     """
     The whole map in one folium object (standalone HTML, tests, benchmarks).
 
@@ -422,10 +469,13 @@ def build_map(atlas: Atlas, visible: Sequence[str] | None = None, *, vendor_dir:
         ``"static"`` links them under ``/app/static/vendor``.
     bounds
         W, S, E, N to open on; ``None`` shows the whole corridor.
+    year
+        Draw the layers as of this year (routes not yet begun left out, each
+        segment in its phase then); ``None`` draws today's status.
     """
     layers = default_layers(atlas) if visible is None else visible
     m = base_map(atlas, basemap=basemap, bounds=bounds)
-    for group in layer_groups(atlas, layers, selected=selected):
+    for group in layer_groups(atlas, layers, selected=selected, year=year):
         group.add_to(m)
     layer_control().add_to(m)
     return localize(m, mode=asset_mode, vendor_dir=vendor_dir)
@@ -460,7 +510,8 @@ def snapshot_map(atlas: Atlas, view: MapView, *, vendor_dir: Path,
     atlas
         Loaded data.
     view
-        Layers, selection, year and extent to reproduce.
+        Layers, selection, year and extent to reproduce; the layers are drawn as of
+        ``view.year`` (see :func:`layer_groups`).
     vendor_dir
         The ``static/vendor`` folder.
     interactive
@@ -475,7 +526,7 @@ def snapshot_map(atlas: Atlas, view: MapView, *, vendor_dir: Path,
     catalog = atlas.catalog
     m = base_map(atlas, basemap=view.basemap, bounds=view.extent,  # type: ignore[arg-type]
                  controls=interactive, zoom_snap=0.5 if interactive else 0)
-    for group in layer_groups(atlas, view.layers, selected=view.selected):
+    for group in layer_groups(atlas, view.layers, selected=view.selected, year=view.year):
         group.add_to(m)
     if interactive:
         layer_control().add_to(m)

@@ -5,7 +5,9 @@
 from the same style table as the live map (:mod:`corridor_atlas.styles`, through
 :func:`~corridor_atlas.styles.line_style` and :func:`~corridor_atlas.styles.schematic_band`),
 in the same drawing order (:func:`draw_order` mirrors :func:`~corridor_atlas.maps.layer_groups`)
-and in the same projection (Web Mercator, EPSG:3857).
+and in the same projection (Web Mercator, EPSG:3857). Like the live map, it draws the
+layers as of ``view.year``: routes not yet begun are left out and each segment is drawn
+in its phase that year (:mod:`corridor_atlas.timeline`).
 
 Units: the layout is in *pixels at scale 1*, as the live map's style table is. The
 figure is ``size / 100`` inches at ``100 × scale`` dpi, so a PNG is exactly
@@ -44,7 +46,8 @@ from matplotlib.textpath import text_to_path
 from . import styles
 from .errors import ExportError
 from .layers import Atlas
-from .maps import FACILITIES_ID, layer_ids
+from .maps import FACILITIES_ID, layer_ids, route_begun
+from .timeline import segment_phases
 from .view import (
     MAX_SIDE,
     MIN_SIDE,
@@ -53,6 +56,7 @@ from .view import (
     MapView,
     as_of_text,
     credits_line,
+    default_year,
     sources_line,
     title_for,
 )
@@ -189,21 +193,32 @@ def draw_order(atlas: Atlas, view: MapView) -> list[str]:
     The visible layer ids in drawing order, as the live map draws them.
 
     Context routes first, then routes, the selected route on top of the routes and
-    facilities last; ids that are unknown or whose layer did not load are left out.
+    facilities last; ids that are unknown or whose layer did not load are left out,
+    and so are routes not yet begun in ``view.year``.
     """
     wanted = set(view.layers)
-    order = [lid for lid in layer_ids(atlas) if lid in wanted]
+    order = [lid for lid in layer_ids(atlas) if lid in wanted
+             and (lid == FACILITIES_ID or route_begun(atlas, lid, view.year))]
     if view.selected in order and view.selected != FACILITIES_ID:
         order.remove(view.selected)
         order.insert(len(order) - (FACILITIES_ID in order), view.selected)
     return order
 
 
-def _segments(atlas: Atlas, route_id: str) -> list[tuple[shapely.Geometry, str, str]]:
-    """(geometry, status_class, geometry_quality) of each segment of a loaded route."""
+def _segments(atlas: Atlas, route_id: str,
+              year: int | None = None) -> list[tuple[shapely.Geometry, str, str]]:
+    """(geometry, status, geometry_quality) of each segment of a loaded route drawn in ``year``.
+
+    The status is the segment's phase in ``year`` (its current class for ``None``);
+    segments not begun that year are left out.
+    """
+    assert atlas.catalog is not None
     gdf = atlas.routes[route_id]
-    return list(zip(gdf.geometry.values, map(str, gdf["status_class"]),
-                    map(str, gdf["geometry_quality"]), strict=True))
+    phases = segment_phases(atlas.catalog.route(route_id), map(str, gdf["status_class"]), year,
+                            as_of_year=default_year(atlas.catalog))
+    return [(geom, phase, quality) for geom, phase, quality
+            in zip(gdf.geometry.values, phases, map(str, gdf["geometry_quality"]), strict=True)
+            if phase is not None]
 
 
 def _facility_rows(atlas: Atlas) -> tuple[np.ndarray, list[str]]:
@@ -504,7 +519,7 @@ def _figure(atlas: Atlas, view: MapView, width: int, height: int, scale: int) ->
     # what is drawn, which decides what the legend lists
     order = draw_order(atlas, view)
     route_ids = [lid for lid in order if lid != FACILITIES_ID]
-    segments = {lid: _segments(atlas, lid) for lid in route_ids}
+    segments = {lid: _segments(atlas, lid, view.year) for lid in route_ids}
     kinds = {catalog.route(lid).kind for lid in route_ids}
     statuses = {status for rows in segments.values() for _, status, _ in rows}
     schematic = any(quality == "schematic" for rows in segments.values() for *_, quality in rows)
