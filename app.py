@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from corridor_atlas import charts, exports, panels, styles
+from corridor_atlas import charts, exports, panels, styles, timeline
 from corridor_atlas.errors import AtlasError
 from corridor_atlas.layers import Atlas, load_atlas
 from corridor_atlas.maps import (
@@ -21,13 +23,17 @@ from corridor_atlas.maps import (
     map_parts,
 )
 from corridor_atlas.markup import md
+from corridor_atlas.search import Hit, build_index
 from corridor_atlas.snapshot import find_chromium
+from corridor_atlas.urlstate import UrlState, parse_query, to_query
 from corridor_atlas.view import (
     SIZE_PRESETS,
     MapView,
     bbox_from_leaflet,
     default_year,
     parse_size,
+    view_for_bbox,
+    year_range,
 )
 
 ROOT = Path(__file__).resolve().parent
@@ -40,7 +46,9 @@ CHART_HEIGHT = 280
 _CLICKED_ROUTE = re.compile(re.escape(ROUTE_ID_LABEL) + r"([a-z][a-z0-9_]*)")
 # The click position makes each click a new value (a rerun) even on the same route;
 # the bounds are the extent an export reproduces.
-MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds"]
+MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds", "center",
+               "zoom"]
+PLAY_STEP_S = 0.9
 FORMAT_LABELS = {
     "png": "PNG image", "pdf": "PDF page", "html": "Interactive HTML (offline)",
     "svg": "SVG (print render)", "geojson": "GeoJSON data", "csv": "CSV of figures and sources",
@@ -53,6 +61,77 @@ st.set_page_config(page_title="Corridor Atlas", page_icon="🗺️", layout="wid
 @st.cache_data(show_spinner="Loading the corridor data…")
 def load(geo_dir: str) -> Atlas:
     return load_atlas(Path(geo_dir))
+
+
+@st.cache_resource(show_spinner=False)
+def search_index(geo_dir: str):  # noqa: ANN201 - a SearchIndex, shared read-only by sessions
+    return build_index(load(geo_dir))
+
+
+def statuses(atlas: Atlas, year: int) -> dict[str, str | None]:
+    """Each route's status in ``year`` (None: not begun)."""
+    assert atlas.catalog is not None
+    as_of = default_year(atlas.catalog)
+    return {r.id: timeline.route_phase(r, year, as_of_year=as_of) for r in atlas.catalog.routes}
+
+
+def read_url(atlas: Atlas) -> None:
+    """Once per session: put the view asked for in the URL into the widgets' state."""
+    if st.session_state.get("_url_read") or atlas.catalog is None:
+        return
+    st.session_state["_url_read"] = True
+    state, notices = parse_query(st.query_params.to_dict(), layer_ids=layer_ids(atlas),
+                                 route_ids=list(atlas.routes),
+                                 years=year_range(atlas.catalog))
+    st.session_state["_url_notices"] = notices
+    if state.layers is not None:
+        for lid in layer_ids(atlas):
+            st.session_state[f"layer_{lid}"] = lid in state.layers
+    if state.year is not None:
+        st.session_state["year"] = state.year
+    if state.route is not None:
+        st.session_state["route"] = state.route
+    if state.view is not None:
+        st.session_state["map_target"] = state.view
+
+
+def write_url(atlas: Atlas, toggled: list[str], year: int, selected: str | None,
+              map_state: dict | None) -> str:
+    """Keep the URL in step with the view; return the query string of a shareable link."""
+    assert atlas.catalog is not None
+    center, zoom = (map_state or {}).get("center"), (map_state or {}).get("zoom")
+    view = None
+    if isinstance(center, dict) and isinstance(zoom, int | float):
+        try:
+            view = (round(float(center["lat"]), 4), round(float(center["lng"]), 4), float(zoom))
+        except (KeyError, TypeError, ValueError):
+            view = None
+    if view is None:
+        view = st.session_state.get("map_target")
+    default = UrlState(tuple(default_layers(atlas)), default_year(atlas.catalog), None, None)
+    query = to_query(UrlState(tuple(toggled), year, selected, view), default=default)
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+    return urlencode(query)
+
+
+def _pick(hit: Hit) -> None:
+    """A search result was picked: show it, zoom to it, open its panel."""
+    if hit.kind == "route":
+        st.session_state[f"layer_{hit.id}"] = True
+        st.session_state["route"] = hit.id
+        st.session_state.pop("facility", None)
+    else:
+        st.session_state[f"layer_{FACILITIES_ID}"] = True
+        st.session_state["route"] = OVERVIEW
+        st.session_state["facility"] = hit.id
+    if hit.bbox is not None:
+        st.session_state["map_target"] = view_for_bbox(hit.bbox)
+    st.session_state["search"] = ""
+
+
+def _toggle_play() -> None:
+    st.session_state["playing"] = not st.session_state.get("playing", False)
 
 
 def _label(atlas: Atlas, layer_id: str) -> str:
@@ -69,10 +148,49 @@ def _on_map_click() -> None:
         st.session_state["route"] = found.group(1)
 
 
+def search_box(atlas: Atlas) -> None:
+    query = st.sidebar.text_input("Search routes and places", key="search",
+                                  placeholder="e.g. Iğdır, naxcivan, Bakü, TANAP",
+                                  help="English, Turkish or Azerbaijani; case and accents "
+                                       "don't matter.")
+    if not query:
+        return
+    hits = search_index(str(GEO_DIR)).search(query)
+    if not hits:
+        st.sidebar.caption("No route or place matches.")
+    for hit in hits:
+        icon = "〰️" if hit.kind == "route" else "📍"
+        note = "" if hit.matched == hit.label else f" — “{hit.matched}”"
+        st.sidebar.button(f"{icon} {md(hit.label)}{md(note)}", key=f"hit_{hit.kind}_{hit.id}",
+                          on_click=_pick, args=(hit,), width="stretch")
+
+
+def year_control(atlas: Atlas) -> int:
+    assert atlas.catalog is not None
+    first, last = year_range(atlas.catalog)
+    if "_next_year" in st.session_state:  # the play control's step, applied before the widget
+        st.session_state["year"] = st.session_state.pop("_next_year")
+    st.sidebar.slider("As of year", first, last, value=default_year(atlas.catalog),
+                      key="year", help="Routes not yet agreed are not drawn; agreed or "
+                                       "planned are dotted, under construction dashed, "
+                                       "operating solid.")
+    playing = st.session_state.get("playing", False)
+    st.sidebar.button("⏸ Pause" if playing else "▶ Play through the years", key="play",
+                      on_click=_toggle_play)
+    return int(st.session_state["year"])
+
+
+def filters(atlas: Atlas) -> tuple[list[str], list[str]]:
+    with st.sidebar.expander("Filter by kind and status"):
+        kinds = st.multiselect("Kinds", list(styles.KIND_LABELS), default=list(styles.KIND_LABELS),
+                               format_func=styles.KIND_LABELS.get, key="filter_kinds")
+        status = st.multiselect("Status in the year shown", list(styles.STATUS_LABELS),
+                                default=list(styles.STATUS_LABELS),
+                                format_func=styles.STATUS_LABELS.get, key="filter_status")
+    return kinds, status
+
+
 def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
-    st.sidebar.title("Corridor Atlas")
-    st.sidebar.caption("Energy and transport routes from the Caspian through Georgia and "
-                       "Türkiye to Europe.")
     catalog = atlas.catalog
     toggles = layer_ids(atlas)
     defaults = set(default_layers(atlas))
@@ -101,7 +219,8 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
         selected = st.sidebar.selectbox(
             "Route panel", [OVERVIEW, *ids], key="route",
             format_func=lambda i: "Corridor overview" if i == OVERVIEW else catalog.route(i).name,
-            help="Or click a route on the map.")
+            help="Or click a route on the map.",
+            on_change=lambda: st.session_state.pop("facility", None))
     else:
         selected = OVERVIEW
     basemap = st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
@@ -124,8 +243,8 @@ def source_table(frame, *, height: int | None = None) -> None:
                  height=height or "auto")
 
 
-def route_panel(atlas: Atlas, route_id: str) -> None:
-    route = atlas.catalog.route(route_id)
+def route_panel(atlas: Atlas, route_id: str, year: int) -> None:
+    route = panels.route_until(atlas.catalog.route(route_id), year)
     facts = route.facts
     colour = styles.KIND_COLOURS[route.kind]
     st.header(md(route.name))
@@ -133,8 +252,10 @@ def route_panel(atlas: Atlas, route_id: str) -> None:
     st.markdown(f"**{styles.KIND_LABELS[route.kind]}** · **{styles.STATUS_LABELS[route.status]}**"
                 f" — {md(facts.status_detail)}")
     newest = facts.status_source
-    st.caption(f"Status as of the newest source found: [{md(newest.date or 'undated')}]"
-               f"({newest.url})")
+    phase = statuses(atlas, year).get(route_id)
+    in_year = styles.STATUS_LABELS.get(phase, "Not yet agreed") if phase else "Not yet agreed"
+    st.caption(f"In {year}: **{in_year}** · status today from the newest source found: "
+               f"[{md(newest.date or 'undated')}]({newest.url}) · volumes and dates up to {year}")
     tab_figures, tab_volumes, tab_dates, tab_notes = st.tabs(
         ["Key figures", "Volumes", "Dates", "Caveats"])
     with tab_figures:
@@ -273,31 +394,129 @@ def export_panel(atlas: Atlas, view: MapView) -> None:
                                on_click="ignore")
 
 
+def facility_panel(atlas: Atlas, facility_id: str) -> None:
+    fac = next((f for f in atlas.catalog.facilities.items if f.id == facility_id), None)
+    if fac is None:
+        st.session_state.pop("facility", None)
+        return
+    st.header(md(fac.name))
+    st.caption(f"{md(fac.kind)} · location: {md(fac.precision or 'not stated')}")
+    st.dataframe({"fact": [k.replace("_", " ") for k in fac.facts],
+                  "value": [str(v) for v in fac.facts.values()]},
+                 hide_index=True, width="stretch")
+    source_table(panels.sources_frame(fac.sources))
+
+
+def table_view(atlas: Atlas, visible: list[str], year: int) -> None:
+    """The map as a table: sortable, downloadable, readable without colour."""
+    routes = [lid for lid in visible if lid in atlas.routes]
+    frame = panels.layers_table(
+        atlas.catalog, routes, status=statuses(atlas, year),
+        drawn_km={rid: atlas.drawn_length_km(rid) or 0.0 for rid in routes},
+        facilities=FACILITIES_ID in visible)
+    st.caption(f"Visible layers as of {year}. Line: the pattern the map uses for the status "
+               "(solid operating, dashed under construction, dotted planned). Click a column "
+               "header to sort.")
+    source_table(frame)
+    st.download_button("Download this table (CSV)", frame.to_csv(index=False).encode("utf-8"),
+                       file_name=f"corridor-atlas_table_{year}.csv", mime="text/csv",
+                       key="table_csv", on_click="ignore")
+
+
+def compare_view(atlas: Atlas, visible: list[str], selected: str | None) -> None:
+    assert atlas.catalog is not None
+    first, last = year_range(atlas.catalog)
+    if not st.toggle("Show two years side by side", key="compare_on",
+                     help="Two synchronised maps: pan or zoom one and the other follows."):
+        st.caption("Turn on to compare the corridor in two years.")
+        return
+    c1, c2 = st.columns(2)
+    year_a = c1.number_input("Left: as of", first, last, 2005, key="compare_a")
+    year_b = c2.number_input("Right: as of", first, last, default_year(atlas.catalog),
+                             key="compare_b")
+    from corridor_atlas.compare import compare_map
+
+    dual = compare_map(atlas, visible, int(year_a), int(year_b), vendor_dir=VENDOR_DIR,
+                       selected=selected, countries_url=COUNTRIES_URL)
+    st_folium(dual, key="compare", height=MAP_HEIGHT - 80, use_container_width=True,
+              returned_objects=[])
+
+
+def share_link(query: str) -> None:
+    base = (st.context.url or "").split("?")[0] or "http://localhost:8501/"
+    with st.sidebar.expander("🔗 Link to this view"):
+        st.caption("Copy this link (button at the right) to share exactly this view.")
+        st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
+
+
 def main() -> None:
     atlas = load(str(GEO_DIR))
-    visible, selected, basemap = sidebar(atlas)
+    st.sidebar.title("Corridor Atlas")
+    st.sidebar.caption("Energy and transport routes from the Caspian through Georgia and "
+                       "Türkiye to Europe.")
+    if atlas.catalog is None:
+        notices(atlas)
+        st.error("The catalog could not be read, so no route can be shown. See the data "
+                 "problems above.")
+        return
+    read_url(atlas)
+    search_box(atlas)
+    year = year_control(atlas)
+    kinds, wanted_status = filters(atlas)
+    toggled, selected, basemap = sidebar(atlas)
+    in_year = statuses(atlas, year)
+    visible = [lid for lid in toggled if lid == FACILITIES_ID or (
+        atlas.catalog.route(lid).kind in kinds and (in_year.get(lid) in wanted_status))]
+    hidden = [lid for lid in toggled if lid not in visible and lid != FACILITIES_ID
+              and in_year.get(lid) is not None]
     col_map, col_panel = st.columns([3, 2], gap="medium")
     with col_map:
+        for notice in st.session_state.get("_url_notices", []):
+            st.warning(md(notice))
         notices(atlas)
-        parts = map_parts(atlas, visible, vendor_dir=VENDOR_DIR, selected=selected,
-                          basemap=basemap, countries_url=COUNTRIES_URL)
-        state = st_folium(parts.base, key="map", height=MAP_HEIGHT, use_container_width=True,
-                          feature_group_to_add=parts.groups, layer_control=parts.control,
-                          returned_objects=MAP_RETURNS, on_change=_on_map_click)
-        credits(atlas)
-        if atlas.catalog is not None:
+        tab_map, tab_compare, tab_table = st.tabs(["Map", "Compare two years", "Table"])
+        with tab_map:
+            parts = map_parts(atlas, visible, vendor_dir=VENDOR_DIR, selected=selected,
+                              basemap=basemap, countries_url=COUNTRIES_URL, year=year)
+            target = st.session_state.get("map_target")
+            state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
+                              use_container_width=True, feature_group_to_add=parts.groups,
+                              layer_control=parts.control, returned_objects=MAP_RETURNS,
+                              on_change=_on_map_click,
+                              center=target[:2] if target else None,
+                              zoom=target[2] if target else None)
+            not_begun = [atlas.catalog.route(lid).short_name for lid in toggled
+                         if lid != FACILITIES_ID and in_year.get(lid) is None]
+            if not_begun:
+                st.caption(f"Not yet agreed in {year}, so not drawn: "
+                           + ", ".join(md(n) for n in not_begun) + ".")
+            if hidden:
+                st.caption(f"Hidden by the filters: {len(hidden)} layer(s).")
+            credits(atlas)
             view = MapView(layers=tuple(visible), selected=selected, basemap=basemap,
-                           year=default_year(atlas.catalog),
-                           bbox=bbox_from_leaflet((state or {}).get("bounds")))
+                           year=year, bbox=bbox_from_leaflet((state or {}).get("bounds")))
             export_panel(atlas, view)
+        with tab_compare:
+            compare_view(atlas, visible, selected)
+        with tab_table:
+            table_view(atlas, visible, year)
     with col_panel:
-        if atlas.catalog is None:
-            st.error("The catalog could not be read, so no route can be shown. See the "
-                     "data problems above.")
+        facility = st.session_state.get("facility")
+        if selected is None and facility:
+            facility_panel(atlas, facility)
         elif selected is None:
             overview_panel(atlas)
         else:
-            route_panel(atlas, selected)
+            route_panel(atlas, selected, year)
+    share_link(write_url(atlas, toggled, year, selected, state))
+    if st.session_state.get("playing"):
+        _, last = year_range(atlas.catalog)
+        if year >= last:
+            st.session_state["playing"] = False
+        else:
+            time.sleep(PLAY_STEP_S)
+            st.session_state["_next_year"] = year + 1
+            st.rerun()
 
 
 main()

@@ -48,7 +48,7 @@ def test_app_draws_the_seven_routes_with_local_assets(app):
     assert "http" not in json.dumps(links)
     assert "layer_control" in args["layer_control"]
     assert args["returned_objects"] == ["last_object_clicked", "last_object_clicked_tooltip",
-                                        "bounds"]
+                                        "bounds", "center", "zoom"]
 
 
 def test_unchecking_a_layer_removes_it_from_the_map_script(app):
@@ -85,7 +85,7 @@ def test_selecting_a_route_shows_its_panel_with_figures(app):
     assert not app.exception
     assert [h.value for h in app.header] == ["Trans Adriatic Pipeline (TAP)"]
     frames = [df.value for df in app.dataframe]
-    figures = frames[0]
+    figures = next(f for f in frames if "figure" in f.columns)
     length = figures[figures["figure"].str.contains("length", case=False)]
     assert "878" in " ".join(length["value"].astype(str))
     assert (figures["source"].fillna("").str.len() > 0).all()
@@ -191,3 +191,98 @@ def test_without_chromium_the_app_offers_the_print_render(monkeypatch, tmp_path)
     assert any("Chromium is not installed" in i.value for i in at.info)
     static = at.checkbox(key="export_static")
     assert static.value and static.disabled
+
+
+# --------------------------------------------------------------------------- time, URL, search
+
+
+def _run_with(query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_year_in_the_url_draws_the_corridor_of_that_year():
+    at = _run_with({"year": "2005"})
+    drawn = _drawn_routes(_map_args(at))
+    assert "btc" in drawn and "tanap" not in drawn and "tap" not in drawn
+    assert at.slider(key="year").value == 2005
+    assert not at.warning
+    at = _run_with({"year": "2021"})
+    assert "tap" in _drawn_routes(_map_args(at))
+
+
+def test_slider_and_url_agree():
+    at = _run()
+    at.slider(key="year").set_value(2012).run()
+    assert at.query_params["year"] in ("2012", ["2012"])
+    drawn = _drawn_routes(_map_args(at))
+    assert "tanap" in drawn and "kars_nakhchivan" not in drawn  # agreed 2011, 2020
+
+
+def test_layers_in_the_url_show_only_those():
+    at = _run_with({"layers": "tap"})
+    assert _drawn_routes(_map_args(at)) == {"tap"}
+    assert at.checkbox(key="layer_tap").value and not at.checkbox(key="layer_btc").value
+
+
+def test_route_and_view_in_the_url():
+    at = _run_with({"route": "btk", "view": "41.2,44.1,7"})
+    assert at.header[0].value.startswith("Baku–Tbilisi–Kars railway")
+    args = _map_args(at)
+    assert args["center"] == [41.2, 44.1] and args["zoom"] == 7
+
+
+def test_garbage_in_the_url_gives_notices_not_errors():
+    at = _run_with({"year": "abc", "layers": "<script>alert(1)</script>", "view": "1,2",
+                    "route": "x" * 5000})
+    text = " ".join(w.value for w in at.warning)
+    assert "not a whole number" in text and "unknown layer id" in text
+    assert "LAT,LON,ZOOM" in text and "longer than 400" in text
+    assert "<script>" not in text.replace("\\<", "")
+    assert _drawn_routes(_map_args(at)) == set(ROUTE_IDS)  # defaults stand
+
+
+def test_kind_filter_hides_other_kinds():
+    at = _run()
+    at.multiselect(key="filter_kinds").set_value(["rail"]).run()
+    assert _drawn_routes(_map_args(at)) == {"btk", "kars_nakhchivan"}
+    assert any("Hidden by the filters: 5" in c.value for c in at.caption)
+
+
+def test_status_filter_uses_the_year():
+    at = _run_with({"year": "2016"})
+    at.multiselect(key="filter_status").set_value(["construction"]).run()
+    assert _drawn_routes(_map_args(at)) == {"tanap", "tap", "btk"}
+
+
+def test_search_picks_a_route_and_zooms_to_it():
+    at = _run()
+    at.text_input(key="search").input("igdir").run()
+    hit = at.button(key="hit_route_igdir_nakhchivan")
+    hit.click().run()
+    assert not at.exception
+    assert at.header[0].value.startswith("Iğdır–Nakhchivan")
+    args = _map_args(at)
+    assert args["zoom"] >= 8 and 39 < args["center"][0] < 40.5
+    assert at.query_params["route"] in ("igdir_nakhchivan", ["igdir_nakhchivan"])
+
+
+def test_search_finds_a_facility_and_opens_its_panel():
+    at = _run()
+    at.text_input(key="search").input("sangaçal").run()
+    at.button(key="hit_facility_sangachal").click().run()
+    assert at.header[0].value == "Sangachal Terminal"
+    assert at.checkbox(key="layer_facilities").value
+
+
+def test_table_view_lists_visible_routes_with_pattern_and_sources():
+    at = _run_with({"year": "2016"})
+    table = next(df.value for df in at.dataframe if "line" in df.value.columns)
+    rows = table.set_index("layer")
+    assert rows.loc["tanap", "status"] == "construction" and rows.loc["tanap", "line"] == "dashed"
+    assert rows.loc["btc", "line"] == "solid"
+    assert (table["source"].str.len() > 0).all()

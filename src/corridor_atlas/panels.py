@@ -656,3 +656,9 @@ def layers_table(catalog: Catalog, layers: Iterable[str], *, status: Mapping[str
                 "source": _sources_label(fac.sources), "url": _first_url(fac.sources),
             })
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
+def sources_frame(sources: Iterable[Source]) -> pd.DataFrame:
+    """A list of sources as a table: publisher and date, title, link."""
+    rows = [{"source": source_label(s), "title": s.title, "url": s.url} for s in sources]
+    return pd.DataFrame(rows, columns=["source", "title", "url"])
