@@ -23,7 +23,7 @@ from corridor_atlas.maps import (
     map_parts,
 )
 from corridor_atlas.markup import md
-from corridor_atlas.search import Hit, build_index
+from corridor_atlas.search import Hit, SearchIndex, build_index
 from corridor_atlas.snapshot import find_chromium
 from corridor_atlas.urlstate import UrlState, parse_query, to_query
 from corridor_atlas.view import (
@@ -64,7 +64,7 @@ def load(geo_dir: str) -> Atlas:
 
 
 @st.cache_resource(show_spinner=False)
-def search_index(geo_dir: str):  # noqa: ANN201 - a SearchIndex, shared read-only by sessions
+def search_index(geo_dir: str) -> SearchIndex:  # shared read-only by every session
     return build_index(load(geo_dir))
 
 

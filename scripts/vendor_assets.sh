@@ -43,13 +43,21 @@ for icon in rulers start cancel check focus trash; do
     MEASURE_FILES+=("dist/images/${icon}.png" "dist/images/${icon}_@2X.png")
 done
 
+# folium.plugins.DualMap links Leaflet.Sync from GitHub without a version (the
+# latest release); 0.2.4 is that release, and the newest on npm.
+SYNC="leaflet.sync@0.2.4"
+SYNC_FILES=(
+    LICENSE
+    L.Map.Sync.js
+)
+
 command -v npm >/dev/null || { echo "error: npm is required (apt-get install npm)" >&2; exit 1; }
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-echo "Fetching $LEAFLET $FULLSCREEN $MEASURE from the npm registry"
-(cd "$WORK" && npm pack --silent "$LEAFLET" "$FULLSCREEN" "$MEASURE" >/dev/null)
+echo "Fetching $LEAFLET $FULLSCREEN $MEASURE $SYNC from the npm registry"
+(cd "$WORK" && npm pack --silent "$LEAFLET" "$FULLSCREEN" "$MEASURE" "$SYNC" >/dev/null)
 
 STAGE="$WORK/vendor"
 mkdir -p "$STAGE"
@@ -85,6 +93,7 @@ copy_package() {
 copy_package "$LEAFLET" "${LEAFLET_FILES[@]}"
 copy_package "$FULLSCREEN" "${FULLSCREEN_FILES[@]}"
 copy_package "$MEASURE" "${MEASURE_FILES[@]}"
+copy_package "$SYNC" "${SYNC_FILES[@]}"
 
 # Every url(...) in the vendored CSS must point at a vendored file.
 missing=0
@@ -124,10 +133,14 @@ registry tarballs by \`scripts/vendor_assets.sh\`.
 | [leaflet](https://www.npmjs.com/package/leaflet) | ${LEAFLET##*@} | BSD-2-Clause (\`$LEAFLET/LICENSE\`) | \`dist/leaflet.js\`, \`dist/leaflet.css\`, \`dist/images/*.png\` (layer control and default marker icon) |
 | [leaflet.fullscreen](https://www.npmjs.com/package/leaflet.fullscreen) | ${FULLSCREEN##*@} | MIT (\`$FULLSCREEN/LICENSE\`) | \`Control.FullScreen.js\`, \`Control.FullScreen.css\`, \`icon-fullscreen.svg\` |
 | [leaflet-measure](https://www.npmjs.com/package/leaflet-measure) | ${MEASURE##*@} | MIT (\`$MEASURE/LICENSE\`) | \`dist/leaflet-measure.min.js\`, \`dist/leaflet-measure.css\`, \`dist/images/*.png\` (control icons) |
+| [leaflet.sync](https://www.npmjs.com/package/leaflet.sync) | ${SYNC##*@} | BSD-3-Clause (\`$SYNC/LICENSE\`) | \`L.Map.Sync.js\` (the two synchronised maps of \`folium.plugins.DualMap\`) |
 
-folium links \`Control.FullScreen.min.js\` and \`leaflet-measure.min.css\`,
-which the packages do not ship (the CDN minifies them on the fly); they map to
-the unminified \`Control.FullScreen.js\` and \`leaflet-measure.css\`.
+folium links \`Control.FullScreen.min.js\`, \`leaflet-measure.min.css\` and
+\`L.Map.Sync.min.js\`, which the packages do not ship (the CDN minifies them on
+the fly); they map to the unminified \`Control.FullScreen.js\`,
+\`leaflet-measure.css\` and \`L.Map.Sync.js\`. DualMap's Leaflet.Sync URL
+names no version (\`cdn.jsdelivr.net/gh/jieter/Leaflet.Sync/\`, the latest
+GitHub release); it maps to leaflet.sync ${SYNC##*@}, the latest release on npm.
 
 Not vendored on purpose: jQuery, Bootstrap (JS and CSS), Leaflet.awesome-markers,
 Font Awesome, the Bootstrap 3 glyphicons CSS and folium's

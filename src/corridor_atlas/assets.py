@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from branca.element import CssLink, Element, Figure, JavascriptLink
+from folium.plugins import DualMap
 
 from corridor_atlas.errors import AssetError, AtlasError
 
@@ -49,6 +50,11 @@ CDN_MAP: dict[str, str | None] = {
     ),
     "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.css": (
         "leaflet-measure@2.1.7/dist/leaflet-measure.css"
+    ),
+    # folium.plugins.DualMap: Leaflet.Sync, unversioned (latest GitHub release, 0.2.4),
+    # no .min.js in the package.
+    "https://cdn.jsdelivr.net/gh/jieter/Leaflet.Sync/L.Map.Sync.min.js": (
+        "leaflet.sync@0.2.4/L.Map.Sync.js"
     ),
     # Linked by every folium.Map but used only by folium.Icon markers: dropped.
     "https://code.jquery.com/jquery-3.7.1.min.js": None,
@@ -123,7 +129,8 @@ def localize(
     Parameters
     ----------
     element : branca.element.Element
-        A ``folium.Map`` (or any element); its whole ``_children`` tree is walked.
+        A ``folium.Map`` (or any element); its whole ``_children`` tree is walked,
+        and both maps of a ``folium.plugins.DualMap``.
     mode : {"static", "inline"}
         ``"static"`` links to ``f"{static_url}/{relpath}"``; ``"inline"`` embeds
         each file as a ``data:`` URI (CSS ``url()`` references are inlined too).
@@ -197,7 +204,15 @@ def iter_links(element: Element) -> tuple[list[str], list[str]]:
 
 
 def _walk(element: Element) -> Iterator[Element]:
-    """Yield the element and all its descendants, depth first."""
+    """Yield the element and all its descendants, depth first.
+
+    A ``folium.plugins.DualMap`` keeps its two maps outside ``_children`` (they are
+    its siblings in the figure): they come first, ``m1`` then ``m2``, as in
+    streamlit-folium's walk.
+    """
+    if isinstance(element, DualMap):
+        yield from _walk(element.m1)
+        yield from _walk(element.m2)
     yield element
     for child in getattr(element, "_children", {}).values():
         yield from _walk(child)
