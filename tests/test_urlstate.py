@@ -64,6 +64,8 @@ def test_to_query_round_trips_and_omits_defaults():
     back, notices = parse(**query)
     assert notices == [] and back.layers == ("tap",) and back.year == 2012
     assert to_query(default, default=default) == {}
+    reordered = UrlState(("tap", "btc"), 2026, None, None)
+    assert to_query(reordered, default=default) == {}  # same layers, any order
 
 
 def test_view_for_bbox_fits_the_corridor():

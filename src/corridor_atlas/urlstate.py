@@ -127,7 +127,9 @@ def _parse_view(text: str, notices: list[str]) -> tuple[float, float, float] | N
 def to_query(state: UrlState, *, default: UrlState) -> dict[str, str]:
     """Query parameters for ``state``, leaving out values equal to ``default``."""
     query: dict[str, str] = {}
-    if state.layers is not None and state.layers != default.layers:
+    same_layers = (state.layers is not None and default.layers is not None
+                   and set(state.layers) == set(default.layers))
+    if state.layers is not None and not same_layers:
         query["layers"] = ",".join(state.layers)
     if state.year is not None and state.year != default.year:
         query["year"] = str(state.year)
