@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from corridor_atlas import maps, styles
 from corridor_atlas.assets import CDN_MAP, iter_links, localize
-from corridor_atlas.compare import compare_map, layers_follow_year, title_text
+from corridor_atlas.compare import compare_map, title_text
 from corridor_atlas.errors import AtlasError
 from corridor_atlas.view import default_year, year_range
 
@@ -57,10 +57,8 @@ def _fingerprint(groups: list[folium.FeatureGroup]) -> list[tuple[str, list[tupl
 
 
 def _reference_groups(atlas, year: int, **kwargs) -> list[folium.FeatureGroup]:
-    """The layer groups the library draws as of ``year`` (today's, before it took a year)."""
-    if layers_follow_year():
-        kwargs["year"] = year
-    return maps.layer_groups(atlas, list(ROUTE_IDS), **kwargs)
+    """The layer groups the library draws as of ``year``."""
+    return maps.layer_groups(atlas, list(ROUTE_IDS), year=year, **kwargs)
 
 
 def _route_ids(groups: list[folium.FeatureGroup]) -> list[str]:
@@ -172,23 +170,13 @@ def test_years_must_be_whole_numbers(atlas, bad):
 
 
 def test_sides_follow_their_year(atlas, catalog):
-    """Each side draws the layers as of its year (once maps.layer_groups takes a year)."""
-    if not layers_follow_year():
-        pytest.skip("corridor_atlas.maps.layer_groups has no `year` parameter yet")
+    """Each side draws the layers as of its year."""
     first, now = year_range(catalog)[0], default_year(catalog)
     dual = compare_map(atlas, list(ROUTE_IDS), first, now, vendor_dir=VENDOR_DIR)
     for side, year in ((dual.m1, first), (dual.m2, now)):
         expected = maps.layer_groups(atlas, list(ROUTE_IDS), year=year)
         assert _fingerprint(_groups(side)) == _fingerprint(expected), year
     assert _fingerprint(_groups(dual.m1)) != _fingerprint(_groups(dual.m2))
-
-
-def test_sides_draw_the_present_without_year_support(atlas):
-    if layers_follow_year():
-        pytest.skip("maps.layer_groups takes a year: covered by test_sides_follow_their_year")
-    dual = _compare(atlas)
-    now = _fingerprint(maps.layer_groups(atlas, list(ROUTE_IDS)))
-    assert _fingerprint(_groups(dual.m1)) == _fingerprint(_groups(dual.m2)) == now
 
 
 # --- localize and DualMap --------------------------------------------------------------------

@@ -15,7 +15,6 @@ streamlit-folium renders a ``DualMap`` as two maps, ``map_div`` (left) and
 
 from __future__ import annotations
 
-import inspect
 import json
 import operator
 from collections.abc import Iterable
@@ -33,7 +32,7 @@ from .layers import Atlas
 from .markup import esc
 from .view import BBox
 
-__all__ = ["compare_map", "layers_follow_year", "title_text"]
+__all__ = ["compare_map", "title_text"]
 
 # body: streamlit-folium's iframe is exactly as tall as the maps; its default 8px
 # margin would push the maps' bottom edge (and the credits) out of sight.
@@ -59,14 +58,6 @@ def title_text(year: int) -> str:
     return f"As of {year}"
 
 
-def layers_follow_year() -> bool:
-    """Whether :func:`corridor_atlas.maps.layer_groups` takes a ``year`` to draw as of.
-
-    Without it both sides draw the layers as they are now; only the titles differ.
-    """
-    return "year" in inspect.signature(maps.layer_groups).parameters
-
-
 def _year(value: object, name: str) -> int:
     if isinstance(value, bool):
         raise AtlasError(f"{name} must be a year (a whole number), not {value!r}")
@@ -79,9 +70,7 @@ def _year(value: object, name: str) -> int:
 
 def _groups(atlas: Atlas, layers: list[str], *, selected: str | None,
             year: int) -> list[folium.FeatureGroup]:
-    if layers_follow_year():
-        return maps.layer_groups(atlas, layers, selected=selected, year=year)
-    return maps.layer_groups(atlas, layers, selected=selected)
+    return maps.layer_groups(atlas, layers, selected=selected, year=year)
 
 
 def _side_script(year: int, *, legend: bool, credits: str) -> maps._Script:
