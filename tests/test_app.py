@@ -286,3 +286,17 @@ def test_table_view_lists_visible_routes_with_pattern_and_sources():
     assert rows.loc["tanap", "status"] == "construction" and rows.loc["tanap", "line"] == "dashed"
     assert rows.loc["btc", "line"] == "solid"
     assert (table["source"].str.len() > 0).all()
+
+
+def test_compare_tab_draws_two_synchronised_maps():
+    at = _run()
+    at.toggle(key="compare_on").set_value(True).run()
+    assert not at.exception
+    comps = [json.loads(c.proto.json_args) for c in at.get("component_instance")
+             if c.proto.component_name == "streamlit_folium.st_folium"]
+    assert len(comps) == 2
+    dual = comps[1]["script"]
+    assert "map_div2" in dual and ".sync(" in dual
+    assert "As of 2005" in dual and "As of 2026" in dual
+    links = comps[1]["js_links"]
+    assert all(link.startswith(("/app/static/vendor/", "data:")) for link in links)
