@@ -225,6 +225,15 @@ def check_run(at: Any, what: str) -> None:
         raise RuntimeError(f"{what} raised: {[e.message for e in at.exception]}")
 
 
+def component_script(at: Any) -> str:
+    """The st_folium base-map script (ids are stable across reruns)."""
+    import json
+
+    (comp,) = [c for c in at.get("component_instance")
+               if c.proto.component_name == "streamlit_folium.st_folium"]
+    return json.loads(comp.proto.json_args)["script"]
+
+
 def apptest_metrics(repeat: int, files: dict[str, Path], countries: Path,
                     colours: dict[str, str]) -> dict[str, Any]:
     import streamlit as st
@@ -253,6 +262,14 @@ def apptest_metrics(repeat: int, files: dict[str, Path], countries: Path,
         check_run(at, "toggle on")
         on.append(ms)
 
+    years: list[float] = []
+    script_before = component_script(at)
+    for year in [2005, 2012, 2018, 2026] * max(1, repeat // 2):
+        ms, _ = timed(lambda y=year: at.slider(key="year").set_value(y).run())
+        check_run(at, f"year {year}")
+        years.append(ms)
+    same_base = component_script(at) == script_before
+
     explore_at = AppTest.from_function(
         explore_app, default_timeout=120,
         kwargs={"bench_path": str(Path(__file__).resolve()),
@@ -265,7 +282,8 @@ def apptest_metrics(repeat: int, files: dict[str, Path], countries: Path,
         "first_run_ms": first_med, "first_run_samples": first_samples,
         "toggle_ms": statistics.median(off + on), "toggle_off_samples": off,
         "toggle_on_samples": on, "payload": payload, "payload_btc_off": payload_off,
-        "explore_payload": explore_payload,
+        "explore_payload": explore_payload, "year_ms": statistics.median(years),
+        "year_samples": years, "year_keeps_base": same_base,
     }
 
 
@@ -604,6 +622,10 @@ def run(repeat: int, skip_browser: bool) -> dict[str, Any]:
     rows.append(Row(f"AppTest rerun, toggle BTC off/on (median of {2 * repeat})",
                     at["toggle_ms"], None, "ms",
                     at["toggle_off_samples"] + at["toggle_on_samples"]))
+    rows.append(Row(f"AppTest rerun, year change (median of {len(at['year_samples'])})",
+                    at["year_ms"], None, "ms", at["year_samples"]))
+    rows.append(Row("Year change keeps the base map (no remount)",
+                    "yes" if at["year_keeps_base"] else "NO", None, "text"))
 
     # Exports of the default view: time and size per format (the browser already started).
     log("exports")
