@@ -106,6 +106,11 @@ def write_url(atlas: Atlas, toggled: list[str], year: int, selected: str | None,
             view = (round(float(center["lat"]), 4), round(float(center["lng"]), 4), float(zoom))
         except (KeyError, TypeError, ValueError):
             view = None
+    if view is not None and "map_target" not in st.session_state:
+        # the view the map opened on (fitted to its size) is no choice of the user's
+        first = st.session_state.setdefault("_first_view", view)
+        if view == first:
+            view = None
     if view is None:
         view = st.session_state.get("map_target")
     default = UrlState(tuple(default_layers(atlas)), default_year(atlas.catalog), None, None)
@@ -170,11 +175,13 @@ def year_control(atlas: Atlas) -> int:
     first, last = year_range(atlas.catalog)
     if "_next_year" in st.session_state:  # the play control's step, applied before the widget
         st.session_state["year"] = st.session_state.pop("_next_year")
-    st.sidebar.slider("As of year", first, last, value=default_year(atlas.catalog),
-                      key="year", help="Routes not yet agreed are not drawn; agreed or "
-                                       "planned are dotted, under construction dashed, "
-                                       "operating solid.")
+    st.session_state.setdefault("year", default_year(atlas.catalog))
+    st.sidebar.slider("As of year", first, last, key="year",
+                      help="Routes not yet agreed are not drawn; agreed or planned are "
+                           "dotted, under construction dashed, operating solid.")
     playing = st.session_state.get("playing", False)
+    if playing and st.session_state["year"] >= last:  # the end of the data: stop playing
+        st.session_state["playing"] = playing = False
     st.sidebar.button("⏸ Pause" if playing else "▶ Play through the years", key="play",
                       on_click=_toggle_play)
     return int(st.session_state["year"])
@@ -204,13 +211,14 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
                 continue
             st.sidebar.caption(label)
             for r in members:
-                if st.sidebar.checkbox(md(r.name), value=r.id in defaults, key=f"layer_{r.id}"):
+                st.session_state.setdefault(f"layer_{r.id}", r.id in defaults)
+                if st.sidebar.checkbox(md(r.name), key=f"layer_{r.id}"):
                     visible.append(r.id)
         st.sidebar.subheader("Context layers")
         for lid in [r.id for r in routes if r.role == "context"] + [FACILITIES_ID] * (
                 FACILITIES_ID in toggles):
-            if st.sidebar.checkbox(md(_label(atlas, lid)), value=lid in defaults,
-                                   key=f"layer_{lid}"):
+            st.session_state.setdefault(f"layer_{lid}", lid in defaults)
+            if st.sidebar.checkbox(md(_label(atlas, lid)), key=f"layer_{lid}"):
                 visible.append(lid)
         ids = [r.id for r in catalog.routes if r.id in atlas.routes]
         st.session_state["_route_ids"] = tuple(ids)

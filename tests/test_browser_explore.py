@@ -1,0 +1,336 @@
+"""Exploring the corridor in a real browser: shared links, the URL, the year player.
+
+The system Chromium driven by Playwright, fully offline: every page aborts (and
+records) requests to any host but the local app server. Without Chromium these
+tests are skipped, except when ``$CI`` is true, where a missing browser fails them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Frame, Page, expect, sync_playwright
+
+from corridor_atlas import styles
+
+from . import browser_support as bs
+from .conftest import ROOT, ROUTE_IDS
+
+pytestmark = pytest.mark.browser
+
+VIEWPORT = {"width": 1400, "height": 1000}
+LOAD_TIMEOUT_MS = 45_000  # first page of a fresh server: imports and data loading
+UPDATE_TIMEOUT_MS = 15_000  # one rerun of the app
+PLAY_TIMEOUT_S = 20.0
+TAP_HEADER = "Trans Adriatic Pipeline (TAP)"
+PLAY = "▶ Play through the years"
+PAUSE = "⏸ Pause"
+CONSTRUCTION_DASH = styles.STATUS_DASH["construction"]
+PLANNED_DASH = styles.STATUS_DASH["planned"]
+CENTRE_TOLERANCE_DEG = 0.3
+
+OpenPage = Callable[[Callable[[str], bool]], tuple[Page, bs.PageLog]]
+
+# The stroke-dasharray of each drawn line of one route ('' for a solid line).
+ROUTE_DASHES = f"""(routeId) => {{
+  const out = [];
+  ({bs.FIND_MAP})().eachLayer(l => {{
+    const p = l.feature && l.feature.properties;
+    if (p && p.route_id === routeId && l._path && l._path.isConnected)
+      out.push(l._path.getAttribute('stroke-dasharray') || '');
+  }});
+  return out;
+}}"""
+
+
+# --- Fixtures (the module-scoped pattern of test_browser.py) ---------------------------------
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    return bs.require_chromium()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str) -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=bs.LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(chromium: str) -> Iterator[str]:
+    with bs.run_app(ROOT) as url:
+        yield url
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[OpenPage]:
+    """Open pages in a fresh browser context, each watched by :func:`bs.watch`."""
+    contexts = []
+
+    def open_(allowed: Callable[[str], bool]) -> tuple[Page, bs.PageLog]:
+        context = browser.new_context(viewport=VIEWPORT)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(UPDATE_TIMEOUT_MS)
+        return page, bs.watch(page, allowed)
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+def map_frame(page: Page) -> Frame:
+    """Wait for the (first) streamlit-folium iframe to draw route lines; return its frame."""
+    routes = page.frame_locator(bs.MAP_IFRAME).first.locator(bs.ROUTE_PATH).first
+    routes.wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
+    handle = page.locator(bs.MAP_IFRAME).first.element_handle()
+    frame = handle.content_frame() if handle else None
+    assert frame is not None, "the map iframe has no frame"
+    frame.wait_for_function("() => window.map instanceof L.Map && window.map._loaded")
+    return frame
+
+
+def view(frame: Frame) -> dict[str, float]:
+    """The map's zoom and centre once it has stopped moving (zoom/pan animations, inertia)."""
+    deadline = time.monotonic() + 5
+    last = frame.evaluate(bs.VIEW)
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = frame.evaluate(bs.VIEW)
+        if now == last:
+            return now
+        last = now
+    pytest.fail(f"the map did not stop moving: {last}")
+
+
+def drawn(frame: Frame) -> set[str]:
+    return set(frame.evaluate(bs.ROUTE_IDS_DRAWN))
+
+
+def wait_drawn(frame: Frame, ids: set[str]) -> None:
+    """Wait until exactly ``ids`` are drawn (the layer groups arrive with a rerun)."""
+    frame.wait_for_function(f"want => JSON.stringify(({bs.ROUTE_IDS_DRAWN})()) === want",
+                            arg=json.dumps(sorted(ids), separators=(",", ":")))
+
+
+def query(page: Page) -> dict[str, str]:
+    """The page's query parameters as the app last wrote them (last value of each)."""
+    return {k: v[-1] for k, v in parse_qs(urlsplit(page.evaluate("location.href")).query,
+                                         keep_blank_values=True).items()}
+
+
+def settled_query(page: Page, quiet_s: float = 1.0, timeout_s: float = 10.0) -> dict[str, str]:
+    """The query string once it has stopped changing for ``quiet_s``."""
+    deadline = time.monotonic() + timeout_s
+    last, since = query(page), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = query(page)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return now
+    pytest.fail(f"the URL kept changing: last {last}")
+
+
+def wait_query(page: Page, ok: Callable[[dict[str, str]], bool],
+               timeout_s: float = UPDATE_TIMEOUT_MS / 1000) -> dict[str, str]:
+    deadline = time.monotonic() + timeout_s
+    now = query(page)
+    while not ok(now):
+        if time.monotonic() > deadline:
+            pytest.fail(f"the URL never got there: {page.evaluate('location.href')}")
+        time.sleep(0.1)
+        now = query(page)
+    return now
+
+
+def parse_view(text: str) -> tuple[float, float, float]:
+    lat, lon, zoom = (float(part) for part in text.split(","))
+    return lat, lon, zoom
+
+
+def year_slider(page: Page) -> Any:
+    """The sidebar's "As of year" slider (its range input)."""
+    return page.locator("[data-testid='stSidebar']").get_by_role("slider")
+
+
+def slider_year(page: Page) -> int:
+    """The year the sidebar slider shows."""
+    return int(year_slider(page).input_value())
+
+
+def assert_near(got: dict[str, float], lat: float, lng: float, zoom: float) -> None:
+    assert got["zoom"] == pytest.approx(zoom, abs=0.5), got
+    assert got["lat"] == pytest.approx(lat, abs=CENTRE_TOLERANCE_DEG), got
+    assert got["lng"] == pytest.approx(lng, abs=CENTRE_TOLERANCE_DEG), got
+
+
+def to_page(page: Page, point: list[float]) -> tuple[float, float]:
+    """A point in the map iframe's viewport, in the page's viewport."""
+    box = page.locator(bs.MAP_IFRAME).first.bounding_box()
+    assert box is not None
+    return box["x"] + point[0], box["y"] + point[1]
+
+
+# --- Tests -----------------------------------------------------------------------------------
+
+def test_shared_url_restores_extent_and_layers(open_page: OpenPage, app_url: str) -> None:
+    page, log = open_page(bs.local_hosts_only)
+    page.goto(f"{app_url}/?layers=tap,tanap&year=2021&route=tap&view=40.2,27.5,7")
+    frame = map_frame(page)
+    wait_drawn(frame, {"tap", "tanap"})
+    assert drawn(frame) == {"tap", "tanap"}
+    assert_near(view(frame), 40.2, 27.5, 7)
+    expect(page.get_by_role("heading", name=TAP_HEADER)).to_be_visible()
+    expect(year_slider(page)).to_have_value("2021")
+
+    # The app rewrites the query string from its own state: the view survives it.
+    params = settled_query(page)
+    assert set(params.get("layers", "").split(",")) == {"tap", "tanap"}, params
+    assert params.get("year") == "2021", params
+    assert params.get("route") == "tap", params
+    lat, lon, zoom = parse_view(params.get("view", "nan,nan,nan"))
+    assert_near({"lat": lat, "lng": lon, "zoom": zoom}, 40.2, 27.5, 7)
+    assert drawn(frame) == {"tap", "tanap"}
+    assert_near(view(frame), 40.2, 27.5, 7)
+    log.assert_clean()
+
+
+def test_moving_the_map_updates_the_url(open_page: OpenPage, app_url: str) -> None:
+    page, log = open_page(bs.local_hosts_only)
+    page.goto(f"{app_url}/")
+    frame = map_frame(page)
+    start = view(frame)
+    zoom_in = page.frame_locator(bs.MAP_IFRAME).first.locator("a.leaflet-control-zoom-in")
+    for _ in range(2):
+        before = frame.evaluate(bs.VIEW)["zoom"]
+        zoom_in.click()  # Leaflet ignores a zoom asked for while a zoom animation runs
+        frame.wait_for_function("z => window.map.getZoom() > z && !window.map._animatingZoom",
+                                arg=before)
+    # Pan too (a real drag from open ground), so the centre is not the default one.
+    points = frame.evaluate(bs.BACKGROUND_POINTS)
+    assert points, "no open ground on the map to drag from"
+    x, y = to_page(page, points[len(points) // 2])
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 120, y + 60, steps=8)
+    page.mouse.up()
+    moved = view(frame)
+    assert moved["zoom"] == start["zoom"] + 2
+    assert abs(moved["lng"] - start["lng"]) > CENTRE_TOLERANCE_DEG, (start, moved)
+
+    def shows_moved(params: dict[str, str]) -> bool:
+        if "view" not in params:
+            return False
+        lat, lon, zoom = parse_view(params["view"])
+        return (zoom == moved["zoom"] and abs(lat - moved["lat"]) < 0.01
+                and abs(lon - moved["lng"]) < 0.01)
+
+    params = wait_query(page, shows_moved)
+    shared = f"{app_url}/?{urlsplit(page.evaluate('location.href')).query}"
+    assert set(params) == {"view"}, params  # nothing else differs from the default view
+    log.assert_clean()
+
+    other, other_log = open_page(bs.local_hosts_only)
+    other.goto(shared)
+    other_frame = map_frame(other)
+    wait_drawn(other_frame, set(ROUTE_IDS))
+    assert_near(view(other_frame), moved["lat"], moved["lng"], moved["zoom"])
+    assert view(other_frame)["zoom"] == moved["zoom"]
+    expect(other.locator("[data-testid='stAlert']")).to_have_count(0)  # no notice
+    other_log.assert_clean()
+
+
+def test_play_advances_the_year_and_the_map_changes(open_page: OpenPage, app_url: str) -> None:
+    page, log = open_page(bs.local_hosts_only)
+    page.goto(f"{app_url}/?year=2014")
+    frame = map_frame(page)
+    in_2014 = {"btc", "scp", "tanap", "tap", "btk"}  # Kars–Nakhchivan etc. not yet agreed
+    wait_drawn(frame, in_2014)
+    assert slider_year(page) == 2014
+    tanap = frame.evaluate(ROUTE_DASHES, "tanap")
+    assert tanap and PLANNED_DASH in tanap and CONSTRUCTION_DASH not in tanap, tanap
+    frame.evaluate("() => { window.__probe = 1; }")
+
+    page.get_by_role("button", name=PLAY).click()
+    expect(page.get_by_role("button", name=PAUSE)).to_be_visible()
+    seen: list[tuple[int, tuple[str, ...]]] = []
+    deadline = time.monotonic() + PLAY_TIMEOUT_S
+    while True:
+        year, dashes = slider_year(page), tuple(frame.evaluate(ROUTE_DASHES, "tanap"))
+        if not seen or seen[-1] != (year, dashes):
+            seen.append((year, dashes))
+        if year >= 2016 and any(CONSTRUCTION_DASH in d for _, d in seen):
+            break
+        if time.monotonic() > deadline:
+            pytest.fail(f"play did not reach 2016 with TANAP under construction: {seen}")
+        time.sleep(0.1)
+    # Each year in turn, none skipped. TANAP turns from dotted (planned) to dashed (under
+    # construction) in 2015; the map redraws just after the slider moves, never before it.
+    years = [y for y, _ in seen]
+    assert years == sorted(years) and years[0] == 2014, seen
+    assert set(range(2014, max(years) + 1)) <= set(years), seen
+    assert not any(CONSTRUCTION_DASH in d for y, d in seen if y < 2015), seen
+    assert any(CONSTRUCTION_DASH in d for y, d in seen if 2015 <= y <= 2017), seen
+    assert drawn(frame) == in_2014  # the same routes until 2020, only their lines change
+
+    page.get_by_role("button", name=PAUSE).click()
+    expect(page.get_by_role("button", name=PLAY)).to_be_visible()
+    # The click's rerun has drawn the Play button: a step under way has landed by now.
+    stopped = slider_year(page)
+    time.sleep(2)
+    assert slider_year(page) == stopped, "the year kept advancing after Pause"
+    assert 2016 <= stopped < 2020, seen
+    wait_query(page, lambda q: q.get("year") == str(stopped))
+    assert frame.evaluate("() => window.__probe") == 1, "the map iframe was reloaded"
+    log.assert_clean()
+
+
+def test_garbage_url_shows_notices(open_page: OpenPage, app_url: str) -> None:
+    page, log = open_page(bs.local_hosts_only)
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto(f"{app_url}/?year=abc&layers=%3Cscript%3Ealert(1)%3C/script%3E&view=1,2")
+    frame = map_frame(page)
+    wait_drawn(frame, set(ROUTE_IDS))
+    alerts = page.locator("[data-testid='stAlert']")
+    expect(alerts.filter(has_text="not a whole number")).to_have_count(1)
+    expect(alerts.filter(has_text="unknown layer")).to_have_count(1)
+    expect(alerts.filter(has_text="LAT,LON,ZOOM")).to_have_count(1)
+    # The rejected id is shown as text, never run.
+    expect(alerts.filter(has_text="<script>alert(1)</script>")).to_have_count(1)
+    assert drawn(frame) == set(ROUTE_IDS)
+    # The app rewrites the URL from what it shows: the rejected values are gone from it.
+    wait_query(page, lambda q: not {"year", "layers"} & set(q))
+    assert dialogs == []
+    log.assert_clean()
+
+
+def test_play_stops_at_the_last_year(open_page, app_url) -> None:
+    """At the end of the data the button goes back to Play, and Play is clickable again."""
+    page, log = open_page(bs.local_hosts_only)
+    page.goto(f"{app_url}?year=2031")
+    page.get_by_role("button", name="▶ Play through the years").click()
+    expect(page.get_by_role("button", name="⏸ Pause")).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("button", name="▶ Play through the years")).to_be_visible(
+        timeout=15_000)
+    expect(year_slider(page)).to_have_value("2032")
+    page.wait_for_function("() => location.search.includes('year=2032')", timeout=5_000)
+    log.assert_clean()
