@@ -1,0 +1,330 @@
+"""Concurrent-load test: N browser sessions against ``streamlit run``, on loopback only.
+
+Each session opens the app, turns a layer off and on, moves the year, and exports a
+PNG; the script reports errors (which must be 0), p50/p95 time per interaction, and
+the server's memory before and after. Everything is bounded in count and time, and
+every request that is not to 127.0.0.1 is aborted.
+
+    python scripts/loadtest.py --sessions 20 --rounds 2
+    python scripts/loadtest.py --sessions 20 --replicas 2   # two app processes behind nginx
+
+With ``--replicas 2`` the script starts two app processes and an nginx reverse proxy
+(``ip_hash`` stickiness, WebSocket upgrade) on free loopback ports; nginx must be
+installed (``apt-get install nginx``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from corridor_atlas.snapshot import LAUNCH_ARGS, find_chromium  # noqa: E402
+
+MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+OIL = "#D55E00"
+TOGGLE_LABEL = "Baku–Tbilisi–Ceyhan oil pipeline (BTC)"
+STEP_TIMEOUT_MS = 60_000
+SESSION_TIMEOUT_S = 300
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def healthy(url: str) -> bool:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB (Linux /proc)."""
+    total = 0
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    for p in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
+@contextlib.contextmanager
+def app_process(port: int) -> Iterator[subprocess.Popen[bytes]]:
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+           "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--server.headless", "true"]
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not healthy(f"http://127.0.0.1:{port}/_stcore/health"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError("the app did not start:\n"
+                                   + log.read().decode("utf-8", "replace")[-2000:])
+            time.sleep(0.2)
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+NGINX_CONF = """
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy;
+  fastcgi_temp_path {tmp}/fcgi; uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+  client_max_body_size 26m;
+  map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+  upstream atlas {{
+    ip_hash;  # one browser stays on one replica: its session and its download files live there
+    {servers}
+  }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      proxy_pass http://atlas;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+      proxy_set_header Host $host;
+      proxy_read_timeout 86400;
+    }}
+  }}
+}}
+"""
+
+
+@contextlib.contextmanager
+def nginx_proxy(ports: list[int]) -> Iterator[int]:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        raise RuntimeError("nginx not found: apt-get install nginx")
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        servers = "\n    ".join(f"server 127.0.0.1:{p};" for p in ports)
+        conf = Path(tmp) / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(tmp=tmp, servers=servers, port=port))
+        proc = subprocess.Popen([nginx, "-c", str(conf), "-g", "daemon off;"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 20
+            while not healthy(f"http://127.0.0.1:{port}/_stcore/health"):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("nginx did not start: "
+                                       + (proc.stderr.read().decode() if proc.stderr else ""))
+                time.sleep(0.2)
+            yield port
+        finally:
+            proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=10)
+
+
+@dataclass
+class Results:
+    times: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, step: str, seconds: float) -> None:
+        self.times.setdefault(step, []).append(seconds)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def local_only(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob") or parts.hostname in ("127.0.0.1", "localhost")
+
+
+async def session(browser, base: str, index: int, rounds: int, export: bool,  # noqa: ANN001
+                  results: Results) -> None:
+    context = await browser.new_context(viewport={"width": 1400, "height": 950})
+    page = await context.new_page()
+    blocked: list[str] = []
+
+    async def guard(route) -> None:  # noqa: ANN001
+        if local_only(route.request.url):
+            await route.continue_()
+        else:
+            blocked.append(route.request.url)
+            await route.abort()
+
+    await page.route("**/*", guard)
+    page.on("pageerror", lambda e: results.errors.append(f"session {index}: page error {e}"))
+    step = "open"
+    try:
+        t0 = time.perf_counter()
+        await page.goto(base + "/", timeout=STEP_TIMEOUT_MS)
+        frame = page.frame_locator(MAP_IFRAME).first
+        await frame.locator("path.leaflet-interactive").first.wait_for(timeout=STEP_TIMEOUT_MS)
+        results.add("first paint", time.perf_counter() - t0)
+        oil = frame.locator(f"path.leaflet-interactive[stroke='{OIL}']")
+        for r in range(rounds):
+            step = "toggle"
+            t0 = time.perf_counter()
+            await page.get_by_text(TOGGLE_LABEL, exact=True).click(timeout=STEP_TIMEOUT_MS)
+            await oil.first.wait_for(state="detached", timeout=STEP_TIMEOUT_MS)
+            results.add("toggle off", time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            await page.get_by_text(TOGGLE_LABEL, exact=True).click(timeout=STEP_TIMEOUT_MS)
+            await oil.first.wait_for(state="attached", timeout=STEP_TIMEOUT_MS)
+            results.add("toggle on", time.perf_counter() - t0)
+            step = "year"
+            t0 = time.perf_counter()
+            slider = page.get_by_role("slider").first
+            await slider.focus()
+            await slider.press("ArrowLeft" if (index + r) % 2 else "ArrowRight")
+            await page.wait_for_function("() => location.search.includes('year=')",
+                                         timeout=STEP_TIMEOUT_MS)
+            await page.get_by_role("slider").first.press("Home")
+            await page.wait_for_function(
+                "() => new URLSearchParams(location.search).get('year') === '1993'",
+                timeout=STEP_TIMEOUT_MS)
+            results.add("year change", (time.perf_counter() - t0) / 2)
+            await page.get_by_role("slider").first.press("End")
+            await page.wait_for_function(
+                "() => new URLSearchParams(location.search).get('year') === '2032'",
+                timeout=STEP_TIMEOUT_MS)
+            if export:
+                step = "export"
+                t0 = time.perf_counter()
+                prepare = page.get_by_role("button", name="Prepare download")
+                if not await prepare.is_visible():
+                    await page.get_by_text("Export this view").click(timeout=STEP_TIMEOUT_MS)
+                await prepare.click(timeout=STEP_TIMEOUT_MS)
+                await page.get_by_role("button", name="Save corridor-atlas").wait_for(
+                    timeout=STEP_TIMEOUT_MS)
+                results.add("export png", time.perf_counter() - t0)
+        if blocked:
+            results.errors.append(f"session {index}: {len(blocked)} external request(s), "
+                                  f"e.g. {blocked[0][:80]}")
+    except Exception as err:  # noqa: BLE001 - every failure is counted, none stops the others
+        results.errors.append(f"session {index}, step {step}: {type(err).__name__}: "
+                              f"{str(err).splitlines()[0][:200]}")
+    finally:
+        await context.close()
+
+
+async def drive(base: str, sessions: int, rounds: int, export: bool) -> Results:
+    from playwright.async_api import async_playwright
+
+    chromium = find_chromium()
+    if chromium is None:
+        raise RuntimeError("Chromium not found: apt-get install chromium")
+    results = Results()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium, args=list(LAUNCH_ARGS))
+        try:
+            await asyncio.wait_for(
+                asyncio.gather(*(session(browser, base, i, rounds, export, results)
+                                 for i in range(sessions))),
+                timeout=SESSION_TIMEOUT_S + 30 * sessions)
+        except TimeoutError:
+            results.errors.append("the run did not finish within its time limit")
+        finally:
+            await browser.close()
+    return results
+
+
+def report(results: Results, memory: dict[str, float], sessions: int, replicas: int,
+           elapsed: float) -> dict[str, object]:
+    rows = {step: {"n": len(v), "p50_s": round(statistics.median(v), 3),
+                   "p95_s": round(percentile(v, 95), 3), "max_s": round(max(v), 3)}
+            for step, v in results.times.items()}
+    return {"sessions": sessions, "replicas": replicas, "elapsed_s": round(elapsed, 1),
+            "errors": results.errors, "steps": rows, "memory_mb": memory}
+
+
+def print_report(data: dict[str, object]) -> None:
+    print(f"## Load test: {data['sessions']} sessions, {data['replicas']} replica(s), "
+          f"{data['elapsed_s']} s")
+    print("\n| interaction | n | p50 | p95 | max |\n|---|---:|---:|---:|---:|")
+    for step, row in data["steps"].items():  # type: ignore[union-attr]
+        print(f"| {step} | {row['n']} | {row['p50_s']:.2f} s | {row['p95_s']:.2f} s | "
+              f"{row['max_s']:.2f} s |")
+    print("\nServer memory (MB, app processes incl. the export browser): "
+          + ", ".join(f"{k} {v:.0f}" for k, v in data["memory_mb"].items()))  # type: ignore[union-attr]
+    errors = data["errors"]
+    print(f"\nErrors: {len(errors)}")  # type: ignore[arg-type]
+    for err in errors[:20]:  # type: ignore[index]
+        print(f"- {err}")
+
+
+def run(sessions: int, rounds: int, replicas: int, export: bool) -> dict[str, object]:
+    ports = [free_port() for _ in range(replicas)]
+    with contextlib.ExitStack() as stack:
+        procs = [stack.enter_context(app_process(p)) for p in ports]
+        base_port = stack.enter_context(nginx_proxy(ports)) if replicas > 1 else ports[0]
+        base = f"http://127.0.0.1:{base_port}"
+        memory = {"before": sum(rss_mb(p.pid) for p in procs)}
+        start = time.perf_counter()
+        results = asyncio.run(drive(base, sessions, rounds, export))
+        elapsed = time.perf_counter() - start
+        memory["after"] = sum(rss_mb(p.pid) for p in procs)
+        memory["per session (after − before)"] = (memory["after"] - memory["before"]) / sessions
+    return report(results, memory, sessions, replicas, elapsed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--replicas", type=int, default=1, choices=(1, 2, 3, 4))
+    parser.add_argument("--no-export", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    if not 1 <= args.sessions <= 50 or not 1 <= args.rounds <= 5:
+        parser.error("--sessions 1..50 and --rounds 1..5 (the run is bounded)")
+    data = run(args.sessions, args.rounds, args.replicas, not args.no_export)
+    print_report(data)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(data, indent=1))
+    return 1 if data["errors"] else 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+    sys.exit(main())
