@@ -178,13 +178,13 @@ def local_only(url: str) -> bool:
     return parts.scheme in ("data", "blob") or parts.hostname in ("127.0.0.1", "localhost")
 
 
-async def session(browser, base: str, index: int, rounds: int, export: bool,  # noqa: ANN001
+async def session(browser, base: str, index: int, rounds: int, export: bool,
                   results: Results) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 950})
     page = await context.new_page()
     blocked: list[str] = []
 
-    async def guard(route) -> None:  # noqa: ANN001
+    async def guard(route) -> None:
         if local_only(route.request.url):
             await route.continue_()
         else:
@@ -240,7 +240,7 @@ async def session(browser, base: str, index: int, rounds: int, export: bool,  # 
         if blocked:
             results.errors.append(f"session {index}: {len(blocked)} external request(s), "
                                   f"e.g. {blocked[0][:80]}")
-    except Exception as err:  # noqa: BLE001 - every failure is counted, none stops the others
+    except Exception as err:
         results.errors.append(f"session {index}, step {step}: {type(err).__name__}: "
                               f"{str(err).splitlines()[0][:200]}")
     finally:

@@ -59,5 +59,9 @@ class ExportError(AtlasError):
     """An export request is not valid (unknown layer, bad year, bbox or size), or it failed."""
 
 
+class UploadError(AtlasError):
+    """A user's own layer file cannot be shown: one line naming the file and the problem."""
+
+
 class BrowserUnavailableError(AtlasError):
     """No Chromium to render with; the print render needs none."""
