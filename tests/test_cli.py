@@ -154,3 +154,71 @@ def test_existing_file_is_replaced_whole(tmp_path):
     assert cli.main(["export", "--format", "geojson", "--layers", "scp", "--out", str(out)]) == 0
     assert json.loads(out.read_text("utf-8"))["type"] == "FeatureCollection"
     assert [p.name for p in tmp_path.iterdir()] == ["x.geojson"]
+
+
+# --- validate ----------------------------------------------------------------------------
+
+UPLOAD_DATA = ROOT / "tests" / "data"
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("line_3857.geojson", "1 feature, geometry types LineString, CRS EPSG:4326 (from "
+                              "EPSG:3857), bounds 43.0975,40.4093,49.8671,41.4622"),
+        ("points_4326.geojson", "4 features, geometry types LineString/Point, CRS EPSG:4326, "
+                                "bounds 35.8153,37.0247,49.8671,41.7151"),
+        ("utm38n.zip", "3 features, geometry types Point, CRS EPSG:4326 (from EPSG:32638), "
+                       "bounds 43.4860,41.4055,45.0917,41.7151"),
+    ],
+)
+def test_validate_prints_one_line_for_a_good_file(capsys, name, line):
+    path = UPLOAD_DATA / "good" / name
+    assert cli.main(["validate", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"{path}: {line}\n" and err == ""
+
+
+@pytest.mark.parametrize("name", ["bomb.zip", "swapped.geojson", "xxe.kml", "notes.txt",
+                                  "noprj_projected.zip", "empty.zip", "random.gpkg"])
+def test_validate_exits_2_with_the_upload_error(capsys, name):
+    expected = json.loads((UPLOAD_DATA / "bad" / "EXPECTED.json").read_text("utf-8"))[name]
+    path = UPLOAD_DATA / "bad" / name
+    assert cli.main(["validate", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"corridor-atlas: error: {path}: ") and expected in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_validate_missing_file_or_folder_exits_2(tmp_path, capsys):
+    assert cli.main(["validate", str(tmp_path / "nope.geojson")]) == 2
+    missing = tmp_path / "nope.geojson"
+    assert capsys.readouterr().err == f"corridor-atlas: error: {missing}: file not found\n"
+    assert cli.main(["validate", str(tmp_path)]) == 2
+    assert "is a folder, not a file" in capsys.readouterr().err
+
+
+def test_validate_honours_the_size_limit_from_the_environment(capsys, monkeypatch):
+    monkeypatch.setenv("CORRIDOR_ATLAS_MAX_UPLOAD_MB", "0.0001")
+    assert cli.main(["validate", str(UPLOAD_DATA / "good" / "points_4326.geojson")]) == 2
+    assert "the limit is 104 bytes" in capsys.readouterr().err
+    monkeypatch.setenv("CORRIDOR_ATLAS_MAX_UPLOAD_MB", "-1")
+    assert cli.main(["validate", str(UPLOAD_DATA / "good" / "points_4326.geojson")]) == 2
+    assert "must be a positive number of megabytes" in capsys.readouterr().err
+
+
+def test_validate_without_a_file_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["validate"])
+    assert info.value.code == 2
+    assert "the following arguments are required: FILE" in capsys.readouterr().err
+
+
+def test_real_console_script_validates():
+    good = run("validate", str(UPLOAD_DATA / "good" / "stations.kml"))
+    assert good.returncode == 0 and good.stderr == ""
+    assert good.stdout.count("\n") == 1 and "4 features" in good.stdout
+    bad = run("validate", str(UPLOAD_DATA / "bad" / "traversal.zip"))
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.count("\n") == 1 and "unsafe path" in bad.stderr

@@ -1,7 +1,8 @@
-"""Command line: ``corridor-atlas export …``.
+"""Command line: ``corridor-atlas export …`` and ``corridor-atlas validate FILE``.
 
 Bad arguments exit with status 2 and one line on stderr; nothing is written unless
-the whole export succeeds.
+the whole export succeeds. ``validate`` checks a map layer file exactly as the app's
+upload does and prints one line about it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .errors import AtlasError, ExportError
 from .exports import FORMATS, export, write_atomic
 from .layers import load_atlas
 from .maps import default_layers, layer_ids
+from .uploads import read_upload_file
 from .view import (
     MapView,
     default_year,
@@ -66,7 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
                      help="render png/pdf without a browser (the print render)")
     exp.add_argument("--geo-dir", type=Path, help="data folder (default: ./geo)")
     exp.add_argument("--out", required=True, type=Path, help="file to write")
+    val = sub.add_parser(
+        "validate", help="check a map layer file as the app's upload does",
+        description="Read a GeoJSON, KML, GeoPackage or zipped Shapefile the way the app "
+                    "reads an upload, and print its features, geometry types, CRS and bounds, "
+                    "or the one problem that stops it (exit status 2). The size limit is "
+                    "CORRIDOR_ATLAS_MAX_UPLOAD_MB megabytes (default 25).")
+    val.add_argument("file", metavar="FILE", help="the file to check")
     return parser
+
+
+def run_validate(args: argparse.Namespace) -> str:
+    """Read the file as an upload; return the line to print."""
+    layer = read_upload_file(args.file)
+    return f"{args.file}: {layer.describe()}"
 
 
 def _check_writable(out: Path) -> None:
@@ -118,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "export":
             print(run_export(args))
+        elif args.command == "validate":
+            print(run_validate(args))
     except AtlasError as err:
         print(f"{PROG}: error: {str(err).splitlines()[0]}", file=sys.stderr)
         return 2

@@ -84,8 +84,14 @@ def _feature_name(feature: object, index: int) -> str:
 
 def _check_features(raw: dict, file: str, *, allowed: frozenset[str]) -> list[Problem]:
     problems = []
+    seen: set[str] = set()
     for i, feature in enumerate(raw["features"]):
         name = _feature_name(feature, i)
+        if isinstance(feature, dict) and feature.get("id") is not None:
+            if name in seen:
+                problems.append(Problem(file, f"duplicate feature id {name!r}; feature ids "
+                                              "must be unique", feature=name, field="id"))
+            seen.add(name)
         if not isinstance(feature, dict):
             problems.append(Problem(file, "not a GeoJSON Feature object", feature=name))
             continue
