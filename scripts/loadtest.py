@@ -43,6 +43,7 @@ MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 OIL = "#D55E00"
 TOGGLE_LABEL = "Baku–Tbilisi–Ceyhan oil pipeline (BTC)"
 STEP_TIMEOUT_MS = 60_000
+OPEN_TIMEOUT_MS = 120_000
 SESSION_TIMEOUT_S = 300
 
 
@@ -179,7 +180,8 @@ def local_only(url: str) -> bool:
 
 
 async def session(browser, base: str, index: int, rounds: int, export: bool,
-                  results: Results) -> None:
+                  results: Results, ramp: float = 0.0) -> None:
+    await asyncio.sleep(index * ramp)  # users arrive one after another, not all at once
     context = await browser.new_context(viewport={"width": 1400, "height": 950})
     page = await context.new_page()
     blocked: list[str] = []
@@ -196,9 +198,9 @@ async def session(browser, base: str, index: int, rounds: int, export: bool,
     step = "open"
     try:
         t0 = time.perf_counter()
-        await page.goto(base + "/", timeout=STEP_TIMEOUT_MS)
+        await page.goto(base + "/", timeout=OPEN_TIMEOUT_MS)
         frame = page.frame_locator(MAP_IFRAME).first
-        await frame.locator("path.leaflet-interactive").first.wait_for(timeout=STEP_TIMEOUT_MS)
+        await frame.locator("path.leaflet-interactive").first.wait_for(timeout=OPEN_TIMEOUT_MS)
         results.add("first paint", time.perf_counter() - t0)
         oil = frame.locator(f"path.leaflet-interactive[stroke='{OIL}']")
         for r in range(rounds):
@@ -247,7 +249,8 @@ async def session(browser, base: str, index: int, rounds: int, export: bool,
         await context.close()
 
 
-async def drive(base: str, sessions: int, rounds: int, export: bool) -> Results:
+async def drive(base: str, sessions: int, rounds: int, export: bool,
+                ramp: float) -> Results:
     from playwright.async_api import async_playwright
 
     chromium = find_chromium()
@@ -258,9 +261,9 @@ async def drive(base: str, sessions: int, rounds: int, export: bool) -> Results:
         browser = await p.chromium.launch(executable_path=chromium, args=list(LAUNCH_ARGS))
         try:
             await asyncio.wait_for(
-                asyncio.gather(*(session(browser, base, i, rounds, export, results)
+                asyncio.gather(*(session(browser, base, i, rounds, export, results, ramp)
                                  for i in range(sessions))),
-                timeout=SESSION_TIMEOUT_S + 30 * sessions)
+                timeout=SESSION_TIMEOUT_S + (30 + ramp) * sessions)
         except TimeoutError:
             results.errors.append("the run did not finish within its time limit")
         finally:
@@ -270,6 +273,9 @@ async def drive(base: str, sessions: int, rounds: int, export: bool) -> Results:
 
 def report(results: Results, memory: dict[str, float], sessions: int, replicas: int,
            elapsed: float) -> dict[str, object]:
+    if not results.times:
+        return {"sessions": sessions, "replicas": replicas, "elapsed_s": round(elapsed, 1),
+                "errors": results.errors, "steps": {}, "memory_mb": memory}
     rows = {step: {"n": len(v), "p50_s": round(statistics.median(v), 3),
                    "p95_s": round(percentile(v, 95), 3), "max_s": round(max(v), 3)}
             for step, v in results.times.items()}
@@ -292,7 +298,8 @@ def print_report(data: dict[str, object]) -> None:
         print(f"- {err}")
 
 
-def run(sessions: int, rounds: int, replicas: int, export: bool) -> dict[str, object]:
+def run(sessions: int, rounds: int, replicas: int, export: bool,
+        ramp: float = 0.0) -> dict[str, object]:
     ports = [free_port() for _ in range(replicas)]
     with contextlib.ExitStack() as stack:
         procs = [stack.enter_context(app_process(p)) for p in ports]
@@ -300,7 +307,7 @@ def run(sessions: int, rounds: int, replicas: int, export: bool) -> dict[str, ob
         base = f"http://127.0.0.1:{base_port}"
         memory = {"before": sum(rss_mb(p.pid) for p in procs)}
         start = time.perf_counter()
-        results = asyncio.run(drive(base, sessions, rounds, export))
+        results = asyncio.run(drive(base, sessions, rounds, export, ramp))
         elapsed = time.perf_counter() - start
         memory["after"] = sum(rss_mb(p.pid) for p in procs)
         memory["per session (after − before)"] = (memory["after"] - memory["before"]) / sessions
@@ -313,11 +320,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--replicas", type=int, default=1, choices=(1, 2, 3, 4))
     parser.add_argument("--no-export", action="store_true")
+    parser.add_argument("--ramp", type=float, default=1.5,
+                        help="seconds between one session's start and the next's")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     if not 1 <= args.sessions <= 50 or not 1 <= args.rounds <= 5:
         parser.error("--sessions 1..50 and --rounds 1..5 (the run is bounded)")
-    data = run(args.sessions, args.rounds, args.replicas, not args.no_export)
+    data = run(args.sessions, args.rounds, args.replicas, not args.no_export, args.ramp)
     print_report(data)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
