@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from corridor_atlas import charts, exports, panels, styles, timeline
+from corridor_atlas.assets import localize
 from corridor_atlas.errors import AtlasError
 from corridor_atlas.layers import Atlas, load_atlas
 from corridor_atlas.maps import (
@@ -21,10 +22,12 @@ from corridor_atlas.maps import (
     default_layers,
     layer_ids,
     map_parts,
+    user_layer,
 )
 from corridor_atlas.markup import md
 from corridor_atlas.search import Hit, SearchIndex, build_index
 from corridor_atlas.snapshot import find_chromium
+from corridor_atlas.uploads import UserLayer, read_upload
 from corridor_atlas.urlstate import UrlState, parse_query, to_query
 from corridor_atlas.view import (
     SIZE_PRESETS,
@@ -49,6 +52,7 @@ _CLICKED_ROUTE = re.compile(re.escape(ROUTE_ID_LABEL) + r"([a-z][a-z0-9_]*)")
 MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds", "center",
                "zoom"]
 PLAY_STEP_S = 0.9
+MAX_USER_LAYERS = 5
 FORMAT_LABELS = {
     "png": "PNG image", "pdf": "PDF page", "html": "Interactive HTML (offline)",
     "svg": "SVG (print render)", "geojson": "GeoJSON data", "csv": "CSV of figures and sources",
@@ -450,6 +454,34 @@ def compare_view(atlas: Atlas, visible: list[str], selected: str | None) -> None
               returned_objects=[])
 
 
+def user_layers() -> list[UserLayer]:
+    """Layers the user uploads: checked, kept for this browser session only."""
+    with st.sidebar.expander("➕ Your own layers"):
+        files = st.file_uploader(
+            "GeoJSON, KML, zipped Shapefile or GeoPackage", key="uploads",
+            type=["geojson", "json", "kml", "zip", "gpkg"], accept_multiple_files=True,
+            help="Drawn on the map for you only; nothing is stored on the server.")
+        cache: dict[str, UserLayer | str] = st.session_state.setdefault("_uploaded", {})
+        layers: list[UserLayer] = []
+        for upload in (files or [])[:MAX_USER_LAYERS]:
+            if upload.file_id not in cache:
+                try:
+                    cache[upload.file_id] = read_upload(upload.getvalue(), upload.name)
+                except AtlasError as err:
+                    cache[upload.file_id] = str(err)
+            result = cache[upload.file_id]
+            if isinstance(result, str):
+                st.error(md(result))
+            else:
+                layers.append(result)
+                st.caption(md(result.describe()))
+        if files and len(files) > MAX_USER_LAYERS:
+            st.warning(f"Only the first {MAX_USER_LAYERS} files are drawn.")
+        for stale in set(cache) - {f.file_id for f in files or []}:
+            del cache[stale]
+    return layers
+
+
 def share_link(query: str) -> None:
     base = (st.context.url or "").split("?")[0] or "http://localhost:8501/"
     with st.sidebar.expander("🔗 Link to this view"):
@@ -472,6 +504,7 @@ def main() -> None:
     year = year_control(atlas)
     kinds, wanted_status = filters(atlas)
     toggled, selected, basemap = sidebar(atlas)
+    own = user_layers()
     in_year = statuses(atlas, year)
     visible = [lid for lid in toggled if lid == FACILITIES_ID or (
         atlas.catalog.route(lid).kind in kinds and (in_year.get(lid) in wanted_status))]
@@ -486,6 +519,9 @@ def main() -> None:
         with tab_map:
             parts = map_parts(atlas, visible, vendor_dir=VENDOR_DIR, selected=selected,
                               basemap=basemap, countries_url=COUNTRIES_URL, year=year)
+            parts.groups += [localize(user_layer(layer.name, layer.gdf, index=i),
+                                      mode="static", vendor_dir=VENDOR_DIR)
+                             for i, layer in enumerate(own)]
             target = st.session_state.get("map_target")
             state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
                               use_container_width=True, feature_group_to_add=parts.groups,

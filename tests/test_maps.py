@@ -14,6 +14,7 @@ from corridor_atlas.maps import (
     layer_ids,
     legend_html,
     map_parts,
+    user_layer,
 )
 
 from .conftest import CONTEXT_IDS, ROUTE_IDS, XSS
@@ -135,3 +136,25 @@ def test_text_from_data_is_escaped(geo_copy, edit_json, vendor_dir):
     assert XSS not in html and "\\u003cimg src=x" not in html
     assert "lt;img src=x onerror=alert(1)" in html  # escaped once, then JSON-encoded
     assert "$(`" not in html  # no jQuery template-literal popups that would run `${...}`
+
+
+def test_user_layer_is_drawn_escaped_in_its_own_colour(vendor_dir):
+    from corridor_atlas.uploads import read_upload
+
+    from .conftest import ROOT
+
+    path = ROOT / "tests" / "data" / "good" / "xss.geojson"
+    layer = read_upload(path.read_bytes(), "<b>mine</b>.geojson")
+    group = user_layer(layer.name, layer.gdf, index=0)
+    m = build_map(load_atlas_cached(), [], vendor_dir=vendor_dir, asset_mode="static")
+    group.add_to(m)
+    html = _html(m)
+    assert styles.USER_COLOUR in html and '"id": "user-0-0"' in html
+    assert XSS not in html and "\\u003cimg src=x" not in html
+    assert "<b>mine</b>" not in html
+
+
+def load_atlas_cached():
+    from .conftest import GEO_DIR
+
+    return load_atlas(GEO_DIR)

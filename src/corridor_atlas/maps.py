@@ -545,3 +545,31 @@ def snapshot_map(atlas: Atlas, view: MapView, *, vendor_dir: Path,
         "map.whenReady(function() { setTimeout(function() { window.atlasReady = true; }, 0); });"
     ).add_to(m)
     return localize(m, mode="inline", vendor_dir=vendor_dir)
+
+
+def user_layer(name: str, gdf: gpd.GeoDataFrame, *, index: int = 0) -> folium.FeatureGroup:
+    """
+    A user's own layer: points, lines and polygons in one colour, tooltips from ``_tip``.
+
+    ``gdf`` comes from :func:`corridor_atlas.uploads.read_upload`: EPSG:4326 with a
+    pre-escaped ``_tip`` column. Only geometry and ``_tip`` reach the page.
+    """
+    colour = styles.USER_COLOUR
+    frame = gdf[["_tip", "geometry"]].rename(columns={"_tip": "tip"}).copy()
+    frame["geometry"] = [display_geometry(g) if g.geom_type != "Point" else g
+                         for g in frame.geometry]
+    data = json.loads(frame.to_json(drop_id=True))
+    for i, feature in enumerate(data["features"]):
+        feature["id"] = f"user-{index}-{i}"
+    group = folium.FeatureGroup(name=f'<span style="color:{colour}">&#9632;</span> '
+                                     f"{esc(name)}", show=True)
+    folium.GeoJson(
+        data,
+        name=f"user-{index}",
+        marker=folium.CircleMarker(radius=5, weight=2, fill=True, fill_color="#ffffff",
+                                   fill_opacity=1.0),
+        style_function=lambda _f: {"color": colour, "weight": 3, "fillColor": colour,
+                                   "fillOpacity": 0.25, "radius": 5},
+        highlight_function=lambda _f: {"weight": 5},
+    ).add_child(_Details(popup=False)).add_to(group)
+    return group

@@ -59,6 +59,8 @@ FACILITY_LABELS: dict[str, str] = {
     "city": "Town (route node)",
 }
 
+USER_COLOUR = "#CC79A7"  # reddish purple: users' own layers, apart from every route kind
+
 LAND_COLOUR = "#F4F1EA"
 BORDER_COLOUR = "#A8A296"
 SEA_COLOUR = "#DCE8F0"
