@@ -68,7 +68,8 @@ def _read_json(path: Path, file: str) -> tuple[dict | None, list[Problem]]:
         return None, [Problem(file, "the FeatureCollection has no features")]
     crs = raw.get("crs")
     if crs is not None:
-        name = str((crs.get("properties") or {}).get("name", "")) if isinstance(crs, dict) else ""
+        props = crs.get("properties") if isinstance(crs, dict) else None
+        name = str(props.get("name", "")) if isinstance(props, dict) else ""
         if not any(tag in name for tag in ("CRS84", "EPSG::4326", "EPSG:4326")):
             return None, [Problem(file, f"declares CRS {name or crs!r}; layers must be "
                                         "EPSG:4326 (lon, lat): reproject before adding it",
@@ -97,7 +98,7 @@ def _check_features(raw: dict, file: str, *, allowed: frozenset[str]) -> list[Pr
             continue
         geom = feature.get("geometry")
         gtype = geom.get("type") if isinstance(geom, dict) else None
-        if gtype not in allowed:
+        if not isinstance(gtype, str) or gtype not in allowed:
             want = " or ".join(sorted(allowed))
             problems.append(Problem(file, f"geometry is {gtype!r}; expected {want}",
                                     feature=name, field="geometry"))
@@ -106,8 +107,9 @@ def _check_features(raw: dict, file: str, *, allowed: frozenset[str]) -> list[Pr
             with warnings.catch_warnings():  # NaN coordinates are reported below, not warned
                 warnings.simplefilter("ignore", RuntimeWarning)
                 coords = np.asarray(shapely.get_coordinates(shapely.geometry.shape(geom)))
-        except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException) as err:
-            problems.append(Problem(file, f"malformed coordinates ({err})", feature=name,
+        except Exception as err:
+            detail = f"missing {err}" if isinstance(err, KeyError) else str(err)[:120]
+            problems.append(Problem(file, f"malformed coordinates ({detail})", feature=name,
                                     field="geometry.coordinates"))
             continue
         if coords.size == 0:
@@ -158,8 +160,13 @@ def _check_route_properties(raw: dict, route: Route, file: str) -> list[Problem]
     return problems
 
 
+_RESERVED = ("feature_id", "geometry")  # columns of the frame, not free properties
+
+
 def _to_frame(raw: dict) -> gpd.GeoDataFrame:
-    gdf = gpd.GeoDataFrame.from_features(raw["features"], crs="EPSG:4326")
+    features = [{**f, "properties": {k: v for k, v in (f.get("properties") or {}).items()
+                                     if k not in _RESERVED}} for f in raw["features"]]
+    gdf = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
     gdf.insert(0, "feature_id", [_feature_name(f, i) for i, f in enumerate(raw["features"])])
     return gdf
 
@@ -251,6 +258,10 @@ def load_atlas(geo_dir: Path, *, strict: bool = False) -> Atlas:
                 routes[route.id] = read_route(route, geo_dir)
             except LayerError as err:
                 problems.extend(err.problems)
+            except Exception as err:
+                problems.append(Problem(f"{geo_dir.name}/{route.file}",
+                                        f"could not be read ({type(err).__name__}: "
+                                        f"{str(err)[:160]})"))
         try:
             facilities = read_points(geo_dir / catalog.facilities.file, geo_dir)
         except LayerError as err:

@@ -74,7 +74,8 @@ def fold(text: str) -> str:
     >>> fold("İĞDIR")
     'igdir'
     """
-    text = text.casefold().translate(_LETTERS)
+    # NFKD first, so compatibility forms (ℌ, ᵊ, 𝚤) become the letters the rest maps
+    text = unicodedata.normalize("NFKD", text).casefold().translate(_LETTERS)
     text = "".join(ch for ch in unicodedata.normalize("NFKD", text)
                    if not unicodedata.combining(ch))
     text = "".join(ch if ch.isalnum() else " " for ch in text)

@@ -166,15 +166,15 @@ def bbox_from_leaflet(bounds: object) -> BBox | None:
         sw, ne = bounds["_southWest"], bounds["_northEast"]  # type: ignore[index]
         west, south = float(sw["lng"]), float(sw["lat"])
         east, north = float(ne["lng"]), float(ne["lat"])
-    except (TypeError, KeyError, ValueError):
+    except (TypeError, KeyError, ValueError, OverflowError):
         return None
-    west, east = max(west, -180.0), min(east, 180.0)
-    south, north = max(south, -90.0), min(north, 90.0)
     if not all(math.isfinite(v) for v in (west, south, east, north)):
         return None
+    west, east = round(max(west, -180.0), 4), round(min(east, 180.0), 4)
+    south, north = round(max(south, -90.0), 4), round(min(north, 90.0), 4)
     if not (west < east and south < north):
         return None
-    return (round(west, 4), round(south, 4), round(east, 4), round(north, 4))
+    return (west, south, east, north)
 
 
 def view_for_bbox(bbox: BBox, *, width_px: int = 800, height_px: int = 640,
