@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from .errors import AtlasError, ExportError
-from .exports import FORMATS, export, write_atomic
+from .exports import FORMATS, check_writable, export, write_atomic
 from .layers import load_atlas
 from .maps import default_layers, layer_ids
 from .uploads import read_upload_file
@@ -84,20 +84,9 @@ def run_validate(args: argparse.Namespace) -> str:
     return f"{args.file}: {layer.describe()}"
 
 
-def _check_writable(out: Path) -> None:
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"cannot write {str(out)[:200]!r}: folder {str(folder)[:200]!r} "
-                          "does not exist")
-    if out.is_dir():
-        raise ExportError(f"cannot write {str(out)[:200]!r}: it is a folder")
-    if not os.access(folder, os.W_OK):
-        raise ExportError(f"cannot write {str(out)[:200]!r}: folder is not writable")
-
-
 def run_export(args: argparse.Namespace) -> str:
     """Do the export the arguments ask for; return the line to print."""
-    _check_writable(args.out)
+    check_writable(args.out)
     root = _project_dir()
     geo_dir = args.geo_dir or Path(os.environ.get("CORRIDOR_ATLAS_GEO_DIR") or root / "geo")
     atlas = load_atlas(geo_dir)

@@ -118,6 +118,19 @@ def export(atlas: Atlas, view: MapView, fmt: str, *, vendor_dir: Path,
                   fmt, "print", note)
 
 
+def check_writable(path: Path) -> Path:
+    """The folder ``path`` would be written to; :class:`ExportError` if it cannot be."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {str(path)[:200]!r}: folder {str(folder)[:200]!r} "
+                          "does not exist")
+    if path.is_dir():
+        raise ExportError(f"cannot write {str(path)[:200]!r}: it is a folder")
+    if not os.access(folder, os.W_OK):
+        raise ExportError(f"cannot write {str(path)[:200]!r}: folder is not writable")
+    return folder
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """
     Write ``data`` to ``path`` so that a failure leaves nothing behind.
@@ -131,12 +144,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         The folder does not exist or is not writable.
     """
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"cannot write {str(path)[:200]!r}: folder {str(folder)[:200]!r} "
-                          "does not exist")
-    if path.is_dir():
-        raise ExportError(f"cannot write {str(path)[:200]!r}: it is a folder")
+    folder = check_writable(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as err:
