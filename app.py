@@ -255,7 +255,8 @@ def source_table(frame, *, height: int | None = None) -> None:
                  height=height or "auto")
 
 
-def route_panel(atlas: Atlas, route_id: str, year: int) -> None:
+def route_panel(atlas: Atlas, route_id: str, year: int,
+                in_year: dict[str, str | None]) -> None:
     route = panels.route_until(atlas.catalog.route(route_id), year)
     facts = route.facts
     colour = styles.KIND_COLOURS[route.kind]
@@ -264,7 +265,7 @@ def route_panel(atlas: Atlas, route_id: str, year: int) -> None:
     st.markdown(f"**{styles.KIND_LABELS[route.kind]}** · **{styles.STATUS_LABELS[route.status]}**"
                 f" — {md(facts.status_detail)}")
     newest = facts.status_source
-    phase = statuses(atlas, year).get(route_id)
+    phase = in_year.get(route_id)
     in_year = styles.STATUS_LABELS.get(phase, "Not yet agreed") if phase else "Not yet agreed"
     st.caption(f"In {year}: **{in_year}** · status today from the newest source found: "
                f"[{md(newest.date or 'undated')}]({newest.url}) · volumes and dates up to {year}")
@@ -419,11 +420,12 @@ def facility_panel(atlas: Atlas, facility_id: str) -> None:
     source_table(panels.sources_frame(fac.sources))
 
 
-def table_view(atlas: Atlas, visible: list[str], year: int) -> None:
+def table_view(atlas: Atlas, visible: list[str], year: int,
+               in_year: dict[str, str | None]) -> None:
     """The map as a table: sortable, downloadable, readable without colour."""
     routes = [lid for lid in visible if lid in atlas.routes]
     frame = panels.layers_table(
-        atlas.catalog, routes, status=statuses(atlas, year),
+        atlas.catalog, routes, status=in_year,
         drawn_km={rid: atlas.drawn_length_km(rid) or 0.0 for rid in routes},
         facilities=FACILITIES_ID in visible)
     st.caption(f"Visible layers as of {year}. Line: the pattern the map uses for the status "
@@ -543,7 +545,7 @@ def main() -> None:
         with tab_compare:
             compare_view(atlas, visible, selected)
         with tab_table:
-            table_view(atlas, visible, year)
+            table_view(atlas, visible, year, in_year)
     with col_panel:
         facility = st.session_state.get("facility")
         if selected is None and facility:
@@ -551,7 +553,7 @@ def main() -> None:
         elif selected is None:
             overview_panel(atlas)
         else:
-            route_panel(atlas, selected, year)
+            route_panel(atlas, selected, year, in_year)
     share_link(write_url(atlas, toggled, year, selected, state))
     if st.session_state.get("playing"):
         _, last = year_range(atlas.catalog)

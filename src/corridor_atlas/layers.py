@@ -9,9 +9,7 @@ layer it can and reports the rest, so one broken file never hides the others.
 from __future__ import annotations
 
 import json
-import math
 import warnings
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -287,13 +285,3 @@ def _check_facility_ids(catalog: Catalog, gdf: gpd.GeoDataFrame, geo_dir: Path) 
     return [Problem(file, f"facility {fid!r} is not in the catalog", feature=str(fid),
                     field="properties.facility_id")
             for fid in ids if fid not in known]
-
-
-def problem_summary(problems: Iterable[Problem]) -> list[str]:
-    """One line per problem, for a notice."""
-    return [str(p) for p in problems]
-
-
-def is_number(value: object) -> bool:
-    """True for a finite int or float (not bool)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
