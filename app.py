@@ -27,7 +27,7 @@ from corridor_atlas.maps import (
 from corridor_atlas.markup import md
 from corridor_atlas.search import Hit, SearchIndex, build_index
 from corridor_atlas.snapshot import find_chromium
-from corridor_atlas.uploads import UserLayer, read_upload
+from corridor_atlas.uploads import UserLayer, attribute_table, read_upload
 from corridor_atlas.urlstate import UrlState, parse_query, to_query
 from corridor_atlas.view import (
     SIZE_PRESETS,
@@ -356,8 +356,9 @@ def render_export(geo_dir: str, view: MapView, fmt: str, size: tuple[int, int], 
                           scale=scale, static=static, paper=paper)  # type: ignore[arg-type]
 
 
-def export_panel(atlas: Atlas, view: MapView) -> None:
-    """Download the current view as an image, a page, a map file or data."""
+def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
+    """Download the current view, with the user's own layers, as an image, a page,
+    a map file or data."""
     with st.expander("⬇️ Export this view", expanded=False):
         browser = find_chromium() is not None
         c1, c2 = st.columns(2)
@@ -386,12 +387,19 @@ def export_panel(atlas: Atlas, view: MapView) -> None:
                     "snapshots of the live map.")
         extent = "the whole corridor" if view.bbox is None else (
             "W {:.2f}, S {:.2f}, E {:.2f}, N {:.2f}".format(*view.extent))
-        st.caption(f"{len(view.layers)} layer(s) · as of {view.year} · extent: {extent}")
-        request = (view, fmt, size, int(scale), static, paper)
+        mine = f" + {len(own)} of your own" if own else ""
+        st.caption(f"{len(view.layers)} layer(s){mine} · as of {view.year} · extent: {extent}")
+        request = (view, fmt, size, int(scale), static, paper, tuple(o.digest for o in own))
         if st.button("Prepare download", key="export_go", type="primary"):
             try:
                 with st.spinner(f"Rendering {FORMAT_LABELS[fmt]}…"):
-                    result = render_export(str(GEO_DIR), *request)
+                    if own:  # the user's data stays in this session: not in the shared cache
+                        result = exports.export(atlas, view, fmt, vendor_dir=VENDOR_DIR,
+                                                size=size, scale=int(scale), static=static,
+                                                paper=paper,  # type: ignore[arg-type]
+                                                user_layers=own)
+                    else:
+                        result = render_export(str(GEO_DIR), *request[:-1])
             except AtlasError as err:
                 st.error(f"Export failed: {err}")
             else:
@@ -421,7 +429,7 @@ def facility_panel(atlas: Atlas, facility_id: str) -> None:
 
 
 def table_view(atlas: Atlas, visible: list[str], year: int,
-               in_year: dict[str, str | None]) -> None:
+               in_year: dict[str, str | None], own: list[UserLayer]) -> None:
     """The map as a table: sortable, downloadable, readable without colour."""
     routes = [lid for lid in visible if lid in atlas.routes]
     frame = panels.layers_table(
@@ -435,6 +443,11 @@ def table_view(atlas: Atlas, visible: list[str], year: int,
     st.download_button("Download this table (CSV)", frame.to_csv(index=False).encode("utf-8"),
                        file_name=f"corridor-atlas_table_{year}.csv", mime="text/csv",
                        key="table_csv", on_click="ignore")
+    for i, layer in enumerate(own):
+        st.subheader(f"Your layer: {md(layer.name)}")
+        st.caption(md(layer.describe()))
+        st.dataframe(attribute_table(layer), hide_index=True, width="stretch",
+                     key=f"own_table_{i}")
 
 
 def compare_view(atlas: Atlas, visible: list[str], selected: str | None) -> None:
@@ -541,11 +554,11 @@ def main() -> None:
             credits(atlas)
             view = MapView(layers=tuple(visible), selected=selected, basemap=basemap,
                            year=year, bbox=bbox_from_leaflet((state or {}).get("bounds")))
-            export_panel(atlas, view)
+            export_panel(atlas, view, own)
         with tab_compare:
             compare_view(atlas, visible, selected)
         with tab_table:
-            table_view(atlas, visible, year, in_year)
+            table_view(atlas, visible, year, in_year, own)
     with col_panel:
         facility = st.session_state.get("facility")
         if selected is None and facility:

@@ -35,6 +35,9 @@ INLINE_SCHEMES = frozenset({"data", "blob"})
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 ROUTE_PATH = "path.leaflet-interactive"
 SERVER_START_TIMEOUT_S = 60.0
+VIEWPORT = {"width": 1400, "height": 1000}
+LOAD_TIMEOUT_MS = 45_000  # first page of a fresh server: imports and data loading
+UPDATE_TIMEOUT_MS = 15_000  # one rerun of the app
 
 
 # --- Chromium --------------------------------------------------------------------------------
@@ -85,9 +88,12 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def run_app(root: Path, app: str = "app.py",
-            timeout: float = SERVER_START_TIMEOUT_S) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free local port; yield its base URL."""
+def run_app(root: Path, app: str = "app.py", timeout: float = SERVER_START_TIMEOUT_S,
+            env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free local port; yield its base URL.
+
+    ``env`` adds to (or overrides) the server's environment.
+    """
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(root / app),
            "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -95,7 +101,7 @@ def run_app(root: Path, app: str = "app.py",
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
+                                stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
         try:
             deadline = time.monotonic() + timeout
             while not _healthy(f"{base}/_stcore/health"):
@@ -254,3 +260,36 @@ BACKGROUND_POINTS = f"""() => {{
 
 def upper(colours: Sequence[str]) -> list[str]:
     return [c.upper() for c in colours]
+
+
+# --- The app's map in a page -----------------------------------------------------------------
+
+def map_frame(page: Any) -> Any:
+    """Wait for the (first) streamlit-folium iframe to draw route lines; return its frame."""
+    routes = page.frame_locator(MAP_IFRAME).first.locator(ROUTE_PATH).first
+    routes.wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
+    handle = page.locator(MAP_IFRAME).first.element_handle()
+    frame = handle.content_frame() if handle else None
+    assert frame is not None, "the map iframe has no frame"
+    frame.wait_for_function("() => window.map instanceof L.Map && window.map._loaded")
+    return frame
+
+
+def view(frame: Any) -> dict[str, float]:
+    """The map's zoom and centre once it has stopped moving (zoom/pan animations, inertia)."""
+    deadline = time.monotonic() + 5
+    last = frame.evaluate(VIEW)
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = frame.evaluate(VIEW)
+        if now == last:
+            return now
+        last = now
+    pytest.fail(f"the map did not stop moving: {last}")
+
+
+def to_page(page: Any, point: Sequence[float]) -> tuple[float, float]:
+    """A point in the map iframe's viewport, in the page's viewport."""
+    box = page.locator(MAP_IFRAME).first.bounding_box()
+    assert box is not None
+    return box["x"] + point[0], box["y"] + point[1]

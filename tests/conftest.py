@@ -5,17 +5,24 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+    from . import browser_support as bs
+
 # Property tests draw the same examples on every run and machine, so CI is repeatable;
-# `--hypothesis-seed` or HYPOTHESIS_PROFILE=explore searches afresh.
-settings.register_profile("repeatable", derandomize=True, database=None)
-settings.register_profile("explore", database=None)
+# `--hypothesis-seed` or HYPOTHESIS_PROFILE=explore searches afresh. No deadline: an
+# example that reads files can take longer on a busy machine, and speed is measured by
+# scripts/benchmark.py, not by tests.
+settings.register_profile("repeatable", derandomize=True, database=None, deadline=None)
+settings.register_profile("explore", database=None, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,6 +73,60 @@ def read_json(path: Path) -> Any:
 
 def write_json(path: Path, obj: Any) -> None:
     path.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+
+
+# --- Browser fixtures (tests/test_browser*.py): the system Chromium, never downloaded -------
+
+OpenPage = Callable[[Callable[[str], bool]], "tuple[Page, bs.PageLog]"]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    from . import browser_support as bs
+
+    return bs.require_chromium()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    from . import browser_support as bs
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=chromium, args=bs.LAUNCH_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium: str) -> Iterator[str]:
+    """The app on the real geo/, one server for every browser test that needs it."""
+    from . import browser_support as bs
+
+    with bs.run_app(ROOT) as url:
+        yield url
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[OpenPage]:
+    """Open pages in fresh browser contexts, each watched by ``browser_support.watch``."""
+    from . import browser_support as bs
+
+    contexts = []
+
+    def open_(allowed: Callable[[str], bool]) -> tuple[Page, bs.PageLog]:
+        context = browser.new_context(viewport=bs.VIEWPORT)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(bs.UPDATE_TIMEOUT_MS)
+        return page, bs.watch(page, allowed)
+
+    yield open_
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

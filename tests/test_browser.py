@@ -8,116 +8,40 @@ Select them with ``-m browser``, leave them out with ``-m "not browser"``.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Frame, Page, expect, sync_playwright
+from playwright.sync_api import Frame, Page, expect
 
 from corridor_atlas import styles
 from corridor_atlas.assets import iter_links
 from corridor_atlas.maps import build_map
 
 from . import browser_support as bs
-from .conftest import ROOT, ROUTE_IDS, VENDOR_DIR
+from .conftest import ROUTE_IDS, VENDOR_DIR, OpenPage
 
 pytestmark = pytest.mark.browser
 
-VIEWPORT = {"width": 1400, "height": 1000}
-LOAD_TIMEOUT_MS = 45_000  # first page of a fresh server: imports and data loading
-UPDATE_TIMEOUT_MS = 15_000  # one rerun of the app
 KIND_COLOURS = bs.upper(list(styles.KIND_COLOURS.values()))
 OIL = styles.KIND_COLOURS["oil"].upper()
 BTC_LABEL = "Baku–Tbilisi–Ceyhan oil pipeline (BTC)"
 TAP_HEADER = "Trans Adriatic Pipeline (TAP)"
 VENDOR_PATH = "/app/static/vendor/"
 
-OpenPage = Callable[[Callable[[str], bool]], tuple[Page, bs.PageLog]]
 
-
-# --- Fixtures --------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    return bs.require_chromium()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=bs.LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture(scope="module")
-def app_url(chromium: str) -> Iterator[str]:
-    with bs.run_app(ROOT) as url:
-        yield url
-
-
-@pytest.fixture
-def open_page(browser: Browser) -> Iterator[OpenPage]:
-    """Open pages in a fresh browser context, each watched by :func:`bs.watch`."""
-    contexts = []
-
-    def open_(allowed: Callable[[str], bool]) -> tuple[Page, bs.PageLog]:
-        context = browser.new_context(viewport=VIEWPORT)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(UPDATE_TIMEOUT_MS)
-        return page, bs.watch(page, allowed)
-
-    yield open_
-    for context in contexts:
-        context.close()
-
+# --- Fixtures ----------------------------------------------------------------------------------
 
 @pytest.fixture
 def app(open_page: OpenPage, app_url: str) -> tuple[Page, bs.PageLog, Frame]:
     """A fresh app session with its map drawn: the page, its log and the map's frame."""
     page, log = open_page(bs.local_hosts_only)
     page.goto(f"{app_url}/")
-    return page, log, map_frame(page)
+    return page, log, bs.map_frame(page)
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-def map_frame(page: Page) -> Frame:
-    """Wait for the streamlit-folium iframe to draw route lines; return its frame."""
-    routes = page.frame_locator(bs.MAP_IFRAME).locator(bs.ROUTE_PATH).first
-    routes.wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
-    handle = page.locator(bs.MAP_IFRAME).element_handle()
-    frame = handle.content_frame() if handle else None
-    assert frame is not None, "the map iframe has no frame"
-    frame.wait_for_function("() => window.map instanceof L.Map && window.map._loaded")
-    return frame
-
-
-def view(frame: Frame) -> dict[str, float]:
-    """The map's zoom and centre once it has stopped moving (zoom/pan animations, inertia)."""
-    deadline = time.monotonic() + 5
-    last = frame.evaluate(bs.VIEW)
-    while time.monotonic() < deadline:
-        time.sleep(0.25)
-        now = frame.evaluate(bs.VIEW)
-        if now == last:
-            return now
-        last = now
-    pytest.fail(f"the map did not stop moving: {last}")
-
-
-def to_page(page: Page, point: list[float]) -> tuple[float, float]:
-    """A point in the map iframe's viewport, in the page's viewport."""
-    box = page.locator(bs.MAP_IFRAME).bounding_box()
-    assert box is not None
-    return box["x"] + point[0], box["y"] + point[1]
-
 
 def sidebar_checkbox(page: Page, label: str) -> Any:
     """A Streamlit checkbox, found by its visible label."""
@@ -196,13 +120,13 @@ def test_sidebar_toggle_removes_route_and_keeps_view(app) -> None:
     # Pan too (a real drag from open ground), so the centre differs from the default one.
     start = frame.evaluate(bs.BACKGROUND_POINTS)
     assert start, "no open ground on the map to drag from"
-    x, y = to_page(page, start[len(start) // 2])
-    centre = view(frame)
+    x, y = bs.to_page(page, start[len(start) // 2])
+    centre = bs.view(frame)
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 90, y + 40, steps=8)
     page.mouse.up()
-    before = view(frame)
+    before = bs.view(frame)
     assert before["zoom"] >= 6 and (before["lat"], before["lng"]) != (centre["lat"], centre["lng"])
     frame.evaluate("() => { window.__probe = 1; }")
 
@@ -216,7 +140,7 @@ def test_sidebar_toggle_removes_route_and_keeps_view(app) -> None:
     assert frame.evaluate(bs.ROUTE_IDS_DRAWN) == sorted(set(ROUTE_IDS) - {"btc"})
 
     assert frame.evaluate("() => window.__probe") == 1, "the map iframe was reloaded"
-    after = view(frame)
+    after = bs.view(frame)
     assert after["zoom"] == before["zoom"]
     assert after["lat"] == pytest.approx(before["lat"], abs=1e-9)
     assert after["lng"] == pytest.approx(before["lng"], abs=1e-9)
@@ -228,8 +152,8 @@ def test_clicking_a_route_opens_its_panel(app) -> None:
     expect(page.get_by_role("heading", name=TAP_HEADER)).to_have_count(0)
     points = frame.evaluate(bs.CLICKABLE_POINTS, "tap")
     assert points, "no point of the TAP line is clickable"
-    page.mouse.click(*to_page(page, points[len(points) // 2]))  # a real click on the line
-    expect(page.get_by_role("heading", name=TAP_HEADER)).to_be_visible(timeout=UPDATE_TIMEOUT_MS)
+    page.mouse.click(*bs.to_page(page, points[len(points) // 2]))  # a real click on the line
+    expect(page.get_by_role("heading", name=TAP_HEADER)).to_be_visible(timeout=bs.UPDATE_TIMEOUT_MS)
     expect(page.get_by_role("heading", name="The corridor in figures")).to_have_count(0)
     # The selected route is drawn heavier (once the pointer has left it: hover highlights too).
     page.mouse.move(5, 5)

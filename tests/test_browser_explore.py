@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Frame, Page, expect, sync_playwright
+from playwright.sync_api import Frame, Page, expect
 
 from corridor_atlas import styles
 
 from . import browser_support as bs
-from .conftest import ROOT, ROUTE_IDS
+from .conftest import ROUTE_IDS, OpenPage
 
 pytestmark = pytest.mark.browser
 
-VIEWPORT = {"width": 1400, "height": 1000}
-LOAD_TIMEOUT_MS = 45_000  # first page of a fresh server: imports and data loading
-UPDATE_TIMEOUT_MS = 15_000  # one rerun of the app
 PLAY_TIMEOUT_S = 20.0
 TAP_HEADER = "Trans Adriatic Pipeline (TAP)"
 PLAY = "▶ Play through the years"
@@ -33,8 +30,6 @@ PAUSE = "⏸ Pause"
 CONSTRUCTION_DASH = styles.STATUS_DASH["construction"]
 PLANNED_DASH = styles.STATUS_DASH["planned"]
 CENTRE_TOLERANCE_DEG = 0.3
-
-OpenPage = Callable[[Callable[[str], bool]], tuple[Page, bs.PageLog]]
 
 # The stroke-dasharray of each drawn line of one route ('' for a solid line).
 ROUTE_DASHES = f"""(routeId) => {{
@@ -48,70 +43,10 @@ ROUTE_DASHES = f"""(routeId) => {{
 }}"""
 
 
-# --- Fixtures (the module-scoped pattern of test_browser.py) ---------------------------------
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    return bs.require_chromium()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: str) -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=bs.LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture(scope="module")
-def app_url(chromium: str) -> Iterator[str]:
-    with bs.run_app(ROOT) as url:
-        yield url
-
-
-@pytest.fixture
-def open_page(browser: Browser) -> Iterator[OpenPage]:
-    """Open pages in a fresh browser context, each watched by :func:`bs.watch`."""
-    contexts = []
-
-    def open_(allowed: Callable[[str], bool]) -> tuple[Page, bs.PageLog]:
-        context = browser.new_context(viewport=VIEWPORT)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(UPDATE_TIMEOUT_MS)
-        return page, bs.watch(page, allowed)
-
-    yield open_
-    for context in contexts:
-        context.close()
-
-
 # --- Helpers ---------------------------------------------------------------------------------
 
-def map_frame(page: Page) -> Frame:
-    """Wait for the (first) streamlit-folium iframe to draw route lines; return its frame."""
-    routes = page.frame_locator(bs.MAP_IFRAME).first.locator(bs.ROUTE_PATH).first
-    routes.wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
-    handle = page.locator(bs.MAP_IFRAME).first.element_handle()
-    frame = handle.content_frame() if handle else None
-    assert frame is not None, "the map iframe has no frame"
-    frame.wait_for_function("() => window.map instanceof L.Map && window.map._loaded")
-    return frame
 
 
-def view(frame: Frame) -> dict[str, float]:
-    """The map's zoom and centre once it has stopped moving (zoom/pan animations, inertia)."""
-    deadline = time.monotonic() + 5
-    last = frame.evaluate(bs.VIEW)
-    while time.monotonic() < deadline:
-        time.sleep(0.25)
-        now = frame.evaluate(bs.VIEW)
-        if now == last:
-            return now
-        last = now
-    pytest.fail(f"the map did not stop moving: {last}")
 
 
 def drawn(frame: Frame) -> set[str]:
@@ -145,7 +80,7 @@ def settled_query(page: Page, quiet_s: float = 1.0, timeout_s: float = 10.0) -> 
 
 
 def wait_query(page: Page, ok: Callable[[dict[str, str]], bool],
-               timeout_s: float = UPDATE_TIMEOUT_MS / 1000) -> dict[str, str]:
+               timeout_s: float = bs.UPDATE_TIMEOUT_MS / 1000) -> dict[str, str]:
     deadline = time.monotonic() + timeout_s
     now = query(page)
     while not ok(now):
@@ -177,11 +112,6 @@ def assert_near(got: dict[str, float], lat: float, lng: float, zoom: float) -> N
     assert got["lng"] == pytest.approx(lng, abs=CENTRE_TOLERANCE_DEG), got
 
 
-def to_page(page: Page, point: list[float]) -> tuple[float, float]:
-    """A point in the map iframe's viewport, in the page's viewport."""
-    box = page.locator(bs.MAP_IFRAME).first.bounding_box()
-    assert box is not None
-    return box["x"] + point[0], box["y"] + point[1]
 
 
 # --- Tests -----------------------------------------------------------------------------------
@@ -189,10 +119,10 @@ def to_page(page: Page, point: list[float]) -> tuple[float, float]:
 def test_shared_url_restores_extent_and_layers(open_page: OpenPage, app_url: str) -> None:
     page, log = open_page(bs.local_hosts_only)
     page.goto(f"{app_url}/?layers=tap,tanap&year=2021&route=tap&view=40.2,27.5,7")
-    frame = map_frame(page)
+    frame = bs.map_frame(page)
     wait_drawn(frame, {"tap", "tanap"})
     assert drawn(frame) == {"tap", "tanap"}
-    assert_near(view(frame), 40.2, 27.5, 7)
+    assert_near(bs.view(frame), 40.2, 27.5, 7)
     expect(page.get_by_role("heading", name=TAP_HEADER)).to_be_visible()
     expect(year_slider(page)).to_have_value("2021")
 
@@ -204,15 +134,15 @@ def test_shared_url_restores_extent_and_layers(open_page: OpenPage, app_url: str
     lat, lon, zoom = parse_view(params.get("view", "nan,nan,nan"))
     assert_near({"lat": lat, "lng": lon, "zoom": zoom}, 40.2, 27.5, 7)
     assert drawn(frame) == {"tap", "tanap"}
-    assert_near(view(frame), 40.2, 27.5, 7)
+    assert_near(bs.view(frame), 40.2, 27.5, 7)
     log.assert_clean()
 
 
 def test_moving_the_map_updates_the_url(open_page: OpenPage, app_url: str) -> None:
     page, log = open_page(bs.local_hosts_only)
     page.goto(f"{app_url}/")
-    frame = map_frame(page)
-    start = view(frame)
+    frame = bs.map_frame(page)
+    start = bs.view(frame)
     zoom_in = page.frame_locator(bs.MAP_IFRAME).first.locator("a.leaflet-control-zoom-in")
     for _ in range(2):
         before = frame.evaluate(bs.VIEW)["zoom"]
@@ -222,12 +152,12 @@ def test_moving_the_map_updates_the_url(open_page: OpenPage, app_url: str) -> No
     # Pan too (a real drag from open ground), so the centre is not the default one.
     points = frame.evaluate(bs.BACKGROUND_POINTS)
     assert points, "no open ground on the map to drag from"
-    x, y = to_page(page, points[len(points) // 2])
+    x, y = bs.to_page(page, points[len(points) // 2])
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 120, y + 60, steps=8)
     page.mouse.up()
-    moved = view(frame)
+    moved = bs.view(frame)
     assert moved["zoom"] == start["zoom"] + 2
     assert abs(moved["lng"] - start["lng"]) > CENTRE_TOLERANCE_DEG, (start, moved)
 
@@ -245,10 +175,10 @@ def test_moving_the_map_updates_the_url(open_page: OpenPage, app_url: str) -> No
 
     other, other_log = open_page(bs.local_hosts_only)
     other.goto(shared)
-    other_frame = map_frame(other)
+    other_frame = bs.map_frame(other)
     wait_drawn(other_frame, set(ROUTE_IDS))
-    assert_near(view(other_frame), moved["lat"], moved["lng"], moved["zoom"])
-    assert view(other_frame)["zoom"] == moved["zoom"]
+    assert_near(bs.view(other_frame), moved["lat"], moved["lng"], moved["zoom"])
+    assert bs.view(other_frame)["zoom"] == moved["zoom"]
     expect(other.locator("[data-testid='stAlert']")).to_have_count(0)  # no notice
     other_log.assert_clean()
 
@@ -256,7 +186,7 @@ def test_moving_the_map_updates_the_url(open_page: OpenPage, app_url: str) -> No
 def test_play_advances_the_year_and_the_map_changes(open_page: OpenPage, app_url: str) -> None:
     page, log = open_page(bs.local_hosts_only)
     page.goto(f"{app_url}/?year=2014")
-    frame = map_frame(page)
+    frame = bs.map_frame(page)
     in_2014 = {"btc", "scp", "tanap", "tap", "btk"}  # Kars–Nakhchivan etc. not yet agreed
     wait_drawn(frame, in_2014)
     assert slider_year(page) == 2014
@@ -310,7 +240,7 @@ def test_garbage_url_shows_notices(open_page: OpenPage, app_url: str) -> None:
 
     page.on("dialog", on_dialog)
     page.goto(f"{app_url}/?year=abc&layers=%3Cscript%3Ealert(1)%3C/script%3E&view=1,2")
-    frame = map_frame(page)
+    frame = bs.map_frame(page)
     wait_drawn(frame, set(ROUTE_IDS))
     alerts = page.locator("[data-testid='stAlert']")
     expect(alerts.filter(has_text="not a whole number")).to_have_count(1)

@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--paper", default="a4", choices=("a4", "letter"), help="PDF page size")
     exp.add_argument("--static", action="store_true",
                      help="render png/pdf without a browser (the print render)")
+    exp.add_argument("--add-layer", action="append", default=[], metavar="FILE",
+                     help="draw your own layer on top (GeoJSON, KML, GeoPackage or zipped "
+                          "Shapefile, checked as the app's upload); repeat for several")
     exp.add_argument("--geo-dir", type=Path, help="data folder (default: ./geo)")
     exp.add_argument("--out", required=True, type=Path, help="file to write")
     val = sub.add_parser(
@@ -104,8 +107,9 @@ def run_export(args: argparse.Namespace) -> str:
     size = parse_size(args.size)
     scale = parse_scale(args.scale)
     view = MapView(layers=layers, selected=args.route, year=year, bbox=bbox)
+    own = [read_upload_file(path) for path in args.add_layer]
     result = export(atlas, view, args.format, vendor_dir=root / "static" / "vendor", size=size,
-                    scale=scale, static=args.static, paper=args.paper)
+                    scale=scale, static=args.static, paper=args.paper, user_layers=own)
     write_atomic(args.out, result.data)
     what = {"browser": "browser render", "print": "print render", "data": "data",
             "html": "standalone HTML"}[result.renderer]

@@ -13,6 +13,11 @@ to the view's bbox).
   figure with its source, filtered to the view's year;
 * :func:`to_kml`: a folder per layer, lines coloured by kind, for Google Earth or QGIS.
 
+GeoJSON and KML also carry the user's own layers (``user_layers``), after the atlas's
+layers and with the properties of the user's file; they are the user's data, so
+they carry no Corridor Atlas licence. The CSV lists sourced figures only, which a
+user's layer does not have.
+
 GeoJSON and KML show the map as of ``view.year``, as the live map does: routes not
 yet begun that year are left out and each segment's status is its phase that year
 (:mod:`corridor_atlas.timeline`); without a year, today's status.
@@ -31,8 +36,8 @@ import json
 import math
 import re
 import threading
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import shapely
 import simplekml
@@ -53,6 +58,9 @@ from .panels import (
 )
 from .timeline import route_phase, segment_phases
 from .view import MapView, default_year
+
+if TYPE_CHECKING:
+    from .uploads import UserLayer
 
 __all__ = [
     "CSV_COLUMNS",
@@ -242,7 +250,25 @@ def _encode(text: str) -> bytes:
     return _SURROGATES.sub("\ufffd", text).encode("utf-8")
 
 
-def to_geojson(atlas: Atlas, view: MapView) -> bytes:
+def _user_id(index: int) -> str:
+    return f"user-{index + 1}"
+
+
+def _user_rows(layer: UserLayer) -> Iterator[tuple[dict[str, Any], shapely.Geometry]]:
+    """Each feature of a user's layer: its own properties (JSON-ready) and geometry."""
+    gdf = layer.gdf
+    columns = [c for c in gdf.columns if c not in (gdf.geometry.name, "_tip")]
+    values = [gdf[c].tolist() for c in columns]
+    for i, geom in enumerate(gdf.geometry.values):
+        props = {}
+        for column, column_values in zip(columns, values, strict=True):
+            value = _optional(column_values[i])
+            props[str(column)] = (value if value is None or isinstance(
+                value, str | int | float | bool) else _text(value))
+        yield props, geom
+
+
+def to_geojson(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = ()) -> bytes:
     """
     The visible layers as one GeoJSON FeatureCollection (RFC 7946, lon/lat WGS84).
 
@@ -254,6 +280,9 @@ def to_geojson(atlas: Atlas, view: MapView) -> bytes:
     ``facility_id, name, kind, category, precision, attribution, licence``. The
     collection names the export, the credits (``attribution``, one line each),
     ``as_of``, ``year`` and the exported ``layers``.
+
+    The user's own layers follow, their features keeping the file's properties, with
+    ids ``user-1-1``, ``user-1-2``…; ``user_layers`` lists each one's id and name.
 
     Returns UTF-8 JSON bytes, keys sorted, features in drawing order.
     """
@@ -269,6 +298,9 @@ def to_geojson(atlas: Atlas, view: MapView) -> bytes:
         for row, status in _drawn_segments(atlas, route, view.year):
             features.append(_feature(_text(row["feature_id"]),
                                      _route_properties(route, row, status), row.geometry))
+    for index, layer in enumerate(user_layers):
+        features.extend(_feature(f"{_user_id(index)}-{i}", props, geom)
+                        for i, (props, geom) in enumerate(_user_rows(layer), start=1))
     catalog = atlas.catalog
     collection = {
         "type": "FeatureCollection",
@@ -279,6 +311,10 @@ def to_geojson(atlas: Atlas, view: MapView) -> bytes:
         "layers": layers,
         "features": features,
     }
+    if user_layers:
+        collection["user_layers"] = [{"id": _user_id(i), "name": layer.name,
+                                      "note": "your own layer, not part of Corridor Atlas"}
+                                     for i, layer in enumerate(user_layers)]
     text = json.dumps(collection, ensure_ascii=False, sort_keys=True, allow_nan=False,
                       separators=(",", ":"))
     return _encode(text + "\n")
@@ -572,6 +608,20 @@ class _KmlStyles:
             _set_id(style.linestyle, f"{style_id}-line")
         return f"#{style_id}"
 
+    def user(self) -> str:
+        style_id = "user-layer"
+        style, new = self._style(style_id)
+        if new:
+            style.linestyle.color = kml_colour(styles.USER_COLOUR)
+            style.linestyle.width = styles.USER_WEIGHT
+            style.polystyle.color = kml_colour(styles.USER_COLOUR, styles.USER_FILL_OPACITY)
+            style.iconstyle.color = kml_colour(styles.USER_COLOUR)
+            style.iconstyle.icon.href = KML_FACILITY_ICON
+            for part, name in ((style.linestyle, "line"), (style.polystyle, "poly"),
+                               (style.iconstyle, "icon"), (style.iconstyle.icon, "image")):
+                _set_id(part, f"{style_id}-{name}")
+        return f"#{style_id}"
+
     def facility(self, category: str) -> str:
         style_id = f"facility-{category}"
         style, new = self._style(style_id)
@@ -626,6 +676,45 @@ def _add_facilities(folder: simplekml.Folder, kml_styles: _KmlStyles, atlas: Atl
         point.placemark.styleurl = kml_styles.facility(fac.category)
 
 
+def _add_shape(parent: Any, geom: shapely.Geometry, shape_id: str) -> Any:
+    """``geom`` as simplekml geometry under ``parent`` (a Folder or a MultiGeometry)."""
+    if isinstance(geom, shapely.Point):
+        shape = parent.newpoint(coords=_coords(geom))
+    elif isinstance(geom, shapely.LineString):
+        shape = parent.newlinestring(coords=_coords(geom))
+    elif isinstance(geom, shapely.Polygon):
+        shape = parent.newpolygon(outerboundaryis=_coords(geom.exterior),
+                                  innerboundaryis=[_coords(r) for r in geom.interiors])
+    else:  # Multi* and collections: one MultiGeometry, parts flattened
+        shape = parent.newmultigeometry()
+        for k, part in enumerate(shapely.get_parts(geom), start=1):
+            _add_shape(shape, part, f"{shape_id}-{k}")
+    _set_id(shape, shape_id)
+    return shape
+
+
+def _user_description(layer: UserLayer, props: dict[str, Any]) -> str:
+    lines = [f"{key}: {_text(value)}" for key, value in props.items() if _text(value)]
+    lines.append(f"Your own layer: {layer.name}")
+    return "\n".join(lines)
+
+
+def _add_user_layer(folder: simplekml.Folder, kml_styles: _KmlStyles, layer: UserLayer,
+                    layer_id: str) -> None:
+    for i, (props, geom) in enumerate(_user_rows(layer), start=1):
+        if geom is None or geom.is_empty:
+            continue
+        pm_id = f"{layer_id}-{i}"
+        shape = _add_shape(folder, geom, f"{pm_id}-shape")
+        placemark = shape.placemark
+        _set_id(placemark, pm_id)
+        name = next((_text(props[k]) for k in ("name", "Name", "NAME") if _text(props.get(k))),
+                    f"{layer.name} {i}")
+        placemark.name = _xml_text(name)
+        placemark.description = _xml_text(_balloon(_user_description(layer, props)))
+        placemark.styleurl = kml_styles.user()
+
+
 _NUMERIC_ID = re.compile(r' id="(\d+)"')
 _NUMERIC_REF = re.compile(r"<styleUrl>#(\d+)</styleUrl>")
 
@@ -653,7 +742,7 @@ def _document_description(atlas: Atlas, view: MapView) -> str:
     return "\n".join(lines)
 
 
-def to_kml(atlas: Atlas, view: MapView) -> bytes:
+def to_kml(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = ()) -> bytes:
     """
     The visible layers as KML 2.2, written with simplekml.
 
@@ -666,6 +755,8 @@ def to_kml(atlas: Atlas, view: MapView) -> bytes:
     Facilities are Points with their facts and sources.
     The Document is named "Corridor Atlas" and its description gives the credits
     and the as-of date. Coordinates are rounded to 6 decimals (about 0.1 m).
+    The user's own layers follow, one folder each, with points, lines and polygons
+    in the users' colour and the file's properties in the balloons.
 
     Returns UTF-8 XML bytes, identical for identical inputs.
     """
@@ -695,6 +786,13 @@ def to_kml(atlas: Atlas, view: MapView) -> bytes:
                 folder.description = _xml_text(f"{styles.KIND_LABELS[route.kind]} · {shown}")
                 _add_route(folder, kml_styles, route,
                            _drawn_segments(atlas, route, view.year), view.year)
+        for index, layer in enumerate(user_layers):
+            folder = doc.newfolder()
+            layer_id = _user_id(index)
+            _set_id(folder, f"layer-{layer_id}")
+            folder.name = _xml_text(layer.name)
+            folder.description = _xml_text("Your own layer, not part of Corridor Atlas")
+            _add_user_layer(folder, kml_styles, layer, layer_id)
         body = kml.kml(format=False)
     xml = '<?xml version="1.0" encoding="UTF-8"?>\n' + _stable_ids(body) + "\n"
     return xml.encode("utf-8")

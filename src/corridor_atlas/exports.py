@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .errors import BrowserUnavailableError, ExportError
 from .layers import Atlas
 from .view import SIZE_PRESETS, MapView
+
+if TYPE_CHECKING:
+    from .uploads import UserLayer
 
 Format = Literal["png", "pdf", "html", "svg", "geojson", "csv", "kml"]
 FORMATS: tuple[Format, ...] = ("png", "pdf", "html", "svg", "geojson", "csv", "kml")
@@ -57,7 +61,8 @@ class Export:
 
 def export(atlas: Atlas, view: MapView, fmt: str, *, vendor_dir: Path,
            size: tuple[int, int] = SIZE_PRESETS["slide"], scale: int = 1,
-           static: bool = False, paper: Literal["a4", "letter"] = "a4") -> Export:
+           static: bool = False, paper: Literal["a4", "letter"] = "a4",
+           user_layers: Sequence[UserLayer] = ()) -> Export:
     """
     Render ``view`` as ``fmt``.
 
@@ -77,6 +82,10 @@ def export(atlas: Atlas, view: MapView, fmt: str, *, vendor_dir: Path,
         Use the print render for png and pdf even when a browser is installed.
     paper
         Page size of a browser PDF (landscape).
+    user_layers
+        The user's own layers (:func:`corridor_atlas.uploads.read_upload`), drawn on
+        top in every map format and written after the atlas's layers in GeoJSON and
+        KML; the CSV lists sourced figures, which they do not have.
 
     Raises
     ------
@@ -90,13 +99,15 @@ def export(atlas: Atlas, view: MapView, fmt: str, *, vendor_dir: Path,
     if fmt in ("geojson", "csv", "kml"):
         from . import dataexport
 
-        writer = {"geojson": dataexport.to_geojson, "csv": dataexport.to_csv,
-                  "kml": dataexport.to_kml}[fmt]
-        return Export(writer(atlas, view), fmt, "data")
+        if fmt == "csv":
+            return Export(dataexport.to_csv(atlas, view), fmt, "data")
+        writer = dataexport.to_geojson if fmt == "geojson" else dataexport.to_kml
+        return Export(writer(atlas, view, user_layers), fmt, "data")
     if fmt == "html":
         from .snapshot import standalone_html
 
-        return Export(standalone_html(atlas, view, vendor_dir=vendor_dir), fmt, "html")
+        return Export(standalone_html(atlas, view, vendor_dir=vendor_dir,
+                                      user_layers=user_layers), fmt, "html")
     note = ""
     if fmt in ("png", "pdf") and not static:
         from . import snapshot
@@ -104,9 +115,10 @@ def export(atlas: Atlas, view: MapView, fmt: str, *, vendor_dir: Path,
         try:
             if fmt == "png":
                 data = snapshot.render_png(atlas, view, size=size, scale=scale,
-                                           vendor_dir=vendor_dir)
+                                           vendor_dir=vendor_dir, user_layers=user_layers)
             else:
-                data = snapshot.render_pdf(atlas, view, paper=paper, vendor_dir=vendor_dir)
+                data = snapshot.render_pdf(atlas, view, paper=paper, vendor_dir=vendor_dir,
+                                           user_layers=user_layers)
             return Export(data, fmt, "browser")
         except BrowserUnavailableError as err:
             note = f"{err} — used the print render instead."
@@ -114,8 +126,8 @@ def export(atlas: Atlas, view: MapView, fmt: str, *, vendor_dir: Path,
 
     if fmt == "pdf":  # a real page: 100 px to the inch, landscape
         size = PAPER_PX[paper]
-    return Export(render_static(atlas, view, fmt=fmt, size=size, scale=scale),  # type: ignore[arg-type]
-                  fmt, "print", note)
+    return Export(render_static(atlas, view, fmt=fmt, size=size, scale=scale,  # type: ignore[arg-type]
+                                user_layers=user_layers), fmt, "print", note)
 
 
 def check_writable(path: Path) -> Path:

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import folium
 import geopandas as gpd
@@ -39,6 +39,9 @@ from .view import (
     sources_line,
     title_for,
 )
+
+if TYPE_CHECKING:
+    from .uploads import UserLayer
 
 Basemap = Literal["offline", "osm"]
 BASEMAPS: dict[Basemap, str] = {
@@ -132,8 +135,8 @@ def _swatch(colour: str, dash: str | None, *, width: float = 3.5, opacity: float
             f'stroke-linecap="round"{dash_attr}/></svg>')
 
 
-def legend_html() -> str:
-    """The legend, from the style table."""
+def legend_html(own: Sequence[str] = ()) -> str:
+    """The legend, from the style table; ``own`` names the user's layers drawn (plain text)."""
     rows = ["<details open><summary>Legend</summary><h4>Kind</h4>"]
     for kind, label in styles.KIND_LABELS.items():
         rows.append(f'<div class="row">{_swatch(styles.KIND_COLOURS[kind], None)}{label}</div>')
@@ -146,6 +149,10 @@ def legend_html() -> str:
                 "Schematic: position approximate</div>")
     rows.append('<div class="row"><svg width="34" height="14" aria-hidden="true"><circle cx="17" '
                 'cy="7" r="5" fill="#fff" stroke="#000" stroke-width="2"/></svg>Facility</div>')
+    if own:
+        rows.append("<h4>Your layers</h4>")
+        rows += [f'<div class="row">{_swatch(styles.USER_COLOUR, None)}{esc(name)}</div>'
+                 for name in own]
     rows.append("</details>")
     return '<div class="atlas-legend" role="region" aria-label="Legend">' + "".join(rows) + "</div>"
 
@@ -159,7 +166,8 @@ def attribution_text(catalog: Catalog | None) -> str:
 
 def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
              countries_url: str | None = None, bounds: BBox | None = None,
-             controls: bool = True, zoom_snap: float = 0.5) -> folium.Map:
+             controls: bool = True, zoom_snap: float = 0.5,
+             own: Sequence[str] = ()) -> folium.Map:
     """
     The map without route layers: basemap, controls, legend and credits.
 
@@ -179,6 +187,9 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
         Zoom, fullscreen and measure controls (off for a snapshot).
     zoom_snap
         Zoom steps; 0 fits ``bounds`` exactly (snapshots).
+    own
+        Names of the user's layers, listed in the legend (snapshots; the live map
+        lists them in its layer control).
     """
     m = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
                    control_scale=True, min_zoom=2 if bounds else 4, max_zoom=15,
@@ -197,7 +208,7 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
         Fullscreen(position="topleft").add_to(m)
         MeasureControl(position="topleft", primary_length_unit="kilometers",
                        secondary_length_unit="miles", primary_area_unit="sqkilometers").add_to(m)
-    legend = json.dumps(legend_html())
+    legend = json.dumps(legend_html(own))
     credits = json.dumps(esc(attribution_text(atlas.catalog)))
     _Script(
         "var c = L.control({position: 'bottomleft'});"
@@ -501,7 +512,7 @@ class _AnnotationCss(Element):
 
 
 def snapshot_map(atlas: Atlas, view: MapView, *, vendor_dir: Path,
-                 interactive: bool = False) -> folium.Map:
+                 interactive: bool = False, user_layers: Sequence[UserLayer] = ()) -> folium.Map:
     """
     The view as a self-contained, annotated map: title, as-of date, legend and credits.
 
@@ -517,6 +528,8 @@ def snapshot_map(atlas: Atlas, view: MapView, *, vendor_dir: Path,
     interactive
         Keep the zoom, fullscreen, measure and layer controls (standalone HTML);
         without them the map is a still picture (PNG/PDF), fitted exactly to the extent.
+    user_layers
+        The user's own layers, drawn on top as on the live map and named in the legend.
 
     Notes
     -----
@@ -525,9 +538,12 @@ def snapshot_map(atlas: Atlas, view: MapView, *, vendor_dir: Path,
     assert atlas.catalog is not None
     catalog = atlas.catalog
     m = base_map(atlas, basemap=view.basemap, bounds=view.extent,  # type: ignore[arg-type]
-                 controls=interactive, zoom_snap=0.5 if interactive else 0)
+                 controls=interactive, zoom_snap=0.5 if interactive else 0,
+                 own=[layer.name for layer in user_layers])
     for group in layer_groups(atlas, view.layers, selected=view.selected, year=view.year):
         group.add_to(m)
+    for i, layer in enumerate(user_layers):
+        user_layer(layer.name, layer.gdf, index=i).add_to(m)
     if interactive:
         layer_control().add_to(m)
     m.get_root().header.add_child(_AnnotationCss(), name="atlas_annotation_css")
@@ -566,10 +582,12 @@ def user_layer(name: str, gdf: gpd.GeoDataFrame, *, index: int = 0) -> folium.Fe
     folium.GeoJson(
         data,
         name=f"user-{index}",
-        marker=folium.CircleMarker(radius=5, weight=2, fill=True, fill_color="#ffffff",
-                                   fill_opacity=1.0),
-        style_function=lambda _f: {"color": colour, "weight": 3, "fillColor": colour,
-                                   "fillOpacity": 0.25, "radius": 5},
-        highlight_function=lambda _f: {"weight": 5},
+        marker=folium.CircleMarker(radius=styles.USER_POINT_RADIUS,
+                                   weight=styles.USER_POINT_RING, fill=True,
+                                   fill_color="#ffffff", fill_opacity=1.0),
+        style_function=lambda _f: {"color": colour, "weight": styles.USER_WEIGHT,
+                                   "fillColor": colour, "fillOpacity": styles.USER_FILL_OPACITY,
+                                   "radius": styles.USER_POINT_RADIUS},
+        highlight_function=lambda _f: {"weight": styles.USER_WEIGHT + 2},
     ).add_child(_Details(popup=False)).add_to(group)
     return group

@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import matplotlib as mpl
 import matplotlib.style
@@ -61,6 +61,9 @@ from .view import (
     title_for,
 )
 
+if TYPE_CHECKING:
+    from .uploads import UserLayer
+
 __all__ = ["PRINT_FORMATS", "PT_PER_PX", "PrintFormat", "draw_order", "mercator",
            "render_static"]
 
@@ -81,6 +84,7 @@ LEGEND_BAND_PX = 12  # the live legend's schematic swatch
 LEGEND_SWATCH_PX = 34
 MIN_MAP_SIDE = 120  # a legend never squeezes the map below this (layout px)
 LEGEND_NEUTRAL = "#333333"  # status and geometry swatches, as in the live legend
+USER_NAME_CHARS = 40  # a user's layer name in the legend, cut beyond this
 
 _FONT_DIR = Path(mpl.get_data_path()) / "fonts" / "ttf"
 _REGULAR = _FONT_DIR / "DejaVuSans.ttf"
@@ -161,6 +165,35 @@ def _line_path(geom: shapely.Geometry) -> MplPath | None:
     lines = parts[np.isin(shapely.get_type_id(parts), [shapely.GeometryType.LINESTRING,
                                                        shapely.GeometryType.LINEARRING])]
     return _compound_path(lines, closed=False)
+
+
+def _flat_parts(geoms: np.ndarray) -> np.ndarray:
+    """Single-part geometries, collections opened however deeply they nest."""
+    parts = shapely.get_parts(geoms)
+    while np.any(shapely.get_type_id(parts) == shapely.GeometryType.GEOMETRYCOLLECTION):
+        parts = shapely.get_parts(parts)
+    return parts[~shapely.is_empty(parts)]
+
+
+@dataclass(frozen=True)
+class _UserShapes:
+    """A user's layer in metres: one path of polygon rings, one of lines, the points."""
+
+    polygons: MplPath | None
+    lines: MplPath | None
+    points: np.ndarray
+
+
+def _user_shapes(layer: UserLayer) -> _UserShapes:
+    parts = _flat_parts(_project(np.asarray(layer.gdf.geometry.values)))
+    kind = shapely.get_type_id(parts)
+    # exteriors anticlockwise, holes clockwise: matplotlib fills by the nonzero rule
+    polygons = shapely.orient_polygons(parts[kind == shapely.GeometryType.POLYGON])
+    lines = parts[np.isin(kind, [shapely.GeometryType.LINESTRING,
+                                 shapely.GeometryType.LINEARRING])]
+    points = shapely.get_coordinates(parts[kind == shapely.GeometryType.POINT])
+    return _UserShapes(_compound_path(shapely.get_rings(polygons), closed=True),
+                       _compound_path(lines, closed=False), points)
 
 
 # --- style table → matplotlib ------------------------------------------------------------
@@ -297,12 +330,12 @@ def _marker_swatch(colour: str) -> Callable[[Axes, float, float], None]:
 
 def _legend_entries(kinds: Iterable[str], statuses: Iterable[str], schematic: bool,
                     categories: Iterable[str], font_px: float, *,
-                    compact: bool = False) -> list[_Entry]:
+                    compact: bool = False, own: Sequence[str] = ()) -> list[_Entry]:
     """
     What the legend shows: only what the drawn layers contain, in the style table's order.
 
     ``compact`` shows facilities as one marker, as the live legend does, instead of one
-    per category.
+    per category. ``own`` names the user's layers, listed last.
     """
     kinds, statuses, categories = set(kinds), set(statuses), set(categories)
     row = max(18.0, 1.55 * font_px)
@@ -335,7 +368,15 @@ def _legend_entries(kinds: Iterable[str], statuses: Iterable[str], schematic: bo
         unknown = sorted(categories - set(styles.FACILITY_LABELS))
         if unknown:
             entries.append(_Entry("Other facility", row, swatch=_marker_swatch("#000000")))
+    if own:
+        swatch = _line_swatch(styles.LineStyle(styles.USER_COLOUR, styles.USER_WEIGHT, None, 1.0))
+        entries.append(_Entry("Your layers", head, header=True))
+        entries += [_Entry(_shorten(name, USER_NAME_CHARS), row, swatch=swatch) for name in own]
     return entries
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _flow(entries: Sequence[_Entry], max_height: float) -> list[list[_Entry]]:
@@ -421,7 +462,8 @@ def _check(fmt: str, size: tuple[int, int], scale: int) -> tuple[int, int]:
 
 
 def render_static(atlas: Atlas, view: MapView, *, fmt: PrintFormat,
-                  size: tuple[int, int] = SIZE_PRESETS["slide"], scale: int = 1) -> bytes:
+                  size: tuple[int, int] = SIZE_PRESETS["slide"], scale: int = 1,
+                  user_layers: Sequence[UserLayer] = ()) -> bytes:
     """
     The view as a finished map: title, as-of date, map, legend, credits and sources.
 
@@ -441,6 +483,9 @@ def render_static(atlas: Atlas, view: MapView, *, fmt: PrintFormat,
         layout, at 100 pixels to the inch.
     scale
         1, or 2 for a PNG with twice the pixels in each direction.
+    user_layers
+        The user's own layers, drawn on top in their style (as on the live map) and
+        named in the legend.
 
     Returns
     -------
@@ -458,7 +503,7 @@ def render_static(atlas: Atlas, view: MapView, *, fmt: PrintFormat,
     with _LOCK, mpl.rc_context():
         matplotlib.style.use("default")  # independent of any settings the process changed
         mpl.rcParams.update(_SAVE_RC)
-        fig = _figure(atlas, view, width, height, scale)
+        fig = _figure(atlas, view, width, height, scale, user_layers)
         title = title_for(view, atlas.catalog)
         metadata: dict[str, Any] = {
             "png": {"Software": _NAME, "Title": title},
@@ -472,7 +517,8 @@ def render_static(atlas: Atlas, view: MapView, *, fmt: PrintFormat,
     return out.getvalue()
 
 
-def _figure(atlas: Atlas, view: MapView, width: int, height: int, scale: int) -> Figure:
+def _figure(atlas: Atlas, view: MapView, width: int, height: int, scale: int,
+            user_layers: Sequence[UserLayer] = ()) -> Figure:
     assert atlas.catalog is not None
     catalog = atlas.catalog
     fig = Figure(figsize=(width / BASE_DPI, height / BASE_DPI), dpi=BASE_DPI * scale,
@@ -529,7 +575,7 @@ def _figure(atlas: Atlas, view: MapView, width: int, height: int, scale: int) ->
     options = []
     for compact in (False, True):
         entries = _legend_entries(kinds, statuses, schematic, categories, legend_px,
-                                  compact=compact)
+                                  compact=compact, own=[layer.name for layer in user_layers])
         col_w = LEGEND_SWATCH_PX + 8 + max(
             (_text_width(e.label, head_font if e.header else label_font) for e in entries),
             default=0.0)
@@ -563,13 +609,15 @@ def _figure(atlas: Atlas, view: MapView, width: int, height: int, scale: int) ->
     panel_w, panel_h = max(right - left, 10.0), max(bottom - top, 10.0)
     ax = fig.add_axes((left / width, 1 - (top + panel_h) / height, panel_w / width,
                        panel_h / height))
-    _draw_map(ax, atlas, view, order, segments, points, categories, panel_w / panel_h)
+    _draw_map(ax, atlas, view, order, segments, points, categories, panel_w / panel_h,
+              [_user_shapes(layer) for layer in user_layers])
     return fig
 
 
 def _draw_map(ax: Axes, atlas: Atlas, view: MapView, order: Sequence[str],
               segments: dict[str, list[tuple[shapely.Geometry, str, str]]], points: np.ndarray,
-              categories: Sequence[str], aspect: float) -> None:
+              categories: Sequence[str], aspect: float,
+              user_shapes: Sequence[_UserShapes] = ()) -> None:
     assert atlas.catalog is not None
     x0, y0, x1, y1 = _map_extent(view, aspect)
     ax.set_facecolor(styles.SEA_COLOUR)
@@ -615,4 +663,16 @@ def _draw_map(ax: Axes, atlas: Atlas, view: MapView, order: Sequence[str],
             add(path, **_stroke_kwargs(styles.line_style(
                 route.kind, status, schematic=quality == "schematic",
                 selected=lid == view.selected)))
-
+    for shapes in user_shapes:  # on top of everything, as the live map adds them last
+        add(shapes.polygons, facecolor=styles.USER_COLOUR, alpha=styles.USER_FILL_OPACITY,
+            edgecolor="none")
+        add(shapes.polygons, **_stroke_kwargs(styles.LineStyle(
+            styles.USER_COLOUR, styles.USER_WEIGHT, None, 1.0)))
+        add(shapes.lines, **_stroke_kwargs(styles.LineStyle(
+            styles.USER_COLOUR, styles.USER_WEIGHT, None, 1.0)))
+        if len(shapes.points):
+            ax.scatter(shapes.points[:, 0], shapes.points[:, 1],
+                       s=_pt(2 * styles.USER_POINT_RADIUS) ** 2, marker="o",
+                       facecolors="#ffffff", edgecolors=styles.USER_COLOUR,
+                       linewidths=_pt(styles.USER_POINT_RING), zorder=zorder)
+            zorder += 0.001

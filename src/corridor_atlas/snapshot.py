@@ -41,6 +41,8 @@ from .view import MAX_SIDE, MIN_SIDE, SCALES, SIZE_PRESETS, MapView
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
 
+    from .uploads import UserLayer
+
 Paper = Literal["a4", "letter"]
 
 CHROMIUM_ENV = "CORRIDOR_ATLAS_CHROMIUM"
@@ -293,8 +295,9 @@ def _renderer_stats() -> dict[str, Any]:
 # --- Pages -----------------------------------------------------------------------------------
 
 def _page_html(atlas: Atlas, view: MapView, *, vendor_dir: Path, interactive: bool,
-               extra_css: str = "") -> str:
-    m = snapshot_map(atlas, view, vendor_dir=Path(vendor_dir), interactive=interactive)
+               extra_css: str = "", user_layers: Sequence[UserLayer] = ()) -> str:
+    m = snapshot_map(atlas, view, vendor_dir=Path(vendor_dir), interactive=interactive,
+                     user_layers=user_layers)
     if extra_css:
         m.get_root().header.add_child(Element(extra_css), name="atlas_page_css")
     return m.get_root().render()
@@ -357,7 +360,8 @@ def _check_size(size: tuple[int, int], scale: int) -> tuple[int, int]:
 
 
 def render_png(atlas: Atlas, view: MapView, *, size: tuple[int, int] = SIZE_PRESETS["slide"],
-               scale: int = 1, vendor_dir: Path, timeout: float = DEFAULT_TIMEOUT_S) -> bytes:
+               scale: int = 1, vendor_dir: Path, timeout: float = DEFAULT_TIMEOUT_S,
+               user_layers: Sequence[UserLayer] = ()) -> bytes:
     """
     The view as a PNG: title, as-of date, legend and credits, fitted to the view's extent.
 
@@ -375,6 +379,8 @@ def render_png(atlas: Atlas, view: MapView, *, size: tuple[int, int] = SIZE_PRES
         The ``static/vendor`` folder.
     timeout
         Seconds to wait, queueing included.
+    user_layers
+        The user's own layers, drawn on top and named in the legend.
 
     Raises
     ------
@@ -384,7 +390,8 @@ def render_png(atlas: Atlas, view: MapView, *, size: tuple[int, int] = SIZE_PRES
         No Chromium (or it does not start).
     """
     width, height = _check_size(size, scale)
-    html = _page_html(atlas, view, vendor_dir=vendor_dir, interactive=False)
+    html = _page_html(atlas, view, vendor_dir=vendor_dir, interactive=False,
+                      user_layers=user_layers)
 
     def job(browser: Browser, deadline: float) -> bytes:
         context, page = _open(browser, html, deadline, size=(width, height), scale=scale,
@@ -407,7 +414,8 @@ def _print_css(paper: PaperSize) -> str:
 
 
 def render_pdf(atlas: Atlas, view: MapView, *, paper: Paper = "a4", vendor_dir: Path,
-               timeout: float = DEFAULT_TIMEOUT_S) -> bytes:
+               timeout: float = DEFAULT_TIMEOUT_S,
+               user_layers: Sequence[UserLayer] = ()) -> bytes:
     """
     The view as a one-page landscape PDF (A4 or US Letter), the map filling the page.
 
@@ -425,7 +433,7 @@ def render_pdf(atlas: Atlas, view: MapView, *, paper: Paper = "a4", vendor_dir: 
         raise ExportError(f"paper must be one of {', '.join(PAPERS)}, got {str(paper)[:20]!r}")
     sheet = PAPERS[paper]
     html = _page_html(atlas, view, vendor_dir=vendor_dir, interactive=False,
-                      extra_css=_print_css(sheet))
+                      extra_css=_print_css(sheet), user_layers=user_layers)
 
     def job(browser: Browser, deadline: float) -> bytes:
         context, page = _open(browser, html, deadline, size=sheet.viewport, scale=1,
@@ -440,10 +448,12 @@ def render_pdf(atlas: Atlas, view: MapView, *, paper: Paper = "a4", vendor_dir: 
     return _renderer.run(job, timeout)
 
 
-def standalone_html(atlas: Atlas, view: MapView, *, vendor_dir: Path) -> bytes:
+def standalone_html(atlas: Atlas, view: MapView, *, vendor_dir: Path,
+                    user_layers: Sequence[UserLayer] = ()) -> bytes:
     """
     The view as one self-contained HTML file (UTF-8): the live map with its controls,
-    the same layers and extent, every asset inline, so it opens offline anywhere.
-    Needs no browser.
+    the same layers and extent (the user's own layers included), every asset inline,
+    so it opens offline anywhere. Needs no browser.
     """
-    return _page_html(atlas, view, vendor_dir=vendor_dir, interactive=True).encode("utf-8")
+    return _page_html(atlas, view, vendor_dir=vendor_dir, interactive=True,
+                      user_layers=user_layers).encode("utf-8")

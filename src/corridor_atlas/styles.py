@@ -60,6 +60,10 @@ FACILITY_LABELS: dict[str, str] = {
 }
 
 USER_COLOUR = "#CC79A7"  # reddish purple: users' own layers, apart from every route kind
+USER_WEIGHT = 3.0  # lines and polygon outlines of users' layers (px)
+USER_FILL_OPACITY = 0.25  # polygon fill of users' layers
+USER_POINT_RADIUS = 5  # users' points: white circles ringed in USER_COLOUR (px)
+USER_POINT_RING = 2
 
 LAND_COLOUR = "#F4F1EA"
 BORDER_COLOUR = "#A8A296"

@@ -25,6 +25,8 @@ How the file is kept from doing harm:
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
 import json
 import math
@@ -133,7 +135,8 @@ class UserLayer:
     ``name`` is plain text from the file name: escape it before putting it in HTML.
     ``gdf`` holds the file's properties and ``_tip``, ready-escaped HTML for a tooltip.
     ``source_crs`` is the CRS the file declared (``"EPSG:3857"``…) or ``"none"``.
-    ``bounds`` is (west, south, east, north) in degrees.
+    ``bounds`` is (west, south, east, north) in degrees. ``digest`` identifies the
+    upload (a hash of its name and bytes), so a view that includes it can be compared.
     """
 
     name: str
@@ -143,6 +146,7 @@ class UserLayer:
     bounds: tuple[float, float, float, float]
     n_features: int
     n_vertices: int
+    digest: str = ""
 
     def describe(self) -> str:
         """One line: features, geometry types, CRS and bounds."""
@@ -242,7 +246,8 @@ def read_upload(data: bytes, filename: str, *, limits: Limits | None = None) -> 
     label = file_label(filename)
     limits = limits if limits is not None else Limits()
     try:
-        return _read(bytes(data), str(filename), limits)
+        data = bytes(data)
+        layer = _read(data, str(filename), limits)
     except _Refusal as err:
         raise UploadError(f"{label}: {err}") from None
     except UploadError:
@@ -250,6 +255,21 @@ def read_upload(data: bytes, filename: str, *, limits: Limits | None = None) -> 
     except Exception as err:  # a user gets one line about the file, never a traceback
         raise UploadError(f"{label}: cannot be read ({type(err).__name__}: "
                           f"{_short(err)})") from err
+    digest = hashlib.sha256(str(filename).encode("utf-8", "replace") + b"\0" + data)
+    return dataclasses.replace(layer, digest=digest.hexdigest()[:32])
+
+
+def attribute_table(layer: UserLayer) -> pd.DataFrame:
+    """A user's layer as a table: one row per feature, its geometry type and properties."""
+    gdf = layer.gdf
+    columns = [c for c in gdf.columns if c not in (gdf.geometry.name, TIP_COLUMN)]
+    frame = pd.DataFrame({"geometry type": gdf.geom_type.to_numpy()})
+    for column in columns:
+        name = str(column)
+        while name in frame.columns:
+            name += "_"
+        frame[name] = gdf[column].to_numpy()
+    return frame
 
 
 def read_upload_file(path: str | os.PathLike[str], *, limits: Limits | None = None) -> UserLayer:
