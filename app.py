@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -255,6 +257,12 @@ def source_table(frame, *, height: int | None = None) -> None:
                  height=height or "auto")
 
 
+def lazy_tabs(labels: list[str], key: str) -> Sequence[Any]:
+    """Tabs whose content runs only while shown (``if tab.open``): a page sends and draws
+    one tab's charts and tables, not all of them; switching tabs reruns the script."""
+    return st.tabs(labels, key=key, on_change="rerun")
+
+
 def route_panel(atlas: Atlas, route_id: str, year: int,
                 in_year: dict[str, str | None]) -> None:
     route = panels.route_until(atlas.catalog.route(route_id), year)
@@ -269,37 +277,41 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
     in_year = styles.STATUS_LABELS.get(phase, "Not yet agreed") if phase else "Not yet agreed"
     st.caption(f"In {year}: **{in_year}** · status today from the newest source found: "
                f"[{md(newest.date or 'undated')}]({newest.url}) · volumes and dates up to {year}")
-    tab_figures, tab_volumes, tab_dates, tab_notes = st.tabs(
-        ["Key figures", "Volumes", "Dates", "Caveats"])
+    tab_figures, tab_volumes, tab_dates, tab_notes = lazy_tabs(
+        ["Key figures", "Volumes", "Dates", "Caveats"], key="route_tab")
     with tab_figures:
-        source_table(panels.key_figures(route, atlas.drawn_length_km(route_id)))
+        if tab_figures.open:
+            source_table(panels.key_figures(route, atlas.drawn_length_km(route_id)))
     with tab_volumes:
-        units = panels.volume_units(route)
-        if not units:
-            st.info("No annual volume with a source has been found for this route.")
-        for unit in units:
-            chart = charts.volume_chart(route, unit, colour=colour)
-            if chart is not None:
-                st.altair_chart(chart, width="stretch", height=CHART_HEIGHT)
-        frame = panels.volumes_frame(route)
-        if len(frame):
-            st.caption("Every reported figure and its alternatives")
-            source_table(frame)
-        if facts.other_volume_data:
-            with st.expander("Partial-year and cumulative figures"):
-                source_table(panels.period_volumes_frame(route))
+        if tab_volumes.open:
+            units = panels.volume_units(route)
+            if not units:
+                st.info("No annual volume with a source has been found for this route.")
+            for unit in units:
+                chart = charts.volume_chart(route, unit, colour=colour)
+                if chart is not None:
+                    st.altair_chart(chart, width="stretch", height=CHART_HEIGHT)
+            frame = panels.volumes_frame(route)
+            if len(frame):
+                st.caption("Every reported figure and its alternatives")
+                source_table(frame)
+            if facts.other_volume_data:
+                with st.expander("Partial-year and cumulative figures"):
+                    source_table(panels.period_volumes_frame(route))
     with tab_dates:
-        milestones = panels.milestones_frame(route)
-        if len(milestones):
-            st.altair_chart(charts.milestone_timeline(milestones), width="stretch")
-            source_table(milestones.drop(columns=["date_sort", "route_id"], errors="ignore"))
-        else:
-            st.info("No dated milestone with a source.")
+        if tab_dates.open:
+            milestones = panels.milestones_frame(route)
+            if len(milestones):
+                st.altair_chart(charts.milestone_timeline(milestones), width="stretch")
+                source_table(milestones.drop(columns=["date_sort", "route_id"], errors="ignore"))
+            else:
+                st.info("No dated milestone with a source.")
     with tab_notes:
-        for text in facts.conflicts:
-            st.markdown(f"- {md(text)}")
-        if facts.notes:
-            st.caption(md(facts.notes))
+        if tab_notes.open:
+            for text in facts.conflicts:
+                st.markdown(f"- {md(text)}")
+            if facts.notes:
+                st.caption(md(facts.notes))
 
 
 def overview_panel(atlas: Atlas) -> None:
@@ -308,37 +320,41 @@ def overview_panel(atlas: Atlas) -> None:
     st.caption(f"Figures as of {catalog.as_of}: {md(catalog.as_of_note)}")
     drawn = {rid: atlas.drawn_length_km(rid) or 0.0 for rid in atlas.routes}
     lengths = panels.corridor_overview(catalog, drawn)
-    tab_len, tab_time, tab_gas, tab_ctx = st.tabs(
-        ["Lengths & capacity", "Timeline", "Gas exports", "Context"])
+    tab_len, tab_time, tab_gas, tab_ctx = lazy_tabs(
+        ["Lengths & capacity", "Timeline", "Gas exports", "Context"], key="overview_tab")
     with tab_len:
-        st.altair_chart(charts.lengths_chart(lengths), width="stretch", height=CHART_HEIGHT)
-        st.dataframe(lengths, hide_index=True, width="stretch")
-        st.caption("Capacities")
-        source_table(panels.capacities_overview(catalog))
+        if tab_len.open:
+            st.altair_chart(charts.lengths_chart(lengths), width="stretch", height=CHART_HEIGHT)
+            st.dataframe(lengths, hide_index=True, width="stretch")
+            st.caption("Capacities")
+            source_table(panels.capacities_overview(catalog))
     with tab_time:
-        frame = panels.all_milestones(catalog)
-        st.altair_chart(charts.milestone_timeline(frame, colour_by="route"),
-                        width="stretch")
-        source_table(frame.drop(columns=["date_sort", "route_id"], errors="ignore"), height=320)
+        if tab_time.open:
+            frame = panels.all_milestones(catalog)
+            st.altair_chart(charts.milestone_timeline(frame, colour_by="route"),
+                            width="stretch")
+            source_table(frame.drop(columns=["date_sort", "route_id"], errors="ignore"), height=320)
     with tab_gas:
-        gas = panels.gas_exports_frame(catalog)
-        st.altair_chart(charts.gas_exports_chart(gas), width="stretch", height=CHART_HEIGHT)
-        st.caption("Azerbaijan's gas exports by destination, bcm. Missing years are gaps, "
-                   "not zeros.")
-        source_table(gas)
+        if tab_gas.open:
+            gas = panels.gas_exports_frame(catalog)
+            st.altair_chart(charts.gas_exports_chart(gas), width="stretch", height=CHART_HEIGHT)
+            st.caption("Azerbaijan's gas exports by destination, bcm. Missing years are gaps, "
+                       "not zeros.")
+            source_table(gas)
     with tab_ctx:
-        ctx = panels.context_figures_frame(catalog)
-        for _, row in ctx.iterrows():
-            flag = " ⚠️ disputed" if row["disputed"] else ""
-            st.markdown(f"**{md(row['text'])}**{flag}  \n{md(row['support_level'])} — "
-                        f"{md(row['source'])}")
-            if row["alternatives"]:
-                st.caption(f"Other sources: {md(row['alternatives'])}")
-            if row["note"]:
-                st.caption(md(row["note"]))
-        with st.expander("Known gaps in the data"):
-            for gap in catalog.gaps:
-                st.markdown(f"- {md(gap)}")
+        if tab_ctx.open:
+            ctx = panels.context_figures_frame(catalog)
+            for _, row in ctx.iterrows():
+                flag = " ⚠️ disputed" if row["disputed"] else ""
+                st.markdown(f"**{md(row['text'])}**{flag}  \n{md(row['support_level'])} — "
+                            f"{md(row['source'])}")
+                if row["alternatives"]:
+                    st.caption(f"Other sources: {md(row['alternatives'])}")
+                if row["note"]:
+                    st.caption(md(row["note"]))
+            with st.expander("Known gaps in the data"):
+                for gap in catalog.gaps:
+                    st.markdown(f"- {md(gap)}")
 
 
 def credits(atlas: Atlas) -> None:
@@ -530,7 +546,8 @@ def main() -> None:
         for notice in st.session_state.get("_url_notices", []):
             st.warning(md(notice))
         notices(atlas)
-        tab_map, tab_compare, tab_table = st.tabs(["Map", "Compare two years", "Table"])
+        tab_map, tab_compare, tab_table = lazy_tabs(["Map", "Compare two years", "Table"],
+                                                    key="main_tab")
         with tab_map:
             parts = map_parts(atlas, visible, vendor_dir=VENDOR_DIR, selected=selected,
                               basemap=basemap, countries_url=COUNTRIES_URL, year=year)
@@ -556,9 +573,11 @@ def main() -> None:
                            year=year, bbox=bbox_from_leaflet((state or {}).get("bounds")))
             export_panel(atlas, view, own)
         with tab_compare:
-            compare_view(atlas, visible, selected)
+            if tab_compare.open:
+                compare_view(atlas, visible, selected)
         with tab_table:
-            table_view(atlas, visible, year, in_year, own)
+            if tab_table.open:
+                table_view(atlas, visible, year, in_year, own)
     with col_panel:
         facility = st.session_state.get("facility")
         if selected is None and facility:

@@ -89,15 +89,27 @@ def test_selecting_a_route_shows_its_panel_with_figures(app):
     length = figures[figures["figure"].str.contains("length", case=False)]
     assert "878" in " ".join(length["value"].astype(str))
     assert (figures["source"].fillna("").str.len() > 0).all()
+    # the panel's tabs run only while shown: nothing of the Volumes tab is sent yet
+    assert not any("series" in f.columns for f in frames)
+    assert not app.get("vega_lite_chart")
+    app.session_state["route_tab"] = "Volumes"
+    app.run()
+    frames = [df.value for df in app.dataframe]
     volumes = next(f for f in frames if "year" in f.columns and "series" in f.columns)
     assert 8.1 in volumes["value"].tolist()
+    assert not any("figure" in f.columns for f in frames)
     # the selected route is drawn heavier on the map
     assert f'"weight": {styles.SELECTED_WEIGHT}' in _map_args(app)["feature_group"]
+    app.session_state["route_tab"] = "Key figures"
     app.selectbox(key="route").set_value("__overview__").run()
 
 
 def test_overview_panel_lists_context_figures_with_sources(app):
     assert app.header[0].value == "The corridor in figures"
+    assert len(app.get("vega_lite_chart")) == 1  # only the open tab's chart is sent
+    app.session_state["overview_tab"] = "Context"
+    app.run()
+    assert not app.get("vega_lite_chart")
     text = " ".join(m.value for m in app.markdown)
     assert "largest natural gas exporter to Türkiye" in text.replace("\\", "")
     assert "disputed" in text
@@ -281,6 +293,9 @@ def test_search_finds_a_facility_and_opens_its_panel():
 
 def test_table_view_lists_visible_routes_with_pattern_and_sources():
     at = _run_with({"year": "2016"})
+    assert not any("line" in df.value.columns for df in at.dataframe)  # not shown: not sent
+    at.session_state["main_tab"] = "Table"
+    at.run()
     table = next(df.value for df in at.dataframe if "line" in df.value.columns)
     rows = table.set_index("layer")
     assert rows.loc["tanap", "status"] == "construction" and rows.loc["tanap", "line"] == "dashed"
@@ -290,6 +305,8 @@ def test_table_view_lists_visible_routes_with_pattern_and_sources():
 
 def test_compare_tab_draws_two_synchronised_maps():
     at = _run()
+    at.session_state["main_tab"] = "Compare two years"
+    at.run()
     at.toggle(key="compare_on").set_value(True).run()
     assert not at.exception
     comps = [json.loads(c.proto.json_args) for c in at.get("component_instance")
