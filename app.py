@@ -375,7 +375,10 @@ def render_export(geo_dir: str, view: MapView, fmt: str, size: tuple[int, int], 
 def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
     """Download the current view, with the user's own layers, as an image, a page,
     a map file or data."""
-    with st.expander("⬇️ Export this view", expanded=False):
+    box = st.expander("⬇️ Export this view", key="export_open", on_change="rerun")
+    if not box.open:  # its widgets are sent only while it is open
+        return
+    with box:
         browser = find_chromium() is not None
         c1, c2 = st.columns(2)
         fmt = c1.selectbox("Format", exports.FORMATS, format_func=FORMAT_LABELS.get,
@@ -515,9 +518,12 @@ def user_layers() -> list[UserLayer]:
 
 def share_link(query: str) -> None:
     base = (st.context.url or "").split("?")[0] or "http://localhost:8501/"
-    with st.sidebar.expander("🔗 Link to this view"):
-        st.caption("Copy this link (button at the right) to share exactly this view.")
-        st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
+    box = st.sidebar.expander("🔗 Link to this view", key="share_open", on_change="rerun")
+    if box.open:  # drawn only while open: the code block is costly for a page to draw
+        with box:
+            st.caption("Copy this link (button at the right) to share exactly this view. "
+                       "The address bar holds the same link.")
+            st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
 
 
 def main() -> None:

@@ -160,8 +160,15 @@ def test_script_in_data_shows_as_text(monkeypatch, geo_copy, edit_json):
     assert all("<img" not in label.replace("\\<", "") for label in labels)
 
 
+def _open_export(at: AppTest) -> AppTest:
+    """Open the export panel, whose widgets are sent only while it is open."""
+    assert not at.get("selectbox") or "export_format" not in [s.key for s in at.selectbox]
+    at.session_state["export_open"] = True
+    return at.run()
+
+
 def test_export_panel_prepares_the_current_view(monkeypatch):
-    at = _run()
+    at = _open_export(_run())
     at.checkbox(key="layer_btc").uncheck().run()
     assert at.selectbox(key="export_format").options  # the panel is there
     at.selectbox(key="export_format").set_value("geojson").run()
@@ -186,7 +193,7 @@ def test_export_panel_prepares_the_current_view(monkeypatch):
 
 
 def test_export_panel_print_render_png(monkeypatch):
-    at = _run()
+    at = _open_export(_run())
     at.selectbox(key="export_format").set_value("png").run()
     at.checkbox(key="export_static").check().run()
     at.radio(key="export_size").set_value("custom").run()
@@ -199,7 +206,7 @@ def test_export_panel_print_render_png(monkeypatch):
 
 def test_without_chromium_the_app_offers_the_print_render(monkeypatch, tmp_path):
     monkeypatch.setenv("CORRIDOR_ATLAS_CHROMIUM", str(tmp_path / "none"))
-    at = _run()
+    at = _open_export(_run())
     assert any("Chromium is not installed" in i.value for i in at.info)
     static = at.checkbox(key="export_static")
     assert static.value and static.disabled
@@ -317,3 +324,12 @@ def test_compare_tab_draws_two_synchronised_maps():
     assert "As of 2005" in dual and "As of 2026" in dual
     links = comps[1]["js_links"]
     assert all(link.startswith(("/app/static/vendor/", "data:")) for link in links)
+
+
+def test_share_link_is_drawn_when_opened_and_carries_the_view():
+    at = _run_with({"year": "2005", "route": "btc"})
+    assert not at.code  # closed: nothing sent
+    at.session_state["share_open"] = True
+    at.run()
+    (link,) = at.code
+    assert "year=2005" in link.value and "route=btc" in link.value
