@@ -293,3 +293,21 @@ def to_page(page: Any, point: Sequence[float]) -> tuple[float, float]:
     box = page.locator(MAP_IFRAME).first.bounding_box()
     assert box is not None
     return box["x"] + point[0], box["y"] + point[1]
+
+
+def zoom_in_and_drag(page: Any, frame: Any, *, clicks: int = 2,
+                     by: tuple[float, float] = (90, 40)) -> None:
+    """Zoom in with the map's + button, then drag the map by ``by`` pixels from open ground."""
+    zoom_in = page.frame_locator(MAP_IFRAME).first.locator("a.leaflet-control-zoom-in")
+    for _ in range(clicks):
+        before = frame.evaluate(VIEW)["zoom"]
+        zoom_in.click()  # Leaflet ignores a zoom asked for while a zoom animation runs
+        frame.wait_for_function("z => window.map.getZoom() > z && !window.map._animatingZoom",
+                                arg=before)
+    points = frame.evaluate(BACKGROUND_POINTS)
+    assert points, "no open ground on the map to drag from"
+    x, y = to_page(page, points[len(points) // 2])
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + by[0], y + by[1], steps=8)
+    page.mouse.up()

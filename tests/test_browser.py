@@ -111,21 +111,8 @@ def test_map_draws_every_default_route_offline(app, app_url, atlas) -> None:
 
 def test_sidebar_toggle_removes_route_and_keeps_view(app) -> None:
     page, log, frame = app
-    zoom_in = page.frame_locator(bs.MAP_IFRAME).locator("a.leaflet-control-zoom-in")
-    for _ in range(2):
-        before = frame.evaluate(bs.VIEW)["zoom"]
-        zoom_in.click()  # Leaflet ignores a zoom asked for while a zoom animation runs
-        frame.wait_for_function("z => window.map.getZoom() > z && !window.map._animatingZoom",
-                                arg=before)
-    # Pan too (a real drag from open ground), so the centre differs from the default one.
-    start = frame.evaluate(bs.BACKGROUND_POINTS)
-    assert start, "no open ground on the map to drag from"
-    x, y = bs.to_page(page, start[len(start) // 2])
     centre = bs.view(frame)
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + 90, y + 40, steps=8)
-    page.mouse.up()
+    bs.zoom_in_and_drag(page, frame, by=(90, 40))  # the view now differs from the default
     before = bs.view(frame)
     assert before["zoom"] >= 6 and (before["lat"], before["lng"]) != (centre["lat"], centre["lng"])
     frame.evaluate("() => { window.__probe = 1; }")

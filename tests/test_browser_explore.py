@@ -143,20 +143,7 @@ def test_moving_the_map_updates_the_url(open_page: OpenPage, app_url: str) -> No
     page.goto(f"{app_url}/")
     frame = bs.map_frame(page)
     start = bs.view(frame)
-    zoom_in = page.frame_locator(bs.MAP_IFRAME).first.locator("a.leaflet-control-zoom-in")
-    for _ in range(2):
-        before = frame.evaluate(bs.VIEW)["zoom"]
-        zoom_in.click()  # Leaflet ignores a zoom asked for while a zoom animation runs
-        frame.wait_for_function("z => window.map.getZoom() > z && !window.map._animatingZoom",
-                                arg=before)
-    # Pan too (a real drag from open ground), so the centre is not the default one.
-    points = frame.evaluate(bs.BACKGROUND_POINTS)
-    assert points, "no open ground on the map to drag from"
-    x, y = bs.to_page(page, points[len(points) // 2])
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + 120, y + 60, steps=8)
-    page.mouse.up()
+    bs.zoom_in_and_drag(page, frame, by=(120, 60))  # zoom and pan: not the default view
     moved = bs.view(frame)
     assert moved["zoom"] == start["zoom"] + 2
     assert abs(moved["lng"] - start["lng"]) > CENTRE_TOLERANCE_DEG, (start, moved)
