@@ -44,7 +44,7 @@ from corridor_atlas.view import (
 ROOT = Path(__file__).resolve().parent
 GEO_DIR = Path(os.environ.get("CORRIDOR_ATLAS_GEO_DIR") or ROOT / "geo")
 VENDOR_DIR = ROOT / "static" / "vendor"
-COUNTRIES_URL = "/app/static/basemap/countries.geojson"  # fetched once, cached by the browser
+COUNTRIES_URL = "/app/static/basemap/countries.topojson"  # fetched once, cached by the browser
 OVERVIEW = "__overview__"
 MAP_HEIGHT = 640
 CHART_HEIGHT = 280

@@ -590,7 +590,7 @@ def run(repeat: int, skip_browser: bool) -> dict[str, Any]:
     # browser) instead of embedded.
     def app_render() -> str:
         parts = maps.map_parts(atlas, layers, vendor_dir=VENDOR,
-                               countries_url="/app/static/basemap/countries.geojson")
+                               countries_url="/app/static/basemap/countries.topojson")
         for group in parts.groups:
             group.add_to(parts.base)
         parts.control.add_to(parts.base)

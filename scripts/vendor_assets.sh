@@ -51,13 +51,22 @@ SYNC_FILES=(
     L.Map.Sync.js
 )
 
+# The basemap is embedded and fetched as TopoJSON (shared borders stored once);
+# topojson-client turns it back into GeoJSON for Leaflet.
+TOPOJSON="topojson-client@3.1.0"
+TOPOJSON_FILES=(
+    LICENSE
+    dist/topojson-client.min.js
+)
+
 command -v npm >/dev/null || { echo "error: npm is required (apt-get install npm)" >&2; exit 1; }
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-echo "Fetching $LEAFLET $FULLSCREEN $MEASURE $SYNC from the npm registry"
-(cd "$WORK" && npm pack --silent "$LEAFLET" "$FULLSCREEN" "$MEASURE" "$SYNC" >/dev/null)
+echo "Fetching $LEAFLET $FULLSCREEN $MEASURE $SYNC $TOPOJSON from the npm registry"
+(cd "$WORK" && npm pack --silent "$LEAFLET" "$FULLSCREEN" "$MEASURE" "$SYNC" "$TOPOJSON" \
+    >/dev/null)
 
 STAGE="$WORK/vendor"
 mkdir -p "$STAGE"
@@ -94,6 +103,7 @@ copy_package "$LEAFLET" "${LEAFLET_FILES[@]}"
 copy_package "$FULLSCREEN" "${FULLSCREEN_FILES[@]}"
 copy_package "$MEASURE" "${MEASURE_FILES[@]}"
 copy_package "$SYNC" "${SYNC_FILES[@]}"
+copy_package "$TOPOJSON" "${TOPOJSON_FILES[@]}"
 
 # Every url(...) in the vendored CSS must point at a vendored file.
 missing=0
@@ -134,6 +144,7 @@ registry tarballs by \`scripts/vendor_assets.sh\`.
 | [leaflet.fullscreen](https://www.npmjs.com/package/leaflet.fullscreen) | ${FULLSCREEN##*@} | MIT (\`$FULLSCREEN/LICENSE\`) | \`Control.FullScreen.js\`, \`Control.FullScreen.css\`, \`icon-fullscreen.svg\` |
 | [leaflet-measure](https://www.npmjs.com/package/leaflet-measure) | ${MEASURE##*@} | MIT (\`$MEASURE/LICENSE\`) | \`dist/leaflet-measure.min.js\`, \`dist/leaflet-measure.css\`, \`dist/images/*.png\` (control icons) |
 | [leaflet.sync](https://www.npmjs.com/package/leaflet.sync) | ${SYNC##*@} | BSD-3-Clause (\`$SYNC/LICENSE\`) | \`L.Map.Sync.js\` (the two synchronised maps of \`folium.plugins.DualMap\`) |
+| [topojson-client](https://www.npmjs.com/package/topojson-client) | ${TOPOJSON##*@} | ISC (\`$TOPOJSON/LICENSE\`) | \`dist/topojson-client.min.js\` (turns the TopoJSON basemap into GeoJSON for Leaflet) |
 
 folium links \`Control.FullScreen.min.js\`, \`leaflet-measure.min.css\` and
 \`L.Map.Sync.min.js\`, which the packages do not ship (the CDN minifies them on

@@ -89,7 +89,7 @@ def test_map_draws_every_default_route_offline(app, app_url, atlas) -> None:
     # The bundled countries are fetched from the app's static folder and drawn under the routes.
     frame.wait_for_function(
         "() => document.querySelectorAll('.leaflet-atlasBasemap-pane path').length > 50")
-    assert any(kind == "fetch" and url.endswith("/app/static/basemap/countries.geojson")
+    assert any(kind == "fetch" and url.endswith("/app/static/basemap/countries.topojson")
                for kind, url in log.requests), [r for r in log.requests if r[0] == "fetch"]
 
     # Every script and stylesheet came from the app server; the map's own from the vendor

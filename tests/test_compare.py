@@ -26,7 +26,7 @@ from .test_maps import REMOTE
 
 SYNC_URL = "https://cdn.jsdelivr.net/gh/jieter/Leaflet.Sync/L.Map.Sync.min.js"
 SYNC_LOCAL = "/app/static/vendor/leaflet.sync@0.2.4/L.Map.Sync.js"
-COUNTRIES_URL = "/app/static/basemap/countries.geojson"
+COUNTRIES_URL = "/app/static/basemap/countries.topojson"
 YEAR_A, YEAR_B = 2006, 2026
 # The end of a maps._Script: the code runs on the map it was added to.
 BOUND_TO = r"\}\)\((map_[0-9a-f]+)\);"
@@ -149,10 +149,10 @@ def test_legend_on_the_right_map_only_credits_on_both(dual, html):
 
 
 def test_basemap_embedded_or_fetched(atlas, html):
-    assert '"Azerbaijan"' in html
+    assert html.count('{"type":"Topology"') == 2  # one embedded copy per map
     live = _html(_compare(atlas, countries_url=COUNTRIES_URL))
     assert live.count(f'fetch("{COUNTRIES_URL}")') == 2
-    assert '"Azerbaijan"' not in live
+    assert '"Topology"' not in live
 
 
 def test_selected_route_is_heavier_on_both_sides(atlas, html):
@@ -249,7 +249,8 @@ def test_st_folium_renders_both_maps(atlas):
         assert part.count("L.featureGroup(") == len(_reference_groups(atlas, year))
         assert part.count(f'fetch("{COUNTRIES_URL}")') == 1
     assert "body { margin: 0; }" in args["header"]  # the maps fill the iframe, credits visible
-    assert args["js_links"][-1] == SYNC_LOCAL
+    assert SYNC_LOCAL in args["js_links"]
+    assert any(u.endswith("/topojson-client.min.js") for u in args["js_links"])
     links = args["js_links"] + args["css_links"]
     assert all(u.startswith(("/app/static/vendor/", "data:")) for u in links)
 

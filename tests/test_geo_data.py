@@ -135,6 +135,20 @@ def test_basemap_countries_cover_the_corridor():
 
 
 def test_static_basemap_copy_matches_geo():
-    """The app's browser fetches static/basemap/countries.geojson: it must be geo/'s file."""
-    static = GEO_DIR.parent / "static" / "basemap" / "countries.geojson"
-    assert static.read_bytes() == (GEO_DIR / CATALOG.basemap["countries"]).read_bytes()
+    """The app's browser fetches static/basemap/countries.topojson: it must be geo/'s file."""
+    topo = (GEO_DIR / CATALOG.basemap["countries"]).with_suffix(".topojson")
+    static = GEO_DIR.parent / "static" / "basemap" / "countries.topojson"
+    assert static.read_bytes() == topo.read_bytes()
+
+
+def test_basemap_topojson_draws_the_same_countries():
+    """The TopoJSON browsers get holds the GeoJSON's countries, to within its quantisation."""
+    geojson = gpd.read_file(GEO_DIR / CATALOG.basemap["countries"])
+    topo = gpd.read_file((GEO_DIR / CATALOG.basemap["countries"]).with_suffix(".topojson"),
+                         layer="countries").set_crs(4326, allow_override=True)
+    assert len(topo) == len(geojson)
+    assert tuple(topo.total_bounds) == pytest.approx(tuple(geojson.total_bounds), abs=1e-3)
+    a, b = geojson.geometry.union_all(), topo.geometry.union_all()
+    assert a.symmetric_difference(b).area < 1e-4 * a.area  # degrees², a sliver along coasts
+    for mine, theirs in zip(geojson.geometry.values, topo.geometry.values, strict=True):
+        assert mine.hausdorff_distance(theirs) < 2e-3  # one 0.001° grid step, and a bit

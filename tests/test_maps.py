@@ -63,13 +63,35 @@ def test_no_remote_asset_links(atlas, vendor_dir, mode):
 
 def test_basemap_embedded_or_fetched(atlas, vendor_dir):
     standalone = _html(build_map(atlas, vendor_dir=vendor_dir, asset_mode="static"))
-    assert "createPane('atlasBasemap')" in standalone and '"Azerbaijan"' in standalone
+    assert "createPane('atlasBasemap')" in standalone
+    assert '{"type":"Topology"' in standalone and "topojson.feature(" in standalone
     parts = map_parts(atlas, ["btc"], vendor_dir=vendor_dir,
-                      countries_url="/app/static/basemap/countries.geojson")
+                      countries_url="/app/static/basemap/countries.topojson")
     live = _html(parts.base)
-    assert 'fetch("/app/static/basemap/countries.geojson")' in live
-    assert '"Azerbaijan"' not in live
-    assert len(live) < len(standalone) - 200_000
+    assert 'fetch("/app/static/basemap/countries.topojson")' in live
+    assert '"Topology"' not in live
+    assert len(live) < len(standalone) - 100_000
+
+
+def test_without_topojson_the_basemap_is_embedded_as_geojson(geo_copy, vendor_dir):
+    from corridor_atlas.layers import load_atlas
+
+    (geo_copy / "basemap" / "countries.topojson").unlink()
+    atlas = load_atlas(geo_copy, strict=True)
+    assert atlas.countries_topojson is None
+    html = _html(build_map(atlas, vendor_dir=vendor_dir, asset_mode="static"))
+    assert '{"type":"FeatureCollection"' in html and '"Topology"' not in html
+
+
+def test_a_broken_topojson_is_reported_and_the_geojson_used(geo_copy, vendor_dir):
+    from corridor_atlas.layers import load_atlas
+
+    (geo_copy / "basemap" / "countries.topojson").write_text('{"type": "FeatureCollection"}')
+    atlas = load_atlas(geo_copy)
+    assert atlas.countries is not None and atlas.countries_topojson is None
+    assert [str(p) for p in atlas.problems] == [
+        "geo/countries.topojson: basemap TopoJSON not usable (not a TopoJSON Topology); "
+        "rebuild it with scripts/build_basemap.py"]
 
 
 def test_tiles_only_when_chosen(atlas, vendor_dir):

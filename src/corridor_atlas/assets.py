@@ -56,6 +56,10 @@ CDN_MAP: dict[str, str | None] = {
     "https://cdn.jsdelivr.net/gh/jieter/Leaflet.Sync/L.Map.Sync.min.js": (
         "leaflet.sync@0.2.4/L.Map.Sync.js"
     ),
+    # The TopoJSON basemap (corridor_atlas.maps.TOPOJSON_JS).
+    "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js": (
+        "topojson-client@3.1.0/dist/topojson-client.min.js"
+    ),
     # Linked by every folium.Map but used only by folium.Icon markers: dropped.
     "https://code.jquery.com/jquery-3.7.1.min.js": None,
     "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": None,

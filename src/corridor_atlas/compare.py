@@ -9,7 +9,7 @@ streamlit-folium renders a ``DualMap`` as two maps, ``map_div`` (left) and
 ``map_div2`` (right), in its iframe::
 
     st_folium(compare_map(atlas, layers, 2006, 2026, vendor_dir=VENDOR,
-                          countries_url="/app/static/basemap/countries.geojson"),
+                          countries_url="/app/static/basemap/countries.topojson"),
               key="compare", height=600, use_container_width=True, returned_objects=[])
 """
 
@@ -141,6 +141,7 @@ def compare_map(atlas: Atlas, layers: Iterable[str], year_a: int, year_b: int, *
     header = dual.get_root().header
     header.add_child(maps._Css(), name="atlas_css")
     header.add_child(_CompareCss(), name="atlas_compare_css")
+    maps.link_topojson(dual)
     credits = esc(maps.attribution_text(atlas.catalog))
     for side, year, legend in ((dual.m1, years[0], False), (dual.m2, years[1], True)):
         if atlas.countries is not None:

@@ -36,6 +36,9 @@ class Atlas:
     facilities: gpd.GeoDataFrame | None
     countries: gpd.GeoDataFrame | None
     problems: tuple[Problem, ...] = field(default=())
+    #: The countries as compact TopoJSON text (object ``countries``) for browsers, from the
+    #: ``.topojson`` file beside the countries GeoJSON; ``None`` if there is none.
+    countries_topojson: str | None = field(default=None, repr=False)
 
     def drawn_length_km(self, route_id: str) -> float | None:
         """Geodesic length of a route as drawn, in km; ``None`` if it is not loaded."""
@@ -229,6 +232,17 @@ def read_countries(path: Path) -> gpd.GeoDataFrame:
     return gdf.to_crs(4326)
 
 
+def read_topology(path: Path) -> str:
+    """The text of a TopoJSON file holding a ``countries`` object; ``ValueError`` if not."""
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("type") != "Topology":
+        raise ValueError("not a TopoJSON Topology")
+    if not isinstance(data.get("objects"), dict) or "countries" not in data["objects"]:
+        raise ValueError("no 'countries' object")
+    return text.strip()
+
+
 def load_atlas(geo_dir: Path, *, strict: bool = False) -> Atlas:
     """
     Load the catalog and every layer it names.
@@ -249,7 +263,7 @@ def load_atlas(geo_dir: Path, *, strict: bool = False) -> Atlas:
     geo_dir = Path(geo_dir)
     catalog, problems = load_catalog(geo_dir, strict=False)
     routes: dict[str, gpd.GeoDataFrame] = {}
-    facilities = countries = None
+    facilities = countries = topology = None
     if catalog is not None:
         for route in catalog.routes:
             try:
@@ -273,9 +287,17 @@ def load_atlas(geo_dir: Path, *, strict: bool = False) -> Atlas:
             except Exception as err:
                 problems.append(Problem(f"{geo_dir.name}/{countries_file}",
                                         f"basemap not readable ({err})"))
+            topo_path = (geo_dir / countries_file).with_suffix(".topojson")
+            if countries is not None and topo_path.is_file():
+                try:
+                    topology = read_topology(topo_path)
+                except (OSError, ValueError) as err:  # the GeoJSON is embedded instead
+                    problems.append(Problem(f"{geo_dir.name}/{topo_path.name}",
+                                            f"basemap TopoJSON not usable ({str(err)[:160]}); "
+                                            "rebuild it with scripts/build_basemap.py"))
     if strict and problems:
         raise DataError(problems)
-    return Atlas(catalog, routes, facilities, countries, tuple(problems))
+    return Atlas(catalog, routes, facilities, countries, tuple(problems), topology)
 
 
 def _check_facility_ids(catalog: Catalog, gdf: gpd.GeoDataFrame, geo_dir: Path) -> list[Problem]:

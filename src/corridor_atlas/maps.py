@@ -49,6 +49,8 @@ BASEMAPS: dict[Basemap, str] = {
     "osm": "OpenStreetMap tiles (needs internet)",
 }
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+TOPOJSON_JS = "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js"
+"""topojson-client, which draws the TopoJSON basemap (vendored: see ``assets.CDN_MAP``)."""
 DEFAULT_CENTER = (40.6, 34.0)
 DEFAULT_ZOOM = 5
 MAP_BOUNDS = (-12.0, 20.0, 68.0, 62.0)  # W, S, E, N: the bundled basemap's extent
@@ -199,6 +201,7 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
     west, south, east, north = bounds or CORRIDOR_BOUNDS
     m.fit_bounds([[south, west], [north, east]])
     m.get_root().header.add_child(_Css(), name="atlas_css")
+    link_topojson(m)
     if basemap == "osm":
         folium.TileLayer(OSM_TILES, attr="© OpenStreetMap contributors", name="OpenStreetMap",
                          control=False, max_zoom=19).add_to(m)
@@ -220,17 +223,30 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
     return m
 
 
+def link_topojson(m: folium.Map | Any) -> None:
+    """Link topojson-client from ``m`` (a map's own asset list, which ``localize`` rewrites)."""
+    m.default_js = [*m.default_js, ("topojson_client", TOPOJSON_JS)]
+
+
 def _countries_layer(atlas: Atlas, *, tiles: bool, url: str | None) -> _Script:
-    """Countries in their own pane under the routes, embedded or fetched from ``url``."""
+    """Countries in their own pane under the routes, embedded or fetched from ``url``.
+
+    Embedded as TopoJSON when the atlas has it (under half the bytes of GeoJSON), else
+    as GeoJSON; fetched from ``url`` in either format. topojson-client (linked by
+    :func:`base_map`) turns TopoJSON back into GeoJSON in the page.
+    """
     style = json.dumps({"fillColor": styles.LAND_COLOUR, "fillOpacity": 0.0 if tiles else 1.0,
                         "color": styles.BORDER_COLOUR, "weight": 0.8})
-    draw = ("function(gj){ L.geoJSON(gj, {pane: 'atlasBasemap', interactive: false, "
+    draw = ("function(d){ var gj = d && d.type === 'Topology' ? "
+            "topojson.feature(d, d.objects.countries) : d;"
+            " L.geoJSON(gj, {pane: 'atlasBasemap', interactive: false, "
             f"style: {style}, smoothFactor: 1.5}}).addTo(map); }}")
     if url is None:
         assert atlas.countries is not None
-        data = atlas.countries[["name", "geometry"]].to_json(
-            drop_id=True, separators=(",", ":")).replace("</", "<\\/")
-        load = f"({draw})({data});"
+        data = atlas.countries_topojson or atlas.countries[["geometry"]].to_json(
+            drop_id=True, separators=(",", ":"))
+        safe = data.replace("</", "<\\/")  # no "</script>" inside the page's script
+        load = f"({draw})({safe});"
     else:
         load = (f"fetch({json.dumps(url)}).then(function(r){{ return r.json(); }})"
                 f".then({draw}).catch(function(e){{ console.warn('basemap not loaded', e); }});")
