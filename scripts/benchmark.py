@@ -302,10 +302,10 @@ def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> No
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
-        with contextlib.suppress(OSError):
-            with opener.open(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
-                if resp.read().strip() == b"ok":
-                    return
+        with contextlib.suppress(OSError), \
+                opener.open(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
+            if resp.read().strip() == b"ok":
+                return
         time.sleep(0.2)
     raise RuntimeError(f"streamlit not healthy on port {port} after {timeout:.0f} s")
 
@@ -434,7 +434,7 @@ def browser_metrics(repeat: int, explore_html: Path) -> dict[str, Any]:
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    server_log = tempfile.TemporaryFile()
+    server_log = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the server
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true"]
     start = time.perf_counter()

@@ -77,12 +77,46 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds used by a process and all its descendants, live or reaped (Linux /proc)."""
+    total, stack, seen = 0.0, [pid], set()
+    while stack:
+        p = stack.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(v) for v in fields[11:15]) / _TICK  # utime stime cutime cstime
+        stack += _children(p)
+    return total
+
+
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has spent busy (all cores), from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+    return (sum(values[:8]) - idle) / _TICK
+
+
 @contextlib.contextmanager
 def app_process(port: int) -> Iterator[subprocess.Popen[bytes]]:
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true"]
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL)
     try:
@@ -272,15 +306,16 @@ async def drive(base: str, sessions: int, rounds: int, export: bool,
 
 
 def report(results: Results, memory: dict[str, float], sessions: int, replicas: int,
-           elapsed: float) -> dict[str, object]:
+           elapsed: float, cpu: dict[str, float] | None = None) -> dict[str, object]:
+    cpu = {k: round(v, 1) for k, v in (cpu or {}).items()}
     if not results.times:
         return {"sessions": sessions, "replicas": replicas, "elapsed_s": round(elapsed, 1),
-                "errors": results.errors, "steps": {}, "memory_mb": memory}
+                "errors": results.errors, "steps": {}, "memory_mb": memory, "cpu_s": cpu}
     rows = {step: {"n": len(v), "p50_s": round(statistics.median(v), 3),
                    "p95_s": round(percentile(v, 95), 3), "max_s": round(max(v), 3)}
             for step, v in results.times.items()}
     return {"sessions": sessions, "replicas": replicas, "elapsed_s": round(elapsed, 1),
-            "errors": results.errors, "steps": rows, "memory_mb": memory}
+            "errors": results.errors, "steps": rows, "memory_mb": memory, "cpu_s": cpu}
 
 
 def print_report(data: dict[str, object]) -> None:
@@ -292,6 +327,13 @@ def print_report(data: dict[str, object]) -> None:
               f"{row['max_s']:.2f} s |")
     print("\nServer memory (MB, app processes incl. the export browser): "
           + ", ".join(f"{k} {v:.0f}" for k, v in data["memory_mb"].items()))  # type: ignore[union-attr]
+    cpu = data.get("cpu_s") or {}
+    if cpu:
+        print(f"\nCPU seconds during the run ({os.cpu_count()} cores, "
+              f"{data['elapsed_s']} s wall): app processes incl. the export browser "
+              f"{cpu['server']:.0f} ({cpu['server'] / max(cpu['machine'], 1e-9):.0%} of all "
+              f"busy CPU), everything on the machine {cpu['machine']:.0f}; the rest is the "
+              "load generator's own Chromium pages")
     errors = data["errors"]
     print(f"\nErrors: {len(errors)}")  # type: ignore[arg-type]
     for err in errors[:20]:  # type: ignore[index]
@@ -306,12 +348,15 @@ def run(sessions: int, rounds: int, replicas: int, export: bool,
         base_port = stack.enter_context(nginx_proxy(ports)) if replicas > 1 else ports[0]
         base = f"http://127.0.0.1:{base_port}"
         memory = {"before": sum(rss_mb(p.pid) for p in procs)}
+        cpu_before = sum(tree_cpu_s(p.pid) for p in procs), machine_busy_s()
         start = time.perf_counter()
         results = asyncio.run(drive(base, sessions, rounds, export, ramp))
         elapsed = time.perf_counter() - start
         memory["after"] = sum(rss_mb(p.pid) for p in procs)
         memory["per session (after − before)"] = (memory["after"] - memory["before"]) / sessions
-    return report(results, memory, sessions, replicas, elapsed)
+        cpu = {"server": sum(tree_cpu_s(p.pid) for p in procs) - cpu_before[0],
+               "machine": machine_busy_s() - cpu_before[1]}
+    return report(results, memory, sessions, replicas, elapsed, cpu)
 
 
 def main(argv: list[str] | None = None) -> int:
