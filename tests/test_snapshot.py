@@ -11,6 +11,7 @@ import io
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -227,6 +228,33 @@ def test_render_from_two_threads(atlas, renderer) -> None:
     assert count_near(central(tap), GAS) > 300 and count_near(central(tap), OIL) <= 3
     assert count_near(central(btc), OIL) > 300 and count_near(central(btc), GAS) <= 3
     assert snapshot._renderer_stats()["launches"] == 1
+
+
+@browser
+def test_an_export_in_progress_does_not_hold_up_other_users(atlas, renderer) -> None:
+    """While one user's large PNG renders, other sessions build and render their maps."""
+    from corridor_atlas.maps import map_parts
+
+    snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)  # the browser is up
+    finished: list[float] = []
+
+    def big_export() -> None:
+        snapshot.render_png(atlas, TAP_VIEW, size=(6000, 3375), scale=2, vendor_dir=VENDOR_DIR)
+        finished.append(time.monotonic())
+
+    worker = threading.Thread(target=big_export)
+    worker.start()  # its job is queued at once and takes seconds
+    try:
+        for layers in (["btc"], ["tap", "tanap"], ["scp"], ["btk"]):  # four users' reruns
+            parts = map_parts(atlas, layers, vendor_dir=VENDOR_DIR, year=2020)
+            for group in parts.groups:
+                group.add_to(parts.base)
+            assert "L.featureGroup(" in parts.base.get_root().render()
+        others_done = time.monotonic()
+    finally:
+        worker.join(timeout=120)
+    assert finished, "the large export did not finish"
+    assert others_done < finished[0]  # the other users did not wait for the export
 
 
 def _browser_pid(browser_: Any, _deadline: float) -> int:
