@@ -87,7 +87,10 @@ def chromium() -> str:
     return bs.require_chromium()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running while it is started,
+# and other modules start their own (sync_playwright, asyncio.run), so each module
+# closes its browser when it is done.
+@pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
