@@ -29,6 +29,18 @@ from corridor_atlas.uploads import Limits, UserLayer, read_upload, read_upload_f
 
 from .conftest import XSS
 
+# The places the good files hold, (lon, lat), and how the corpus packs a Shapefile.
+from .data.make_corpus import (
+    AKHALKALAKI,
+    BAKU,
+    CEYHAN,
+    ERZURUM,
+    GARDABANI,
+    KARS,
+    TBILISI,
+    zipped_shapefile,
+)
+
 DATA = Path(__file__).resolve().parent / "data"
 BAD = DATA / "bad"
 GOOD = DATA / "good"
@@ -36,14 +48,6 @@ EXPECTED: dict[str, str] = json.loads((BAD / "EXPECTED.json").read_text("utf-8")
 UPLOAD_CASES = sorted(name for name in EXPECTED if not name.startswith("routes/"))
 ROUTE_CASES = sorted(name for name in EXPECTED if name.startswith("routes/"))
 
-# The places the good files hold, (lon, lat).
-BAKU = (49.8671, 40.4093)
-TBILISI = (44.7930, 41.7151)
-AKHALKALAKI = (43.4860, 41.4055)
-KARS = (43.0975, 40.6013)
-ERZURUM = (41.2769, 39.9043)
-CEYHAN = (35.8153, 37.0247)
-GARDABANI = (45.0917, 41.4622)
 
 
 def _bounds(*points: tuple[float, float]) -> tuple[float, float, float, float]:
@@ -287,19 +291,10 @@ def test_zip_member_count_and_unpacked_size_limits():
         data, "u.zip", max_unzipped_bytes=total - 1)
 
 
-def _zipped_shapefile(gdf: gpd.GeoDataFrame, folder: Path) -> bytes:
-    gdf.to_file(folder / "layer.shp")
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for part in sorted(folder.iterdir()):
-            zf.write(part, part.name)
-    return buf.getvalue()
-
-
-def test_a_shp_larger_than_the_limits_allow_is_refused_before_gdal(tmp_path, monkeypatch):
+def test_a_shp_larger_than_the_limits_allow_is_refused_before_gdal(monkeypatch):
     long_line = shapely.LineString([(40 + i * 1e-4, 41.0) for i in range(10_000)])
-    data = _zipped_shapefile(gpd.GeoDataFrame({"n": [1]}, geometry=[long_line], crs=4326),
-                             tmp_path)
+    data = zipped_shapefile("layer", gpd.GeoDataFrame({"n": [1]}, geometry=[long_line],
+                                                       crs=4326))
     assert read_upload(data, "line.zip").n_vertices == 10_000
 
     def no_gdal(*_a, **_k):

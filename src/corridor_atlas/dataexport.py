@@ -57,6 +57,7 @@ from .panels import (
     volumes_frame,
 )
 from .timeline import route_phase, segment_phases
+from .uploads import property_columns
 from .view import MapView, default_year
 
 if TYPE_CHECKING:
@@ -257,7 +258,7 @@ def _user_id(index: int) -> str:
 def _user_rows(layer: UserLayer) -> Iterator[tuple[dict[str, Any], shapely.Geometry]]:
     """Each feature of a user's layer: its own properties (JSON-ready) and geometry."""
     gdf = layer.gdf
-    columns = [c for c in gdf.columns if c not in (gdf.geometry.name, "_tip")]
+    columns = property_columns(gdf)
     values = [gdf[c].tolist() for c in columns]
     for i, geom in enumerate(gdf.geometry.values):
         props = {}

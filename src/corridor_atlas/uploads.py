@@ -259,10 +259,15 @@ def read_upload(data: bytes, filename: str, *, limits: Limits | None = None) -> 
     return dataclasses.replace(layer, digest=digest.hexdigest()[:32])
 
 
+def property_columns(gdf: gpd.GeoDataFrame) -> list[Any]:
+    """The columns of a user's layer that hold the file's properties (not geometry or tip)."""
+    return [c for c in gdf.columns if c not in (gdf.geometry.name, TIP_COLUMN)]
+
+
 def attribute_table(layer: UserLayer) -> pd.DataFrame:
     """A user's layer as a table: one row per feature, its geometry type and properties."""
     gdf = layer.gdf
-    columns = [c for c in gdf.columns if c not in (gdf.geometry.name, TIP_COLUMN)]
+    columns = property_columns(gdf)
     frame = pd.DataFrame({"geometry type": gdf.geom_type.to_numpy()})
     for column in columns:
         name = str(column)
@@ -927,7 +932,7 @@ def _cut(text: str, limit: int) -> str:
 
 def _tips(gdf: gpd.GeoDataFrame, name: str) -> list[str]:
     """Per feature, the layer's name and up to 8 properties, escaped for HTML."""
-    columns = [c for c in gdf.columns if c not in (gdf.geometry.name, TIP_COLUMN)]
+    columns = property_columns(gdf)
     head = f'<div class="atlas-tip"><b>{esc(name)}</b>'
     keys = [esc(_cut(str(c), TIP_MAX_KEY)) for c in columns]
     values = [gdf[c].tolist() for c in columns]
