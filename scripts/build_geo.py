@@ -35,8 +35,8 @@ LAYERS: dict[str, dict[str, object]] = {
         "az": "Bakı–Tbilisi–Ceyhan əsas ixrac neft kəməri (AZ)",
     },
     "scp": {
-        "name": "Baku–Tbilisi–Erzurum (South Caucasus Pipeline)",
-        "short": "BTE / SCP",
+        "name": "South Caucasus Pipeline (SCP, Baku–Tbilisi–Erzurum)",
+        "short": "SCP",
         "kind": "gas",
         "status": "operating",
         "role": "route",
@@ -107,6 +107,105 @@ LAYERS: dict[str, dict[str, object]] = {
         "az": "Xəzər–Qara dəniz–Avropa yaşıl enerji dəhlizi (AZ)",
     },
 }
+
+# Where each route begins and ends, as the short place name the map writes at the
+# line's first and last point (from the route's documented `start` and `end`).
+ENDPOINTS: dict[str, tuple[str, str]] = {
+    "btc": ("Sangachal", "Ceyhan"),
+    "scp": ("Sangachal", "Türkgözü"),
+    "tanap": ("Türkgözü", "Kipoi"),
+    "tap": ("Kipoi", "Melendugno"),
+    "btk": ("Baku", "Kars"),
+    "igdir_nakhchivan": ("Iğdır", "Sadarak"),
+    "kars_nakhchivan": ("Kars", "Nakhchivan"),
+    "baku_supsa": ("Sangachal", "Supsa"),
+    "black_sea_cable": ("Anaklia", "Constanța"),
+}
+
+# Which way a route carries its load: a pipeline from its origin to its terminus (its
+# features are ordered and oriented that way, see PROVENANCE.md); trains and power run
+# both ways.
+FLOW_DIRECTION = {"oil": "forward", "gas": "forward", "rail": "both", "power": "both"}
+
+# The parts that together make up all a route carries, when its sources give only
+# parts: TANAP delivers to Türkiye (its offtakes) and to Europe (into TAP at Kipoi).
+THROUGHPUT_SHARES: dict[str, list[str]] = {"tanap": ["to Türkiye", "to Europe"]}
+
+# What an annual volume measures. By default, all the route carried that year
+# ("throughput", possibly counted at one section), or a count of containers
+# ("count"). Listed here: volumes that are one part of the throughput ("share"), with
+# the part they are. Keyed by (route, year, value); each key must match a volume.
+VOLUME_SHARES: dict[tuple[str, int, float], str] = {
+    ("btc", 2016, 33.93): "Azerbaijani crude",
+    ("btc", 2017, 33.76): "Azerbaijani crude",
+    ("btc", 2019, 31.135): "Azerbaijani crude",
+    ("scp", 2009, 4.7879): "to Türkiye",
+    ("scp", 2010, 4.3556): "to Türkiye",
+    ("tanap", 2020, 4.7): "to Türkiye",
+    ("tanap", 2021, 5.6): "to Türkiye",
+    ("tanap", 2022, 5.8): "to Türkiye",
+    ("tanap", 2022, 11.3): "to Europe",
+    ("tanap", 2023, 5.6): "to Türkiye",
+    ("tanap", 2024, 5.6): "to Türkiye",
+    ("tanap", 2025, 5.6): "to Türkiye",
+}
+COUNT_UNITS = frozenset({"TEU", "containers"})
+
+# The years each capacity was the one in force (first and last year; None: still in
+# force), and what dates it: the capacity's own note or a dated milestone of the route.
+# Capacities not listed (planned, alternative or increment figures) are never in force.
+# Keyed by (route, value, unit); each key must match a capacity.
+CAPACITY_IN_FORCE: dict[tuple[str, float, str], tuple[int, int | None, str]] = {
+    ("btc", 1.0, "million bbl/day"): (
+        2006, 2008, "design throughput March 2006–March 2009 (the capacity's note)"),
+    ("btc", 1.2, "million bbl/day"): (
+        2009, None, "milestone 2009-03: throughput raised to 1.2 million bbl/day"),
+    ("scp", 7.41, "bcm/y"): (
+        2006, 2017, "milestone 2006-09-30: commercial deliveries commenced; "
+        "expanded by SCPX from 2018"),
+    ("scp", 23.4, "bcm/y"): (2018, None, "milestone 2018-06-30: SCPX operating"),
+    ("tanap", 16.0, "bcm/y"): (
+        2018, None, "milestone 2018-06-30: commercial gas deliveries began"),
+    ("tap", 10.0, "bcm/y"): (
+        2020, 2025, "milestone 2020-11-15: start of commercial operations; "
+        "expanded from 2026-01-01"),
+    ("tap", 11.2, "bcm/y"): (
+        2026, None, "milestone 2026-01-01: first expansion capacity available"),
+    ("btk", 1.0, "Mt/y"): (
+        2017, 2023, "practical capacity 2017–2023 per ADY (the capacity's note)"),
+    ("btk", 5.0, "Mt/y"): (
+        2024, None, "milestone 2024-05-20: reopened after modernisation, capacity 5 Mt/y"),
+    ("igdir_nakhchivan", 0.73, "bcm/y"): (2025, None, "milestone 2025-03-05: inauguration"),
+}
+
+# The short name the map writes beside a facility's marker.
+FACILITY_LABELS: dict[str, str] = {
+    "sangachal": "Sangachal",
+    "supsa_terminal": "Supsa",
+    "erzurum": "Erzurum",
+    "turkgozu": "Türkgözü",
+    "kipoi_junction": "Kipoi",
+    "kipoi_cs": "Kipoi",
+    "fier_cs": "Fier",
+    "tap_landfall_melendugno": "San Foca",
+    "star_refinery": "STAR refinery",
+    "shah_deniz": "Shah Deniz",
+    "acg": "ACG",
+    "kars_station": "Kars",
+    "akhalkalaki": "Akhalkalaki",
+    "alat_port": "Alat",
+    "nakhchivan_city": "Nakhchivan",
+    "igdir": "Iğdır",
+}
+
+# Coordinates the research wrote as degrees-minutes-seconds read as decimals: Kars
+# station's "40.361865, 43.062405" is 40°36′18.65″ N, 43°06′24.05″ E (the OpenStreetMap
+# station node the BTK and Kars–Nakhchivan lines end at is 40.60494, 43.10685).
+DMS_AS_DECIMAL = frozenset({"kars_station"})
+
+# Natural Earth's English country names that differ from the names the atlas uses:
+# Türkiye is the country's name at the United Nations since 1 June 2022.
+COUNTRY_NAMES = {"Turkey": "Türkiye"}
 
 # Segment status words in the reference geometries -> status class.
 SEGMENT_STATUS = {
@@ -180,12 +279,64 @@ def _alias(facts: dict, alias: str) -> str:
     return alias.rsplit(" (", 1)[0] if alias.endswith(("(TR)", "(AZ)")) else alias
 
 
+def _mark_volumes(rid: str, facts: dict, used: set) -> None:
+    """Give every annual volume its ``measure`` (and the ``share`` it is, if one)."""
+    for key in ("annual_volumes", "annual_volume_alternatives", "annual_volumes_italy_only"):
+        for volume in facts.get(key, []):
+            share_key = (rid, volume["year"], volume["value"])
+            share = VOLUME_SHARES.get(share_key) if key == "annual_volumes" else None
+            if share is not None:
+                used.add(share_key)
+                volume["measure"], volume["share"] = "share", share
+            elif volume["unit"] in COUNT_UNITS:
+                volume["measure"] = "count"
+            else:
+                volume["measure"] = "throughput"
+
+
+def _mark_capacities(rid: str, facts: dict, used: set) -> None:
+    """Give the capacities in force their years and what dates them."""
+    for capacity in facts["capacity"]:
+        key = (rid, float(capacity["value"]), capacity["unit"])
+        if key in CAPACITY_IN_FORCE:
+            used.add(key)
+            first, last, basis = CAPACITY_IN_FORCE[key]
+            capacity["in_force"] = {"from_year": first, "until_year": last, "basis": basis}
+
+
+def _dms(value: float) -> float:
+    """``40.361865`` read as 40°36′18.65″ → 40.60518 (degrees)."""
+    degrees = int(value)
+    minutes = int(round((value - degrees) * 100, 6))
+    seconds = ((value - degrees) * 100 - minutes) * 100
+    return round(degrees + minutes / 60 + seconds / 3600, 5)
+
+
+def _facility(fac: dict) -> dict:
+    out = {**fac, "category": FACILITY_CATEGORY[fac["id"]],
+           "label": FACILITY_LABELS.get(fac["id"])}
+    if fac["id"] in DMS_AS_DECIMAL:
+        out["lon"], out["lat"] = _dms(fac["lon"]), _dms(fac["lat"])
+        out["precision"] = (f"{fac['precision']}; the research gave {fac['lat']}, "
+                            f"{fac['lon']}, degrees-minutes-seconds written as decimals, "
+                            "converted here")
+    return out
+
+
+def _unused(table: dict, used: set, name: str) -> None:
+    missing = sorted(set(table) - used)
+    if missing:
+        raise SystemExit(f"{name}: no figure matches {missing}")
+
+
 def build(reference: Path) -> None:
     facts = json.loads((reference / "corridor-facts.json").read_text(encoding="utf-8"))
     routes_by_id = {r["id"]: r for r in facts["routes"]}
     GEO.joinpath("routes").mkdir(parents=True, exist_ok=True)
 
     routes = []
+    shares_used: set = set()
+    capacities_used: set = set()
     for rid, layer in LAYERS.items():
         src = json.loads((reference / "geo" / "routes" / f"{rid}.geojson").read_text("utf-8"))
         for feature in src["features"]:
@@ -197,6 +348,9 @@ def build(reference: Path) -> None:
                 props["status_class"] = SEGMENT_STATUS.get(props["status"], layer["status"])
         _dump(src, GEO / "routes" / f"{rid}.geojson")
         rfacts = routes_by_id[rid]
+        _mark_volumes(rid, rfacts, shares_used)
+        _mark_capacities(rid, rfacts, capacities_used)
+        start, end = ENDPOINTS[rid]
         routes.append(
             {
                 "id": rid,
@@ -209,12 +363,19 @@ def build(reference: Path) -> None:
                 "status": layer["status"],
                 "role": layer["role"],
                 "default_visible": layer["role"] == "route",
+                "start_label": start,
+                "end_label": end,
+                "flow_direction": FLOW_DIRECTION[str(layer["kind"])],
+                "throughput_shares": THROUGHPUT_SHARES.get(rid, []),
                 "facts": rfacts,
             }
         )
+    _unused(VOLUME_SHARES, shares_used, "VOLUME_SHARES")
+    _unused(CAPACITY_IN_FORCE, capacities_used, "CAPACITY_IN_FORCE")
 
+    facilities = [_facility(fac) for fac in facts["facilities"]]
     features = []
-    for fac in facts["facilities"]:
+    for fac in facilities:
         if fac["lon"] is None or fac["lat"] is None:
             continue  # no sourced coordinate: listed in the catalog, not drawn
         features.append(
@@ -224,7 +385,7 @@ def build(reference: Path) -> None:
                 "properties": {
                     "facility_id": fac["id"],
                     "name": fac["name"],
-                    "category": FACILITY_CATEGORY[fac["id"]],
+                    "category": fac["category"],
                 },
                 "geometry": {"type": "Point", "coordinates": [fac["lon"], fac["lat"]]},
             }
@@ -246,10 +407,9 @@ def build(reference: Path) -> None:
         "routes": routes,
         "facilities": {
             "file": "facilities.geojson",
-            "items": [
-                {**fac, "category": FACILITY_CATEGORY[fac["id"]]} for fac in facts["facilities"]
-            ],
+            "items": facilities,
         },
+        "country_names": COUNTRY_NAMES,
         **{key: facts[key] for key in FACTS_KEYS},
     }
     _dump(catalog, GEO / "catalog.json", compact=False)

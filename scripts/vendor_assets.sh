@@ -59,14 +59,28 @@ TOPOJSON_FILES=(
     dist/topojson-client.min.js
 )
 
+# The label engine finds overlapping names through an R-tree.
+RBUSH="rbush@4.0.1"
+RBUSH_FILES=(
+    LICENSE
+    rbush.min.js
+)
+
+# Arrowheads along the flow lines.
+DECORATOR="leaflet-polylinedecorator@1.6.0"
+DECORATOR_FILES=(
+    LICENSE
+    dist/leaflet.polylineDecorator.js
+)
+
 command -v npm >/dev/null || { echo "error: npm is required (apt-get install npm)" >&2; exit 1; }
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-echo "Fetching $LEAFLET $FULLSCREEN $MEASURE $SYNC $TOPOJSON from the npm registry"
+echo "Fetching $LEAFLET $FULLSCREEN $MEASURE $SYNC $TOPOJSON $RBUSH $DECORATOR from the npm registry"
 (cd "$WORK" && npm pack --silent "$LEAFLET" "$FULLSCREEN" "$MEASURE" "$SYNC" "$TOPOJSON" \
-    >/dev/null)
+    "$RBUSH" "$DECORATOR" >/dev/null)
 
 STAGE="$WORK/vendor"
 mkdir -p "$STAGE"
@@ -104,6 +118,8 @@ copy_package "$FULLSCREEN" "${FULLSCREEN_FILES[@]}"
 copy_package "$MEASURE" "${MEASURE_FILES[@]}"
 copy_package "$SYNC" "${SYNC_FILES[@]}"
 copy_package "$TOPOJSON" "${TOPOJSON_FILES[@]}"
+copy_package "$RBUSH" "${RBUSH_FILES[@]}"
+copy_package "$DECORATOR" "${DECORATOR_FILES[@]}"
 
 # Every url(...) in the vendored CSS must point at a vendored file.
 missing=0
@@ -145,6 +161,8 @@ registry tarballs by \`scripts/vendor_assets.sh\`.
 | [leaflet-measure](https://www.npmjs.com/package/leaflet-measure) | ${MEASURE##*@} | MIT (\`$MEASURE/LICENSE\`) | \`dist/leaflet-measure.min.js\`, \`dist/leaflet-measure.css\`, \`dist/images/*.png\` (control icons) |
 | [leaflet.sync](https://www.npmjs.com/package/leaflet.sync) | ${SYNC##*@} | BSD-3-Clause (\`$SYNC/LICENSE\`) | \`L.Map.Sync.js\` (the two synchronised maps of \`folium.plugins.DualMap\`) |
 | [topojson-client](https://www.npmjs.com/package/topojson-client) | ${TOPOJSON##*@} | ISC (\`$TOPOJSON/LICENSE\`) | \`dist/topojson-client.min.js\` (turns the TopoJSON basemap into GeoJSON for Leaflet) |
+| [rbush](https://www.npmjs.com/package/rbush) | ${RBUSH##*@} | MIT (\`$RBUSH/LICENSE\`) | \`rbush.min.js\` (the R-tree the label engine finds overlapping names with) |
+| [leaflet-polylinedecorator](https://www.npmjs.com/package/leaflet-polylinedecorator) | ${DECORATOR##*@} | MIT (\`$DECORATOR/LICENSE\`) | \`dist/leaflet.polylineDecorator.js\` (arrowheads along the flow lines) |
 
 folium links \`Control.FullScreen.min.js\`, \`leaflet-measure.min.css\` and
 \`L.Map.Sync.min.js\`, which the packages do not ship (the CDN minifies them on

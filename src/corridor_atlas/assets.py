@@ -60,6 +60,12 @@ CDN_MAP: dict[str, str | None] = {
     "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js": (
         "topojson-client@3.1.0/dist/topojson-client.min.js"
     ),
+    # The label engine's R-tree and the flow arrows (corridor_atlas.maps.RBUSH_JS, DECORATOR_JS).
+    "https://cdn.jsdelivr.net/npm/rbush@4.0.1/rbush.min.js": "rbush@4.0.1/rbush.min.js",
+    "https://cdn.jsdelivr.net/npm/leaflet-polylinedecorator@1.6.0/dist/"
+    "leaflet.polylineDecorator.js": (
+        "leaflet-polylinedecorator@1.6.0/dist/leaflet.polylineDecorator.js"
+    ),
     # Linked by every folium.Map but used only by folium.Icon markers: dropped.
     "https://code.jquery.com/jquery-3.7.1.min.js": None,
     "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": None,

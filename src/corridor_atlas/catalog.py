@@ -85,12 +85,31 @@ class DiameterDetail(_Model):
     extra_sources: list[Source] = []
 
 
+class InForce(_Model):
+    """The years a capacity was the one in force, and what dates them."""
+
+    from_year: int = Field(ge=1900, le=2100)
+    until_year: int | None = Field(default=None, ge=1900, le=2100)
+    basis: Text
+
+    @model_validator(mode="after")
+    def _ordered(self) -> InForce:
+        if self.until_year is not None and self.until_year < self.from_year:
+            raise ValueError(f"until_year {self.until_year} is before from_year "
+                             f"{self.from_year}")
+        return self
+
+    def covers(self, year: int) -> bool:
+        return self.from_year <= year and (self.until_year is None or year <= self.until_year)
+
+
 class Capacity(_Model):
     value: float
     unit: Text
     what: Literal["design", "expanded", "planned"]
     source: Source
     note: str | None = None
+    in_force: InForce | None = None
 
 
 class Milestone(_Model):
@@ -100,14 +119,28 @@ class Milestone(_Model):
     note: str | None = None
 
 
+Measure = Literal["throughput", "share", "count"]
+"""What an annual volume measures: all the route carried that year (``throughput``,
+possibly counted at one section), one named part of it (``share``), or a count of
+containers or trains (``count``)."""
+
+
 class AnnualVolume(_Model):
     year: int = Field(ge=1900, le=2100)
     value: float
     unit: Text
     what: Text
+    measure: Measure
+    share: str | None = None
     period_note: str | None = None
     source: Source
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _share_named(self) -> AnnualVolume:
+        if (self.measure == "share") != (self.share is not None):
+            raise ValueError("a volume with measure 'share' names its share, and only it")
+        return self
 
 
 class PeriodVolume(_Model):
@@ -181,6 +214,10 @@ class Route(_Model):
     status: Status
     role: Role
     default_visible: bool
+    start_label: Text
+    end_label: Text
+    flow_direction: Literal["forward", "both"]
+    throughput_shares: list[Text] = []
     facts: RouteFacts
 
     @property
@@ -200,6 +237,7 @@ class Facility(_Model):
     facts: dict[str, str | float]
     sources: list[Source] = Field(min_length=1)
     proxy_points: list[dict[str, Any]] = []
+    label: str | None = None
 
 
 class Facilities(_Model):
@@ -284,6 +322,7 @@ class Catalog(_Model):
     related_agreements: list[Agreement]
     gaps: list[str]
     source_reliability_notes: list[str]
+    country_names: dict[str, Text] = {}
 
     def route(self, route_id: str) -> Route:
         """The route with this id; ``KeyError`` naming the known ids otherwise."""

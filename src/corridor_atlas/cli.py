@@ -17,9 +17,9 @@ from typing import NoReturn
 from .errors import AtlasError, ExportError
 from .exports import FORMATS, check_writable, export, write_atomic
 from .layers import load_atlas
-from .maps import default_layers, layer_ids
 from .uploads import read_upload_file
 from .view import (
+    PRESETS,
     MapView,
     default_year,
     parse_bbox,
@@ -60,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--layers", help="comma-separated layer ids, e.g. btc,tap,facilities")
     exp.add_argument("--year", help="as-of year (within the data's years)")
     exp.add_argument("--route", help="the selected route id (highlighted, named in the title)")
-    exp.add_argument("--bbox", help="extent W,S,E,N in degrees")
+    exp.add_argument("--bbox", help="extent W,S,E,N in degrees, or a preset: "
+                                    + ", ".join(PRESETS))
+    exp.add_argument("--flows", action="store_true",
+                     help="draw each route's width by its throughput in the year")
     exp.add_argument("--size", default="slide", help="slide, a4 or WIDTHxHEIGHT pixels")
     exp.add_argument("--scale", default="1", help="1 or 2")
     exp.add_argument("--paper", default="a4", choices=("a4", "letter"), help="PDF page size")
@@ -96,9 +99,9 @@ def run_export(args: argparse.Namespace) -> str:
     if atlas.catalog is None:
         raise ExportError("; ".join(str(p) for p in atlas.problems[:3]))
     catalog = atlas.catalog
-    known = layer_ids(atlas)
+    known = atlas.layer_ids()
     layers = parse_layers(args.layers, known) if args.layers is not None else tuple(
-        default_layers(atlas))
+        atlas.default_layers())
     year = parse_year(args.year, catalog) if args.year is not None else default_year(catalog)
     if args.route is not None and args.route not in atlas.routes:
         raise ExportError(f"unknown route {args.route[:40]!r}; choose from: "
@@ -106,7 +109,7 @@ def run_export(args: argparse.Namespace) -> str:
     bbox = parse_bbox(args.bbox) if args.bbox is not None else None
     size = parse_size(args.size)
     scale = parse_scale(args.scale)
-    view = MapView(layers=layers, selected=args.route, year=year, bbox=bbox)
+    view = MapView(layers=layers, selected=args.route, year=year, bbox=bbox, flows=args.flows)
     own = [read_upload_file(path) for path in args.add_layer]
     result = export(atlas, view, args.format, vendor_dir=root / "static" / "vendor", size=size,
                     scale=scale, static=args.static, paper=args.paper, user_layers=own)

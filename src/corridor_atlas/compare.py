@@ -2,13 +2,14 @@
 
 :func:`compare_map` returns a ``folium.plugins.DualMap``: two Leaflet maps whose pan
 and zoom follow each other (Leaflet.Sync, vendored in ``static/vendor``). Each side
-has the same basemap, layers and extent, drawn as of its own year, and a title
-naming that year; the legend is on the right map, the credits on both.
+draws the same view as a scene of its own year (:mod:`corridor_atlas.scene`), with a
+title naming that year and the names on the map; the legend is on the right map,
+folded, and the credits on both.
 
 streamlit-folium renders a ``DualMap`` as two maps, ``map_div`` (left) and
 ``map_div2`` (right), in its iframe::
 
-    st_folium(compare_map(atlas, layers, 2006, 2026, vendor_dir=VENDOR,
+    st_folium(compare_map(atlas, view, 2006, 2026, vendor_dir=VENDOR,
                           countries_url="/app/static/basemap/countries.topojson"),
               key="compare", height=600, use_container_width=True, returned_objects=[])
 """
@@ -17,10 +18,9 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
-import folium
 from branca.element import Element
 from folium.plugins import DualMap
 from jinja2 import Template
@@ -30,7 +30,8 @@ from .assets import AssetMode, localize
 from .errors import AtlasError
 from .layers import Atlas
 from .markup import esc
-from .view import BBox
+from .scene import build_scene
+from .view import MapView
 
 __all__ = ["compare_map", "title_text"]
 
@@ -68,13 +69,8 @@ def _year(value: object, name: str) -> int:
                          f"not {str(value)[:20]!r}") from None
 
 
-def _groups(atlas: Atlas, layers: list[str], *, selected: str | None,
-            year: int) -> list[folium.FeatureGroup]:
-    return maps.layer_groups(atlas, layers, selected=selected, year=year)
-
-
-def _side_script(year: int, *, legend: bool, credits: str) -> maps._Script:
-    """Title, credits and (on one side) the legend of one map."""
+def _side_script(year: int, *, credits: str) -> maps._Script:
+    """Title and credits of one map."""
     title = json.dumps('<div class="atlas-compare-title" role="heading" aria-level="2">'
                        f"{esc(title_text(year))}</div>")
     code = (
@@ -85,22 +81,12 @@ def _side_script(year: int, *, legend: bool, credits: str) -> maps._Script:
         "map.attributionControl.setPrefix('Leaflet');"
         f"map.attributionControl.addAttribution({json.dumps(credits)});"
     )
-    if legend:
-        # Closed at first: it would cover much of a half-width map.
-        html = maps.legend_html().replace("<details open>", "<details>", 1)
-        code += (
-            "var c = L.control({position: 'bottomright'});"
-            f"c.onAdd = function() {{ var d = L.DomUtil.create('div');"
-            f" d.innerHTML = {json.dumps(html)};"
-            " L.DomEvent.disableClickPropagation(d); return d; }; c.addTo(map);"
-        )
     return maps._Script(code)
 
 
-def compare_map(atlas: Atlas, layers: Iterable[str], year_a: int, year_b: int, *,
-                vendor_dir: Path, selected: str | None = None,
-                asset_mode: AssetMode = "static", countries_url: str | None = None,
-                bounds: BBox | None = None) -> DualMap:
+def compare_map(atlas: Atlas, view: MapView, year_a: int, year_b: int, *,
+                vendor_dir: Path, asset_mode: AssetMode = "static",
+                countries_url: str | None = None) -> DualMap:
     """
     The corridor as of ``year_a`` (left) next to ``year_b`` (right), pan and zoom linked.
 
@@ -108,22 +94,19 @@ def compare_map(atlas: Atlas, layers: Iterable[str], year_a: int, year_b: int, *
     ----------
     atlas
         Loaded data.
-    layers
-        Layer ids to draw on both sides (see :func:`corridor_atlas.maps.layer_ids`).
+    view
+        What both sides draw (layers, selection, filters, flows, extent); each side
+        draws it as of its own year, as a scene of its own.
     year_a, year_b
         The years of the left and right map.
     vendor_dir
         The ``static/vendor`` folder of vendored Leaflet assets (Leaflet.Sync included).
-    selected
-        A route id to highlight on both sides.
     asset_mode
         ``"static"`` links the assets under ``/app/static/vendor`` (the app);
         ``"inline"`` embeds them (a standalone file).
     countries_url
         Where the page can fetch the countries GeoJSON; ``None`` embeds them (in
         each map).
-    bounds
-        W, S, E, N both maps open on; ``None`` shows the whole corridor.
 
     Returns
     -------
@@ -131,22 +114,28 @@ def compare_map(atlas: Atlas, layers: Iterable[str], year_a: int, year_b: int, *
         ``.m1`` is the left map (``year_a``), ``.m2`` the right one (``year_b``).
     """
     years = (_year(year_a, "year_a"), _year(year_b, "year_b"))
-    wanted = list(dict.fromkeys(layers))
     dual = DualMap(location=maps.DEFAULT_CENTER, zoom_start=maps.DEFAULT_ZOOM, tiles=None,
                    control_scale=True, min_zoom=4, max_zoom=15, zoom_snap=0.5,
                    max_bounds=True, min_lat=maps.MAP_BOUNDS[1], min_lon=maps.MAP_BOUNDS[0],
                    max_lat=maps.MAP_BOUNDS[3], max_lon=maps.MAP_BOUNDS[2])
-    west, south, east, north = bounds or maps.CORRIDOR_BOUNDS
+    west, south, east, north = view.bbox or maps.routes_bounds(atlas)
     dual.fit_bounds([[south, west], [north, east]])
     header = dual.get_root().header
     header.add_child(maps._Css(), name="atlas_css")
     header.add_child(_CompareCss(), name="atlas_compare_css")
     maps.link_topojson(dual)
     credits = esc(maps.attribution_text(atlas.catalog))
-    for side, year, legend in ((dual.m1, years[0], False), (dual.m2, years[1], True)):
+    for side, year, legend in ((dual.m1, years[0], None), (dual.m2, years[1], "bottomright")):
+        scene = build_scene(atlas, replace(view, year=year))
+        side.add_child(maps._LabelEngine())
         if atlas.countries is not None:
             maps._countries_layer(atlas, tiles=False, url=countries_url).add_to(side)
-        for group in _groups(atlas, wanted, selected=selected, year=year):
+        _side_script(year, credits=credits).add_to(side)
+        for group in maps.layer_groups(scene):
             group.add_to(side)
-        _side_script(year, legend=legend, credits=credits).add_to(side)
+        key, labels = maps.annotation_groups(scene, legend=legend or "bottomright",
+                                             folded=True)
+        if legend:
+            key.add_to(side)
+        labels.add_to(side)
     return localize(dual, mode=asset_mode, vendor_dir=vendor_dir)

@@ -1,11 +1,10 @@
 """Data downloads of what the map shows: GeoJSON, CSV and KML.
 
-Each exporter takes the loaded :class:`~corridor_atlas.layers.Atlas` and a
-:class:`~corridor_atlas.view.MapView` and writes the *visible* layers only, in the
-map's drawing order (context routes first, the selected route on top, facilities
-last). Layer ids the atlas does not know, and layers that failed to load, are
-skipped. Route lines are written at full resolution (not simplified, not clipped
-to the view's bbox).
+Each exporter writes what a :class:`~corridor_atlas.scene.Scene` draws, in its order
+(context routes first, the selected route on top, facilities, then the user's own
+layers): the routes drawn in the year, each segment with its phase then, and, with
+flows on, each route's flow. Route lines are written at full resolution (not
+simplified, not clipped to the view's bbox).
 
 * :func:`to_geojson`: one FeatureCollection with every segment and facility, each
   carrying its licence and attribution;
@@ -17,10 +16,6 @@ GeoJSON and KML also carry the user's own layers (``user_layers``), after the at
 layers and with the properties of the user's file; they are the user's data, so
 they carry no Corridor Atlas licence. The CSV lists sourced figures only, which a
 user's layer does not have.
-
-GeoJSON and KML show the map as of ``view.year``, as the live map does: routes not
-yet begun that year are left out and each segment's status is its phase that year
-(:mod:`corridor_atlas.timeline`); without a year, today's status.
 
 All three return UTF-8 bytes and are deterministic: the same atlas and view give
 byte-identical output. Text from the data always stays text: JSON-escaped, quoted
@@ -44,9 +39,10 @@ import simplekml
 from pydantic import BaseModel
 
 from . import styles
-from .catalog import Catalog, Facility, Kind, Route, Source
-from .layers import Atlas
-from .maps import FACILITIES_ID, layer_ids, route_begun
+from .catalog import Catalog, Facility, Route, Source
+from .describe import flow_lines, flow_reason, status_line
+from .flows import Flow
+from .layers import FACILITIES_ID, Atlas
 from .panels import (
     NO_SOURCED_VALUE,
     format_number,
@@ -56,9 +52,8 @@ from .panels import (
     source_label,
     volumes_frame,
 )
-from .timeline import route_phase, segment_phases
+from .scene import FacilityLayer, RouteLayer, Scene, Segment, UserLayerScene
 from .uploads import property_columns
-from .view import MapView, default_year
 
 if TYPE_CHECKING:
     from .uploads import UserLayer
@@ -69,7 +64,6 @@ __all__ = [
     "FACILITY_LICENCE",
     "KML_NAMESPACE",
     "credits_lines",
-    "export_layers",
     "kml_colour",
     "to_csv",
     "to_geojson",
@@ -83,7 +77,6 @@ FACILITY_LICENCE = "facts, quoted with their sources"
 
 CSV_COLUMNS = ("route_id", "route", "figure", "year", "value", "unit", "note", "source",
                "source_title", "source_date", "url")
-KML_LINE_WIDTH = 3
 KML_COORD_DECIMALS = 6
 KML_FACILITY_ICON = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
 
@@ -105,64 +98,12 @@ _KML_LOCK = threading.Lock()
 # --------------------------------------------------------------------------- layers
 
 
-def export_layers(atlas: Atlas, view: MapView) -> list[str]:
-    """
-    The visible layers that can be exported, in the map's drawing order.
-
-    Unknown ids and layers that did not load are left out; the selected route
-    is moved on top of the other routes (under the facilities), as on the map.
-    """
-    wanted = set(view.layers)
-    order = [lid for lid in layer_ids(atlas) if lid in wanted]
-    if view.selected in order and view.selected != FACILITIES_ID:
-        order.remove(view.selected)
-        order.insert(len(order) - (FACILITIES_ID in order), view.selected)
-    return order
-
-
-def _route_parts(atlas: Atlas, view: MapView) -> Iterator[tuple[str, Route | None]]:
-    """``(layer id, route)`` per exported layer; the route is ``None`` for facilities."""
-    catalog = atlas.catalog
-    if catalog is None:
-        return
-    for lid in export_layers(atlas, view):
-        yield lid, None if lid == FACILITIES_ID else catalog.route(lid)
-
-
-def _drawn_layers(atlas: Atlas, view: MapView) -> list[str]:
-    """:func:`export_layers` without the routes not yet begun in ``view.year``."""
-    return [lid for lid in export_layers(atlas, view)
-            if lid == FACILITIES_ID or route_begun(atlas, lid, view.year)]
-
-
-def _drawn_segments(atlas: Atlas, route: Route, year: int | None) -> list[tuple[Any, str]]:
-    """``(row, status)`` of each segment drawn in ``year``, the status being its phase then."""
-    assert atlas.catalog is not None
-    gdf = atlas.routes[route.id]
-    phases = segment_phases(route, map(str, gdf["status_class"]), year,
-                            as_of_year=default_year(atlas.catalog))
-    return [(row, phase) for (_, row), phase in zip(gdf.iterrows(), phases, strict=True)
-            if phase is not None]
-
-
-def _route_status(atlas: Atlas, route: Route, year: int | None) -> str:
-    """The route's status in ``year`` (today's for ``None``)."""
-    if year is None or atlas.catalog is None:
-        return route.status
-    return route_phase(route, year, as_of_year=default_year(atlas.catalog)) or route.status
-
-
-def _facility_rows(atlas: Atlas) -> list[tuple[Facility, Any]]:
-    """Drawn facilities known to the catalog, in file order, with their geometry row."""
-    if atlas.catalog is None or atlas.facilities is None:
+def _facilities(scene: Scene) -> list[tuple[Facility, shapely.Point]]:
+    """The facilities drawn, in file order, with their point."""
+    layer = scene.facilities
+    if layer is None:
         return []
-    by_id = {f.id: f for f in atlas.catalog.facilities.items}
-    rows = []
-    for _, row in atlas.facilities.iterrows():
-        fid = _text(row.get("facility_id")) or _text(row["feature_id"])
-        if fid in by_id:
-            rows.append((by_id[fid], row))
-    return rows
+    return [(m.facility, shapely.Point(m.lon, m.lat)) for m in layer.marks]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -210,23 +151,63 @@ def _facility_attribution(facility: Facility) -> str:
 # --------------------------------------------------------------------------- GeoJSON
 
 
-def _route_properties(route: Route, row: Any, status: str | None = None) -> dict[str, Any]:
-    return {
+FLOW_FIELDS = ("volume", "volume_unit", "volume_year", "capacity", "capacity_unit",
+               "utilisation", "volume_source", "capacity_source", "flow_note")
+"""Flow properties of route segments when flows are on (null where there is no figure)."""
+
+
+def _source_text(sources: Sequence[Source]) -> str | None:
+    """``"publisher, date, url"`` of each source, joined; ``None`` for none."""
+    parts = [_join(source_label(s), s.url, sep=", ") for s in sources]
+    return "; ".join(dict.fromkeys(parts)) or None
+
+
+def _flow_properties(flow: Flow | None, segment: Segment) -> dict[str, Any]:
+    """A segment's flow: its route's throughput that year, capacity and utilisation."""
+    props: dict[str, Any] = dict.fromkeys(FLOW_FIELDS)
+    if flow is None or segment.phase != "operating":
+        props["flow_note"] = ("not operating that year" if flow is not None
+                              else "the atlas draws no flows for this kind of line")
+        return props
+    props["volume_year"] = flow.year
+    if flow.volume is not None:
+        props.update(volume=round(flow.volume, 6), volume_unit=flow.unit,
+                     volume_source=_source_text([v.source for v in flow.volumes]))
+        if len(flow.volumes) > 1:
+            props["flow_note"] = "sum of " + ", ".join(
+                f"{format_number(v.value)} {v.unit} {v.share}" for v in flow.volumes)
+    else:
+        props["flow_note"] = flow_reason(flow)
+    if flow.capacity is not None and flow.capacity_figure is not None:
+        props.update(capacity=round(flow.capacity, 6), capacity_unit=flow.unit,
+                     capacity_source=_source_text([flow.capacity_figure.source]))
+    if flow.utilisation is not None:
+        props["utilisation"] = round(flow.utilisation, 4)
+    return props
+
+
+def _route_properties(layer: RouteLayer, segment: Segment, *, flows: bool) -> dict[str, Any]:
+    route, row = layer.route, segment.properties
+    props = {
         "route_id": route.id,
-        "feature_id": _text(row["feature_id"]),
+        "feature_id": segment.feature_id,
         "name": route.name,
+        "short_name": route.short_name,
         "name_tr": route.name_tr,
         "name_az": route.name_az,
         "kind": route.kind,
-        "status": status or _text(row.get("status_class")) or route.status,
+        "status": segment.phase,
         "segment": _optional(row.get("segment")),
-        "geometry_quality": _text(row.get("geometry_quality")),
+        "geometry_quality": segment.quality,
         "geometry_source": _optional(row.get("geometry_source")),
         "licence": _optional(row.get("geometry_license")),
         "attribution": _optional(row.get("geometry_attribution")),
-        "length_km": round(float(row["length_km"]), 1),
+        "length_km": round(segment.length_km, 1),
         "documented_length_km": _documented_km(route),
     }
+    if flows:
+        props.update(_flow_properties(layer.flow, segment))
+    return props
 
 
 def _facility_properties(facility: Facility) -> dict[str, Any]:
@@ -269,18 +250,20 @@ def _user_rows(layer: UserLayer) -> Iterator[tuple[dict[str, Any], shapely.Geome
         yield props, geom
 
 
-def to_geojson(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = ()) -> bytes:
+def to_geojson(atlas: Atlas, scene: Scene) -> bytes:
     """
-    The visible layers as one GeoJSON FeatureCollection (RFC 7946, lon/lat WGS84).
+    What the scene draws, as one GeoJSON FeatureCollection (RFC 7946, lon/lat WGS84).
 
-    Route segments carry ``route_id, feature_id, name, name_tr, name_az, kind,
-    status, segment, geometry_quality, geometry_source, licence, attribution,
+    Route segments carry ``route_id, feature_id, name, short_name, name_tr, name_az,
+    kind, status, segment, geometry_quality, geometry_source, licence, attribution,
     length_km`` (as drawn, 0.1 km) and ``documented_length_km`` (the catalog's
-    sourced length, or null); ``status`` is the segment's status in ``view.year``,
-    and routes not yet begun that year are left out. Facilities carry
+    sourced length, or null); ``status`` is the segment's status in the scene's year.
+    With flows on they also carry :data:`FLOW_FIELDS`: the route's throughput that
+    year in the family's unit, its source, the capacity in force, the utilisation,
+    and in ``flow_note`` why a value is null. Facilities carry
     ``facility_id, name, kind, category, precision, attribution, licence``. The
     collection names the export, the credits (``attribution``, one line each),
-    ``as_of``, ``year`` and the exported ``layers``.
+    ``as_of``, ``year``, ``flows`` and the exported ``layers``.
 
     The user's own layers follow, their features keeping the file's properties, with
     ids ``user-1-1``, ``user-1-2``…; ``user_layers`` lists each one's id and name.
@@ -288,28 +271,27 @@ def to_geojson(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = (
     Returns UTF-8 JSON bytes, keys sorted, features in drawing order.
     """
     features: list[dict[str, Any]] = []
-    layers = _drawn_layers(atlas, view) if atlas.catalog else []
-    for lid, route in _route_parts(atlas, view):
-        if lid not in layers:
-            continue
-        if route is None:
-            features.extend(_feature(fac.id, _facility_properties(fac), row.geometry)
-                            for fac, row in _facility_rows(atlas))
-            continue
-        for row, status in _drawn_segments(atlas, route, view.year):
-            features.append(_feature(_text(row["feature_id"]),
-                                     _route_properties(route, row, status), row.geometry))
-    for index, layer in enumerate(user_layers):
+    flows = scene.view.flows
+    user_layers = [la.layer for la in scene.user_layers]
+    for layer in scene.layers:
+        if isinstance(layer, RouteLayer):
+            features += [_feature(seg.feature_id, _route_properties(layer, seg, flows=flows),
+                                  seg.geometry) for seg in layer.segments]
+        elif isinstance(layer, FacilityLayer):
+            features += [_feature(fac.id, _facility_properties(fac), point)
+                         for fac, point in _facilities(scene)]
+    for index, user in enumerate(user_layers):
         features.extend(_feature(f"{_user_id(index)}-{i}", props, geom)
-                        for i, (props, geom) in enumerate(_user_rows(layer), start=1))
+                        for i, (props, geom) in enumerate(_user_rows(user), start=1))
     catalog = atlas.catalog
     collection = {
         "type": "FeatureCollection",
         "name": EXPORT_NAME,
         "attribution": credits_lines(catalog),
         "as_of": catalog.as_of if catalog else None,
-        "year": view.year,
-        "layers": layers,
+        "year": scene.view.year,
+        "flows": flows,
+        "layers": list(scene.layer_ids),
         "features": features,
     }
     if user_layers:
@@ -445,9 +427,9 @@ def _route_figures(route: Route, year: int | None) -> list[dict[str, str]]:
     return rows
 
 
-def _facility_figures(atlas: Atlas) -> list[dict[str, str]]:
+def _facility_figures(scene: Scene) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
-    for fac, _ in _facility_rows(atlas):
+    for fac, _ in _facilities(scene):
         labels = "; ".join(dict.fromkeys(source_label(s) for s in fac.sources))
         titles = "; ".join(dict.fromkeys(s.title for s in fac.sources))
         dates = "; ".join(dict.fromkeys(s.date for s in fac.sources if s.date))
@@ -469,14 +451,14 @@ def _csv_cell(value: str) -> str:
     return value
 
 
-def to_csv(atlas: Atlas, view: MapView) -> bytes:
+def to_csv(scene: Scene) -> bytes:
     """
-    The figures of the visible layers, one row per figure with its source.
+    The figures of the layers the scene draws, one row per figure with its source.
 
     Columns are :data:`CSV_COLUMNS`. Per route, in drawing order: key figures
     (status, lengths, diameter, capacities, cost, shareholders), annual volumes
     (reported and other sources'), volumes over a period, then milestones. With
-    ``view.year`` set, volumes and milestones after that year are left out. When
+    a year shown, volumes and milestones after that year are left out. When
     the facilities layer is visible, each facility fact follows, with the
     facility's sources. A figure without a sourced value keeps its row, with an
     empty value and source and the note ``"no sourced value"``.
@@ -488,9 +470,11 @@ def to_csv(atlas: Atlas, view: MapView) -> bytes:
     Returns UTF-8 CSV bytes (no BOM), ``\\n`` line endings, minimal quoting.
     """
     rows: list[dict[str, str]] = []
-    for _lid, route in _route_parts(atlas, view):
-        rows.extend(_facility_figures(atlas) if route is None
-                    else _route_figures(route, view.year))
+    for layer in scene.layers:
+        if isinstance(layer, RouteLayer):
+            rows.extend(_route_figures(layer.route, scene.view.year))
+        elif isinstance(layer, FacilityLayer):
+            rows.extend(_facility_figures(scene))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
@@ -545,13 +529,12 @@ def _lines(geom: shapely.Geometry) -> list[shapely.LineString]:
     return [geom] if isinstance(geom, shapely.LineString) else []
 
 
-def _route_description(route: Route, row: Any, status: str | None = None,
-                       year: int | None = None) -> str:
-    status = status or _text(row.get("status_class")) or route.status
-    shown = styles.STATUS_LABELS.get(status, status)  # type: ignore[call-overload]
+def _route_description(layer: RouteLayer, segment: Segment, year: int | None,
+                       flows: bool) -> str:
+    route, row = layer.route, segment.properties
+    shown = styles.STATUS_LABELS[segment.phase]
     if year is not None:
         shown = f"{shown} in {year}"
-    quality = _text(row.get("geometry_quality"))
     documented = _documented_km(route)
     lines = [
         f"Kind: {styles.KIND_LABELS[route.kind]}",
@@ -559,14 +542,15 @@ def _route_description(route: Route, row: Any, status: str | None = None,
         f"Segment: {_text(row.get('segment')) or 'full route'}",
         "Geometry quality: " + (
             "schematic (straight line between documented waypoints; position approximate)"
-            if quality == "schematic" else quality),
-        f"Length as drawn: {float(row['length_km']):.1f} km",
+            if segment.quality == "schematic" else segment.quality),
+        f"Length as drawn: {segment.length_km:.1f} km",
         "Documented length of the route: " + (
             f"{format_number(documented)} km" if documented is not None else NO_SOURCED_VALUE),
         f"Licence: {_text(row.get('geometry_license'))}",
         f"Attribution: {_text(row.get('geometry_attribution'))}",
-        f"Layer: {route.id}; feature: {_text(row['feature_id'])}",
     ]
+    if flows and layer.flow is not None and segment.phase == "operating":
+        lines += flow_lines(layer.flow)
     return "\n".join(lines)
 
 
@@ -599,13 +583,15 @@ class _KmlStyles:
         self._made[style_id] = style
         return style, True
 
-    def line(self, kind: Kind, schematic: bool) -> str:
-        style_id = f"line-{kind}" + ("-schematic" if schematic else "")
+    def line(self, look: styles.LineStyle) -> str:
+        """A line style of the scene's colour, opacity and width (rounded to half pixels)."""
+        width = max(1.0, round(look.weight * 2) / 2)
+        key = f"{look.colour.lstrip('#').lower()}-{round(look.opacity * 100)}-{width:g}"
+        style_id = "line-" + key.replace(".", "_")
         style, new = self._style(style_id)
         if new:
-            opacity = styles.SCHEMATIC_LINE_OPACITY if schematic else 1.0
-            style.linestyle.color = kml_colour(styles.KIND_COLOURS[kind], opacity)
-            style.linestyle.width = KML_LINE_WIDTH
+            style.linestyle.color = kml_colour(look.colour, look.opacity)
+            style.linestyle.width = width
             _set_id(style.linestyle, f"{style_id}-line")
         return f"#{style_id}"
 
@@ -635,16 +621,17 @@ class _KmlStyles:
         return f"#{style_id}"
 
 
-def _add_route(folder: simplekml.Folder, kml_styles: _KmlStyles, route: Route,
-               segments: list[tuple[Any, str]], year: int | None = None) -> int:
+def _add_route(folder: simplekml.Folder, kml_styles: _KmlStyles, layer: RouteLayer,
+               year: int | None, flows: bool) -> int:
     count = 0
-    several = len(segments) > 1
-    for i, (row, status) in enumerate(segments, start=1):
-        lines = _lines(row.geometry)
+    route = layer.route
+    several = len(layer.segments) > 1
+    for i, seg in enumerate(layer.segments, start=1):
+        lines = _lines(seg.geometry)
         if not lines:
             continue
         pm_id = f"{route.id}-{i}"
-        segment = _text(row.get("segment"))
+        segment = _text(seg.properties.get("segment"))
         name = f"{route.name} — {segment}" if several and segment else route.name
         if len(lines) == 1:
             geom = folder.newlinestring(coords=_coords(lines[0]))
@@ -659,17 +646,19 @@ def _add_route(folder: simplekml.Folder, kml_styles: _KmlStyles, route: Route,
                 _set_id(part, f"{pm_id}-line{k}")
         _set_id(placemark, pm_id)
         placemark.name = _xml_text(name)
-        placemark.description = _xml_text(_balloon(_route_description(route, row, status,
-                                                                      year)))
-        placemark.styleurl = kml_styles.line(
-            route.kind, _text(row.get("geometry_quality")) == "schematic")
+        placemark.description = _xml_text(_balloon(_route_description(layer, seg, year,
+                                                                      flows)))
+        placemark.styleurl = kml_styles.line(seg.style)
+        if flows:
+            for key, value in _flow_properties(layer.flow, seg).items():
+                placemark.extendeddata.newdata(key, _xml_text("" if value is None else value))
         count += 1
     return count
 
 
-def _add_facilities(folder: simplekml.Folder, kml_styles: _KmlStyles, atlas: Atlas) -> None:
-    for fac, row in _facility_rows(atlas):
-        point = folder.newpoint(coords=_coords(row.geometry))
+def _add_facilities(folder: simplekml.Folder, kml_styles: _KmlStyles, scene: Scene) -> None:
+    for fac, point_geom in _facilities(scene):
+        point = folder.newpoint(coords=_coords(point_geom))
         _set_id(point, f"facility-{fac.id}-point")
         _set_id(point.placemark, f"facility-{fac.id}")
         point.placemark.name = _xml_text(fac.name)
@@ -732,27 +721,29 @@ def _stable_ids(xml: str) -> str:
                                       "</styleUrl>", xml)
 
 
-def _document_description(atlas: Atlas, view: MapView) -> str:
+def _document_description(atlas: Atlas, scene: Scene) -> str:
     catalog = atlas.catalog
     lines = ["Credits:", *credits_lines(catalog)]
     if catalog is not None:
         lines.append(f"Data as of {catalog.as_of}")
-    if view.year is not None:
-        lines.append(f"Year shown: {view.year}")
+    if scene.view.year is not None:
+        lines.append(f"Year shown: {scene.view.year}")
+    if scene.flow_year is not None:
+        lines.append(f"Line widths: each route's throughput in {scene.flow_year}")
     lines.append("Schematic segments are indicative only (position approximate).")
     return "\n".join(lines)
 
 
-def to_kml(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = ()) -> bytes:
+def to_kml(atlas: Atlas, scene: Scene) -> bytes:
     """
-    The visible layers as KML 2.2, written with simplekml.
+    What the scene draws, as KML 2.2, written with simplekml.
 
     One Folder per layer (named by the route name, ``Facilities`` for the
     points), one Placemark per route segment (a MultiGeometry of LineStrings
-    when the segment has several parts) in the kind's colour, 3 px wide, and a
-    plain-text description: kind, status, segment, geometry quality, length,
-    licence and attribution. With ``view.year``, routes not yet begun that year are
-    left out and the status is that year's ("Under construction in 2005").
+    when the segment has several parts) in the scene's colour and width, and a
+    plain-text description: kind, status in the year, segment, geometry quality,
+    length, licence and attribution. With flows on, each segment also carries its
+    route's flow, in the description and as ExtendedData (:data:`FLOW_FIELDS`).
     Facilities are Points with their facts and sources.
     The Document is named "Corridor Atlas" and its description gives the credits
     and the as-of date. Coordinates are rounded to 6 decimals (about 0.1 m).
@@ -767,26 +758,22 @@ def to_kml(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = ()) -
         doc = kml.document
         _set_id(doc, "corridor-atlas")
         doc.name = "Corridor Atlas"
-        doc.description = _xml_text(_balloon(_document_description(atlas, view)))
+        doc.description = _xml_text(_balloon(_document_description(atlas, scene)))
         kml_styles = _KmlStyles(doc)
-        layers = _drawn_layers(atlas, view) if atlas.catalog else []
-        for lid, route in _route_parts(atlas, view):
-            if lid not in layers:
+        year = scene.view.year
+        for layer in scene.layers:
+            if isinstance(layer, UserLayerScene):
                 continue
             folder = doc.newfolder()
-            _set_id(folder, f"layer-{lid}")
-            if route is None:
+            _set_id(folder, f"layer-{layer.id}")
+            if isinstance(layer, FacilityLayer):
                 folder.name = "Facilities"
-                _add_facilities(folder, kml_styles, atlas)
+                _add_facilities(folder, kml_styles, scene)
             else:
-                folder.name = _xml_text(route.name)
-                status = _route_status(atlas, route, view.year)
-                shown = styles.STATUS_LABELS[status]  # type: ignore[index]
-                if view.year is not None:
-                    shown = f"{shown} in {view.year}"
-                folder.description = _xml_text(f"{styles.KIND_LABELS[route.kind]} · {shown}")
-                _add_route(folder, kml_styles, route,
-                           _drawn_segments(atlas, route, view.year), view.year)
+                folder.name = _xml_text(layer.route.name)
+                folder.description = _xml_text(status_line(layer.route, layer.phase, year))
+                _add_route(folder, kml_styles, layer, year, scene.view.flows)
+        user_layers = [la.layer for la in scene.user_layers]
         for index, layer in enumerate(user_layers):
             folder = doc.newfolder()
             layer_id = _user_id(index)

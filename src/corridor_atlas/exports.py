@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .errors import BrowserUnavailableError, ExportError
 from .layers import Atlas
+from .scene import build_scene
 from .view import SIZE_PRESETS, MapView
 
 if TYPE_CHECKING:
@@ -96,29 +97,28 @@ def export(atlas: Atlas, view: MapView, fmt: str, *, vendor_dir: Path,
         raise ExportError(f"unknown format {fmt[:20]!r}; choose from: {', '.join(FORMATS)}")
     if atlas.catalog is None:
         raise ExportError("the catalog could not be read; nothing to export")
+    scene = build_scene(atlas, view, user_layers)
     if fmt in ("geojson", "csv", "kml"):
         from . import dataexport
 
         if fmt == "csv":
-            return Export(dataexport.to_csv(atlas, view), fmt, "data")
+            return Export(dataexport.to_csv(scene), fmt, "data")
         writer = dataexport.to_geojson if fmt == "geojson" else dataexport.to_kml
-        return Export(writer(atlas, view, user_layers), fmt, "data")
+        return Export(writer(atlas, scene), fmt, "data")
     if fmt == "html":
         from .snapshot import standalone_html
 
-        return Export(standalone_html(atlas, view, vendor_dir=vendor_dir,
-                                      user_layers=user_layers), fmt, "html")
+        return Export(standalone_html(atlas, scene, vendor_dir=vendor_dir), fmt, "html")
     note = ""
     if fmt in ("png", "pdf") and not static:
         from . import snapshot
 
         try:
             if fmt == "png":
-                data = snapshot.render_png(atlas, view, size=size, scale=scale,
-                                           vendor_dir=vendor_dir, user_layers=user_layers)
+                data = snapshot.render_png(atlas, scene, size=size, scale=scale,
+                                           vendor_dir=vendor_dir)
             else:
-                data = snapshot.render_pdf(atlas, view, paper=paper, vendor_dir=vendor_dir,
-                                           user_layers=user_layers)
+                data = snapshot.render_pdf(atlas, scene, paper=paper, vendor_dir=vendor_dir)
             return Export(data, fmt, "browser")
         except BrowserUnavailableError as err:
             note = f"{err} — used the print render instead."
@@ -126,8 +126,8 @@ def export(atlas: Atlas, view: MapView, fmt: str, *, vendor_dir: Path,
 
     if fmt == "pdf":  # a real page: 100 px to the inch, landscape
         size = PAPER_PX[paper]
-    return Export(render_static(atlas, view, fmt=fmt, size=size, scale=scale,  # type: ignore[arg-type]
-                                user_layers=user_layers), fmt, "print", note)
+    return Export(render_static(atlas, scene, fmt=fmt, size=size, scale=scale),  # type: ignore[arg-type]
+                  fmt, "print", note)
 
 
 def check_writable(path: Path) -> Path:

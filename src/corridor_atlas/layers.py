@@ -21,10 +21,32 @@ from pyproj import Geod
 from .catalog import Catalog, Route, load_catalog
 from .errors import DataError, LayerError, Problem
 
+FACILITIES_ID = "facilities"
+"""Layer id of the facilities (points); route layers use their catalog id."""
 LINE_TYPES = frozenset({"LineString", "MultiLineString"})
 GEOMETRY_QUALITIES = frozenset({"traced", "schematic"})
 STATUS_CLASSES = frozenset({"operating", "construction", "planned"})
 _GEOD = Geod(ellps="WGS84")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A populated place of the basemap (Natural Earth), as the map may name it."""
+
+    name: str
+    lon: float
+    lat: float
+    scalerank: int
+    capital: bool
+
+
+@dataclass(frozen=True)
+class CountryLabel:
+    """Where a country's name goes: inside its largest part, far from its borders."""
+
+    name: str
+    lon: float
+    lat: float
 
 
 @dataclass(frozen=True)
@@ -39,11 +61,28 @@ class Atlas:
     #: The countries as compact TopoJSON text (object ``countries``) for browsers, from the
     #: ``.topojson`` file beside the countries GeoJSON; ``None`` if there is none.
     countries_topojson: str | None = field(default=None, repr=False)
+    places: tuple[Place, ...] = field(default=(), repr=False)
+    country_labels: tuple[CountryLabel, ...] = field(default=(), repr=False)
 
     def drawn_length_km(self, route_id: str) -> float | None:
         """Geodesic length of a route as drawn, in km; ``None`` if it is not loaded."""
         gdf = self.routes.get(route_id)
         return None if gdf is None else float(gdf["length_km"].sum())
+
+    def layer_ids(self) -> list[str]:
+        """Every layer id that can be toggled, in drawing order (context first)."""
+        if self.catalog is None:
+            return []
+        loaded = [r for r in self.catalog.routes if r.id in self.routes]
+        context = [r.id for r in loaded if r.role == "context"]
+        main = [r.id for r in loaded if r.role == "route"]
+        return context + main + ([FACILITIES_ID] if self.facilities is not None else [])
+
+    def default_layers(self) -> list[str]:
+        """The layers on when the map opens: the catalog's default-visible routes."""
+        if self.catalog is None:
+            return []
+        return [r.id for r in self.catalog.routes if r.default_visible and r.id in self.routes]
 
 
 def geodesic_km(geom: shapely.Geometry) -> float:
@@ -243,6 +282,41 @@ def read_topology(path: Path) -> str:
     return text.strip()
 
 
+def read_places(path: Path, geo_dir: Path) -> tuple[Place, ...]:
+    """Read the basemap's populated places (Natural Earth points); raises :class:`LayerError`."""
+    gdf = read_points(path, geo_dir)
+    file = f"{Path(geo_dir).name}/{path.relative_to(geo_dir).as_posix()}"
+    missing = [c for c in ("name", "scalerank", "featurecla") if c not in gdf]
+    if missing:
+        raise LayerError([Problem(file, f"places need the properties {missing}",
+                                  field="properties")])
+    return tuple(
+        Place(str(row["name"]), float(row.geometry.x), float(row.geometry.y),
+              int(row["scalerank"]), str(row["featurecla"]) == "Admin-0 capital")
+        for _, row in gdf.iterrows() if isinstance(row["name"], str) and row["name"])
+
+
+def country_label_points(countries: gpd.GeoDataFrame,
+                         names: dict[str, str]) -> tuple[CountryLabel, ...]:
+    """Each country's label point: the pole of inaccessibility of its largest part.
+
+    ``names`` renames Natural Earth's English names (``{"Turkey": "Türkiye"}``).
+    """
+    from shapely.ops import polylabel
+
+    out = []
+    for name, geom in zip(countries["name"], countries.geometry, strict=True):
+        if not isinstance(name, str) or geom is None or geom.is_empty:
+            continue
+        parts = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon"]
+        if not parts:
+            continue
+        largest = max(parts, key=lambda p: p.area)
+        point = polylabel(largest, tolerance=0.05)
+        out.append(CountryLabel(names.get(name, name), round(point.x, 3), round(point.y, 3)))
+    return tuple(out)
+
+
 def load_atlas(geo_dir: Path, *, strict: bool = False) -> Atlas:
     """
     Load the catalog and every layer it names.
@@ -264,6 +338,8 @@ def load_atlas(geo_dir: Path, *, strict: bool = False) -> Atlas:
     catalog, problems = load_catalog(geo_dir, strict=False)
     routes: dict[str, gpd.GeoDataFrame] = {}
     facilities = countries = topology = None
+    places: tuple[Place, ...] = ()
+    country_labels: tuple[CountryLabel, ...] = ()
     if catalog is not None:
         for route in catalog.routes:
             try:
@@ -295,9 +371,18 @@ def load_atlas(geo_dir: Path, *, strict: bool = False) -> Atlas:
                     problems.append(Problem(f"{geo_dir.name}/{topo_path.name}",
                                             f"basemap TopoJSON not usable ({str(err)[:160]}); "
                                             "rebuild it with scripts/build_basemap.py"))
+            if countries is not None and "name" in countries:
+                country_labels = country_label_points(countries, catalog.country_names)
+        places_file = catalog.basemap.get("places")
+        if places_file:
+            try:
+                places = read_places(geo_dir / places_file, geo_dir)
+            except LayerError as err:  # the map draws without place names
+                problems.extend(err.problems)
     if strict and problems:
         raise DataError(problems)
-    return Atlas(catalog, routes, facilities, countries, tuple(problems), topology)
+    return Atlas(catalog, routes, facilities, countries, tuple(problems), topology,
+                 places, country_labels)
 
 
 def _check_facility_ids(catalog: Catalog, gdf: gpd.GeoDataFrame, geo_dir: Path) -> list[Problem]:

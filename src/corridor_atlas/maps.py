@@ -1,23 +1,28 @@
-"""Build the folium map: a constant base map and one feature group per layer.
+"""The live map: a scene drawn with folium (Leaflet).
 
-The base map (basemap, controls, legend, attribution) does not depend on which
-layers are on, so a live app can keep it mounted and swap only the layer groups
-(streamlit-folium's ``feature_group_to_add``). :func:`build_map` puts everything
-into one map, for standalone HTML and tests.
+The base map (basemap, controls, CSS, the label engine, credits) does not depend on
+the scene, so a live app keeps it mounted and swaps only the scene's feature groups
+(streamlit-folium's ``feature_group_to_add``): one per layer, one for the names on the
+map, one for the legend. :func:`build_map` puts everything into one map, for the
+standalone HTML and tests; :func:`snapshot_map` adds the title, as-of line and credits
+of a picture.
 
-Everything from the data that reaches the page is HTML-escaped here.
+Everything here draws what the :class:`~corridor_atlas.scene.Scene` says; nothing here
+decides order, phases, filters, styles or names. Text from the data that reaches the
+page is HTML-escaped here (names on the map are set as text by the label engine).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import folium
-import geopandas as gpd
 import shapely
 from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen, MeasureControl
@@ -25,23 +30,13 @@ from jinja2 import Template
 
 from . import styles
 from .assets import AssetMode, localize
-from .catalog import Catalog, Route
+from .catalog import Catalog
+from .describe import flow_lines, status_line
 from .layers import Atlas
+from .legend import LegendRow
 from .markup import esc
-from .timeline import route_phase, segment_phases
-from .view import (
-    CORRIDOR_BBOX,
-    BBox,
-    MapView,
-    as_of_text,
-    credits_line,
-    default_year,
-    sources_line,
-    title_for,
-)
-
-if TYPE_CHECKING:
-    from .uploads import UserLayer
+from .scene import FacilityLayer, RouteLayer, Scene, Segment, UserLayerScene
+from .view import CORRIDOR_BBOX, BBox
 
 Basemap = Literal["offline", "osm"]
 BASEMAPS: dict[Basemap, str] = {
@@ -51,32 +46,51 @@ BASEMAPS: dict[Basemap, str] = {
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TOPOJSON_JS = "https://cdn.jsdelivr.net/npm/topojson-client@3.1.0/dist/topojson-client.min.js"
 """topojson-client, which draws the TopoJSON basemap (vendored: see ``assets.CDN_MAP``)."""
+RBUSH_JS = "https://cdn.jsdelivr.net/npm/rbush@4.0.1/rbush.min.js"
+"""rbush, the R-tree the label engine finds overlaps with (vendored)."""
+DECORATOR_JS = ("https://cdn.jsdelivr.net/npm/leaflet-polylinedecorator@1.6.0/dist/"
+                "leaflet.polylineDecorator.js")
+"""Leaflet.PolylineDecorator, which draws the flow arrows (vendored)."""
 DEFAULT_CENTER = (40.6, 34.0)
 DEFAULT_ZOOM = 5
 MAP_BOUNDS = (-12.0, 20.0, 68.0, 62.0)  # W, S, E, N: the bundled basemap's extent
 CORRIDOR_BOUNDS = CORRIDOR_BBOX
-FACILITIES_ID = "facilities"
 DISPLAY_TOLERANCE_DEG = 0.0015  # ~150 m: invisible below zoom 10, a tenth of the vertices
 DISPLAY_PRECISION_DEG = 1e-4  # ~10 m grid
+NARROW_PX = 600  # the legend starts folded on a map narrower than this
+ROUTE_MARK = "@route="
+"""Starts the hidden route id in a route's tooltip; the app reads the clicked route from it."""
 
 _CSS = f"""
 <style>
 .leaflet-container.leaflet-container {{ background: {styles.SEA_COLOUR}; }}
 .leaflet-control-attribution {{ font-size: 10px; }}
 path.leaflet-interactive:focus {{ outline: none; }}
-.atlas-legend {{ background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 4px;
-  font: 11px/1.3 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
+.atlas-legend {{ background: rgba(255,255,255,.94); padding: 4px 8px; border-radius: 4px;
+  font: 11px/1.3 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3);
+  max-height: 70vh; overflow-y: auto; }}
 .atlas-legend summary {{ cursor: pointer; font-weight: 600; font-size: 12px; }}
 .atlas-legend h4 {{ margin: 3px 0 1px; font-size: 11px; color: #555; }}
 .atlas-legend .row {{ display: flex; align-items: center; gap: 6px; white-space: nowrap; }}
 .atlas-legend svg {{ flex: none; }}
-.leaflet-tooltip {{ white-space: normal; width: max-content; max-width: 300px; }}
+.leaflet-tooltip {{ white-space: normal; width: max-content; max-width: 320px; }}
 .atlas-tip {{ font: 12px/1.35 system-ui, sans-serif; color: #222; }}
 .atlas-tip b {{ font-size: 13px; }}
 .atlas-tip .muted, .atlas-popup .muted {{ color: #555; }}
+.atlas-tip .flow {{ margin-top: 3px; border-top: 1px solid #ddd; padding-top: 3px; }}
 .atlas-popup {{ font: 12px/1.4 system-ui, sans-serif; max-width: 320px; }}
 .atlas-popup table {{ border-collapse: collapse; }}
 .atlas-popup td {{ padding: 1px 6px 1px 0; vertical-align: top; }}
+.atlas-labels {{ position: absolute; left: 0; top: 0; }}
+.atlas-label {{ position: absolute; z-index: 2; white-space: nowrap; line-height: 1.2;
+  pointer-events: none; user-select: text; }}
+.atlas-labels canvas.atlas-label-halo {{ position: absolute; z-index: 1; pointer-events: none; }}
+.leaflet-control-scale-line {{ text-shadow: none; }}
+.atlas-label-country {{ font-weight: normal; }}
+.atlas-label-dot {{ position: absolute; width: {styles.PLACE_DOT_PX}px;
+  height: {styles.PLACE_DOT_PX}px; margin: -{styles.PLACE_DOT_PX / 2}px 0 0
+  -{styles.PLACE_DOT_PX / 2}px; border-radius: 50%; background: #333;
+  border: 1px solid #fff; box-sizing: border-box; pointer-events: none; z-index: 2; }}
 </style>
 """
 
@@ -113,7 +127,7 @@ class _Details(MacroElement):
 
 
 class _Script(MacroElement):
-    """A piece of JavaScript run once the map exists (``{map}`` is the map variable)."""
+    """A piece of JavaScript run with its parent (``map`` in the code: the parent's variable)."""
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
@@ -127,37 +141,168 @@ class _Script(MacroElement):
         self.code = code
 
 
-def _swatch(colour: str, dash: str | None, *, width: float = 3.5, opacity: float = 1.0,
-            band: bool = False) -> str:
-    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    under = (f'<line x1="3" y1="7" x2="31" y2="7" stroke="{colour}" stroke-width="12" '
-             f'stroke-opacity="{styles.SCHEMATIC_BAND_OPACITY}"/>' if band else "")
-    return (f'<svg width="34" height="14" aria-hidden="true">{under}<line x1="3" y1="7" x2="31" '
-            f'y2="7" stroke="{colour}" stroke-width="{width}" stroke-opacity="{opacity}" '
-            f'stroke-linecap="round"{dash_attr}/></svg>')
+def _js(value: Any) -> str:
+    """``value`` as a JavaScript literal that is safe inside a ``<script>`` element."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
-def legend_html(own: Sequence[str] = ()) -> str:
-    """The legend, from the style table; ``own`` names the user's layers drawn (plain text)."""
-    rows = ["<details open><summary>Legend</summary><h4>Kind</h4>"]
-    for kind, label in styles.KIND_LABELS.items():
-        rows.append(f'<div class="row">{_swatch(styles.KIND_COLOURS[kind], None)}{label}</div>')
-    rows.append("<h4>Status</h4>")
-    for status, label in styles.STATUS_LABELS.items():
-        rows.append(f'<div class="row">{_swatch("#333", styles.STATUS_DASH[status])}'
-                    f"{label}</div>")
-    rows.append('<h4>Geometry</h4><div class="row">'
-                f'{_swatch("#333", None, opacity=styles.SCHEMATIC_LINE_OPACITY, band=True)}'
-                "Schematic: position approximate</div>")
-    rows.append('<div class="row"><svg width="34" height="14" aria-hidden="true"><circle cx="17" '
-                'cy="7" r="5" fill="#fff" stroke="#000" stroke-width="2"/></svg>Facility</div>')
-    if own:
-        rows.append("<h4>Your layers</h4>")
-        rows += [f'<div class="row">{_swatch(styles.USER_COLOUR, None)}{esc(name)}</div>'
-                 for name in own]
-    rows.append("</details>")
-    return '<div class="atlas-legend" role="region" aria-label="Legend">' + "".join(rows) + "</div>"
+@cache
+def _label_engine() -> str:
+    """The label engine's source (``corridor_atlas/js/labels.js``)."""
+    return resources.files("corridor_atlas").joinpath("js/labels.js").read_text("utf-8")
 
+
+class _LabelEngine(MacroElement):
+    """Defines ``L.AtlasLabels`` in the map's script, before any layer uses it."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "AtlasLabelEngine"
+        settings = {"FONT": styles.LABEL_FONT_STACK, "HALO": styles.LABEL_HALO,
+                    "HALO_PX": styles.LABEL_HALO_PX, "DOT": styles.PLACE_DOT_PX,
+                    "SPACING": styles.LABEL_SPACING}
+        self.code = _label_engine() + "".join(f"L.AtlasLabels.{k} = {_js(v)};"
+                                              for k, v in settings.items())
+
+
+# --- legend ------------------------------------------------------------------------------
+
+def _swatch(row: LegendRow) -> str:
+    """The SVG beside a legend row."""
+    if row.marker is not None:
+        return ('<svg width="34" height="14" aria-hidden="true"><circle cx="17" cy="7" r="5" '
+                f'fill="#fff" stroke="{row.marker}" stroke-width="2"/></svg>')
+    if row.arrow:
+        return ('<svg width="34" height="14" aria-hidden="true"><line x1="2" y1="7" x2="26" '
+                f'y2="7" stroke="{row.colour}" stroke-width="6"/><path d="M 14 2.5 L 22 7 '
+                'L 14 11.5 Z" fill="#fff" stroke="#333" stroke-width="1"/></svg>')
+    if row.widths:
+        parts, x = [], 2.0
+        height = max(14, round(max(row.widths)) + 2)
+        for width in row.widths:
+            parts.append(f'<line x1="{x:.0f}" y1="{height / 2}" x2="{x + 14:.0f}" '
+                         f'y2="{height / 2}" stroke="{row.colour}" stroke-width="{width:.1f}"/>')
+            x += 17
+        return (f'<svg width="{x:.0f}" height="{height}" aria-hidden="true">' + "".join(parts)
+                + "</svg>")
+    if row.line is None:
+        return ""
+    line = row.line
+    dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
+    under = ""
+    if row.band is not None:
+        under = (f'<line x1="3" y1="7" x2="31" y2="7" stroke="{row.band.colour}" '
+                 f'stroke-width="{row.band.weight}" stroke-opacity="{row.band.opacity}"/>')
+    return (f'<svg width="34" height="14" aria-hidden="true">{under}<line x1="3" y1="7" '
+            f'x2="31" y2="7" stroke="{line.colour}" stroke-width="{line.weight}" '
+            f'stroke-opacity="{line.opacity}" stroke-linecap="round"{dash}/></svg>')
+
+
+def legend_html(rows: Sequence[LegendRow], *, title: str = "Legend") -> str:
+    """The legend as HTML, from the scene's rows (text escaped)."""
+    body = [f"<details open><summary>{esc(title)}</summary>"]
+    for row in rows:
+        if row.header:
+            body.append(f"<h4>{esc(row.text)}</h4>")
+        else:
+            body.append(f'<div class="row">{_swatch(row)}{esc(row.text)}</div>')
+    body.append("</details>")
+    return ('<div class="atlas-legend" role="region" aria-label="Legend">' + "".join(body)
+            + "</div>")
+
+
+class _Legend(MacroElement):
+    """The legend control, shown while its feature group is on the map.
+
+    ``position`` is a Leaflet corner, or ``"auto"``: the corner where it covers the
+    fewest points of the drawn routes (exports). It starts folded on a narrow map.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(group){"
+        "var c = L.control({position: {{ this.start }}}), lines = {{ this.lines }};"
+        "c.onAdd = function(){ var d = L.DomUtil.create('div'); d.innerHTML = {{ this.html }};"
+        " var det = d.querySelector('details');"
+        " if (det && group._map.getSize().x < {{ this.narrow }}) { det.open = false; }"
+        " L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);"
+        " return d; };"
+        "function cover(map, corner){"
+        " var el = c.getContainer(), s = map.getSize(), w = el.offsetWidth + 20,"
+        " h = el.offsetHeight + 20, x0 = corner.indexOf('left') < 0 ? s.x - w : 0,"
+        " y0 = corner.indexOf('top') < 0 ? s.y - h : 0, n = 0;"
+        " lines.forEach(function(part){ for (var i = 1; i < part.length; i++) {"
+        "  var a = map.latLngToContainerPoint([part[i-1][1], part[i-1][0]]),"
+        "  b = map.latLngToContainerPoint([part[i][1], part[i][0]]);"
+        "  for (var t = 0; t <= 1; t += 0.1) { var x = a.x + (b.x - a.x) * t,"
+        "   y = a.y + (b.y - a.y) * t; if (x >= x0 && x <= x0 + w && y >= y0 && y <= y0 + h)"
+        "   { n++; } } } });"
+        " return n; }"
+        "function add(){ var map = group._map; c.addTo(map);"
+        "{% if this.auto %}"
+        " var best = null; ['bottomleft', 'bottomright', 'topright', 'topleft']"
+        " .forEach(function(corner){ c.setPosition(corner); var n = cover(map, corner);"
+        "  if (best === null || n < best.n) { best = {corner: corner, n: n}; } });"
+        " c.setPosition(best.corner); map.getContainer().setAttribute('data-legend', best.corner);"
+        "{% endif %}"
+        " map.fire('atlaslayout'); }"
+        "group.on('add', add); group.on('remove', function(){ c.remove(); });"
+        "if (group._map) { add(); }"
+        "})({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, rows: Sequence[LegendRow], lines: Any, *, position: str,
+                 folded: bool = False) -> None:
+        super().__init__()
+        self._name = "AtlasLegend"
+        self.auto = position == "auto"
+        self.start = _js("bottomleft" if self.auto else position)
+        html = legend_html(rows)
+        self.html = _js(html.replace("<details open>", "<details>", 1) if folded else html)
+        self.lines = _js(lines if self.auto else [])
+        self.narrow = NARROW_PX
+
+
+class _Labels(MacroElement):
+    """The names on the map (a label layer inside its feature group)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.addLayer(L.atlasLabels({{ this.data }}));"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "AtlasLabels"
+        self.data = _js(data)
+
+
+class _Arrows(MacroElement):
+    """Arrowheads along flow lines, pointing from origin to terminus."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(group){ {{ this.lines }}.forEach(function(l){"
+        " L.polylineDecorator(l.latlngs, {patterns: [{offset: l.offset, repeat: l.repeat,"
+        "  symbol: L.Symbol.arrowHead({pixelSize: l.size, headAngle: 70, polygon: true,"
+        "  pathOptions: {stroke: true, weight: 1.2, color: l.colour, opacity: 1,"
+        "  fillColor: {{ this.fill }}, fillOpacity: 1, interactive: false}})}]})"
+        " .addTo(group); }); })({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, lines: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self._name = "AtlasArrows"
+        self.lines = _js(lines)
+        self.fill = _js(styles.ARROW_COLOUR)
+
+
+# --- base map ----------------------------------------------------------------------------
 
 def attribution_text(catalog: Catalog | None) -> str:
     """Plain-text credits required by the data licences."""
@@ -166,12 +311,26 @@ def attribution_text(catalog: Catalog | None) -> str:
     return " | ".join(f"{a.short or a.text} ({a.licence})" for a in catalog.attribution)
 
 
+def routes_bounds(atlas: Atlas, layer_ids: Sequence[str] | None = None) -> BBox:
+    """The extent of the routes (the default layers unless named), a little padded."""
+    ids = atlas.default_layers() if layer_ids is None else layer_ids
+    frames = [atlas.routes[i] for i in ids if i in atlas.routes]
+    if not frames:
+        return CORRIDOR_BOUNDS
+    west = min(f.total_bounds[0] for f in frames)
+    south = min(f.total_bounds[1] for f in frames)
+    east = max(f.total_bounds[2] for f in frames)
+    north = max(f.total_bounds[3] for f in frames)
+    pad_x, pad_y = (east - west) * 0.02, (north - south) * 0.04
+    return (round(west - pad_x, 3), round(south - pad_y, 3), round(east + pad_x, 3),
+            round(north + pad_y, 3))
+
+
 def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
              countries_url: str | None = None, bounds: BBox | None = None,
-             controls: bool = True, zoom_snap: float = 0.5,
-             own: Sequence[str] = ()) -> folium.Map:
+             controls: bool = True, zoom_snap: float = 0.5) -> folium.Map:
     """
-    The map without route layers: basemap, controls, legend and credits.
+    The map without the scene: basemap, controls, CSS, label engine and credits.
 
     Parameters
     ----------
@@ -181,27 +340,28 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
         ``"offline"`` draws the bundled Natural Earth countries; ``"osm"`` adds web
         tiles under them (the countries stay, so the map still reads offline).
     countries_url
-        Where the page can fetch the countries GeoJSON (a static file the browser
-        caches); ``None`` embeds them in the map, for a self-contained file.
+        Where the page can fetch the countries (a static file the browser caches);
+        ``None`` embeds them in the map, for a self-contained file.
     bounds
-        W, S, E, N to fit the view to; ``None`` fits the whole corridor.
+        W, S, E, N to fit the view to; ``None`` fits the routes tightly.
     controls
         Zoom, fullscreen and measure controls (off for a snapshot).
     zoom_snap
         Zoom steps; 0 fits ``bounds`` exactly (snapshots).
-    own
-        Names of the user's layers, listed in the legend (snapshots; the live map
-        lists them in its layer control).
     """
     m = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
-                   control_scale=True, min_zoom=2 if bounds else 4, max_zoom=15,
+                   control_scale=True, min_zoom=2 if bounds else 3, max_zoom=15,
                    zoom_snap=zoom_snap, zoom_control=controls, max_bounds=True,
                    min_lat=MAP_BOUNDS[1], min_lon=MAP_BOUNDS[0],
-                   max_lat=MAP_BOUNDS[3], max_lon=MAP_BOUNDS[2])
-    west, south, east, north = bounds or CORRIDOR_BOUNDS
+                   max_lat=MAP_BOUNDS[3], max_lon=MAP_BOUNDS[2],
+                   # a still picture is drawn at once, at its final zoom
+                   zoom_animation=controls, fade_animation=controls)
+    west, south, east, north = bounds or routes_bounds(atlas)
     m.fit_bounds([[south, west], [north, east]])
     m.get_root().header.add_child(_Css(), name="atlas_css")
-    link_topojson(m)
+    m.default_js = [*m.default_js, ("topojson_client", TOPOJSON_JS), ("rbush", RBUSH_JS),
+                    ("leaflet_polylinedecorator", DECORATOR_JS)]
+    m.add_child(_LabelEngine())
     if basemap == "osm":
         folium.TileLayer(OSM_TILES, attr="© OpenStreetMap contributors", name="OpenStreetMap",
                          control=False, max_zoom=19).add_to(m)
@@ -211,12 +371,8 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
         Fullscreen(position="topleft").add_to(m)
         MeasureControl(position="topleft", primary_length_unit="kilometers",
                        secondary_length_unit="miles", primary_area_unit="sqkilometers").add_to(m)
-    legend = json.dumps(legend_html(own))
-    credits = json.dumps(esc(attribution_text(atlas.catalog)))
+    credits = _js(esc(attribution_text(atlas.catalog)))
     _Script(
-        "var c = L.control({position: 'bottomleft'});"
-        f"c.onAdd = function() {{ var d = L.DomUtil.create('div'); d.innerHTML = {legend};"
-        " L.DomEvent.disableClickPropagation(d); return d; }; c.addTo(map);"
         "map.attributionControl.setPrefix('Leaflet');"
         f"map.attributionControl.addAttribution({credits});"
     ).add_to(m)
@@ -224,8 +380,9 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
 
 
 def link_topojson(m: folium.Map | Any) -> None:
-    """Link topojson-client from ``m`` (a map's own asset list, which ``localize`` rewrites)."""
-    m.default_js = [*m.default_js, ("topojson_client", TOPOJSON_JS)]
+    """Link the vendored scripts a map's page needs (``localize`` rewrites the URLs)."""
+    m.default_js = [*m.default_js, ("topojson_client", TOPOJSON_JS), ("rbush", RBUSH_JS),
+                    ("leaflet_polylinedecorator", DECORATOR_JS)]
 
 
 def _countries_layer(atlas: Atlas, *, tiles: bool, url: str | None) -> _Script:
@@ -260,94 +417,88 @@ def display_geometry(geom: shapely.Geometry) -> shapely.Geometry:
                                  DISPLAY_PRECISION_DEG)
 
 
-ROUTE_ID_LABEL = "layer id: "
+# --- the scene's layers ------------------------------------------------------------------
 
-
-def _route_tip(route: Route, row: Any, drawn_km: float, *, status_class: str | None = None,
-               year: int | None = None) -> str:
-    """The hover card of a route segment; clicking the route opens its panel.
-
-    ``status_class`` is the segment's status to show (its current class by default);
-    with ``year``, the status line reads "Under construction in 2005".
-    """
-    f = route.facts
-    kind = styles.KIND_LABELS[route.kind]
-    status = styles.STATUS_LABELS[status_class or row["status_class"]]  # type: ignore[index]
-    if year is not None:
-        status = f"{status} in {year}"
+def _route_tip(layer: RouteLayer, segment: Segment, year: int | None) -> str:
+    """The hover card of a route segment; clicking the route opens its panel."""
+    route, f = layer.route, layer.route.facts
     documented = (f"{f.length_km.value:,.0f} km documented" if f.length_km.value is not None
                   else "documented length: no sourced value")
-    parts = [f'<div class="atlas-tip"><b>{esc(route.name)}</b><br>{esc(kind)} · {esc(status)}'
+    parts = [f'<div class="atlas-tip"><b>{esc(route.name)}</b><br>'
+             f"{esc(status_line(route, segment.phase, year))}"
              f'<br><span class="muted">{esc(route.name_tr)}<br>{esc(route.name_az)}</span>'
-             f"<br>{esc(documented)}; {drawn_km:,.0f} km as drawn"]
-    scope = row.get("documented_length_scope")
+             f"<br>{esc(documented)}; {layer.drawn_km:,.0f} km as drawn"]
+    scope = segment.properties.get("documented_length_scope")
     if isinstance(scope, str) and scope:
         parts.append(f'<br><span class="muted">Documented length: {esc(scope)}</span>')
-    segment = row.get("segment")
-    if isinstance(segment, str) and segment and segment != "full route":
-        parts.append(f'<br><span class="muted">Segment: {esc(segment)}</span>')
-    if row["geometry_quality"] == "schematic":
+    name = segment.properties.get("segment")
+    if isinstance(name, str) and name and name != "full route":
+        parts.append(f'<br><span class="muted">Segment: {esc(name)}</span>')
+    if segment.quality == "schematic":
         parts.append("<br><i>Schematic segment: a straight line between documented waypoints; "
                      "position approximate.</i>")
-    parts.append(f'<br><span class="muted">Click for its panel · {ROUTE_ID_LABEL}'
-                 f"{esc(route.id)}</span></div>")
+    if layer.flow is not None and segment.phase == "operating":
+        parts.append('<div class="flow">' + "<br>".join(esc(line)
+                                                         for line in flow_lines(layer.flow))
+                     + "</div>")
+    parts.append(f'<span class="muted">Click for its panel</span>'
+                 f"<span hidden>{ROUTE_MARK}{esc(route.id)}</span></div>")
     return "".join(parts)
 
 
-def _style(kind: str, status: str, quality: str, selected: bool) -> dict[str, Any]:
-    return styles.line_style(kind, status, schematic=quality == "schematic",  # type: ignore[arg-type]
-                             selected=selected).leaflet()
+def _features(segments: Sequence[Segment], props: Any) -> list[dict[str, Any]]:
+    return [{"type": "Feature", "id": s.feature_id, "properties": props(s),
+             "geometry": shapely.geometry.mapping(display_geometry(s.geometry))}
+            for s in segments]
 
 
-def route_layer(route: Route, gdf: gpd.GeoDataFrame, *, selected: bool = False,
-                year: int | None = None, as_of_year: int | None = None) -> folium.FeatureGroup:
-    """
-    One route as a feature group: schematic bands, styled lines, tooltip and popup.
+def _arrow_lines(layer: RouteLayer) -> list[dict[str, Any]]:
+    out = []
+    for seg in layer.segments:
+        if seg.phase != "operating":
+            continue
+        size = max(styles.ARROW_MIN_SIZE_PX, seg.style.weight * 0.75)
+        for part in shapely.get_parts(display_geometry(seg.geometry)):
+            coords = shapely.get_coordinates(part)
+            if len(coords) >= 2:
+                out.append({"latlngs": [[round(y, 4), round(x, 4)] for x, y in coords],
+                            "colour": seg.style.colour, "size": round(size, 1),
+                            "offset": styles.ARROW_SPACING_PX / 2,
+                            "repeat": styles.ARROW_SPACING_PX})
+    return out
 
-    With ``year`` (which needs the catalog's ``as_of_year``), each segment is styled
-    by its phase in that year (:func:`corridor_atlas.timeline.segment_phases`) and
-    segments not begun are left out; without it, by its current status.
-    """
-    phases = segment_phases(route, map(str, gdf["status_class"]), year, as_of_year=as_of_year)
-    shown = gdf[[phase is not None for phase in phases]]
-    phases = [phase for phase in phases if phase is not None]
-    drawn = float(shown["length_km"].sum())
-    label = (f'<span style="color:{styles.KIND_COLOURS[route.kind]}">&#9644;</span> '
-             f"{esc(route.short_name)}")
+
+def route_group(layer: RouteLayer, *, year: int | None) -> folium.FeatureGroup:
+    """One route as a feature group: casing, schematic bands, lines, arrows and tooltips."""
+    label = f'<span style="color:{layer.colour}">&#9644;</span> {esc(layer.route.short_name)}'
     group = folium.FeatureGroup(name=label, show=True)
-    features = []
-    bands = []
-    for (_, row), phase in zip(shown.iterrows(), phases, strict=True):
-        geom = display_geometry(row.geometry)
-        props = {
-            "route_id": route.id,
-            "status_class": phase,
-            "geometry_quality": row["geometry_quality"],
-            "tip": _route_tip(route, row, drawn, status_class=phase, year=year),
-        }
-        feature = {"type": "Feature", "id": str(row["feature_id"]), "properties": props,
-                   "geometry": shapely.geometry.mapping(geom)}
-        features.append(feature)
-        if row["geometry_quality"] == "schematic":
-            bands.append({"type": "Feature", "id": f"{row['feature_id']}-band", "properties": {},
-                          "geometry": feature["geometry"]})
-    if bands:
-        folium.GeoJson({"type": "FeatureCollection", "features": bands},
-                       style_function=lambda _f: styles.schematic_band(route.kind).leaflet(),
-                       interactive=False, control=False).add_to(group)
+    under = [(s, s.casing) for s in layer.segments if s.casing is not None]
+    under += [(s, s.band) for s in layer.segments if s.band is not None]
+    if under:
+        under_looks = {f"{s.feature_id}-{i}": st.leaflet() for i, (s, st) in enumerate(under)}
+        data = [{"type": "Feature", "id": f"{s.feature_id}-{i}", "properties": {},
+                 "geometry": shapely.geometry.mapping(display_geometry(s.geometry))}
+                for i, (s, _) in enumerate(under)]
+        folium.GeoJson({"type": "FeatureCollection", "features": data},
+                       style_function=lambda f: under_looks[f["id"]], interactive=False,
+                       control=False).add_to(group)
+    looks = {s.feature_id: s.style.leaflet() for s in layer.segments}
     folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=route.id,
-        style_function=lambda f: _style(route.kind, f["properties"]["status_class"],
-                                        f["properties"]["geometry_quality"], selected),
-        highlight_function=lambda _f: {"weight": styles.SELECTED_WEIGHT + 2},
+        {"type": "FeatureCollection", "features": _features(
+            layer.segments, lambda s: {"route_id": layer.id, "status_class": s.phase,
+                                       "tip": _route_tip(layer, s, year)})},
+        name=layer.id,
+        style_function=lambda f: looks[f["id"]],
+        highlight_function=lambda f: {"weight": looks[f["id"]]["weight"] + 2},
         smooth_factor=1.0,
     ).add_child(_Details(popup=False)).add_to(group)
+    if layer.arrows:
+        group.add_child(_Arrows(_arrow_lines(layer)))
     return group
 
 
-def _facility_popup(catalog: Catalog, fid: str) -> tuple[str, str]:
-    fac = next(f for f in catalog.facilities.items if f.id == fid)
+def _facility_popup(layer_fac: Any) -> tuple[str, str]:
+    fac = layer_fac.facility
     label = styles.FACILITY_LABELS[fac.category]
     tip = f'<div class="atlas-tip"><b>{esc(fac.name)}</b><br>{esc(label)}</div>'
     facts = "".join(f"<tr><td>{esc(k.replace('_', ' '))}</td><td>{esc(v)}</td></tr>"
@@ -355,92 +506,103 @@ def _facility_popup(catalog: Catalog, fid: str) -> tuple[str, str]:
     sources = "; ".join(esc(s.publisher) for s in fac.sources)
     popup = (f'<div class="atlas-popup"><b>{esc(fac.name)}</b><br>{esc(fac.kind)}'
              f"<table>{facts}</table>"
-             f'<span class="muted">Location: {esc(fac.precision)}<br>Sources: {sources}<br>'
-             f"facility id: {esc(fac.id)}</span></div>")
+             f'<span class="muted">Location: {esc(fac.precision)}<br>Sources: {sources}</span>'
+             "</div>")
     return tip, popup
 
 
-def facilities_layer(catalog: Catalog, gdf: gpd.GeoDataFrame) -> folium.FeatureGroup:
+def facilities_group(layer: FacilityLayer) -> folium.FeatureGroup:
     """Facilities as circle markers, ringed in their category's colour."""
     group = folium.FeatureGroup(name="&#9679; Facilities", show=True)
-    known = {f.id for f in catalog.facilities.items}
     features = []
-    for _, row in gdf.iterrows():
-        fid = str(row.get("facility_id") or row["feature_id"])
-        if fid not in known:
-            continue
-        tip, popup = _facility_popup(catalog, fid)
+    colours = {}
+    for mark in layer.marks:
+        tip, popup = _facility_popup(mark)
+        colours[mark.facility.id] = mark.colour
         features.append({
-            "type": "Feature", "id": fid,
-            "properties": {"facility_id": fid, "category": str(row.get("category")),
-                           "tip": tip, "popup": popup},
-            "geometry": shapely.geometry.mapping(row.geometry),
+            "type": "Feature", "id": mark.facility.id,
+            "properties": {"facility_id": mark.facility.id, "tip": tip, "popup": popup},
+            "geometry": {"type": "Point", "coordinates": [mark.lon, mark.lat]},
         })
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name=FACILITIES_ID,
+        name=layer.id,
         marker=folium.CircleMarker(radius=6, weight=2, fill=True, fill_color="#ffffff",
                                    fill_opacity=1.0),
-        style_function=lambda f: {
-            "color": styles.FACILITY_COLOURS.get(f["properties"]["category"], "#000000"),
-            "weight": 2, "fillColor": "#ffffff", "fillOpacity": 1.0, "radius": 6,
-        },
+        style_function=lambda f: {"color": colours.get(f["id"], "#000000"), "weight": 2,
+                                  "fillColor": "#ffffff", "fillOpacity": 1.0, "radius": 6},
         highlight_function=lambda _f: {"weight": 4},
     ).add_child(_Details(popup=True)).add_to(group)
     return group
 
 
-def layer_ids(atlas: Atlas) -> list[str]:
-    """Every layer id that can be toggled, in drawing order (context first)."""
-    if atlas.catalog is None:
-        return []
-    context = [r.id for r in atlas.catalog.routes if r.role == "context" and r.id in atlas.routes]
-    main = [r.id for r in atlas.catalog.routes if r.role == "route" and r.id in atlas.routes]
-    facilities = [FACILITIES_ID] if atlas.facilities is not None else []
-    return context + main + facilities
-
-
-def default_layers(atlas: Atlas) -> list[str]:
-    """Layers on when the app opens: the seven routes."""
-    if atlas.catalog is None:
-        return []
-    return [r.id for r in atlas.catalog.routes if r.default_visible and r.id in atlas.routes]
-
-
-def route_begun(atlas: Atlas, route_id: str, year: int | None) -> bool:
-    """Whether a route has begun by ``year`` (always, with ``year=None``: today's map)."""
-    if year is None or atlas.catalog is None:
-        return True
-    return route_phase(atlas.catalog.route(route_id), year,
-                       as_of_year=default_year(atlas.catalog)) is not None
-
-
-def layer_groups(atlas: Atlas, visible: Iterable[str], *, selected: str | None = None,
-                 year: int | None = None) -> list[folium.FeatureGroup]:
+def user_group(layer: UserLayerScene) -> folium.FeatureGroup:
     """
-    Feature groups for the visible layers, in drawing order (the selected route on top).
+    A user's own layer: points, lines and polygons in one colour, tooltips from ``_tip``.
 
-    With ``year``, the map as of that year: routes not yet begun are left out and
-    each segment is styled by its phase then (:mod:`corridor_atlas.timeline`);
-    ``None`` draws today's status.
+    The layer's frame comes from :func:`corridor_atlas.uploads.read_upload`: EPSG:4326
+    with a pre-escaped ``_tip`` column. Only geometry and ``_tip`` reach the page.
     """
-    wanted = set(visible)
-    order = [lid for lid in layer_ids(atlas)
-             if lid in wanted and (lid == FACILITIES_ID or route_begun(atlas, lid, year))]
-    if selected in order and selected != FACILITIES_ID:
-        order.remove(selected)
-        order.insert(len(order) - (FACILITIES_ID in order), selected)
+    colour, index, gdf = styles.USER_COLOUR, layer.index, layer.layer.gdf
+    frame = gdf[["_tip", "geometry"]].rename(columns={"_tip": "tip"}).copy()
+    frame["geometry"] = [display_geometry(g) if g.geom_type != "Point" else g
+                         for g in frame.geometry]
+    data = json.loads(frame.to_json(drop_id=True))
+    for i, feature in enumerate(data["features"]):
+        feature["id"] = f"user-{index}-{i}"
+    group = folium.FeatureGroup(name=f'<span style="color:{colour}">&#9632;</span> '
+                                     f"{esc(layer.layer.name)}", show=True)
+    folium.GeoJson(
+        data,
+        name=f"user-{index}",
+        marker=folium.CircleMarker(radius=styles.USER_POINT_RADIUS,
+                                   weight=styles.USER_POINT_RING, fill=True,
+                                   fill_color="#ffffff", fill_opacity=1.0),
+        style_function=lambda _f: {"color": colour, "weight": styles.USER_WEIGHT,
+                                   "fillColor": colour, "fillOpacity": styles.USER_FILL_OPACITY,
+                                   "radius": styles.USER_POINT_RADIUS},
+        highlight_function=lambda _f: {"weight": styles.USER_WEIGHT + 2},
+    ).add_child(_Details(popup=False)).add_to(group)
+    return group
+
+
+def label_data(scene: Scene) -> dict[str, Any]:
+    """The scene's names, as the label engine takes them."""
+    routes = [{"kind": "route", "text": r.text, "colour": r.colour, "parts": r.parts,
+               "size": r.size, "bold": r.bold, "repeat_px": r.repeat_px}
+              for r in scene.route_labels]
+    places = [{"kind": p.kind, "text": p.text, "lon": p.lon, "lat": p.lat, "size": p.size,
+               "bold": p.bold, "colour": p.colour, "dot": p.dot, "spaced": p.spaced,
+               "min_zoom": p.min_zoom, "max_zoom": p.max_zoom}
+              for p in scene.place_labels]
+    return {"routes": routes, "places": places}
+
+
+def annotation_groups(scene: Scene, *, legend: str = "bottomleft",
+                      folded: bool = False) -> list[folium.FeatureGroup]:
+    """The legend and the names on the map, each in a feature group of its own.
+
+    ``legend`` is a Leaflet corner or ``"auto"`` (see :class:`_Legend`); ``folded``
+    starts it closed.
+    """
+    labels = folium.FeatureGroup(name="Names on the map", show=True)
+    labels.add_child(_Labels(label_data(scene)))
+    key = folium.FeatureGroup(name="Legend", show=True, control=False)
+    key.add_child(_Legend(scene.legend, [p for r in scene.route_labels for p in r.parts],
+                          position=legend, folded=folded))
+    return [key, labels]
+
+
+def layer_groups(scene: Scene) -> list[folium.FeatureGroup]:
+    """A feature group per drawn layer, in the scene's order."""
     groups = []
-    assert atlas.catalog is not None or not order
-    as_of_year = default_year(atlas.catalog) if atlas.catalog is not None else None
-    for lid in order:
-        if lid == FACILITIES_ID:
-            assert atlas.facilities is not None and atlas.catalog is not None
-            groups.append(facilities_layer(atlas.catalog, atlas.facilities))
+    for layer in scene.layers:
+        if isinstance(layer, RouteLayer):
+            groups.append(route_group(layer, year=scene.view.year))
+        elif isinstance(layer, FacilityLayer):
+            groups.append(facilities_group(layer))
         else:
-            route = atlas.catalog.route(lid)  # type: ignore[union-attr]
-            groups.append(route_layer(route, atlas.routes[lid], selected=lid == selected,
-                                      year=year, as_of_year=as_of_year))
+            groups.append(user_group(layer))
     return groups
 
 
@@ -450,59 +612,47 @@ def layer_control() -> folium.LayerControl:
 
 @dataclass
 class MapParts:
-    """A base map and its layer groups, with assets pointed at the vendored copies."""
+    """A base map and the scene's feature groups, with assets pointed at the vendored copies."""
 
     base: folium.Map
     groups: list[folium.FeatureGroup]
     control: folium.LayerControl
 
 
-def map_parts(atlas: Atlas, visible: Iterable[str], *, vendor_dir: Path,
-              selected: str | None = None, basemap: Basemap = "offline",
+def map_parts(atlas: Atlas, scene: Scene, *, vendor_dir: Path, basemap: Basemap = "offline",
               asset_mode: AssetMode = "static",
-              countries_url: str | None = None, year: int | None = None) -> MapParts:
-    """The pieces a live app mounts: constant base map + swappable layer groups.
-
-    ``year`` draws the layers as of that year (see :func:`layer_groups`).
-    """
+              countries_url: str | None = None) -> MapParts:
+    """The pieces a live app mounts: constant base map + the scene's swappable groups."""
     base = localize(base_map(atlas, basemap=basemap, countries_url=countries_url),
                     mode=asset_mode, vendor_dir=vendor_dir)
     groups = [localize(g, mode=asset_mode, vendor_dir=vendor_dir)
-              for g in layer_groups(atlas, visible, selected=selected, year=year)]
+              for g in [*layer_groups(scene), *annotation_groups(scene)]]
     return MapParts(base, groups, localize(layer_control(), mode=asset_mode, vendor_dir=vendor_dir))
 
 
-def build_map(atlas: Atlas, visible: Sequence[str] | None = None, *, vendor_dir: Path,
-              selected: str | None = None, basemap: Basemap = "offline",
-              asset_mode: AssetMode = "inline", bounds: BBox | None = None,
-              year: int | None = None) -> folium.Map:
+def build_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path, basemap: Basemap = "offline",
+              asset_mode: AssetMode = "inline", bounds: BBox | None = None) -> folium.Map:
     """
     The whole map in one folium object (standalone HTML, tests, benchmarks).
 
     Parameters
     ----------
     atlas
-        Loaded data.
-    visible
-        Layer ids to draw; ``None`` draws the default layers.
+        Loaded data (basemap, credits).
+    scene
+        What to draw (:func:`corridor_atlas.scene.build_scene`).
     vendor_dir
         The ``static/vendor`` folder of vendored Leaflet assets.
-    selected
-        A route id to highlight.
     basemap
         See :func:`base_map`.
     asset_mode
         ``"inline"`` embeds the assets (a file that opens offline anywhere);
         ``"static"`` links them under ``/app/static/vendor``.
     bounds
-        W, S, E, N to open on; ``None`` shows the whole corridor.
-    year
-        Draw the layers as of this year (routes not yet begun left out, each
-        segment in its phase then); ``None`` draws today's status.
+        W, S, E, N to open on; ``None`` fits the routes.
     """
-    layers = default_layers(atlas) if visible is None else visible
     m = base_map(atlas, basemap=basemap, bounds=bounds)
-    for group in layer_groups(atlas, layers, selected=selected, year=year):
+    for group in [*layer_groups(scene), *annotation_groups(scene)]:
         group.add_to(m)
     layer_control().add_to(m)
     return localize(m, mode=asset_mode, vendor_dir=vendor_dir)
@@ -527,46 +677,35 @@ class _AnnotationCss(Element):
     _template = Template(_ANNOTATION_CSS)
 
 
-def snapshot_map(atlas: Atlas, view: MapView, *, vendor_dir: Path,
-                 interactive: bool = False, user_layers: Sequence[UserLayer] = ()) -> folium.Map:
+def snapshot_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path,
+                 interactive: bool = False) -> folium.Map:
     """
-    The view as a self-contained, annotated map: title, as-of date, legend and credits.
+    The scene as a self-contained, annotated map: title, as-of date, legend and credits.
 
     Parameters
     ----------
     atlas
-        Loaded data.
-    view
-        Layers, selection, year and extent to reproduce; the layers are drawn as of
-        ``view.year`` (see :func:`layer_groups`).
+        Loaded data (basemap, credits).
+    scene
+        What to draw, fitted to ``scene.extent``.
     vendor_dir
         The ``static/vendor`` folder.
     interactive
         Keep the zoom, fullscreen, measure and layer controls (standalone HTML);
-        without them the map is a still picture (PNG/PDF), fitted exactly to the extent.
-    user_layers
-        The user's own layers, drawn on top as on the live map and named in the legend.
+        without them the map is a still picture (PNG/PDF), fitted exactly to the extent,
+        with the legend in the corner where it hides the least of the routes.
 
     Notes
     -----
-    When every layer is drawn the page sets ``window.atlasReady = true``.
+    When every layer and name is drawn the page sets ``window.atlasReady = true``.
     """
-    assert atlas.catalog is not None
-    catalog = atlas.catalog
-    m = base_map(atlas, basemap=view.basemap, bounds=view.extent,  # type: ignore[arg-type]
-                 controls=interactive, zoom_snap=0.5 if interactive else 0,
-                 own=[layer.name for layer in user_layers])
-    for group in layer_groups(atlas, view.layers, selected=view.selected, year=view.year):
-        group.add_to(m)
-    for i, layer in enumerate(user_layers):
-        user_layer(layer.name, layer.gdf, index=i).add_to(m)
-    if interactive:
-        layer_control().add_to(m)
+    m = base_map(atlas, basemap=scene.view.basemap,  # type: ignore[arg-type]
+                 bounds=scene.extent, controls=interactive,
+                 zoom_snap=0.5 if interactive else 0)
     m.get_root().header.add_child(_AnnotationCss(), name="atlas_annotation_css")
-    title = json.dumps(f'<div class="atlas-title">{esc(title_for(view, catalog))}'
-                       f'<div class="sub">{esc(as_of_text(view, catalog))}</div></div>')
-    footer = json.dumps(f'<div class="atlas-footer">{esc(credits_line(catalog))}<br>'
-                        f"{esc(sources_line(view, catalog))}</div>")
+    title = _js(f'<div class="atlas-title" role="heading" aria-level="1">{esc(scene.title)}'
+                f'<div class="sub">{esc(scene.subtitle)}</div></div>')
+    footer = _js(f'<div class="atlas-footer">{esc(scene.credits)}<br>{esc(scene.sources)}</div>')
     _Script(
         "var corner = L.DomUtil.create('div', 'leaflet-top leaflet-center', map._controlContainer);"
         f"var t = L.DomUtil.create('div', 'leaflet-control', corner); t.innerHTML = {title};"
@@ -574,36 +713,13 @@ def snapshot_map(atlas: Atlas, view: MapView, *, vendor_dir: Path,
         f"f.onAdd = function() {{ var d = L.DomUtil.create('div'); d.innerHTML = {footer};"
         " return d; }; f.addTo(map);"
         "map.attributionControl.remove();"
+        f"document.title = {_js(scene.title)};"
         "map.whenReady(function() { setTimeout(function() { window.atlasReady = true; }, 0); });"
     ).add_to(m)
+    for group in layer_groups(scene):
+        group.add_to(m)
+    for group in annotation_groups(scene, legend="bottomleft" if interactive else "auto"):
+        group.add_to(m)
+    if interactive:
+        layer_control().add_to(m)
     return localize(m, mode="inline", vendor_dir=vendor_dir)
-
-
-def user_layer(name: str, gdf: gpd.GeoDataFrame, *, index: int = 0) -> folium.FeatureGroup:
-    """
-    A user's own layer: points, lines and polygons in one colour, tooltips from ``_tip``.
-
-    ``gdf`` comes from :func:`corridor_atlas.uploads.read_upload`: EPSG:4326 with a
-    pre-escaped ``_tip`` column. Only geometry and ``_tip`` reach the page.
-    """
-    colour = styles.USER_COLOUR
-    frame = gdf[["_tip", "geometry"]].rename(columns={"_tip": "tip"}).copy()
-    frame["geometry"] = [display_geometry(g) if g.geom_type != "Point" else g
-                         for g in frame.geometry]
-    data = json.loads(frame.to_json(drop_id=True))
-    for i, feature in enumerate(data["features"]):
-        feature["id"] = f"user-{index}-{i}"
-    group = folium.FeatureGroup(name=f'<span style="color:{colour}">&#9632;</span> '
-                                     f"{esc(name)}", show=True)
-    folium.GeoJson(
-        data,
-        name=f"user-{index}",
-        marker=folium.CircleMarker(radius=styles.USER_POINT_RADIUS,
-                                   weight=styles.USER_POINT_RING, fill=True,
-                                   fill_color="#ffffff", fill_opacity=1.0),
-        style_function=lambda _f: {"color": colour, "weight": styles.USER_WEIGHT,
-                                   "fillColor": colour, "fillOpacity": styles.USER_FILL_OPACITY,
-                                   "radius": styles.USER_POINT_RADIUS},
-        highlight_function=lambda _f: {"weight": styles.USER_WEIGHT + 2},
-    ).add_child(_Details(popup=False)).add_to(group)
-    return group

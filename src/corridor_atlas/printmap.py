@@ -1,13 +1,11 @@
 """Print render: a view as PNG, SVG or PDF without a browser.
 
-:func:`render_static` draws a :class:`~corridor_atlas.view.MapView` with matplotlib
-(the Agg canvas on a bare :class:`~matplotlib.figure.Figure`; pyplot is never used)
-from the same style table as the live map (:mod:`corridor_atlas.styles`, through
-:func:`~corridor_atlas.styles.line_style` and :func:`~corridor_atlas.styles.schematic_band`),
-in the same drawing order (:func:`draw_order` mirrors :func:`~corridor_atlas.maps.layer_groups`)
-and in the same projection (Web Mercator, EPSG:3857). Like the live map, it draws the
-layers as of ``view.year``: routes not yet begun are left out and each segment is drawn
-in its phase that year (:mod:`corridor_atlas.timeline`).
+:func:`render_static` draws a :class:`~corridor_atlas.scene.Scene` with matplotlib
+(the Agg canvas on a bare :class:`~matplotlib.figure.Figure`; pyplot is never used):
+exactly the scene's layers, segments and styles, in the scene's order, in the live map's
+projection (Web Mercator, EPSG:3857), with the scene's legend rows, title, as-of line,
+credits and names. The names are placed for the picture's scale by
+:mod:`corridor_atlas.labelplace`, with a white halo, and stay text in SVG and PDF.
 
 Units: the layout is in *pixels at scale 1*, as the live map's style table is. The
 figure is ``size / 100`` inches at ``100 × scale`` dpi, so a PNG is exactly
@@ -17,15 +15,17 @@ units of the line width, so a dash is as long on paper as on screen.
 
 The same inputs give byte-identical files: fixed metadata (no dates, no version
 strings), a fixed SVG hash salt, matplotlib's default settings for the duration of
-the render, and the DejaVu Sans fonts bundled with matplotlib (never system fonts).
+the render, and the DejaVu Sans fonts bundled with matplotlib (never system fonts;
+an SVG names the font, DejaVu Sans, and keeps its text as text).
 Renders are serialised by a lock, since matplotlib's settings are process-wide.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -39,33 +39,23 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.patches import PathPatch
+from matplotlib.patches import PathPatch, Polygon
 from matplotlib.path import Path as MplPath
+from matplotlib.patheffects import Stroke
 from matplotlib.textpath import text_to_path
 
 from . import styles
 from .errors import ExportError
+from .labelplace import Placed, place_labels, zoom_of
 from .layers import Atlas
-from .maps import FACILITIES_ID, layer_ids, route_begun
-from .timeline import segment_phases
-from .view import (
-    MAX_SIDE,
-    MIN_SIDE,
-    SCALES,
-    SIZE_PRESETS,
-    MapView,
-    as_of_text,
-    credits_line,
-    default_year,
-    sources_line,
-    title_for,
-)
+from .legend import LegendRow
+from .scene import FacilityLayer, RouteLayer, Scene, UserLayerScene
+from .view import MAX_SIDE, MIN_SIDE, SCALES, SIZE_PRESETS
 
 if TYPE_CHECKING:
     from .uploads import UserLayer
 
-__all__ = ["PRINT_FORMATS", "PT_PER_PX", "PrintFormat", "draw_order", "mercator",
-           "render_static"]
+__all__ = ["PRINT_FORMATS", "PT_PER_PX", "PrintFormat", "mercator", "render_static"]
 
 PrintFormat = Literal["png", "svg", "pdf"]
 PRINT_FORMATS: tuple[PrintFormat, ...] = ("png", "svg", "pdf")
@@ -93,7 +83,7 @@ _BOLD = _FONT_DIR / "DejaVuSans-Bold.ttf"
 _NAME = "Corridor Atlas"
 _SAVE_RC: dict[str, Any] = {
     "svg.hashsalt": "corridor-atlas",
-    "svg.fonttype": "path",  # glyphs as paths: the SVG looks the same without the font
+    "svg.fonttype": "none",  # text stays text: names can be found, selected and edited
     # Type 3 glyph subsets: the text stays searchable, and embedding is several times
     # faster than TrueType (42) subsetting
     "pdf.fonttype": 3,
@@ -112,9 +102,10 @@ def mercator(lonlat: np.ndarray) -> np.ndarray:
     return np.column_stack([x, y])
 
 
-def _map_extent(view: MapView, aspect: float) -> tuple[float, float, float, float]:
-    """The view's extent in metres (x0, y0, x1, y1), grown (never cropped) to ``aspect``."""
-    west, south, east, north = view.extent
+def _map_extent(extent: tuple[float, float, float, float],
+                aspect: float) -> tuple[float, float, float, float]:
+    """An extent in metres (x0, y0, x1, y1), grown (never cropped) to ``aspect``."""
+    west, south, east, north = extent
     (x0, y0), (x1, y1) = mercator(np.array([[west, south], [east, north]]))
     if y1 - y0 < 1.0:  # a bbox wholly beyond ±85° latitude: a sliver at the clip line
         y0, y1 = y0 - 0.5, y1 + 0.5
@@ -219,56 +210,6 @@ def _stroke_kwargs(style: styles.LineStyle) -> dict[str, Any]:
             "joinstyle": "round", "fill": False}
 
 
-# --- drawing order -----------------------------------------------------------------------
-
-def draw_order(atlas: Atlas, view: MapView) -> list[str]:
-    """
-    The visible layer ids in drawing order, as the live map draws them.
-
-    Context routes first, then routes, the selected route on top of the routes and
-    facilities last; ids that are unknown or whose layer did not load are left out,
-    and so are routes not yet begun in ``view.year``.
-    """
-    wanted = set(view.layers)
-    order = [lid for lid in layer_ids(atlas) if lid in wanted
-             and (lid == FACILITIES_ID or route_begun(atlas, lid, view.year))]
-    if view.selected in order and view.selected != FACILITIES_ID:
-        order.remove(view.selected)
-        order.insert(len(order) - (FACILITIES_ID in order), view.selected)
-    return order
-
-
-def _segments(atlas: Atlas, route_id: str,
-              year: int | None = None) -> list[tuple[shapely.Geometry, str, str]]:
-    """(geometry, status, geometry_quality) of each segment of a loaded route drawn in ``year``.
-
-    The status is the segment's phase in ``year`` (its current class for ``None``);
-    segments not begun that year are left out.
-    """
-    assert atlas.catalog is not None
-    gdf = atlas.routes[route_id]
-    phases = segment_phases(atlas.catalog.route(route_id), map(str, gdf["status_class"]), year,
-                            as_of_year=default_year(atlas.catalog))
-    return [(geom, phase, quality) for geom, phase, quality
-            in zip(gdf.geometry.values, phases, map(str, gdf["geometry_quality"]), strict=True)
-            if phase is not None]
-
-
-def _facility_rows(atlas: Atlas) -> tuple[np.ndarray, list[str]]:
-    """Facility points (metres) known to the catalog, and their categories."""
-    gdf = atlas.facilities
-    if gdf is None or atlas.catalog is None:
-        return np.empty((0, 2)), []
-    known = {f.id for f in atlas.catalog.facilities.items}
-    points, categories = [], []
-    for _, row in gdf.iterrows():
-        fid = str(row.get("facility_id") or row["feature_id"])
-        if fid in known and row.geometry is not None and not row.geometry.is_empty:
-            points.append(shapely.get_coordinates(row.geometry)[0])
-            categories.append(str(row.get("category")))
-    return (mercator(np.array(points)) if points else np.empty((0, 2))), categories
-
-
 # --- text --------------------------------------------------------------------------------
 
 def _font(size_px: float, *, bold: bool = False) -> FontProperties:
@@ -305,6 +246,7 @@ class _Entry:
     height: float
     header: bool = False
     swatch: Callable[[Axes, float, float], None] | None = None
+    width: float = LEGEND_SWATCH_PX  # of the swatch
 
 
 def _line_swatch(style: styles.LineStyle, band: styles.LineStyle | None = None
@@ -320,6 +262,15 @@ def _line_swatch(style: styles.LineStyle, band: styles.LineStyle | None = None
     return draw
 
 
+def _widths_swatch(widths: Sequence[float], colour: str) -> Callable[[Axes, float, float], None]:
+    def draw(ax: Axes, x: float, y: float) -> None:
+        for i, width in enumerate(widths):
+            x0 = x + 2 + i * 17
+            ax.add_line(Line2D([x0, x0 + 14], [y, y], color=colour, linewidth=_pt(width),
+                               solid_capstyle="butt"))
+    return draw
+
+
 def _marker_swatch(colour: str) -> Callable[[Axes, float, float], None]:
     def draw(ax: Axes, x: float, y: float) -> None:
         ax.add_line(Line2D([x + LEGEND_SWATCH_PX / 2], [y], linestyle="none", marker="o",
@@ -328,50 +279,36 @@ def _marker_swatch(colour: str) -> Callable[[Axes, float, float], None]:
     return draw
 
 
-def _legend_entries(kinds: Iterable[str], statuses: Iterable[str], schematic: bool,
-                    categories: Iterable[str], font_px: float, *,
-                    compact: bool = False, own: Sequence[str] = ()) -> list[_Entry]:
-    """
-    What the legend shows: only what the drawn layers contain, in the style table's order.
+def _arrow_swatch(colour: str) -> Callable[[Axes, float, float], None]:
+    def draw(ax: Axes, x: float, y: float) -> None:
+        ax.add_line(Line2D([x + 2, x + 26], [y, y], color=colour, linewidth=_pt(6),
+                           solid_capstyle="butt"))
+        ax.add_patch(Polygon(_arrow_head(x + 22, y, 0.0, 8.0), closed=True,
+                             facecolor=styles.ARROW_COLOUR, edgecolor=colour,
+                             linewidth=_pt(1.0)))
+    return draw
 
-    ``compact`` shows facilities as one marker, as the live legend does, instead of one
-    per category. ``own`` names the user's layers, listed last.
-    """
-    kinds, statuses, categories = set(kinds), set(statuses), set(categories)
-    row = max(18.0, 1.55 * font_px)
+
+def _legend_entries(rows: Sequence[LegendRow], font_px: float) -> list[_Entry]:
+    """The scene's legend rows as entries of this layout (heights in layout pixels)."""
+    row_h = max(18.0, 1.55 * font_px)
     head = 1.9 * font_px
-    entries: list[_Entry] = []
-    if kinds:
-        entries.append(_Entry("Kind", head, header=True))
-        entries += [_Entry(label, row, swatch=_line_swatch(styles.LineStyle(
-                        styles.KIND_COLOURS[k], styles.LINE_WEIGHT, None, 1.0)))
-                    for k, label in styles.KIND_LABELS.items() if k in kinds]
-    if statuses:
-        entries.append(_Entry("Status", head, header=True))
-        entries += [_Entry(label, row, swatch=_line_swatch(styles.LineStyle(
-                        LEGEND_NEUTRAL, styles.LINE_WEIGHT, styles.STATUS_DASH[s], 1.0)))
-                    for s, label in styles.STATUS_LABELS.items() if s in statuses]
-    if schematic:
-        line = styles.LineStyle(LEGEND_NEUTRAL, styles.LINE_WEIGHT, None,
-                                styles.SCHEMATIC_LINE_OPACITY)
-        band = styles.LineStyle(LEGEND_NEUTRAL, LEGEND_BAND_PX, None,
-                                styles.SCHEMATIC_BAND_OPACITY)
-        entries += [_Entry("Geometry", head, header=True),
-                    _Entry("Schematic: position approximate", row,
-                           swatch=_line_swatch(line, band))]
-    if categories and compact:
-        entries.append(_Entry("Facility", row, swatch=_marker_swatch("#000000")))
-    elif categories:
-        entries.append(_Entry("Facilities", head, header=True))
-        entries += [_Entry(label, row, swatch=_marker_swatch(styles.FACILITY_COLOURS[c]))
-                    for c, label in styles.FACILITY_LABELS.items() if c in categories]
-        unknown = sorted(categories - set(styles.FACILITY_LABELS))
-        if unknown:
-            entries.append(_Entry("Other facility", row, swatch=_marker_swatch("#000000")))
-    if own:
-        swatch = _line_swatch(styles.LineStyle(styles.USER_COLOUR, styles.USER_WEIGHT, None, 1.0))
-        entries.append(_Entry("Your layers", head, header=True))
-        entries += [_Entry(_shorten(name, USER_NAME_CHARS), row, swatch=swatch) for name in own]
+    entries = []
+    for row in rows:
+        if row.header:
+            entries.append(_Entry(row.text, head, header=True))
+        elif row.marker is not None:
+            entries.append(_Entry(row.text, row_h, swatch=_marker_swatch(row.marker)))
+        elif row.arrow:
+            entries.append(_Entry(row.text, row_h, swatch=_arrow_swatch(row.colour)))
+        elif row.widths:
+            entries.append(_Entry(row.text, max(row_h, max(row.widths) + 4),
+                                  swatch=_widths_swatch(row.widths, row.colour),
+                                  width=2 + 17 * len(row.widths)))
+        else:
+            label = _shorten(row.text, USER_NAME_CHARS)
+            entries.append(_Entry(label, row_h, swatch=_line_swatch(row.line, row.band)
+                                  if row.line is not None else None))
     return entries
 
 
@@ -461,20 +398,18 @@ def _check(fmt: str, size: tuple[int, int], scale: int) -> tuple[int, int]:
     return width, height
 
 
-def render_static(atlas: Atlas, view: MapView, *, fmt: PrintFormat,
-                  size: tuple[int, int] = SIZE_PRESETS["slide"], scale: int = 1,
-                  user_layers: Sequence[UserLayer] = ()) -> bytes:
+def render_static(atlas: Atlas, scene: Scene, *, fmt: PrintFormat,
+                  size: tuple[int, int] = SIZE_PRESETS["slide"], scale: int = 1) -> bytes:
     """
-    The view as a finished map: title, as-of date, map, legend, credits and sources.
+    The scene as a finished map: title, as-of date, map, names, legend, credits, sources.
 
     Parameters
     ----------
     atlas
-        Loaded data.
-    view
-        Layers, selected route, year and extent. Unknown layer ids, and layers that
-        did not load, are skipped. The extent is grown to the map panel's shape,
-        never cropped.
+        Loaded data (the basemap).
+    scene
+        What to draw (:func:`corridor_atlas.scene.build_scene`); its extent is grown to
+        the map panel's shape, never cropped.
     fmt
         ``"png"``, ``"svg"`` or ``"pdf"``.
     size
@@ -483,9 +418,6 @@ def render_static(atlas: Atlas, view: MapView, *, fmt: PrintFormat,
         layout, at 100 pixels to the inch.
     scale
         1, or 2 for a PNG with twice the pixels in each direction.
-    user_layers
-        The user's own layers, drawn on top in their style (as on the live map) and
-        named in the legend.
 
     Returns
     -------
@@ -503,8 +435,8 @@ def render_static(atlas: Atlas, view: MapView, *, fmt: PrintFormat,
     with _LOCK, mpl.rc_context():
         matplotlib.style.use("default")  # independent of any settings the process changed
         mpl.rcParams.update(_SAVE_RC)
-        fig = _figure(atlas, view, width, height, scale, user_layers)
-        title = title_for(view, atlas.catalog)
+        fig = _figure(atlas, scene, width, height, scale)
+        title = scene.title
         metadata: dict[str, Any] = {
             "png": {"Software": _NAME, "Title": title},
             "svg": {"Date": None, "Creator": _NAME, "Title": title},
@@ -517,10 +449,7 @@ def render_static(atlas: Atlas, view: MapView, *, fmt: PrintFormat,
     return out.getvalue()
 
 
-def _figure(atlas: Atlas, view: MapView, width: int, height: int, scale: int,
-            user_layers: Sequence[UserLayer] = ()) -> Figure:
-    assert atlas.catalog is not None
-    catalog = atlas.catalog
+def _figure(atlas: Atlas, scene: Scene, width: int, height: int, scale: int) -> Figure:
     fig = Figure(figsize=(width / BASE_DPI, height / BASE_DPI), dpi=BASE_DPI * scale,
                  facecolor="#ffffff")
     FigureCanvasAgg(fig)
@@ -545,45 +474,33 @@ def _figure(atlas: Atlas, view: MapView, width: int, height: int, scale: int,
     # title and subtitle
     y = pad
     title_font = _font(title_px, bold=True)
-    for line in _wrap(title_for(view, catalog), title_font, width - 2 * pad):
+    for line in _wrap(scene.title, title_font, width - 2 * pad):
         text(pad, y, line, title_px, bold=True, colour="#111111")
         y += 1.25 * title_px
     y += 0.2 * title_px
-    text(pad, y, as_of_text(view, catalog), sub_px, colour="#444444")
+    text(pad, y, scene.subtitle, sub_px, colour="#444444")
     top = y + 1.3 * sub_px + gap
 
     # footer: credits the licences require, and where the figures come from
     foot_font = _font(foot_px)
-    foot_lines = (_wrap(credits_line(catalog), foot_font, width - 2 * pad)
-                  + _wrap(sources_line(view, catalog), foot_font, width - 2 * pad))
+    foot_lines = (_wrap(scene.credits, foot_font, width - 2 * pad)
+                  + _wrap(scene.sources, foot_font, width - 2 * pad))
     line_h = 1.4 * foot_px
     foot_top = height - pad - len(foot_lines) * line_h
     for i, line in enumerate(foot_lines):
         text(pad, foot_top + i * line_h, line, foot_px, colour="#333333")
     bottom = foot_top - gap
 
-    # what is drawn, which decides what the legend lists
-    order = draw_order(atlas, view)
-    route_ids = [lid for lid in order if lid != FACILITIES_ID]
-    segments = {lid: _segments(atlas, lid, view.year) for lid in route_ids}
-    kinds = {catalog.route(lid).kind for lid in route_ids}
-    statuses = {status for rows in segments.values() for _, status, _ in rows}
-    schematic = any(quality == "schematic" for rows in segments.values() for *_, quality in rows)
-    points, categories = (_facility_rows(atlas) if FACILITIES_ID in order
-                          else (np.empty((0, 2)), []))
+    # the legend, beside or under the map: the first layout that leaves the map most of
+    # the page; on a small page the one with the largest map, and none if even that
+    # squeezes the map
+    entries = _legend_entries(scene.legend, legend_px)
     label_font, head_font = _font(legend_px), _font(legend_px, bold=True)
-    options = []
-    for compact in (False, True):
-        entries = _legend_entries(kinds, statuses, schematic, categories, legend_px,
-                                  compact=compact, own=[layer.name for layer in user_layers])
-        col_w = LEGEND_SWATCH_PX + 8 + max(
-            (_text_width(e.label, head_font if e.header else label_font) for e in entries),
-            default=0.0)
-        sides = ("right", "below") if width >= height else ("below", "right")
-        options += [_place_legend(entries, col_w, side, (pad, top, width - pad, bottom), gap)
-                    for side in sides]
-    # the first (fullest, most natural) legend that leaves the map most of the page; on a
-    # small page the one with the largest map, and none if even that squeezes the map
+    col_w = max((e.width + 8 + _text_width(e.label, head_font if e.header else label_font)
+                 for e in entries), default=0.0)
+    sides = ("right", "below") if width >= height else ("below", "right")
+    options = [_place_legend(entries, col_w, side, (pad, top, width - pad, bottom), gap)
+               for side in sides]
     legend = next((o for o in options if o.map_area >= 0.45 * width * height
                    and o.map_side >= MIN_MAP_SIDE), None)
     if legend is None:
@@ -601,7 +518,7 @@ def _figure(atlas: Atlas, view: MapView, width: int, height: int, scale: int,
                 centre = y + entry.height / 2
                 if entry.swatch is not None:
                     entry.swatch(page, x, centre)
-                text(x + LEGEND_SWATCH_PX + 8, centre, entry.label, legend_px, va="center")
+                text(x + entry.width + 8, centre, entry.label, legend_px, va="center")
             y += entry.height
 
     # the map panel
@@ -609,17 +526,39 @@ def _figure(atlas: Atlas, view: MapView, width: int, height: int, scale: int,
     panel_w, panel_h = max(right - left, 10.0), max(bottom - top, 10.0)
     ax = fig.add_axes((left / width, 1 - (top + panel_h) / height, panel_w / width,
                        panel_h / height))
-    _draw_map(ax, atlas, view, order, segments, points, categories, panel_w / panel_h,
-              [_user_shapes(layer) for layer in user_layers])
+    _draw_map(ax, atlas, scene, (panel_w, panel_h))
     return fig
 
 
-def _draw_map(ax: Axes, atlas: Atlas, view: MapView, order: Sequence[str],
-              segments: dict[str, list[tuple[shapely.Geometry, str, str]]], points: np.ndarray,
-              categories: Sequence[str], aspect: float,
-              user_shapes: Sequence[_UserShapes] = ()) -> None:
-    assert atlas.catalog is not None
-    x0, y0, x1, y1 = _map_extent(view, aspect)
+def _arrow_head(x: float, y: float, angle: float, size: float) -> np.ndarray:
+    """An arrowhead's corners: tip at (x, y) pointing along ``angle``, ``size`` long."""
+    half = size * math.tan(math.radians(35))
+    c, s = math.cos(angle), math.sin(angle)
+    back = (x - size * c, y - size * s)
+    return np.array([[x, y], [back[0] - half * s, back[1] + half * c],
+                     [back[0] + half * s, back[1] - half * c]])
+
+
+def _arrows_along(pts: np.ndarray, spacing: float) -> list[tuple[float, float, float]]:
+    """Points every ``spacing`` along a line (half a spacing in), with the line's heading."""
+    steps = np.hypot(*np.diff(pts, axis=0).T)
+    cum = np.concatenate([[0.0], np.cumsum(steps)])
+    out = []
+    s = spacing / 2
+    while s < cum[-1]:
+        i = min(max(int(np.searchsorted(cum, s)), 1), len(pts) - 1)
+        t = (s - cum[i - 1]) / (steps[i - 1] or 1.0)
+        a, b = pts[i - 1], pts[i]
+        out.append((float(a[0] + (b[0] - a[0]) * t), float(a[1] + (b[1] - a[1]) * t),
+                    math.atan2(b[1] - a[1], b[0] - a[0])))
+        s += spacing
+    return out
+
+
+def _draw_map(ax: Axes, atlas: Atlas, scene: Scene, panel: tuple[float, float]) -> None:
+    panel_w, panel_h = panel
+    x0, y0, x1, y1 = _map_extent(scene.extent, panel_w / panel_h)
+    px_per_m = panel_w / (x1 - x0)
     ax.set_facecolor(styles.SEA_COLOUR)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -645,34 +584,91 @@ def _draw_map(ax: Axes, atlas: Atlas, view: MapView, order: Sequence[str],
     add(_countries_path(atlas, (x0 - margin, y0 - margin, x1 + margin, y1 + margin)),
         facecolor=styles.LAND_COLOUR, edgecolor=styles.BORDER_COLOUR,
         linewidth=_pt(COUNTRY_BORDER_PX), joinstyle="round")
-    for lid in order:
-        if lid == FACILITIES_ID:
-            if len(points):
-                colours = [styles.FACILITY_COLOURS.get(c, "#000000") for c in categories]
+
+    def to_panel(metres: np.ndarray) -> np.ndarray:
+        """Metres to panel pixels (x right, y down)."""
+        return np.column_stack([(metres[:, 0] - x0) * px_per_m, (y1 - metres[:, 1]) * px_per_m])
+
+    for layer in scene.layers:
+        if isinstance(layer, RouteLayer):
+            paths = [_line_path(seg.geometry) for seg in layer.segments]
+            for path, seg in zip(paths, layer.segments, strict=True):  # casing, bands under
+                for under in (seg.casing, seg.band):
+                    if under is not None:
+                        add(path, **_stroke_kwargs(under))
+            for path, seg in zip(paths, layer.segments, strict=True):
+                add(path, **_stroke_kwargs(seg.style))
+            if layer.arrows:
+                for seg in layer.segments:
+                    if seg.phase != "operating":
+                        continue
+                    size = max(styles.ARROW_MIN_SIZE_PX, seg.style.weight * 0.75)
+                    for part in shapely.get_parts(_project(np.array([seg.geometry]))):
+                        pts = to_panel(shapely.get_coordinates(part))
+                        for x, y, heading in _arrows_along(pts, styles.ARROW_SPACING_PX):
+                            # panel y runs down; the data axis runs up: mirror the heading
+                            head = _arrow_head(x, y, heading, size)
+                            metres = np.column_stack([x0 + head[:, 0] / px_per_m,
+                                                      y1 - head[:, 1] / px_per_m])
+                            ax.add_artist(Polygon(metres, closed=True, zorder=zorder,
+                                                  facecolor=styles.ARROW_COLOUR,
+                                                  edgecolor=seg.style.colour,
+                                                  linewidth=_pt(1.2)))
+                            zorder += 0.001
+        elif isinstance(layer, FacilityLayer):
+            if layer.marks:
+                points = mercator(np.array([[m.lon, m.lat] for m in layer.marks]))
                 ax.scatter(points[:, 0], points[:, 1], s=_pt(2 * FACILITY_RADIUS_PX) ** 2,
-                           marker="o", facecolors="#ffffff", edgecolors=colours,
+                           marker="o", facecolors="#ffffff",
+                           edgecolors=[m.colour for m in layer.marks],
                            linewidths=_pt(FACILITY_RING_PX), zorder=zorder)
-            continue
-        route = atlas.catalog.route(lid)
-        rows = segments[lid]
-        paths = [_line_path(geom) for geom, _, _ in rows]
-        for path, (_, _, quality) in zip(paths, rows, strict=True):  # bands under the lines
-            if quality == "schematic":
-                add(path, **_stroke_kwargs(styles.schematic_band(route.kind)))
-        for path, (_, status, quality) in zip(paths, rows, strict=True):
-            add(path, **_stroke_kwargs(styles.line_style(
-                route.kind, status, schematic=quality == "schematic",
-                selected=lid == view.selected)))
-    for shapes in user_shapes:  # on top of everything, as the live map adds them last
-        add(shapes.polygons, facecolor=styles.USER_COLOUR, alpha=styles.USER_FILL_OPACITY,
-            edgecolor="none")
-        add(shapes.polygons, **_stroke_kwargs(styles.LineStyle(
-            styles.USER_COLOUR, styles.USER_WEIGHT, None, 1.0)))
-        add(shapes.lines, **_stroke_kwargs(styles.LineStyle(
-            styles.USER_COLOUR, styles.USER_WEIGHT, None, 1.0)))
-        if len(shapes.points):
-            ax.scatter(shapes.points[:, 0], shapes.points[:, 1],
-                       s=_pt(2 * styles.USER_POINT_RADIUS) ** 2, marker="o",
-                       facecolors="#ffffff", edgecolors=styles.USER_COLOUR,
-                       linewidths=_pt(styles.USER_POINT_RING), zorder=zorder)
-            zorder += 0.001
+                zorder += 0.001
+        elif isinstance(layer, UserLayerScene):
+            shapes = _user_shapes(layer.layer)
+            add(shapes.polygons, facecolor=styles.USER_COLOUR, alpha=styles.USER_FILL_OPACITY,
+                edgecolor="none")
+            user_line = styles.LineStyle(styles.USER_COLOUR, styles.USER_WEIGHT, None, 1.0)
+            add(shapes.polygons, **_stroke_kwargs(user_line))
+            add(shapes.lines, **_stroke_kwargs(user_line))
+            if len(shapes.points):
+                ax.scatter(shapes.points[:, 0], shapes.points[:, 1],
+                           s=_pt(2 * styles.USER_POINT_RADIUS) ** 2, marker="o",
+                           facecolors="#ffffff", edgecolors=styles.USER_COLOUR,
+                           linewidths=_pt(styles.USER_POINT_RING), zorder=zorder)
+                zorder += 0.001
+
+    placed = place_labels(
+        scene.route_labels, scene.place_labels,
+        project=lambda lonlat: to_panel(mercator(lonlat)), size=(panel_w, panel_h),
+        zoom=zoom_of(1.0 / px_per_m), measure=_measure)
+    _draw_labels(ax, placed, lambda xy: (x0 + xy[0] / px_per_m, y1 - xy[1] / px_per_m),
+                 zorder + 1)
+
+
+def _measure(text: str, size_px: float, bold: bool) -> float:
+    return _text_width(text, _font(size_px, bold=bold))
+
+
+def _draw_labels(ax: Axes, placed: Sequence[Placed],
+                 to_data: Callable[[tuple[float, float]], tuple[float, float]],
+                 zorder: float) -> None:
+    """The placed names, in a white halo, as text.
+
+    The halo is a copy of the text drawn only as a wide white outline (a path), and the
+    name itself is plain text on top of it, so SVG and PDF keep it as text.
+    """
+    halo = [Stroke(linewidth=_pt(2 * styles.LABEL_HALO_PX), foreground=styles.LABEL_HALO)]
+    for item in placed:
+        label = item.label
+        if item.dot is not None:
+            dx, dy = to_data(item.dot)
+            ax.add_line(Line2D([dx], [dy], linestyle="none", marker="o",
+                               markersize=_pt(styles.PLACE_DOT_PX + 1), markerfacecolor="#333333",
+                               markeredgecolor="#ffffff", markeredgewidth=_pt(1.0),
+                               zorder=zorder))
+        x, y = to_data((item.x, item.y))
+        for effects, z in ((halo, zorder + 0.5), (None, zorder + 0.6)):
+            ax.text(x, y, label.text, fontproperties=_font(label.size, bold=label.bold),
+                    color=label.colour, ha="center", va="center_baseline",
+                    rotation=-math.degrees(item.angle), rotation_mode="anchor",
+                    path_effects=effects, zorder=z, parse_math=False)

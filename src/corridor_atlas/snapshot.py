@@ -1,7 +1,8 @@
 """Pictures of a map view: PNG and PDF through a headless Chromium, and standalone HTML.
 
-The PNG and PDF come from the same page a user would open (:func:`maps.snapshot_map`),
-drawn by the system Chromium through Playwright: the export looks exactly like the map.
+The PNG and PDF come from the same page a user would open (:func:`maps.snapshot_map`,
+which draws a :class:`~corridor_atlas.scene.Scene`), drawn by the system Chromium
+through Playwright: the export looks exactly like the map.
 Nothing is downloaded: the page is self-contained and every request that is not
 ``file:``, ``data:``, ``blob:`` or ``about:`` is aborted.
 
@@ -36,12 +37,11 @@ from branca.element import Element
 from .errors import AtlasError, BrowserUnavailableError, ExportError
 from .layers import Atlas
 from .maps import snapshot_map
-from .view import MAX_SIDE, MIN_SIDE, SCALES, SIZE_PRESETS, MapView
+from .scene import Scene
+from .view import MAX_SIDE, MIN_SIDE, SCALES, SIZE_PRESETS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
-
-    from .uploads import UserLayer
 
 Paper = Literal["a4", "letter"]
 
@@ -294,10 +294,9 @@ def _renderer_stats() -> dict[str, Any]:
 
 # --- Pages -----------------------------------------------------------------------------------
 
-def _page_html(atlas: Atlas, view: MapView, *, vendor_dir: Path, interactive: bool,
-               extra_css: str = "", user_layers: Sequence[UserLayer] = ()) -> str:
-    m = snapshot_map(atlas, view, vendor_dir=Path(vendor_dir), interactive=interactive,
-                     user_layers=user_layers)
+def _page_html(atlas: Atlas, scene: Scene, *, vendor_dir: Path, interactive: bool,
+               extra_css: str = "") -> str:
+    m = snapshot_map(atlas, scene, vendor_dir=Path(vendor_dir), interactive=interactive)
     if extra_css:
         m.get_root().header.add_child(Element(extra_css), name="atlas_page_css")
     return m.get_root().render()
@@ -359,18 +358,17 @@ def _check_size(size: tuple[int, int], scale: int) -> tuple[int, int]:
     return width, height
 
 
-def render_png(atlas: Atlas, view: MapView, *, size: tuple[int, int] = SIZE_PRESETS["slide"],
-               scale: int = 1, vendor_dir: Path, timeout: float = DEFAULT_TIMEOUT_S,
-               user_layers: Sequence[UserLayer] = ()) -> bytes:
+def render_png(atlas: Atlas, scene: Scene, *, size: tuple[int, int] = SIZE_PRESETS["slide"],
+               scale: int = 1, vendor_dir: Path, timeout: float = DEFAULT_TIMEOUT_S) -> bytes:
     """
-    The view as a PNG: title, as-of date, legend and credits, fitted to the view's extent.
+    The scene as a PNG: title, as-of date, names, legend and credits, fitted to its extent.
 
     Parameters
     ----------
     atlas
-        Loaded data.
-    view
-        Layers, selection, year and extent.
+        Loaded data (basemap, credits).
+    scene
+        What to draw (:func:`corridor_atlas.scene.build_scene`).
     size
         Width and height in CSS pixels (see :data:`view.SIZE_PRESETS`).
     scale
@@ -379,8 +377,6 @@ def render_png(atlas: Atlas, view: MapView, *, size: tuple[int, int] = SIZE_PRES
         The ``static/vendor`` folder.
     timeout
         Seconds to wait, queueing included.
-    user_layers
-        The user's own layers, drawn on top and named in the legend.
 
     Raises
     ------
@@ -390,8 +386,7 @@ def render_png(atlas: Atlas, view: MapView, *, size: tuple[int, int] = SIZE_PRES
         No Chromium (or it does not start).
     """
     width, height = _check_size(size, scale)
-    html = _page_html(atlas, view, vendor_dir=vendor_dir, interactive=False,
-                      user_layers=user_layers)
+    html = _page_html(atlas, scene, vendor_dir=vendor_dir, interactive=False)
 
     def job(browser: Browser, deadline: float) -> bytes:
         context, page = _open(browser, html, deadline, size=(width, height), scale=scale,
@@ -413,11 +408,10 @@ def _print_css(paper: PaperSize) -> str:
             "</style>")
 
 
-def render_pdf(atlas: Atlas, view: MapView, *, paper: Paper = "a4", vendor_dir: Path,
-               timeout: float = DEFAULT_TIMEOUT_S,
-               user_layers: Sequence[UserLayer] = ()) -> bytes:
+def render_pdf(atlas: Atlas, scene: Scene, *, paper: Paper = "a4", vendor_dir: Path,
+               timeout: float = DEFAULT_TIMEOUT_S) -> bytes:
     """
-    The view as a one-page landscape PDF (A4 or US Letter), the map filling the page.
+    The scene as a one-page landscape PDF (A4 or US Letter), the map filling the page.
 
     The page is laid out at 96 dpi (A4 landscape: 1123×794 CSS pixels), so it shows
     what a browser window of that size shows; text and lines stay vectors.
@@ -432,8 +426,8 @@ def render_pdf(atlas: Atlas, view: MapView, *, paper: Paper = "a4", vendor_dir: 
     if paper not in PAPERS:
         raise ExportError(f"paper must be one of {', '.join(PAPERS)}, got {str(paper)[:20]!r}")
     sheet = PAPERS[paper]
-    html = _page_html(atlas, view, vendor_dir=vendor_dir, interactive=False,
-                      extra_css=_print_css(sheet), user_layers=user_layers)
+    html = _page_html(atlas, scene, vendor_dir=vendor_dir, interactive=False,
+                      extra_css=_print_css(sheet))
 
     def job(browser: Browser, deadline: float) -> bytes:
         context, page = _open(browser, html, deadline, size=sheet.viewport, scale=1,
@@ -448,12 +442,11 @@ def render_pdf(atlas: Atlas, view: MapView, *, paper: Paper = "a4", vendor_dir: 
     return _renderer.run(job, timeout)
 
 
-def standalone_html(atlas: Atlas, view: MapView, *, vendor_dir: Path,
-                    user_layers: Sequence[UserLayer] = ()) -> bytes:
+def standalone_html(atlas: Atlas, scene: Scene, *, vendor_dir: Path) -> bytes:
     """
-    The view as one self-contained HTML file (UTF-8): the live map with its controls,
-    the same layers and extent (the user's own layers included), every asset inline,
-    so it opens offline anywhere. Needs no browser.
+    The scene as one self-contained HTML file (UTF-8): the live map with its controls,
+    names, legend and extent (the user's own layers included), every asset inline, so
+    it opens offline anywhere. Needs no browser.
     """
-    return _page_html(atlas, view, vendor_dir=vendor_dir, interactive=True,
-                      user_layers=user_layers).encode("utf-8")
+    return _page_html(atlas, scene, vendor_dir=vendor_dir,
+                      interactive=True).encode("utf-8")

@@ -1,13 +1,16 @@
-"""The one style table: colours by kind, line patterns by status.
+"""The one style table: colours by kind and route, line patterns by status, flow widths.
 
-The live map, the legend and every export read these tables, so a colour never
-drifts between what a user sees and what they download. Colours come from the
-Okabe–Ito colour-blind-safe palette; status is carried by the line pattern too,
-so it does not depend on colour alone.
+The scene (:mod:`corridor_atlas.scene`) reads these tables, and every renderer draws
+what the scene says, so a colour never drifts between what a user sees and what they
+download. Kind colours come from the Okabe–Ito colour-blind-safe palette; each route
+of a kind has its own shade of that kind's hue (:data:`KIND_SHADES`), apart in
+lightness so that neighbouring routes stay distinct for colour-blind readers too.
+Status is carried by the line pattern, so it does not depend on colour alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +29,17 @@ KIND_LABELS: dict[Kind, str] = {
     "rail": "Railway",
     "power": "Power cable",
 }
+
+KIND_SHADES: dict[Kind, tuple[str, ...]] = {
+    # the catalog's routes of each kind take these in catalog order
+    "oil": ("#D55E00", "#8E3B00"),  # BTC vermillion; Baku–Supsa dark
+    "gas": ("#0B3B66", "#0072B2", "#3689CB", "#035484"),  # SCP, TANAP, TAP, Iğdır–Nakhchivan
+    "rail": ("#9566CB", "#4D2482"),  # BTK light; Kars–Nakhchivan dark
+    "power": ("#E69F00",),
+}
+"""Each kind's shades, far apart in lightness: the parallel lines of the South Caucasus
+and the routes that meet (SCP–TANAP at Türkgözü, TANAP–TAP at Kipoi) differ under every
+common colour-vision deficiency, and all reach 3:1 contrast on the land colour."""
 
 STATUS_DASH: dict[Status, str | None] = {
     "operating": None,
@@ -75,6 +89,35 @@ SCHEMATIC_BAND_WEIGHT = 16
 SCHEMATIC_BAND_OPACITY = 0.18
 SCHEMATIC_LINE_OPACITY = 0.75
 
+# Flows: line width proportional to the year's throughput, one scale per unit family,
+# the family's largest figure in the catalog drawn FLOW_MAX_WEIGHT wide.
+FLOW_MAX_WEIGHT = 14.0
+FLOW_MIN_WEIGHT = 2.0
+NO_FIGURE_WEIGHT = 2.0  # an operating route with no sourced figure for the year
+NO_FIGURE_OPACITY = 0.45
+NO_FIGURE_DASH = "2 5"
+CASING_COLOUR = "#1A1A1A"  # under the selected route when widths carry flows
+CASING_EXTRA = 3.0
+CASING_OPACITY = 0.55
+ARROW_COLOUR = "#FFFFFF"  # arrowheads on a flow line: white, edged in the route colour
+ARROW_SPACING_PX = 140.0
+ARROW_MIN_SIZE_PX = 7.0
+
+# Names on the map: a halo keeps them legible over any line or basemap.
+LABEL_FONT = "DejaVu Sans"
+LABEL_FONT_STACK = "'DejaVu Sans', 'Noto Sans', 'Segoe UI', Arial, sans-serif"
+ROUTE_LABEL_PX = 12.0
+PLACE_LABEL_PX = 11.0
+KEY_PLACE_LABEL_PX = 12.0
+COUNTRY_LABEL_PX = 11.0
+LABEL_HALO_PX = 2.5
+LABEL_HALO = "#FFFFFF"
+PLACE_TEXT = "#1F1F1F"
+COUNTRY_TEXT = "#6E675B"
+PLACE_DOT_PX = 5.0  # a place's dot, ringed in white
+LABEL_SPACING = 0.15  # letter spacing of country names, in font sizes
+LABEL_MIN_CONTRAST = 4.5  # label text against its white halo (WCAG AA, normal text)
+
 
 @dataclass(frozen=True)
 class LineStyle:
@@ -100,17 +143,78 @@ class LineStyle:
 
 
 def line_style(kind: Kind, status: Status, *, schematic: bool = False,
-               selected: bool = False) -> LineStyle:
-    """The style of a route segment of this kind and status."""
+               selected: bool = False, colour: str | None = None,
+               weight: float | None = None) -> LineStyle:
+    """The style of a route segment of this kind and status.
+
+    ``colour`` is the route's own shade (the kind's colour by default); ``weight`` a
+    width set by its flow (the normal or selected width by default).
+    """
+    if weight is None:
+        weight = SELECTED_WEIGHT if selected else LINE_WEIGHT
     return LineStyle(
-        colour=KIND_COLOURS[kind],
-        weight=SELECTED_WEIGHT if selected else LINE_WEIGHT,
+        colour=colour or KIND_COLOURS[kind],
+        weight=weight,
         dash=STATUS_DASH[status],
         opacity=SCHEMATIC_LINE_OPACITY if schematic else 1.0,
     )
 
 
-def schematic_band(kind: Kind) -> LineStyle:
+def schematic_band(kind: Kind, colour: str | None = None) -> LineStyle:
     """The wide translucent band drawn under a schematic segment: 'position approximate'."""
-    return LineStyle(colour=KIND_COLOURS[kind], weight=SCHEMATIC_BAND_WEIGHT, dash=None,
-                     opacity=SCHEMATIC_BAND_OPACITY)
+    return LineStyle(colour=colour or KIND_COLOURS[kind], weight=SCHEMATIC_BAND_WEIGHT,
+                     dash=None, opacity=SCHEMATIC_BAND_OPACITY)
+
+
+def casing(style: LineStyle) -> LineStyle:
+    """A dark edge under ``style``: marks the selected route when widths carry flows."""
+    return LineStyle(colour=CASING_COLOUR, weight=style.weight + CASING_EXTRA, dash=None,
+                     opacity=CASING_OPACITY)
+
+
+def route_colours(routes: Iterable[tuple[str, Kind]]) -> dict[str, str]:
+    """Each route's colour: its kind's shades in order, repeating if there are more routes."""
+    seen: dict[str, int] = {}
+    out = {}
+    for route_id, kind in routes:
+        shades = KIND_SHADES.get(kind) or (KIND_COLOURS[kind],)
+        index = seen.get(kind, 0)
+        out[route_id] = shades[index % len(shades)]
+        seen[kind] = index + 1
+    return out
+
+
+def _luminance(colour: str) -> float:
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def label_colour(colour: str, halo: str = LABEL_HALO) -> str:
+    """``colour`` darkened just enough for text on ``halo`` to reach 4.5:1."""
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    for step in range(21):
+        k = 1 - step * 0.05
+        shade = "#{:02X}{:02X}{:02X}".format(*(round(c * k) for c in rgb))
+        if contrast(shade, halo) >= LABEL_MIN_CONTRAST:
+            return shade
+    return "#000000"
+
+
+def flow_weight(volume: float, reference: float) -> float:
+    """Line width (px) of a throughput ``volume``: proportional, ``reference`` drawn widest."""
+    if not reference > 0 or not volume > 0:
+        return FLOW_MIN_WEIGHT
+    return max(FLOW_MIN_WEIGHT, FLOW_MAX_WEIGHT * volume / reference)
+
+
+def no_figure_style(colour: str) -> LineStyle:
+    """An operating route with no sourced figure for the year: thin, faded, finely dashed."""
+    return LineStyle(colour=colour, weight=NO_FIGURE_WEIGHT, dash=NO_FIGURE_DASH,
+                     opacity=NO_FIGURE_OPACITY)

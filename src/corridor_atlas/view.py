@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .catalog import Catalog
+from .catalog import Catalog, Kind, Status
 from .errors import ExportError
 from .layers import Atlas
 
@@ -27,14 +27,44 @@ CORRIDOR_BBOX: BBox = (18.0, 36.5, 50.5, 42.6)  # Melendugno to Baku, Ceyhan to 
 
 
 @dataclass(frozen=True)
+class Preset:
+    """A named extent the map can zoom to."""
+
+    id: str
+    label: str
+    bbox: BBox
+
+
+PRESETS: dict[str, Preset] = {p.id: p for p in (
+    Preset("corridor", "Whole corridor", CORRIDOR_BBOX),
+    # Supsa and the Georgian–Turkish border to Baku; Iğdır to the Greater Caucasus
+    Preset("south-caucasus", "South Caucasus", (41.2, 39.5, 50.2, 42.5)),
+    # Türkgözü to Kipoi, Ceyhan to the Black Sea
+    Preset("anatolia", "Anatolia", (25.8, 36.4, 43.6, 42.2)),
+    # Kipoi to Melendugno: TAP through Greece, Albania and the Adriatic
+    Preset("balkans-italy", "Balkans–Italy", (17.6, 39.4, 27.2, 42.4)),
+    # Kars and Iğdır to Nakhchivan city and the Aras
+    Preset("nakhchivan", "Nakhchivan", (42.7, 38.7, 46.3, 40.9)),
+)}
+"""The "Zoom to" extents, by the id the URL (``view=``) and the CLI (``--bbox``) take."""
+
+
+@dataclass(frozen=True)
 class MapView:
-    """The state of the map an export reproduces."""
+    """The state of the map an export reproduces.
+
+    ``kinds`` and ``statuses`` filter the layers (``None``: no filter); ``flows`` draws
+    each route's width by its throughput in ``year``.
+    """
 
     layers: tuple[str, ...]
     selected: str | None = None
     year: int | None = None
     bbox: BBox | None = None
     basemap: str = "offline"
+    flows: bool = False
+    kinds: tuple[Kind, ...] | None = None
+    statuses: tuple[Status, ...] | None = None
 
     @property
     def extent(self) -> BBox:
@@ -56,10 +86,8 @@ def default_year(catalog: Catalog) -> int:
 
 def default_view(atlas: Atlas) -> MapView:
     """The app's opening view: the seven routes, the whole corridor, the as-of year."""
-    from .maps import default_layers  # local: maps imports this module's types
-
     year = default_year(atlas.catalog) if atlas.catalog else None
-    return MapView(layers=tuple(default_layers(atlas)), year=year)
+    return MapView(layers=tuple(atlas.default_layers()), year=year)
 
 
 def parse_layers(text: str, known: Iterable[str]) -> tuple[str, ...]:
@@ -88,10 +116,14 @@ def parse_year(text: str | int, catalog: Catalog) -> int:
 
 
 def parse_bbox(text: str) -> BBox:
-    """``"W,S,E,N"`` in degrees, west < east, south < north, within lon/lat range."""
+    """``"W,S,E,N"`` in degrees (west < east, south < north), or a preset's id."""
+    preset = PRESETS.get(text.strip().lower())
+    if preset is not None:
+        return preset.bbox
     parts = text.split(",")
     if len(parts) != 4:
-        raise ExportError(f"bbox must be W,S,E,N (four numbers), got {text[:60]!r}")
+        raise ExportError(f"bbox must be W,S,E,N (four numbers) or one of "
+                          f"{', '.join(PRESETS)}; got {text[:60]!r}")
     try:
         west, south, east, north = (float(p) for p in parts)
     except ValueError:

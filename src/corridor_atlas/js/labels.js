@@ -1,0 +1,342 @@
+/* Corridor Atlas: names on the live map.
+ *
+ * L.AtlasLabels places the scene's label candidates (corridor_atlas.labels) for the
+ * zoom and extent on screen, again after every move, zoom or resize, by the rules of
+ * corridor_atlas.labels: one label for every route first (the selected route before
+ * the others), then the places in priority order, then each route's name again along
+ * long lines, then the countries at low zoom. A label that would overlap one already
+ * placed, leave the map or cover a control (legend, title, zoom buttons) is not drawn.
+ * Overlaps are tested on the rotated boxes, found through an R-tree (rbush, vendored).
+ *
+ * Text is set with textContent, never as HTML. The white halo around each name is
+ * painted on a canvas under the text, so a name is one piece of text (one in a PDF).
+ */
+(function (L) {
+  'use strict';
+  var RBush = window.RBush;
+  var canvas = document.createElement('canvas');
+  var ctx = canvas.getContext('2d');
+
+  function fontOf(l) {
+    return (l.bold ? 'bold ' : '') + l.size + 'px ' + L.AtlasLabels.FONT;
+  }
+
+  function textWidth(l) {
+    ctx.font = fontOf(l);
+    var width = ctx.measureText(l.text).width;
+    if (l.spaced) { width += (l.text.length - 1) * l.size * L.AtlasLabels.SPACING; }
+    return width;
+  }
+
+  // A rectangle of width w and height h centred at (cx, cy), turned by angle a (radians).
+  function box(cx, cy, w, h, a) {
+    var c = Math.cos(a), s = Math.sin(a), dx = w / 2, dy = h / 2;
+    var pts = [[-dx, -dy], [dx, -dy], [dx, dy], [-dx, dy]].map(function (p) {
+      return [cx + p[0] * c - p[1] * s, cy + p[0] * s + p[1] * c];
+    });
+    var xs = pts.map(function (p) { return p[0]; }), ys = pts.map(function (p) { return p[1]; });
+    return {minX: Math.min.apply(null, xs), minY: Math.min.apply(null, ys),
+            maxX: Math.max.apply(null, xs), maxY: Math.max.apply(null, ys), pts: pts};
+  }
+
+  // Separating-axis test of two convex quadrilaterals.
+  function overlap(a, b) {
+    var polys = [a.pts, b.pts];
+    for (var i = 0; i < 2; i++) {
+      var p = polys[i];
+      for (var j = 0; j < 4; j++) {
+        var k = (j + 1) % 4, nx = p[k][1] - p[j][1], ny = p[j][0] - p[k][0];
+        var amin = Infinity, amax = -Infinity, bmin = Infinity, bmax = -Infinity;
+        a.pts.forEach(function (q) { var d = q[0] * nx + q[1] * ny; amin = Math.min(amin, d); amax = Math.max(amax, d); });
+        b.pts.forEach(function (q) { var d = q[0] * nx + q[1] * ny; bmin = Math.min(bmin, d); bmax = Math.max(bmax, d); });
+        if (amax <= bmin || bmax <= amin) { return false; }
+      }
+    }
+    return true;
+  }
+
+  function Placer(size, margin) {
+    this.tree = new RBush();
+    this.size = size;
+    this.margin = margin;
+  }
+  Placer.prototype.inside = function (b) {
+    return b.minX >= this.margin && b.minY >= this.margin &&
+      b.maxX <= this.size.x - this.margin && b.maxY <= this.size.y - this.margin;
+  };
+  Placer.prototype.free = function (b) {
+    if (!this.inside(b)) { return false; }
+    var hits = this.tree.search(b);
+    for (var i = 0; i < hits.length; i++) {
+      if (overlap(hits[i], b)) { return false; }
+    }
+    return true;
+  };
+  Placer.prototype.take = function (b) { this.tree.insert(b); };
+
+  // Arc-length walk of a projected line: the point at distance s, and its segment index.
+  function measureLine(pts) {
+    var cum = [0];
+    for (var i = 1; i < pts.length; i++) {
+      cum.push(cum[i - 1] + Math.hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y));
+    }
+    return cum;
+  }
+  function pointAt(pts, cum, s) {
+    var i = 1;
+    while (i < pts.length - 1 && cum[i] < s) { i++; }
+    var seg = cum[i] - cum[i - 1] || 1, t = (s - cum[i - 1]) / seg;
+    return {x: pts[i - 1].x + (pts[i].x - pts[i - 1].x) * t,
+            y: pts[i - 1].y + (pts[i].y - pts[i - 1].y) * t, i: i};
+  }
+
+  // Candidate spots for a route label along one projected part: where the line is
+  // straight enough over the label's length for straight text to sit on it.
+  function candidates(pts, width, height, step) {
+    var cum = measureLine(pts), total = cum[cum.length - 1], out = [];
+    var half = width / 2 + 2;
+    for (var s = half; s <= total - half; s += step) {
+      var a = pointAt(pts, cum, s - half), b = pointAt(pts, cum, s + half);
+      var dx = b.x - a.x, dy = b.y - a.y, len = Math.hypot(dx, dy);
+      if (len < width * 0.9) { continue; }
+      var worst = 0;
+      for (var k = a.i; k < b.i; k++) {
+        var d = Math.abs((pts[k].x - a.x) * dy - (pts[k].y - a.y) * dx) / len;
+        worst = Math.max(worst, d);
+      }
+      if (worst > height * 0.45) { continue; }
+      var angle = Math.atan2(dy, dx);
+      if (angle > Math.PI / 2) { angle -= Math.PI; } else if (angle < -Math.PI / 2) { angle += Math.PI; }
+      var c = pointAt(pts, cum, s);
+      out.push({s: s, x: c.x, y: c.y, angle: angle});
+    }
+    return {spots: out, total: total, pts: pts, cum: cum};
+  }
+
+  // The middle of the longest stretch of a route inside the map (for a name beside a
+  // line too short to carry it): null if none of it is inside.
+  function visibleMiddle(parts, placer) {
+    var best = null;
+    parts.forEach(function (part) {
+      var first = null, last = null;
+      part.pts.forEach(function (p, i) {
+        if (placer.inside({minX: p.x, minY: p.y, maxX: p.x, maxY: p.y})) {
+          if (first === null) { first = part.cum[i]; }
+          last = part.cum[i];
+        }
+      });
+      if (first !== null && (best === null || last - first > best.length)) {
+        best = {length: last - first, at: pointAt(part.pts, part.cum, (first + last) / 2)};
+      }
+    });
+    return best && best.at;
+  }
+
+  L.AtlasLabels = L.Layer.extend({
+    options: {pane: 'atlasLabels', margin: 4, step: 6, gap: 2},
+
+    initialize: function (data, options) {
+      L.setOptions(this, options);
+      this._data = data || {routes: [], places: []};
+    },
+
+    onAdd: function (map) {
+      if (!map.getPane(this.options.pane)) {
+        var pane = map.createPane(this.options.pane);
+        pane.style.zIndex = 450;
+        pane.style.pointerEvents = 'none';
+      }
+      this._container = L.DomUtil.create('div', 'atlas-labels leaflet-zoom-hide',
+                                         map.getPane(this.options.pane));
+      map.on('moveend resize atlaslayout', this._update, this);
+      this._update();
+    },
+
+    onRemove: function (map) {
+      map.off('moveend resize atlaslayout', this._update, this);
+      L.DomUtil.remove(this._container);
+    },
+
+    // The boxes of the map's controls (legend, title, credits, buttons): labels keep off.
+    _obstacles: function (placer) {
+      var root = this._map.getContainer().getBoundingClientRect();
+      var controls = this._map.getContainer().querySelectorAll('.leaflet-control');
+      for (var i = 0; i < controls.length; i++) {
+        var r = controls[i].getBoundingClientRect();
+        if (r.width > 0 && r.height > 0) {
+          var x0 = r.left - root.left - 2, y0 = r.top - root.top - 2;
+          var x1 = r.right - root.left + 2, y1 = r.bottom - root.top + 2;
+          placer.take({minX: x0, minY: y0, maxX: x1, maxY: y1,
+                       pts: [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]});
+        }
+      }
+    },
+
+    _update: function () {
+      var map = this._map;
+      if (!map) { return; }
+      var placer = new Placer(map.getSize(), this.options.margin);
+      var zoom = map.getZoom(), placed = [], opts = this.options, self = this;
+      this._obstacles(placer);
+
+      var routes = (this._data.routes || []).map(function (r) {
+        var w = textWidth(r) + 2 * opts.gap, h = r.size * 1.25;
+        var parts = r.parts.map(function (part) {
+          var pts = part.map(function (c) { return map.latLngToContainerPoint([c[1], c[0]]); });
+          return candidates(pts, w, h, opts.step);
+        });
+        return {label: r, w: w, h: h, parts: parts, taken: []};
+      });
+
+      // the dots of the routes' ends and the capitals are kept clear of route names
+      (this._data.places || []).forEach(function (p) {
+        if (!p.dot || (p.kind !== 'end' && p.kind !== 'capital')) { return; }
+        if (zoom < p.min_zoom || zoom >= p.max_zoom) { return; }
+        var pt = map.latLngToContainerPoint([p.lat, p.lon]);
+        var d = box(pt.x, pt.y, L.AtlasLabels.DOT + 2, L.AtlasLabels.DOT + 2, 0);
+        if (placer.inside(d)) { placer.take(d); p._reserved = d; }
+      });
+
+      function tryRoute(route, spot) {
+        var b = box(spot.x, spot.y, route.w, route.h, spot.angle);
+        if (!placer.free(b)) { return false; }
+        placer.take(b);
+        route.taken.push(spot);
+        placed.push({label: route.label, x: spot.x, y: spot.y, angle: spot.angle, box: b});
+        return true;
+      }
+
+      // 1. one label per route, as near the middle of its visible stretch as it fits
+      routes.forEach(function (route) {
+        var spots = [];
+        route.parts.forEach(function (part) {
+          var visible = part.spots.filter(function (p) { return placer.inside(box(p.x, p.y, route.w, route.h, p.angle)); });
+          if (!visible.length) { return; }
+          var mid = (visible[0].s + visible[visible.length - 1].s) / 2;
+          visible.forEach(function (p) { spots.push({spot: p, rank: Math.abs(p.s - mid)}); });
+        });
+        spots.sort(function (a, b) { return a.rank - b.rank; });
+        for (var i = 0; i < spots.length; i++) {
+          if (tryRoute(route, spots[i].spot)) { return; }
+        }
+        // too short, or too crowded, to carry its name: the name beside its middle
+        var mid = visibleMiddle(route.parts, placer);
+        if (!mid) { return; }
+        var dx = route.w / 2 + 5, dy = route.h / 2 + 5;
+        var around = [[0, 0], [dx, 0], [-dx, 0], [0, -dy], [0, dy], [dx, -dy], [-dx, -dy],
+                      [dx, dy], [-dx, dy]];
+        for (var j = 0; j < around.length; j++) {
+          if (tryRoute(route, {s: -1, x: mid.x + around[j][0], y: mid.y + around[j][1], angle: 0})) {
+            return;
+          }
+        }
+      });
+
+      // 2. places, in priority order, on the first side of their dot that is free
+      var countries = [];
+      (this._data.places || []).forEach(function (p) {
+        if (zoom < p.min_zoom || zoom >= p.max_zoom) { return; }
+        if (p.kind === 'country') { countries.push(p); return; }
+        var pt = map.latLngToContainerPoint([p.lat, p.lon]);
+        var w = textWidth(p), h = p.size * 1.2, r = p.dot ? L.AtlasLabels.DOT / 2 + 3 : 7;
+        var sides = [[r + w / 2, 0], [-(r + w / 2), 0], [0, -(h / 2 + r)], [0, h / 2 + r]];
+        var dot = p.dot ? box(pt.x, pt.y, L.AtlasLabels.DOT + 2, L.AtlasLabels.DOT + 2, 0) : null;
+        if (p._reserved) { placer.tree.remove(p._reserved); p._reserved = null; }
+        if (dot && !placer.free(dot)) { return; }
+        for (var i = 0; i < sides.length; i++) {
+          var b = box(pt.x + sides[i][0], pt.y + sides[i][1], w + 2 * opts.gap, h, 0);
+          if (placer.free(b)) {
+            placer.take(b);
+            if (dot) { placer.take(dot); }
+            placed.push({label: p, x: pt.x + sides[i][0], y: pt.y + sides[i][1], angle: 0,
+                         box: b, dot: p.dot ? pt : null});
+            return;
+          }
+        }
+      });
+
+      // 3. each route again along long lines, every repeat_px along it
+      routes.forEach(function (route) {
+        route.parts.forEach(function (part) {
+          part.spots.forEach(function (spot) {
+            var far = route.taken.every(function (t) {
+              return Math.hypot(t.x - spot.x, t.y - spot.y) >= route.label.repeat_px;
+            });
+            if (far) { tryRoute(route, spot); }
+          });
+        });
+      });
+
+      // 4. countries, centred on their label point
+      countries.forEach(function (p) {
+        var pt = map.latLngToContainerPoint([p.lat, p.lon]);
+        var b = box(pt.x, pt.y, textWidth(p) + 2 * opts.gap, p.size * 1.2, 0);
+        if (placer.free(b)) {
+          placer.take(b);
+          placed.push({label: p, x: pt.x, y: pt.y, angle: 0, box: b});
+        }
+      });
+
+      this._render(placed);
+      this.placed = placed;
+      map.fire('atlaslabels', {count: placed.length});
+    },
+
+    _render: function (placed) {
+      var map = this._map, container = this._container, size = map.getSize();
+      container.textContent = '';
+      var ratio = window.devicePixelRatio || 1;
+      var halo = L.DomUtil.create('canvas', 'atlas-label-halo', container);
+      var origin = map.containerPointToLayerPoint([0, 0]);
+      halo.width = Math.round(size.x * ratio);
+      halo.height = Math.round(size.y * ratio);
+      halo.style.width = size.x + 'px';
+      halo.style.height = size.y + 'px';
+      halo.style.left = origin.x + 'px';
+      halo.style.top = origin.y + 'px';
+      var g = halo.getContext('2d');
+      g.scale(ratio, ratio);
+      g.lineJoin = 'round';
+      g.strokeStyle = L.AtlasLabels.HALO;
+      g.textAlign = 'center';
+      g.textBaseline = 'middle';
+      placed.forEach(function (item) {
+        var l = item.label;
+        g.save();
+        g.translate(item.x, item.y);
+        g.rotate(item.angle);
+        g.font = fontOf(l);
+        if (l.spaced && 'letterSpacing' in g) { g.letterSpacing = (l.size * L.AtlasLabels.SPACING) + 'px'; }
+        g.lineWidth = 2 * L.AtlasLabels.HALO_PX;
+        g.strokeText(l.text, 0, 0);
+        g.restore();
+      });
+      placed.forEach(function (item) {
+        var l = item.label, at = map.containerPointToLayerPoint([item.x, item.y]);
+        var el = L.DomUtil.create('div', 'atlas-label atlas-label-' + (l.kind || 'route'), container);
+        el.textContent = l.text;
+        el.style.font = fontOf(l);
+        el.style.color = l.colour;
+        el.style.left = at.x + 'px';
+        el.style.top = at.y + 'px';
+        el.style.transform = 'translate(-50%, -50%) rotate(' + (item.angle * 180 / Math.PI).toFixed(2) + 'deg)';
+        if (l.spaced) { el.style.letterSpacing = (l.size * L.AtlasLabels.SPACING) + 'px'; }
+        el.setAttribute('data-label', l.kind || 'route');
+        if (item.dot) {
+          var d = map.containerPointToLayerPoint([item.dot.x, item.dot.y]);
+          var dot = L.DomUtil.create('div', 'atlas-label-dot', container);
+          dot.style.left = d.x + 'px';
+          dot.style.top = d.y + 'px';
+        }
+      });
+    }
+  });
+
+  // set from the style table (corridor_atlas.styles) where the engine is loaded
+  L.AtlasLabels.FONT = 'sans-serif';
+  L.AtlasLabels.DOT = 5;
+  L.AtlasLabels.HALO = '#FFFFFF';
+  L.AtlasLabels.HALO_PX = 2.5;
+  L.AtlasLabels.SPACING = 0.15;  // letter spacing of spaced names, in font sizes
+  L.atlasLabels = function (data, options) { return new L.AtlasLabels(data, options); };
+})(window.L);

@@ -1,0 +1,220 @@
+"""What the map names: route labels along the lines, and places.
+
+These are the *candidates*: each with its text, style, priority and the zooms it shows
+at. Where each one goes, and which give way when they would overlap, is decided at
+draw time for the exact zoom and extent (the live map's label layer, and
+:mod:`corridor_atlas.labelplace` for the print render), following the same rules:
+
+1. one label for every route, in priority order (the selected route first);
+2. then the places, in priority order: the routes' ends, the capitals, facilities,
+   the cities along the way by size;
+3. then each route's name again along long lines, every
+   :data:`ROUTE_REPEAT_PX` pixels;
+4. then the countries, at low zoom only.
+
+A label that would overlap one placed before it, leave the map or cover the legend is
+not drawn; a place tries the four sides of its dot before giving way.
+
+Places come from the route ends the catalog names (``start_label``/``end_label``), the
+facilities (their ``label``), and the bundled Natural Earth places: capitals, and the
+cities within :data:`ALONG_KM` of a route. Natural Earth places that name a spot
+already named (the same name within :data:`SAME_NAME_KM`, or any route end or facility
+within :data:`SAME_PLACE_KM`) are left out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import shapely
+
+from . import styles
+from .catalog import Route
+from .layers import Atlas, Place
+from .search import fold
+
+__all__ = ["PlaceKind", "PlaceLabel", "RouteLabel", "place_labels", "route_label"]
+
+PlaceKind = Literal["end", "capital", "city", "facility", "country"]
+
+ALONG_KM = 45.0
+CAPITAL_KM = 250.0
+SAME_NAME_KM = 40.0
+SAME_PLACE_KM = 12.0
+ROUTE_REPEAT_PX = 340.0
+LABEL_SIMPLIFY_DEG = 0.004  # ~400 m: a label needs the line's course, not its detail
+COUNTRY_MAX_ZOOM = 6.5
+FACILITY_MIN_ZOOM = 6.0
+REGION_MARGIN_DEG = 4.0  # countries named around the routes' extent
+
+_PRIORITY = {"selected": 0, "route": 10, "end": 20, "capital": 21, "context": 30,
+             "facility": 40, "city": 50, "country": 90}
+
+
+@dataclass(frozen=True)
+class RouteLabel:
+    """A route's name, written along its line (as often as the line's length allows)."""
+
+    layer_id: str
+    text: str
+    colour: str  # the text; the halo is white
+    parts: tuple[tuple[tuple[float, float], ...], ...]  # lon/lat lines, origin to terminus
+    priority: int
+    size: float = styles.ROUTE_LABEL_PX
+    bold: bool = True
+    repeat_px: float = ROUTE_REPEAT_PX
+
+
+@dataclass(frozen=True)
+class PlaceLabel:
+    """A place's name beside its dot (or a country's name, centred, without a dot)."""
+
+    text: str
+    lon: float
+    lat: float
+    kind: PlaceKind
+    priority: int
+    min_zoom: float = 0.0
+    max_zoom: float = 99.0
+    size: float = styles.PLACE_LABEL_PX
+    bold: bool = False
+    colour: str = styles.PLACE_TEXT
+    dot: bool = True
+    spaced: bool = False  # letter-spaced (countries)
+
+
+def _lines(geometries: Iterable[shapely.Geometry]) -> list[shapely.LineString]:
+    lines = []
+    for geom in geometries:
+        for part in shapely.get_parts(geom):
+            if part.geom_type == "LineString" and not part.is_empty:
+                lines.append(part)
+    return lines
+
+
+def route_label(route: Route, geometries: Sequence[shapely.Geometry], colour: str, *,
+                selected: bool = False) -> RouteLabel:
+    """The label of a drawn route: its short name along its drawn segments, merged."""
+    merged = shapely.line_merge(shapely.MultiLineString(_lines(geometries)))
+    parts = []
+    for line in _lines([merged]):
+        simple = line.simplify(LABEL_SIMPLIFY_DEG, preserve_topology=False)
+        coords = tuple((round(x, 4), round(y, 4)) for x, y, *_ in simple.coords)
+        if len(coords) >= 2:
+            parts.append(coords)
+    key = "selected" if selected else ("route" if route.role == "route" else "context")
+    return RouteLabel(route.id, route.short_name, colour, tuple(parts), _PRIORITY[key])
+
+
+def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance (km) on a sphere: enough to tell two labels name one spot."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _city_min_zoom(place: Place) -> float:
+    if place.capital:
+        return 3.0
+    for rank, zoom in ((3, 4.0), (5, 5.0), (7, 6.0), (8, 7.0)):
+        if place.scalerank <= rank:
+            return zoom
+    return 8.0
+
+
+_ALONG: dict[int, tuple[Atlas, tuple[tuple[Place, ...], tuple[float, ...]]]] = {}
+_ALONG_KEEP = 4  # atlases remembered (one per data folder in practice)
+
+
+def _along(atlas: Atlas) -> tuple[tuple[Place, ...], tuple[float, ...]]:
+    """The places near any route of the catalog (drawn or not), and the routes' region.
+
+    Computed once per atlas: the basemap's names do not change when layers are toggled.
+    """
+    cached = _ALONG.get(id(atlas))
+    if cached is not None and cached[0] is atlas:
+        return cached[1]
+    lines = _lines(g for gdf in atlas.routes.values() for g in gdf.geometry)
+    if not lines or not atlas.places:
+        result: tuple[tuple[Place, ...], tuple[float, ...]] = ((), ())
+    else:
+        network = shapely.MultiLineString(lines)
+        west, south, east, north = network.bounds
+        region = (west - REGION_MARGIN_DEG, south - REGION_MARGIN_DEG,
+                  east + REGION_MARGIN_DEG, north + REGION_MARGIN_DEG)
+        points = shapely.points([(p.lon, p.lat) for p in atlas.places])
+        # degrees to km at the corridor's latitude: a filter, not a measurement
+        near = shapely.dwithin(points, network, ALONG_KM / 85.0)
+        capital_near = shapely.dwithin(points, network, CAPITAL_KM / 85.0)
+        chosen = tuple(p for p, n, c in zip(atlas.places, near, capital_near, strict=True)
+                       if (n and p.scalerank <= 8) or (p.capital and c))
+        result = (chosen, region)
+    if len(_ALONG) >= _ALONG_KEEP:
+        _ALONG.clear()
+    _ALONG[id(atlas)] = (atlas, result)
+    return result
+
+
+def place_labels(atlas: Atlas, routes: Sequence[Route], *,
+                 facilities: bool) -> tuple[PlaceLabel, ...]:
+    """
+    The places to name, in priority order, without two names for one spot.
+
+    Parameters
+    ----------
+    atlas
+        Loaded data (facilities, Natural Earth places, countries).
+    routes
+        The routes drawn: their ends are named.
+    facilities
+        Whether the facilities layer is drawn: their names are then candidates too.
+    """
+    candidates: list[PlaceLabel] = []
+    for route in routes:
+        gdf = atlas.routes.get(route.id)
+        if gdf is None or gdf.empty:
+            continue
+        first = shapely.get_coordinates(gdf.geometry.iloc[0])[0]
+        last = shapely.get_coordinates(gdf.geometry.iloc[-1])[-1]
+        for text, (lon, lat) in ((route.start_label, first), (route.end_label, last)):
+            candidates.append(PlaceLabel(text, round(float(lon), 4), round(float(lat), 4),
+                                         "end", _PRIORITY["end"],
+                                         size=styles.KEY_PLACE_LABEL_PX, bold=True))
+    if facilities and atlas.catalog is not None:
+        for fac in atlas.catalog.facilities.items:
+            if fac.label and fac.lon is not None and fac.lat is not None:
+                candidates.append(PlaceLabel(fac.label, fac.lon, fac.lat, "facility",
+                                             _PRIORITY["facility"],
+                                             min_zoom=FACILITY_MIN_ZOOM, dot=False))
+    along, region = _along(atlas)
+    for place in sorted(along, key=lambda p: (not p.capital, p.scalerank)):
+        kind: PlaceKind = "capital" if place.capital else "city"
+        candidates.append(PlaceLabel(
+            place.name, place.lon, place.lat, kind,
+            _PRIORITY[kind] + (0 if place.capital else place.scalerank),
+            min_zoom=_city_min_zoom(place), bold=place.capital))
+    out: list[PlaceLabel] = []
+    for cand in sorted(candidates, key=lambda c: c.priority):
+        if any(_same_spot(cand, kept) for kept in out):
+            continue
+        out.append(cand)
+    if region:
+        west, south, east, north = region
+        out += [PlaceLabel(c.name, c.lon, c.lat, "country", _PRIORITY["country"],
+                           max_zoom=COUNTRY_MAX_ZOOM, size=styles.COUNTRY_LABEL_PX,
+                           colour=styles.COUNTRY_TEXT, dot=False, spaced=True)
+                for c in atlas.country_labels
+                if west <= c.lon <= east and south <= c.lat <= north]
+    return tuple(out)
+
+
+def _same_spot(cand: PlaceLabel, kept: PlaceLabel) -> bool:
+    km = _km(cand.lon, cand.lat, kept.lon, kept.lat)
+    if fold(cand.text) == fold(kept.text) and km <= SAME_NAME_KM:
+        return True
+    return cand.kind in ("city", "capital") and kept.kind in ("end", "facility") and (
+        km <= SAME_PLACE_KM)

@@ -1,0 +1,306 @@
+"""The scene: everything one view of the map draws, decided once for every renderer.
+
+:func:`build_scene` turns an :class:`~corridor_atlas.layers.Atlas`, a
+:class:`~corridor_atlas.view.MapView` and the user's own layers into a :class:`Scene`:
+
+* the **layers** in drawing order (context routes, routes, the selected route on top,
+  facilities, then the user's layers), each route with its drawn segments: geometry,
+  phase in the year, style (its own shade, its status pattern, its flow width) and the
+  schematic band under it;
+* each route's **flow** in the year when ``view.flows`` is on (:mod:`corridor_atlas.flows`),
+  and whether arrows show its direction;
+* the **names** to write on the map: route labels along the lines and places to name
+  (route ends, facilities, cities and capitals along the way, countries at low zoom),
+  each with its priority and the zooms it shows at (:mod:`corridor_atlas.labels`);
+* the **legend** rows, the title, the as-of line, the credits and the sources line.
+
+The live map, the compare maps, the standalone HTML, the browser snapshots, the print
+render and the GeoJSON/KML exports all draw this one value; none of them recomputes
+drawing order, phases, filters or styles. Nothing here imports folium, matplotlib or
+Playwright.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import shapely
+
+from . import styles
+from .catalog import Facility, Kind, Route, Status
+from .flows import Flow, FlowScale, Missing, flow_scales, route_flow
+from .labels import PlaceLabel, RouteLabel, place_labels, route_label
+from .layers import FACILITIES_ID, Atlas
+from .legend import LegendRow, legend_rows
+from .timeline import route_phase, segment_phases
+from .view import (
+    BBox,
+    MapView,
+    as_of_text,
+    credits_line,
+    default_year,
+    sources_line,
+    title_for,
+)
+
+if TYPE_CHECKING:
+    from .uploads import UserLayer
+
+__all__ = ["FacilityLayer", "FacilityMark", "RouteLayer", "Scene", "Segment", "UserLayerScene",
+           "build_scene"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One drawn piece of a route."""
+
+    feature_id: str
+    geometry: shapely.Geometry  # full resolution, lon/lat
+    phase: Status  # its status in the year shown
+    quality: str  # "traced" or "schematic"
+    style: styles.LineStyle
+    band: styles.LineStyle | None = None  # the pale band under a schematic piece
+    casing: styles.LineStyle | None = None  # the dark edge under the selected route (flows)
+    flow_width: bool = False  # its width is the route's flow that year
+    length_km: float = 0.0
+    properties: Mapping[str, Any] = field(default_factory=dict)  # the feature's own
+
+
+@dataclass(frozen=True)
+class RouteLayer:
+    """A route as drawn: its segments in order, its colour, its flow."""
+
+    id: str
+    route: Route
+    colour: str
+    phase: Status  # the route's status in the year shown
+    segments: tuple[Segment, ...]
+    selected: bool = False
+    flow: Flow | None = None  # with flows on, for routes whose kind carries flows
+    arrows: bool = False  # arrows point from origin to terminus
+
+    @property
+    def drawn_km(self) -> float:
+        return sum(s.length_km for s in self.segments)
+
+
+@dataclass(frozen=True)
+class FacilityMark:
+    facility: Facility
+    lon: float
+    lat: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class FacilityLayer:
+    marks: tuple[FacilityMark, ...]
+    id: str = FACILITIES_ID
+
+
+@dataclass(frozen=True)
+class UserLayerScene:
+    """A user's own layer, drawn on top in the user style."""
+
+    index: int
+    layer: UserLayer
+
+    @property
+    def id(self) -> str:
+        return f"user-{self.index}"
+
+
+Layer = RouteLayer | FacilityLayer | UserLayerScene
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything one view draws, in order (see the module docstring)."""
+
+    view: MapView
+    extent: BBox
+    layers: tuple[Layer, ...]
+    route_labels: tuple[RouteLabel, ...]
+    place_labels: tuple[PlaceLabel, ...]
+    legend: tuple[LegendRow, ...]
+    title: str
+    subtitle: str
+    credits: str
+    sources: str
+    flow_year: int | None = None  # the year whose flows are drawn (flows on)
+    scales: tuple[FlowScale, ...] = ()  # the flow scales the legend shows
+    not_begun: tuple[str, ...] = ()  # toggled on but not yet begun in the year
+    filtered: tuple[str, ...] = ()  # toggled on but hidden by the kind or status filter
+
+    @property
+    def routes(self) -> tuple[RouteLayer, ...]:
+        return tuple(layer for layer in self.layers if isinstance(layer, RouteLayer))
+
+    @property
+    def facilities(self) -> FacilityLayer | None:
+        return next((la for la in self.layers if isinstance(la, FacilityLayer)), None)
+
+    @property
+    def user_layers(self) -> tuple[UserLayerScene, ...]:
+        return tuple(layer for layer in self.layers if isinstance(layer, UserLayerScene))
+
+    @property
+    def layer_ids(self) -> tuple[str, ...]:
+        """The atlas layers drawn, in order (users' layers not included)."""
+        return tuple(la.id for la in self.layers if not isinstance(la, UserLayerScene))
+
+    def route(self, route_id: str) -> RouteLayer | None:
+        return next((r for r in self.routes if r.id == route_id), None)
+
+
+def _order(atlas: Atlas, wanted: set[str], selected: str | None) -> list[str]:
+    """Wanted layer ids in drawing order: context, routes, the selected route, facilities."""
+    order = [lid for lid in atlas.layer_ids() if lid in wanted]
+    if selected in order and selected != FACILITIES_ID:
+        order.remove(selected)
+        order.insert(len(order) - (FACILITIES_ID in order), selected)
+    return order
+
+
+def _segments(route: Route, gdf: Any, phases: Sequence[str | None], *, colour: str,
+              selected: bool, flow: Flow | None, scale: FlowScale | None) -> tuple[Segment, ...]:
+    out = []
+    props_columns = [c for c in gdf.columns if c not in ("geometry",)]
+    for (_, row), phase in zip(gdf.iterrows(), phases, strict=True):
+        if phase is None:
+            continue
+        quality = str(row["geometry_quality"])
+        schematic = quality == "schematic"
+        flow_width = False
+        if flow is not None and phase == "operating" and flow.missing is not Missing.NO_FAMILY:
+            if flow.volume is not None and scale is not None:
+                weight = styles.flow_weight(flow.volume, scale.reference)
+                style = styles.line_style(route.kind, "operating", schematic=schematic,
+                                          colour=colour, weight=weight)
+                flow_width = True
+            else:
+                style = styles.no_figure_style(colour)
+        else:
+            style = styles.line_style(route.kind, phase, schematic=schematic,  # type: ignore[arg-type]
+                                      selected=selected and flow is None, colour=colour)
+        out.append(Segment(
+            feature_id=str(row["feature_id"]),
+            geometry=row.geometry,
+            phase=phase,  # type: ignore[arg-type]
+            quality=quality,
+            style=style,
+            band=styles.schematic_band(route.kind, colour) if schematic else None,
+            casing=styles.casing(style) if selected and flow is not None else None,
+            flow_width=flow_width,
+            length_km=float(row["length_km"]),
+            properties={c: row[c] for c in props_columns},
+        ))
+    return tuple(out)
+
+
+def build_scene(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = ()) -> Scene:
+    """
+    Everything ``view`` draws (see the module docstring).
+
+    Parameters
+    ----------
+    atlas
+        Loaded data; layers that did not load are left out.
+    view
+        The layers toggled on, the selected route, the year, the extent, the kind and
+        status filters and whether widths show flows.
+    user_layers
+        The user's own layers, drawn last.
+    """
+    catalog = atlas.catalog
+    if catalog is None:
+        return Scene(view, view.extent, tuple(UserLayerScene(i, la)
+                                               for i, la in enumerate(user_layers)),
+                     (), (), (), "", "", "", "")
+    as_of_year = default_year(catalog)
+    colours = styles.route_colours((r.id, r.kind) for r in catalog.routes)
+    flow_year = (view.year if view.year is not None else as_of_year) if view.flows else None
+    scales = flow_scales(catalog) if view.flows else {}
+    layers: list[Layer] = []
+    not_begun: list[str] = []
+    filtered: list[str] = []
+    for lid in _order(atlas, set(view.layers), view.selected):
+        if lid == FACILITIES_ID:
+            layers.append(_facility_layer(atlas))
+            continue
+        route = catalog.route(lid)
+        gdf = atlas.routes[lid]
+        phase = (route.status if view.year is None
+                 else route_phase(route, view.year, as_of_year=as_of_year))
+        if phase is None:
+            not_begun.append(lid)
+            continue
+        if (view.kinds is not None and route.kind not in view.kinds) or (
+                view.statuses is not None and phase not in view.statuses):
+            filtered.append(lid)
+            continue
+        phases = segment_phases(route, map(str, gdf["status_class"]), view.year,
+                                as_of_year=as_of_year)
+        flow = None
+        if flow_year is not None:
+            flow = route_flow(route, flow_year, operating=phase == "operating")
+        scale = scales.get(flow.family) if flow is not None and flow.family else None
+        selected = lid == view.selected
+        segments = _segments(route, gdf, phases, colour=colours[lid], selected=selected,
+                             flow=flow, scale=scale)
+        if not segments:
+            not_begun.append(lid)
+            continue
+        arrows = (flow is not None and route.flow_direction == "forward"
+                  and any(s.phase == "operating" for s in segments))
+        layers.append(RouteLayer(lid, route, colours[lid], phase, segments, selected, flow,
+                                 arrows))
+    layers += [UserLayerScene(i, layer) for i, layer in enumerate(user_layers)]
+    routes = [la for la in layers if isinstance(la, RouteLayer)]
+    used_scales = tuple(scales[f] for f in scales
+                        if any(r.flow and r.flow.family == f and r.flow.volume is not None
+                               for r in routes))
+    labels = tuple(route_label(r.route, [s.geometry for s in r.segments],
+                               styles.label_colour(r.colour), selected=r.selected)
+                   for r in routes)
+    places = place_labels(atlas, [r.route for r in routes],
+                          facilities=any(isinstance(la, FacilityLayer) for la in layers))
+    legend = legend_rows(layers, used_scales, own=[la.name for la in user_layers])
+    return Scene(
+        view=view,
+        extent=view.extent,
+        layers=tuple(layers),
+        route_labels=tuple(sorted(labels, key=lambda la: la.priority)),
+        place_labels=places,
+        legend=legend,
+        title=title_for(view, catalog),
+        subtitle=as_of_text(view, catalog),
+        credits=credits_line(catalog),
+        sources=sources_line(view, catalog),
+        flow_year=flow_year,
+        scales=used_scales,
+        not_begun=tuple(not_begun),
+        filtered=tuple(filtered),
+    )
+
+
+def _facility_layer(atlas: Atlas) -> FacilityLayer:
+    assert atlas.catalog is not None and atlas.facilities is not None
+    by_id = {f.id: f for f in atlas.catalog.facilities.items}
+    marks = []
+    for _, row in atlas.facilities.iterrows():
+        fid = str(row.get("facility_id") or row["feature_id"])
+        fac = by_id.get(fid)
+        if fac is None or row.geometry is None or row.geometry.is_empty:
+            continue
+        marks.append(FacilityMark(fac, float(row.geometry.x), float(row.geometry.y),
+                                  styles.FACILITY_COLOURS.get(fac.category, "#000000")))
+    return FacilityLayer(tuple(marks))
+
+
+def kinds_drawn(scene: Scene) -> list[Kind]:
+    """The kinds of the routes drawn, in the style table's order."""
+    kinds = {r.route.kind for r in scene.routes}
+    return [k for k in styles.KIND_LABELS if k in kinds]
