@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -14,24 +16,19 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from corridor_atlas import charts, exports, panels, styles, timeline
-from corridor_atlas.assets import localize
+from corridor_atlas.describe import flow_lines
 from corridor_atlas.errors import AtlasError
-from corridor_atlas.layers import Atlas, load_atlas
-from corridor_atlas.maps import (
-    BASEMAPS,
-    FACILITIES_ID,
-    ROUTE_ID_LABEL,
-    default_layers,
-    layer_ids,
-    map_parts,
-    user_layer,
-)
+from corridor_atlas.flows import route_flow
+from corridor_atlas.layers import FACILITIES_ID, Atlas, load_atlas
+from corridor_atlas.maps import BASEMAPS, ROUTE_MARK, map_parts
 from corridor_atlas.markup import md
+from corridor_atlas.scene import Scene, build_scene
 from corridor_atlas.search import Hit, SearchIndex, build_index
 from corridor_atlas.snapshot import find_chromium
 from corridor_atlas.uploads import UserLayer, attribute_table, read_upload
 from corridor_atlas.urlstate import UrlState, parse_query, to_query
 from corridor_atlas.view import (
+    PRESETS,
     SIZE_PRESETS,
     MapView,
     bbox_from_leaflet,
@@ -46,9 +43,14 @@ GEO_DIR = Path(os.environ.get("CORRIDOR_ATLAS_GEO_DIR") or ROOT / "geo")
 VENDOR_DIR = ROOT / "static" / "vendor"
 COUNTRIES_URL = "/app/static/basemap/countries.topojson"  # fetched once, cached by the browser
 OVERVIEW = "__overview__"
-MAP_HEIGHT = 640
+MAP_HEIGHT = 640  # before the page's CSS sets it from the window (MAP_CSS)
 CHART_HEIGHT = 280
-_CLICKED_ROUTE = re.compile(re.escape(ROUTE_ID_LABEL) + r"([a-z][a-z0-9_]*)")
+_CLICKED_ROUTE = re.compile(re.escape(ROUTE_MARK) + r"([a-z][a-z0-9_]*)")
+# The map fills the height the window leaves it (never under 380 px); inside its frame
+# the map fills the frame.
+MAP_CSS = """<style>
+.st-key-atlas_map iframe { height: max(380px, calc(100vh - 190px)) !important; }
+</style>"""
 # The click position makes each click a new value (a rerun) even on the same route;
 # the bounds are the extent an export reproduces.
 MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds", "center",
@@ -74,24 +76,17 @@ def search_index(geo_dir: str) -> SearchIndex:  # shared read-only by every sess
     return build_index(load(geo_dir))
 
 
-def statuses(atlas: Atlas, year: int) -> dict[str, str | None]:
-    """Each route's status in ``year`` (None: not begun)."""
-    assert atlas.catalog is not None
-    as_of = default_year(atlas.catalog)
-    return {r.id: timeline.route_phase(r, year, as_of_year=as_of) for r in atlas.catalog.routes}
-
-
 def read_url(atlas: Atlas) -> None:
     """Once per session: put the view asked for in the URL into the widgets' state."""
     if st.session_state.get("_url_read") or atlas.catalog is None:
         return
     st.session_state["_url_read"] = True
-    state, notices = parse_query(st.query_params.to_dict(), layer_ids=layer_ids(atlas),
+    state, notices = parse_query(st.query_params.to_dict(), layer_ids=atlas.layer_ids(),
                                  route_ids=list(atlas.routes),
-                                 years=year_range(atlas.catalog))
+                                 years=year_range(atlas.catalog), presets=PRESETS)
     st.session_state["_url_notices"] = notices
     if state.layers is not None:
-        for lid in layer_ids(atlas):
+        for lid in atlas.layer_ids():
             st.session_state[f"layer_{lid}"] = lid in state.layers
     if state.year is not None:
         st.session_state["year"] = state.year
@@ -99,10 +94,15 @@ def read_url(atlas: Atlas) -> None:
         st.session_state["route"] = state.route
     if state.view is not None:
         st.session_state["map_target"] = state.view
+    if state.preset is not None:
+        st.session_state["zoom_to"] = state.preset
+        st.session_state["map_target"] = view_for_bbox(PRESETS[state.preset].bbox)
+    if state.flows is not None:
+        st.session_state["flows"] = state.flows
 
 
 def write_url(atlas: Atlas, toggled: list[str], year: int, selected: str | None,
-              map_state: dict | None) -> str:
+              map_state: dict | None, flows: bool) -> str:
     """Keep the URL in step with the view; return the query string of a shareable link."""
     assert atlas.catalog is not None
     center, zoom = (map_state or {}).get("center"), (map_state or {}).get("zoom")
@@ -117,13 +117,26 @@ def write_url(atlas: Atlas, toggled: list[str], year: int, selected: str | None,
         first = st.session_state.setdefault("_first_view", view)
         if view == first:
             view = None
-    if view is None:
-        view = st.session_state.get("map_target")
-    default = UrlState(tuple(default_layers(atlas)), default_year(atlas.catalog), None, None)
-    query = to_query(UrlState(tuple(toggled), year, selected, view), default=default)
+    preset = st.session_state.get("zoom_to")
+    target = st.session_state.get("map_target")
+    if preset is not None and view is not None and target is not None and not _near(view, target):
+        preset = None  # moved away from the area picked: the link keeps where the map is
+    if preset is not None:
+        view = None
+    elif view is None:
+        view = target
+    default = UrlState(tuple(atlas.default_layers()), default_year(atlas.catalog), None, None,
+                       flows=False)
+    query = to_query(UrlState(tuple(toggled), year, selected, view, preset, flows),
+                     default=default)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
     return urlencode(query)
+
+
+def _near(a: Sequence[float], b: Sequence[float]) -> bool:
+    """Two views (lat, lon, zoom) the same but for rounding."""
+    return abs(a[0] - b[0]) < 0.05 and abs(a[1] - b[1]) < 0.05 and abs(a[2] - b[2]) < 0.26
 
 
 def _pick(hit: Hit) -> None:
@@ -137,8 +150,32 @@ def _pick(hit: Hit) -> None:
         st.session_state["route"] = OVERVIEW
         st.session_state["facility"] = hit.id
     if hit.bbox is not None:
-        st.session_state["map_target"] = view_for_bbox(hit.bbox)
+        st.session_state["map_target"] = view_for_bbox(hit.bbox, *map_size())
+        st.session_state.pop("zoom_to", None)
     st.session_state["search"] = ""
+
+
+def map_size() -> tuple[int, int]:
+    """The map's size in pixels, from the extent and zoom it last reported (or a guess)."""
+    state = st.session_state.get("map") or {}
+    bounds, zoom = bbox_from_leaflet(state.get("bounds")), state.get("zoom")
+    if bounds is None or not isinstance(zoom, int | float):
+        return 800, MAP_HEIGHT
+    west, south, east, north = bounds
+    scale = 256 * 2 ** float(zoom)
+
+    def y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
+
+    return (max(200, round((east - west) / 360 * scale)),
+            max(200, round((y(north) - y(south)) * scale)))
+
+
+def _zoom_to() -> None:
+    """A "Zoom to" preset was picked: fit the map to it."""
+    preset = PRESETS.get(st.session_state.get("zoom_to") or "")
+    if preset is not None:
+        st.session_state["map_target"] = view_for_bbox(preset.bbox, *map_size())
 
 
 def _toggle_play() -> None:
@@ -193,6 +230,29 @@ def year_control(atlas: Atlas) -> int:
     return int(st.session_state["year"])
 
 
+def flows_switch(atlas: Atlas, year: int) -> bool:
+    """The Flows switch; with no figure at all for the year shown, says where there are."""
+    on = st.sidebar.toggle("Flows: line width by volume carried", key="flows",
+                           help="Each route's width follows what it carried in the year shown, "
+                                "from the sourced annual volumes; arrows point the way the "
+                                "flow goes. A year with no sourced figure is drawn thin and "
+                                "faded, never as zero.")
+    if on and atlas.catalog is not None:
+        years = sorted({v.year for r in atlas.catalog.routes for v in r.facts.annual_volumes
+                        if v.measure == "throughput"})
+        if years and year not in years:
+            earlier = [y for y in years if y < year]
+            hint = f" The latest year with figures is {earlier[-1]}." if earlier else ""
+            st.sidebar.caption(f"No route has a sourced figure for {year}.{hint}")
+    return bool(on)
+
+
+def zoom_to() -> None:
+    st.sidebar.selectbox("Zoom to", list(PRESETS), key="zoom_to", index=None,
+                         format_func=lambda p: PRESETS[p].label, placeholder="Choose an area",
+                         on_change=_zoom_to)
+
+
 def filters(atlas: Atlas) -> tuple[list[str], list[str]]:
     with st.sidebar.expander("Filter by kind and status"):
         kinds = st.multiselect("Kinds", list(styles.KIND_LABELS), default=list(styles.KIND_LABELS),
@@ -205,8 +265,8 @@ def filters(atlas: Atlas) -> tuple[list[str], list[str]]:
 
 def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
     catalog = atlas.catalog
-    toggles = layer_ids(atlas)
-    defaults = set(default_layers(atlas))
+    toggles = atlas.layer_ids()
+    defaults = set(atlas.default_layers())
     visible: list[str] = []
     if catalog is not None:
         routes = [r for r in catalog.routes if r.id in toggles]
@@ -284,6 +344,10 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
             source_table(panels.key_figures(route, atlas.drawn_length_km(route_id)))
     with tab_volumes:
         if tab_volumes.open:
+            flow = route_flow(atlas.catalog.route(route_id), year,
+                              operating=in_year.get(route_id) == "operating")
+            if flow.family is not None:
+                st.markdown("  \n".join(md(line) for line in flow_lines(flow)))
             units = panels.volume_units(route)
             if not units:
                 st.info("No annual volume with a source has been found for this route.")
@@ -447,14 +511,14 @@ def facility_panel(atlas: Atlas, facility_id: str) -> None:
     source_table(panels.sources_frame(fac.sources))
 
 
-def table_view(atlas: Atlas, visible: list[str], year: int,
+def table_view(atlas: Atlas, scene: Scene, year: int,
                in_year: dict[str, str | None], own: list[UserLayer]) -> None:
     """The map as a table: sortable, downloadable, readable without colour."""
-    routes = [lid for lid in visible if lid in atlas.routes]
+    routes = [r.id for r in scene.routes]
     frame = panels.layers_table(
         atlas.catalog, routes, status=in_year,
         drawn_km={rid: atlas.drawn_length_km(rid) or 0.0 for rid in routes},
-        facilities=FACILITIES_ID in visible)
+        facilities=scene.facilities is not None)
     st.caption(f"Visible layers as of {year}. Line: the pattern the map uses for the status "
                "(solid operating, dashed under construction, dotted planned). Click a column "
                "header to sort.")
@@ -469,7 +533,7 @@ def table_view(atlas: Atlas, visible: list[str], year: int,
                      key=f"own_table_{i}")
 
 
-def compare_view(atlas: Atlas, visible: list[str], selected: str | None) -> None:
+def compare_view(atlas: Atlas, view: MapView) -> None:
     assert atlas.catalog is not None
     first, last = year_range(atlas.catalog)
     if not st.toggle("Show two years side by side", key="compare_on",
@@ -482,8 +546,8 @@ def compare_view(atlas: Atlas, visible: list[str], selected: str | None) -> None
                              key="compare_b")
     from corridor_atlas.compare import compare_map
 
-    dual = compare_map(atlas, visible, int(year_a), int(year_b), vendor_dir=VENDOR_DIR,
-                       selected=selected, countries_url=COUNTRIES_URL)
+    dual = compare_map(atlas, view, int(year_a), int(year_b), vendor_dir=VENDOR_DIR,
+                       countries_url=COUNTRIES_URL)
     st_folium(dual, key="compare", height=MAP_HEIGHT - 80, use_container_width=True,
               returned_objects=[])
 
@@ -536,17 +600,20 @@ def main() -> None:
         st.error("The catalog could not be read, so no route can be shown. See the data "
                  "problems above.")
         return
+    st.html(MAP_CSS)
     read_url(atlas)
     search_box(atlas)
     year = year_control(atlas)
+    flows = flows_switch(atlas, year)
+    zoom_to()
     kinds, wanted_status = filters(atlas)
     toggled, selected, basemap = sidebar(atlas)
     own = user_layers()
-    in_year = statuses(atlas, year)
-    visible = [lid for lid in toggled if lid == FACILITIES_ID or (
-        atlas.catalog.route(lid).kind in kinds and (in_year.get(lid) in wanted_status))]
-    hidden = [lid for lid in toggled if lid not in visible and lid != FACILITIES_ID
-              and in_year.get(lid) is not None]
+    in_year = timeline.statuses_in(atlas.catalog.routes, year,
+                                   as_of_year=default_year(atlas.catalog))
+    view = MapView(layers=tuple(toggled), selected=selected, basemap=basemap, year=year,
+                   flows=flows, kinds=tuple(kinds), statuses=tuple(wanted_status))
+    scene = build_scene(atlas, view, own)
     col_map, col_panel = st.columns([3, 2], gap="medium")
     with col_map:
         for notice in st.session_state.get("_url_notices", []):
@@ -555,35 +622,31 @@ def main() -> None:
         tab_map, tab_compare, tab_table = lazy_tabs(["Map", "Compare two years", "Table"],
                                                     key="main_tab")
         with tab_map:
-            parts = map_parts(atlas, visible, vendor_dir=VENDOR_DIR, selected=selected,
-                              basemap=basemap, countries_url=COUNTRIES_URL, year=year)
-            parts.groups += [localize(user_layer(layer.name, layer.gdf, index=i),
-                                      mode="static", vendor_dir=VENDOR_DIR)
-                             for i, layer in enumerate(own)]
+            parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, basemap=basemap,
+                              countries_url=COUNTRIES_URL)
             target = st.session_state.get("map_target")
-            state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
-                              use_container_width=True, feature_group_to_add=parts.groups,
-                              layer_control=parts.control, returned_objects=MAP_RETURNS,
-                              on_change=_on_map_click,
-                              center=target[:2] if target else None,
-                              zoom=target[2] if target else None)
-            not_begun = [atlas.catalog.route(lid).short_name for lid in toggled
-                         if lid != FACILITIES_ID and in_year.get(lid) is None]
+            with st.container(key="atlas_map"):
+                state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
+                                  use_container_width=True, feature_group_to_add=parts.groups,
+                                  layer_control=parts.control, returned_objects=MAP_RETURNS,
+                                  on_change=_on_map_click,
+                                  center=target[:2] if target else None,
+                                  zoom=target[2] if target else None)
+            not_begun = [atlas.catalog.route(lid).short_name for lid in scene.not_begun]
             if not_begun:
                 st.caption(f"Not yet agreed in {year}, so not drawn: "
                            + ", ".join(md(n) for n in not_begun) + ".")
-            if hidden:
-                st.caption(f"Hidden by the filters: {len(hidden)} layer(s).")
+            if scene.filtered:
+                st.caption(f"Hidden by the filters: {len(scene.filtered)} layer(s).")
             credits(atlas)
-            view = MapView(layers=tuple(visible), selected=selected, basemap=basemap,
-                           year=year, bbox=bbox_from_leaflet((state or {}).get("bounds")))
-            export_panel(atlas, view, own)
+            export_panel(atlas, replace(view, bbox=bbox_from_leaflet((state or {}).get("bounds"))),
+                         own)
         with tab_compare:
             if tab_compare.open:
-                compare_view(atlas, visible, selected)
+                compare_view(atlas, view)
         with tab_table:
             if tab_table.open:
-                table_view(atlas, visible, year, in_year, own)
+                table_view(atlas, scene, year, in_year, own)
     with col_panel:
         facility = st.session_state.get("facility")
         if selected is None and facility:
@@ -592,7 +655,7 @@ def main() -> None:
             overview_panel(atlas)
         else:
             route_panel(atlas, selected, year, in_year)
-    share_link(write_url(atlas, toggled, year, selected, state))
+    share_link(write_url(atlas, toggled, year, selected, state, flows))
     if st.session_state.get("playing"):
         _, last = year_range(atlas.catalog)
         if year >= last:

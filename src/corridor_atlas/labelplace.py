@@ -73,7 +73,8 @@ class Box:
 
 @dataclass(frozen=True)
 class Placed:
-    """A name where it is drawn: its centre, its angle (radians), its box, its dot."""
+    """A name where it is drawn: its centre, its angle (radians), its box, its dot, and
+    the point of its line a leader joins it to (a route name set beside its line)."""
 
     label: RouteLabel | PlaceLabel
     x: float
@@ -81,6 +82,33 @@ class Placed:
     angle: float
     box: Box
     dot: tuple[float, float] | None = None
+    anchor: tuple[float, float] | None = None
+    size: tuple[float, float] = (0.0, 0.0)  # the box's width and height
+
+    def leader_end(self) -> tuple[float, float] | None:
+        """Where the leader meets the box: the point of its edge nearest the anchor."""
+        if self.anchor is None:
+            return None
+        hw, hh = self.size[0] / 2 - 2, self.size[1] / 2
+        return (max(self.x - hw, min(self.anchor[0], self.x + hw)),
+                max(self.y - hh, min(self.anchor[1], self.y + hh)))
+
+
+ANCHORS = (0.5, 0.35, 0.65, 0.2, 0.8, 0.08, 0.92)
+"""Where along a route's visible stretch a name set beside it may sit (middle first)."""
+RINGS = (0.0, 10.0, 22.0, 38.0, 58.0)
+"""How far beside its line (px) such a name may sit, nearest first."""
+
+
+def _around(w: float, h: float) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for r in RINGS:
+        dx, dy = w / 2 + 4 + r, h / 2 + 4 + r
+        if r == 0:
+            out.append((0.0, 0.0))
+        out += [(dx, 0), (-dx, 0), (0, -dy), (0, dy), (dx, -dy), (-dx, -dy), (dx, dy),
+                (-dx, dy)]
+    return out
 
 
 class _Placer:
@@ -212,14 +240,15 @@ def place_labels(routes: Sequence[RouteLabel], places: Sequence[PlaceLabel], *,
                  for part in label.parts if len(part) >= 2]
         laid.append((label, w, h, parts, []))
 
-    def try_route(entry: tuple, x: float, y: float, angle: float) -> bool:
+    def try_route(entry: tuple, x: float, y: float, angle: float,
+                  anchor: tuple[float, float] | None = None) -> bool:
         label, w, h, _parts, taken = entry
         box = Box.around(x, y, w, h, angle)
         if not placer.free(box):
             return False
         placer.take(box)
         taken.append((x, y))
-        placed.append(Placed(label, x, y, angle, box))
+        placed.append(Placed(label, x, y, angle, box, anchor=anchor, size=(w, h)))
         return True
 
     # 1. one label per route
@@ -235,14 +264,10 @@ def place_labels(routes: Sequence[RouteLabel], places: Sequence[PlaceLabel], *,
         ranked.sort(key=lambda r: r[0])
         if any(try_route(entry, sp[1], sp[2], sp[3]) for _, sp in ranked):
             continue
-        middle = _visible_middle(parts, placer)
-        if middle is None:
-            continue
-        dx, dy = w / 2 + 5, h / 2 + 5
-        for ox, oy in ((0, 0), (dx, 0), (-dx, 0), (0, -dy), (0, dy), (dx, -dy), (-dx, -dy),
-                       (dx, dy), (-dx, dy)):
-            if try_route(entry, middle[0] + ox, middle[1] + oy, 0.0):
-                break
+        anchors = _visible_anchors(parts, placer)
+        next((True for ox, oy in _around(w, h) for ax, ay in anchors
+              if try_route(entry, ax + ox, ay + oy, 0.0,
+                           (ax, ay) if (ox or oy) else None)), None)
 
     # 2. places
     countries = []
@@ -286,16 +311,16 @@ def place_labels(routes: Sequence[RouteLabel], places: Sequence[PlaceLabel], *,
     return placed
 
 
-def _visible_middle(parts: Sequence[_Part], placer: _Placer) -> tuple[float, float] | None:
-    best: tuple[float, tuple[float, float]] | None = None
+def _visible_anchors(parts: Sequence[_Part], placer: _Placer) -> list[tuple[float, float]]:
+    """Points along the longest stretch of a route inside the picture (see :data:`ANCHORS`)."""
+    best: tuple[float, _Part, float] | None = None
     for part in parts:
-        inside = [(float(part.cum[i]), i) for i, (x, y) in enumerate(part.pts)
+        inside = [float(part.cum[i]) for i, (x, y) in enumerate(part.pts)
                   if MARGIN_PX <= x <= placer.width - MARGIN_PX
                   and MARGIN_PX <= y <= placer.height - MARGIN_PX]
-        if not inside:
-            continue
-        first, last = inside[0][0], inside[-1][0]
-        if best is None or last - first > best[0]:
-            x, y, _ = _point_at(part, (first + last) / 2)
-            best = (last - first, (x, y))
-    return None if best is None else best[1]
+        if inside and (best is None or inside[-1] - inside[0] > best[0]):
+            best = (inside[-1] - inside[0], part, inside[0])
+    if best is None:
+        return []
+    length, part, first = best
+    return [_point_at(part, first + length * f)[:2] for f in ANCHORS]

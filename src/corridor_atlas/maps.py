@@ -63,6 +63,8 @@ ROUTE_MARK = "@route="
 
 _CSS = f"""
 <style>
+#parent #map_div, #parent #map_div2 {{ height: 100vh !important; }}
+html, body {{ overflow: hidden; }}
 .leaflet-container.leaflet-container {{ background: {styles.SEA_COLOUR}; }}
 .leaflet-control-attribution {{ font-size: 10px; }}
 path.leaflet-interactive:focus {{ outline: none; }}

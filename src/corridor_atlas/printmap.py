@@ -660,6 +660,15 @@ def _draw_labels(ax: Axes, placed: Sequence[Placed],
     halo = [Stroke(linewidth=_pt(2 * styles.LABEL_HALO_PX), foreground=styles.LABEL_HALO)]
     for item in placed:
         label = item.label
+        end = item.leader_end()
+        if item.anchor is not None and end is not None:
+            (px, py), (ex, ey) = to_data(item.anchor), to_data(end)
+            for colour, width in ((styles.LABEL_HALO, 3.0), (label.colour, 1.2)):
+                ax.add_line(Line2D([px, ex], [py, ey], color=colour, linewidth=_pt(width),
+                                   solid_capstyle="round", zorder=zorder))
+            ax.add_line(Line2D([px], [py], linestyle="none", marker="o",
+                               markersize=_pt(4), markerfacecolor=label.colour,
+                               markeredgewidth=0, zorder=zorder))
         if item.dot is not None:
             dx, dy = to_data(item.dot)
             ax.add_line(Line2D([dx], [dy], linestyle="none", marker="o",

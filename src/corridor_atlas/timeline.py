@@ -80,6 +80,7 @@ __all__ = [
     "route_phase",
     "segment_phase",
     "segment_phases",
+    "statuses_in",
 ]
 
 Phase = Literal["planned", "construction", "operating"]
@@ -302,3 +303,8 @@ def phase_years(route: Route, *, as_of_year: int) -> dict[Phase, int]:
         if phase is not None and phase not in years:
             years[phase] = year
     return {p: years[p] for p in PHASES if p in years}
+
+
+def statuses_in(routes: Iterable[Route], year: int, *, as_of_year: int) -> dict[str, Phase | None]:
+    """Each route's phase in ``year`` (``None``: not begun), by id."""
+    return {r.id: route_phase(r, year, as_of_year=as_of_year) for r in routes}

@@ -1,4 +1,6 @@
-"""The view in the URL: ``?layers=btc,tap&year=2012&route=tap&view=41.2,35.1,6``.
+"""The view in the URL: ``?layers=btc,tap&year=2012&route=tap&view=41.2,35.1,6&flows=1``.
+
+``view`` is ``LAT,LON,ZOOM`` or the id of a "Zoom to" preset (``view=south-caucasus``).
 
 :func:`parse_query` reads query parameters as users (and the links they share)
 send them: unknown ids, malformed numbers and oversized values are dropped, each
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 
 MAX_VALUE_CHARS = 400
 MIN_ZOOM, MAX_ZOOM = 2.0, 18.0
-KEYS = ("layers", "year", "route", "view")
+KEYS = ("layers", "year", "route", "view", "flows")
+FLOWS_ON, FLOWS_OFF = ("1", "true", "on", "yes"), ("0", "false", "off", "no")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,8 @@ class UrlState:
     year: int | None = None
     route: str | None = None
     view: tuple[float, float, float] | None = None  # lat, lon, zoom
+    preset: str | None = None  # a "Zoom to" preset, instead of a view
+    flows: bool | None = None
 
 
 def _shown(value: str) -> str:
@@ -39,7 +44,8 @@ def _first(value: str | Iterable[str]) -> str:
 
 
 def parse_query(params: Mapping[str, str | Iterable[str]], *, layer_ids: Iterable[str],
-                route_ids: Iterable[str], years: tuple[int, int]) -> tuple[UrlState, list[str]]:
+                route_ids: Iterable[str], years: tuple[int, int],
+                presets: Iterable[str] = ()) -> tuple[UrlState, list[str]]:
     """
     Validate query parameters.
 
@@ -51,6 +57,8 @@ def parse_query(params: Mapping[str, str | Iterable[str]], *, layer_ids: Iterabl
         Ids that may be asked for.
     years
         First and last year a view may show.
+    presets
+        Ids of the "Zoom to" presets ``view`` may name.
 
     Returns
     -------
@@ -101,10 +109,22 @@ def parse_query(params: Mapping[str, str | Iterable[str]], *, layer_ids: Iterabl
         else:
             notices.append(f"Ignored route={_shown(raw['route'])} in the URL: no such route.")
 
-    view = None
+    view = preset = None
     if "view" in raw:
-        view = _parse_view(raw["view"], notices)
-    return UrlState(layers, year, route, view), notices
+        if raw["view"].strip().lower() in set(presets):
+            preset = raw["view"].strip().lower()
+        else:
+            view = _parse_view(raw["view"], notices)
+
+    flows = None
+    if "flows" in raw:
+        word = raw["flows"].strip().lower()
+        if word in FLOWS_ON or word in FLOWS_OFF:
+            flows = word in FLOWS_ON
+        else:
+            notices.append(f"Ignored flows={_shown(raw['flows'])} in the URL: use flows=1 or "
+                           "flows=0.")
+    return UrlState(layers, year, route, view, preset, flows), notices
 
 
 def _parse_view(text: str, notices: list[str]) -> tuple[float, float, float] | None:
@@ -115,7 +135,7 @@ def _parse_view(text: str, notices: list[str]) -> tuple[float, float, float] | N
         lat = lon = zoom = math.nan
     if not all(math.isfinite(v) for v in (lat, lon, zoom)):
         notices.append(f"Ignored view={_shown(text)} in the URL: expected LAT,LON,ZOOM "
-                       "(three numbers).")
+                       "(three numbers) or the name of a place to zoom to.")
         return None
     if not (-85 <= lat <= 85 and -180 <= lon <= 180 and MIN_ZOOM <= zoom <= MAX_ZOOM):
         notices.append(f"Ignored view={_shown(text)} in the URL: latitude −85…85, longitude "
@@ -135,7 +155,11 @@ def to_query(state: UrlState, *, default: UrlState) -> dict[str, str]:
         query["year"] = str(state.year)
     if state.route is not None and state.route != default.route:
         query["route"] = state.route
-    if state.view is not None and state.view != default.view:
+    if state.preset is not None:
+        query["view"] = state.preset
+    elif state.view is not None and state.view != default.view:
         lat, lon, zoom = state.view
         query["view"] = f"{lat:.4f},{lon:.4f},{zoom:g}"
+    if state.flows is not None and state.flows != bool(default.flows):
+        query["flows"] = "1" if state.flows else "0"
     return query

@@ -113,9 +113,10 @@
     return {spots: out, total: total, pts: pts, cum: cum};
   }
 
-  // The middle of the longest stretch of a route inside the map (for a name beside a
-  // line too short to carry it): null if none of it is inside.
-  function visibleMiddle(parts, placer) {
+  // Points along a route's visible stretches (the middle first), for a name beside a
+  // line too short or too crowded to carry it.
+  var ANCHORS = [0.5, 0.35, 0.65, 0.2, 0.8, 0.08, 0.92];
+  function visibleAnchors(parts, placer) {
     var best = null;
     parts.forEach(function (part) {
       var first = null, last = null;
@@ -126,10 +127,34 @@
         }
       });
       if (first !== null && (best === null || last - first > best.length)) {
-        best = {length: last - first, at: pointAt(part.pts, part.cum, (first + last) / 2)};
+        best = {length: last - first, part: part, first: first};
       }
     });
-    return best && best.at;
+    if (!best) { return []; }
+    return ANCHORS.map(function (f) {
+      return pointAt(best.part.pts, best.part.cum, best.first + best.length * f);
+    });
+  }
+
+  // Where a name may go around an anchor on its line: on it, then beside it, further
+  // and further out (a leader line then joins the name to its line).
+  var RINGS = [0, 10, 22, 38, 58];
+  function around(w, h) {
+    var out = [];
+    RINGS.forEach(function (r) {
+      var dx = w / 2 + 4 + r, dy = h / 2 + 4 + r;
+      if (r === 0) { out.push([0, 0]); }
+      [[dx, 0], [-dx, 0], [0, -dy], [0, dy], [dx, -dy], [-dx, -dy], [dx, dy], [-dx, dy]]
+        .forEach(function (o) { out.push(o); });
+    });
+    return out;
+  }
+
+  // Where a leader line meets a name's box: the point of its edge nearest the anchor.
+  function leaderEnd(item) {
+    var hw = item.w / 2 - 2, hh = item.h / 2;
+    return {x: Math.max(item.x - hw, Math.min(item.anchor.x, item.x + hw)),
+            y: Math.max(item.y - hh, Math.min(item.anchor.y, item.y + hh))};
   }
 
   L.AtlasLabels = L.Layer.extend({
@@ -202,7 +227,8 @@
         if (!placer.free(b)) { return false; }
         placer.take(b);
         route.taken.push(spot);
-        placed.push({label: route.label, x: spot.x, y: spot.y, angle: spot.angle, box: b});
+        placed.push({label: route.label, x: spot.x, y: spot.y, angle: spot.angle, box: b,
+                     anchor: spot.anchor || null, w: route.w, h: route.h});
         return true;
       }
 
@@ -219,15 +245,15 @@
         for (var i = 0; i < spots.length; i++) {
           if (tryRoute(route, spots[i].spot)) { return; }
         }
-        // too short, or too crowded, to carry its name: the name beside its middle
-        var mid = visibleMiddle(route.parts, placer);
-        if (!mid) { return; }
-        var dx = route.w / 2 + 5, dy = route.h / 2 + 5;
-        var around = [[0, 0], [dx, 0], [-dx, 0], [0, -dy], [0, dy], [dx, -dy], [-dx, -dy],
-                      [dx, dy], [-dx, dy]];
-        for (var j = 0; j < around.length; j++) {
-          if (tryRoute(route, {s: -1, x: mid.x + around[j][0], y: mid.y + around[j][1], angle: 0})) {
-            return;
+        // too short, or too crowded, to carry its name: the name beside it
+        var anchors = visibleAnchors(route.parts, placer), offsets = around(route.w, route.h);
+        for (var k = 0; k < offsets.length; k++) {
+          for (var a = 0; a < anchors.length; a++) {
+            var o = offsets[k], at = anchors[a];
+            if (tryRoute(route, {s: -1, x: at.x + o[0], y: at.y + o[1], angle: 0,
+                                 anchor: (o[0] || o[1]) ? at : null})) {
+              return;
+            }
           }
         }
       });
@@ -300,6 +326,23 @@
       g.strokeStyle = L.AtlasLabels.HALO;
       g.textAlign = 'center';
       g.textBaseline = 'middle';
+      placed.forEach(function (item) {
+        if (!item.anchor) { return; }
+        var end = leaderEnd(item);
+        [[L.AtlasLabels.HALO, 3], [item.label.colour, 1.2]].forEach(function (pen) {
+          g.strokeStyle = pen[0];
+          g.lineWidth = pen[1];
+          g.beginPath();
+          g.moveTo(item.anchor.x, item.anchor.y);
+          g.lineTo(end.x, end.y);
+          g.stroke();
+        });
+        g.fillStyle = item.label.colour;
+        g.beginPath();
+        g.arc(item.anchor.x, item.anchor.y, 2, 0, 2 * Math.PI);
+        g.fill();
+      });
+      g.strokeStyle = L.AtlasLabels.HALO;
       placed.forEach(function (item) {
         var l = item.label;
         g.save();
