@@ -150,7 +150,9 @@ def _pick(hit: Hit) -> None:
         st.session_state["route"] = OVERVIEW
         st.session_state["facility"] = hit.id
     if hit.bbox is not None:
-        st.session_state["map_target"] = view_for_bbox(hit.bbox, *map_size())
+        width, height = map_size()
+        st.session_state["map_target"] = view_for_bbox(hit.bbox, width_px=width,
+                                                       height_px=height)
         st.session_state.pop("zoom_to", None)
     st.session_state["search"] = ""
 
@@ -175,7 +177,9 @@ def _zoom_to() -> None:
     """A "Zoom to" preset was picked: fit the map to it."""
     preset = PRESETS.get(st.session_state.get("zoom_to") or "")
     if preset is not None:
-        st.session_state["map_target"] = view_for_bbox(preset.bbox, *map_size())
+        width, height = map_size()
+        st.session_state["map_target"] = view_for_bbox(preset.bbox, width_px=width,
+                                                       height_px=height)
 
 
 def _toggle_play() -> None:
@@ -334,8 +338,8 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                 f" — {md(facts.status_detail)}")
     newest = facts.status_source
     phase = in_year.get(route_id)
-    in_year = styles.STATUS_LABELS.get(phase, "Not yet agreed") if phase else "Not yet agreed"
-    st.caption(f"In {year}: **{in_year}** · status today from the newest source found: "
+    shown = styles.STATUS_LABELS.get(phase, "Not yet agreed") if phase else "Not yet agreed"
+    st.caption(f"In {year}: **{shown}** · status today from the newest source found: "
                f"[{md(newest.date or 'undated')}]({newest.url}) · volumes and dates up to {year}")
     tab_figures, tab_volumes, tab_dates, tab_notes = lazy_tabs(
         ["Key figures", "Volumes", "Dates", "Caveats"], key="route_tab")
@@ -345,7 +349,7 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
     with tab_volumes:
         if tab_volumes.open:
             flow = route_flow(atlas.catalog.route(route_id), year,
-                              operating=in_year.get(route_id) == "operating")
+                              operating=phase == "operating")
             if flow.family is not None:
                 st.markdown("  \n".join(md(line) for line in flow_lines(flow)))
             units = panels.volume_units(route)

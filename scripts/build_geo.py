@@ -188,7 +188,7 @@ FACILITY_LABELS: dict[str, str] = {
     "kipoi_cs": "Kipoi",
     "fier_cs": "Fier",
     "tap_landfall_melendugno": "San Foca",
-    "star_refinery": "STAR refinery",
+    "star_refinery": "STAR Refinery",
     "shah_deniz": "Shah Deniz",
     "acg": "ACG",
     "kars_station": "Kars",

@@ -34,6 +34,15 @@ def _drawn_routes(args: dict) -> set[str]:
             if f'"route_id": "{rid}"' in script}
 
 
+def catalog_short_name(route_id: str) -> str:
+    from corridor_atlas.catalog import load_catalog
+
+    from .conftest import GEO_DIR
+
+    catalog, _ = load_catalog(GEO_DIR)
+    return catalog.route(route_id).short_name
+
+
 @pytest.fixture(scope="module")
 def app() -> AppTest:
     return _run()
@@ -42,7 +51,10 @@ def app() -> AppTest:
 def test_app_draws_the_seven_routes_with_local_assets(app):
     args = _map_args(app)
     assert _drawn_routes(args) == set(ROUTE_IDS)
-    assert args["feature_group"].count("L.featureGroup(") == len(ROUTE_IDS)
+    # a group per route, the legend's and the names'
+    assert args["feature_group"].count("L.featureGroup(") == len(ROUTE_IDS) + 2
+    for rid in ROUTE_IDS:
+        assert json.dumps(catalog_short_name(rid), ensure_ascii=False) in args["feature_group"]
     links = args["js_links"] + args["css_links"]
     assert links and all(link.startswith(("/app/static/vendor/", "data:")) for link in links)
     assert "http" not in json.dumps(links)
@@ -55,7 +67,7 @@ def test_unchecking_a_layer_removes_it_from_the_map_script(app):
     app.checkbox(key="layer_btc").uncheck().run()
     args = _map_args(app)
     assert "btc" not in _drawn_routes(args)
-    assert args["feature_group"].count("L.featureGroup(") == len(ROUTE_IDS) - 1
+    assert args["feature_group"].count("L.featureGroup(") == len(ROUTE_IDS) - 1 + 2
     app.checkbox(key="layer_btc").check().run()
     assert "btc" in _drawn_routes(_map_args(app))
 
@@ -333,3 +345,69 @@ def test_share_link_is_drawn_when_opened_and_carries_the_view():
     at.run()
     (link,) = at.code
     assert "year=2005" in link.value and "route=btc" in link.value
+
+
+def test_flows_in_the_url_draw_widths_and_arrows():
+    at = _run_with({"flows": "1", "year": "2022"})
+    assert at.toggle(key="flows").value is True
+    from corridor_atlas.layers import load_atlas
+    from corridor_atlas.scene import build_scene
+    from corridor_atlas.view import MapView
+
+    from .conftest import GEO_DIR
+
+    atlas = load_atlas(GEO_DIR)
+    scene = build_scene(atlas, MapView(layers=ROUTE_IDS, year=2022, flows=True))
+    args = _map_args(at)
+    for route in ("tap", "btc"):
+        assert f'"weight": {scene.route(route).segments[0].style.weight}' in args[
+            "feature_group"]
+    assert "L.polylineDecorator(" in args["feature_group"]
+    assert "Flow in 2022 (line width)" in args["feature_group"]  # the legend's scale
+
+
+def test_the_flows_switch_goes_into_the_url():
+    at = _run_with({"year": "2022"})
+    assert "L.polylineDecorator(" not in _map_args(at)["feature_group"]
+    at.toggle(key="flows").set_value(True).run()
+    assert at.query_params["flows"] in ("1", ["1"])
+    assert "L.polylineDecorator(" in _map_args(at)["feature_group"]
+
+
+def test_flows_in_a_year_without_figures_say_where_there_are():
+    at = _run_with({"flows": "1"})  # the as-of year: no full year of figures yet
+    year = at.slider(key="year").value
+    text = " ".join(c.value for c in at.sidebar.caption)
+    assert f"No route has a sourced figure for {year}" in text
+    assert "latest year with figures is" in text
+
+
+def test_a_preset_in_the_url_zooms_there():
+    from corridor_atlas.view import PRESETS, view_for_bbox
+
+    at = _run_with({"view": "south-caucasus"})
+    assert at.selectbox(key="zoom_to").value == "south-caucasus"
+    args = _map_args(at)
+    lat, lon, zoom = view_for_bbox(PRESETS["south-caucasus"].bbox)
+    assert args["center"] == [lat, lon] and args["zoom"] == zoom
+    assert at.query_params["view"] in ("south-caucasus", ["south-caucasus"])
+
+
+def test_picking_a_preset_moves_the_map():
+    at = _run()
+    at.selectbox(key="zoom_to").set_value("nakhchivan").run()
+    args = _map_args(at)
+    from corridor_atlas.view import PRESETS
+
+    west, south, east, north = PRESETS["nakhchivan"].bbox
+    assert south < args["center"][0] < north and west < args["center"][1] < east
+    assert args["zoom"] >= 6
+
+
+def test_the_route_panel_gives_the_years_flow_and_utilisation():
+    at = _run_with({"route": "tap", "year": "2022"})
+    at.session_state["route_tab"] = "Volumes"
+    at.run()
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "Flow in 2022: 11.5 bcm/y" in text
+    assert "Utilisation: 115%" in text and "Capacity in force: 10 bcm/y" in text

@@ -13,7 +13,7 @@ from folium.elements import JSCSSMixin
 
 from corridor_atlas.assets import CDN_MAP, iter_links, localize
 from corridor_atlas.errors import AssetError
-from corridor_atlas.maps import TOPOJSON_JS
+from corridor_atlas.maps import DECORATOR_JS, RBUSH_JS, TOPOJSON_JS
 
 VENDOR = Path(__file__).parents[1] / "static" / "vendor"
 STATIC_URL = "/app/static/vendor"
@@ -65,7 +65,8 @@ def decode_data_uri(uri: str) -> tuple[str, bytes]:
 def test_cdn_map_covers_every_url_folium_emits() -> None:
     js, css = iter_links(make_map())
     dual_js, dual_css = iter_links(folium.plugins.DualMap(tiles=None))  # Leaflet.Sync
-    ours = [TOPOJSON_JS]  # linked by corridor_atlas.maps.base_map for the basemap
+    # linked by corridor_atlas.maps.base_map: the basemap, the names, the flow arrows
+    ours = [TOPOJSON_JS, RBUSH_JS, DECORATOR_JS]
     assert set(js + css + dual_js + dual_css + ours) == set(CDN_MAP)
 
 
@@ -271,7 +272,8 @@ def test_vendored_css_refers_only_to_vendored_files() -> None:
 def test_every_vendored_package_has_its_licence() -> None:
     packages = {rel.split("/", 1)[0] for rel in CDN_MAP.values() if rel}
     assert packages == {"leaflet@1.9.3", "leaflet.fullscreen@3.0.0", "leaflet-measure@2.1.7",
-                        "leaflet.sync@0.2.4", "topojson-client@3.1.0"}
+                        "leaflet.sync@0.2.4", "topojson-client@3.1.0", "rbush@4.0.1",
+                        "leaflet-polylinedecorator@1.6.0"}
     for package in packages:
         assert (VENDOR / package / "LICENSE").is_file()
     assert (VENDOR / "README.md").is_file()

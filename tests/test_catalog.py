@@ -13,7 +13,8 @@ def test_load_catalog_reads_every_route(geo_dir):
     assert problems == []
     assert catalog.route_ids == (*ROUTE_IDS[:], *CONTEXT_IDS) or set(catalog.route_ids) == {
         *ROUTE_IDS, *CONTEXT_IDS}
-    assert catalog.route("scp").name == "Baku–Tbilisi–Erzurum (South Caucasus Pipeline)"
+    assert catalog.route("scp").name == "South Caucasus Pipeline (SCP, Baku–Tbilisi–Erzurum)"
+    assert catalog.route("scp").short_name == "SCP"
     assert catalog.route("igdir_nakhchivan").names["tr"] == "Iğdır–Nahçıvan Doğal Gaz Boru Hattı"
     assert catalog.route("btc").facts.length_km.value == 1768
 

@@ -35,7 +35,8 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
         (["--year", "last"], "year must be a whole number"),
         (["--bbox", "10,40,5,45"], "must have -180 ≤ W < E ≤ 180"),
         (["--bbox", "a,b,c,d"], "bbox must be four numbers"),
-        (["--bbox", "1,2,3"], "bbox must be W,S,E,N (four numbers)"),
+        (["--bbox", "1,2,3"], "bbox must be W,S,E,N (four numbers) or one of corridor, "),
+        (["--bbox", "caucasus"], "or one of corridor, south-caucasus"),
         (["--bbox", "nan,1,2,3"], "finite"),
         (["--size", "huge"], "size must be slide, a4 or WIDTHxHEIGHT"),
         (["--size", "999999x10"], "must be slide, a4 or WIDTHxHEIGHT"),
@@ -222,3 +223,21 @@ def test_real_console_script_validates():
     bad = run("validate", str(UPLOAD_DATA / "bad" / "traversal.zip"))
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and "unsafe path" in bad.stderr
+
+
+def test_bbox_takes_a_preset_and_flows_follow_the_switch(tmp_path, capsys):
+    from corridor_atlas.view import PRESETS
+
+    out = tmp_path / "sc.geojson"
+    assert cli.main(["export", "--format", "geojson", "--year", "2022", "--flows",
+                     "--bbox", "south-caucasus", "--layers", "tap", "--out", str(out)]) == 0
+    doc = json.loads(out.read_text("utf-8"))
+    assert doc["flows"] is True and doc["features"][0]["properties"]["volume_year"] == 2022
+    svg = tmp_path / "sc.svg"
+    assert cli.main(["export", "--format", "svg", "--bbox", "south-caucasus",
+                     "--out", str(svg)]) == 0
+    named = tmp_path / "named.svg"
+    west, south, east, north = PRESETS["south-caucasus"].bbox
+    assert cli.main(["export", "--format", "svg", "--bbox", f"{west},{south},{east},{north}",
+                     "--out", str(named)]) == 0
+    assert svg.read_bytes() == named.read_bytes()

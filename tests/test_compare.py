@@ -18,7 +18,8 @@ from corridor_atlas import maps, styles
 from corridor_atlas.assets import CDN_MAP, iter_links, localize
 from corridor_atlas.compare import compare_map, title_text
 from corridor_atlas.errors import AtlasError
-from corridor_atlas.view import default_year, year_range
+from corridor_atlas.scene import build_scene
+from corridor_atlas.view import MapView, default_year, year_range
 
 from . import browser_support as bs
 from .conftest import GEO_DIR, ROUTE_IDS, VENDOR_DIR
@@ -32,9 +33,10 @@ YEAR_A, YEAR_B = 2006, 2026
 BOUND_TO = r"\}\)\((map_[0-9a-f]+)\);"
 
 
-def _compare(atlas, **kwargs) -> DualMap:
+def _compare(atlas, selected: str | None = None, **kwargs) -> DualMap:
     kwargs.setdefault("vendor_dir", VENDOR_DIR)
-    return compare_map(atlas, list(ROUTE_IDS), YEAR_A, YEAR_B, **kwargs)
+    return compare_map(atlas, MapView(layers=ROUTE_IDS, selected=selected), YEAR_A, YEAR_B,
+                       **kwargs)
 
 
 def _html(dual: DualMap) -> str:
@@ -56,9 +58,9 @@ def _fingerprint(groups: list[folium.FeatureGroup]) -> list[tuple[str, list[tupl
     return out
 
 
-def _reference_groups(atlas, year: int, **kwargs) -> list[folium.FeatureGroup]:
-    """The layer groups the library draws as of ``year``."""
-    return maps.layer_groups(atlas, list(ROUTE_IDS), year=year, **kwargs)
+def _scene_routes(atlas, year: int) -> list[str]:
+    """The routes the scene of ``year`` draws."""
+    return sorted(r.id for r in build_scene(atlas, MapView(layers=ROUTE_IDS, year=year)).routes)
 
 
 def _route_ids(groups: list[folium.FeatureGroup]) -> list[str]:
@@ -72,6 +74,12 @@ def _sides(dual: DualMap, html: str) -> tuple[str, str]:
     left, sep, right = html.partition(f"var {dual.m2.get_name()} = L.map(")
     assert sep and dual.m1.get_name() + ".sync(" in right
     return left, right
+
+
+def dual_atlas():
+    from corridor_atlas.layers import load_atlas
+
+    return load_atlas(GEO_DIR)
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +105,7 @@ def test_two_synchronised_maps(dual, html):
 def test_each_map_draws_the_layers_as_of_its_year(atlas, dual, html):
     left, right = _sides(dual, html)
     for side, part, year in ((dual.m1, left, YEAR_A), (dual.m2, right, YEAR_B)):
-        expected = _route_ids(_reference_groups(atlas, year))
+        expected = _scene_routes(atlas, year)
         assert expected and _route_ids(_groups(side)) == expected, year
         assert part.count("L.featureGroup(") == len(_groups(side))
         for rid in expected:
@@ -109,7 +117,7 @@ def test_each_map_draws_the_layers_as_of_its_year(atlas, dual, html):
 def test_same_extent_on_both_sides(dual, html):
     fits = re.findall(r"(map_[0-9a-f]+)\.fitBounds\(\s*(\[\[.*?\]\])", html, re.S)
     assert sorted(name for name, _ in fits) == sorted([dual.m1.get_name(), dual.m2.get_name()])
-    west, south, east, north = maps.CORRIDOR_BOUNDS
+    west, south, east, north = maps.routes_bounds(dual_atlas())
     assert [json.loads(box) for _, box in fits] == [[[south, west], [north, east]]] * 2
 
 
@@ -141,8 +149,9 @@ def test_each_side_is_titled_with_its_year(dual, html):
 
 
 def test_legend_on_the_right_map_only_credits_on_both(dual, html):
-    legends = re.findall(r'class=\\"atlas-legend\\".*?' + BOUND_TO, html, re.S)
-    assert legends == [dual.m2.get_name()]
+    left, right = _sides(dual, html)
+    legend = 'class=\\"atlas-legend\\"'  # the legend control's HTML, in its script
+    assert legend not in left and right.count(legend) == 1
     for part in _sides(dual, html):
         assert part.count("Global Energy Monitor") == 1
         assert part.count("attributionControl.addAttribution(") == 1
@@ -166,16 +175,23 @@ def test_selected_route_is_heavier_on_both_sides(atlas, html):
 @pytest.mark.parametrize("bad", ["2006", 2006.0, True, None, "2006<script>"])
 def test_years_must_be_whole_numbers(atlas, bad):
     with pytest.raises(AtlasError, match="year"):
-        compare_map(atlas, ["btc"], bad, YEAR_B, vendor_dir=VENDOR_DIR)
+        compare_map(atlas, MapView(layers=("btc",)), bad, YEAR_B, vendor_dir=VENDOR_DIR)
 
 
 def test_sides_follow_their_year(atlas, catalog):
-    """Each side draws the layers as of its year."""
-    first, now = year_range(catalog)[0], default_year(catalog)
-    dual = compare_map(atlas, list(ROUTE_IDS), first, now, vendor_dir=VENDOR_DIR)
+    """Each side draws its year's scene: the same segments, in the same styles."""
+    first, now = year_range(catalog)[0] + 12, default_year(catalog)
+    dual = compare_map(atlas, MapView(layers=ROUTE_IDS), first, now, vendor_dir=VENDOR_DIR)
     for side, year in ((dual.m1, first), (dual.m2, now)):
-        expected = maps.layer_groups(atlas, list(ROUTE_IDS), year=year)
-        assert _fingerprint(_groups(side)) == _fingerprint(expected), year
+        scene = build_scene(atlas, MapView(layers=ROUTE_IDS, year=year))
+        drawn = {(f["id"], style["color"], style.get("dashArray"))
+                 for gj in (c for g in _groups(side) for c in g._children.values()
+                            if isinstance(c, folium.GeoJson) and c.data["features"]
+                            and "route_id" in c.data["features"][0]["properties"])
+                 for f in gj.data["features"] for style in [gj.style_function(f)]}
+        expected = {(s.feature_id, s.style.colour, s.style.dash)
+                    for r in scene.routes for s in r.segments}
+        assert drawn == expected, year
     assert _fingerprint(_groups(dual.m1)) != _fingerprint(_groups(dual.m2))
 
 
@@ -225,9 +241,10 @@ from pathlib import Path
 from streamlit_folium import st_folium
 from corridor_atlas.compare import compare_map
 from corridor_atlas.layers import load_atlas
+from corridor_atlas.view import MapView
 
 atlas = load_atlas(Path({str(GEO_DIR)!r}), strict=True)
-st_folium(compare_map(atlas, {list(ROUTE_IDS)!r}, {YEAR_A}, {YEAR_B},
+st_folium(compare_map(atlas, MapView(layers={ROUTE_IDS!r}), {YEAR_A}, {YEAR_B},
                       vendor_dir=Path({str(VENDOR_DIR)!r}), countries_url={COUNTRIES_URL!r}),
           key="compare", height=600, use_container_width=True, returned_objects=[])
 """
@@ -246,7 +263,9 @@ def test_st_folium_renders_both_maps(atlas):
     left, _, right = script.partition("var map_div2 = L.map(")
     for part, year in ((left, YEAR_A), (right, YEAR_B)):
         assert f"As of {year}" in part
-        assert part.count("L.featureGroup(") == len(_reference_groups(atlas, year))
+        # a group per route drawn, and the names; the legend on the right only
+        expected = len(_scene_routes(atlas, year)) + 1 + (year == YEAR_B)
+        assert part.count("L.featureGroup(") == expected
         assert part.count(f'fetch("{COUNTRIES_URL}")') == 1
     assert "body { margin: 0; }" in args["header"]  # the maps fill the iframe, credits visible
     assert SYNC_LOCAL in args["js_links"]
@@ -306,7 +325,7 @@ def test_standalone_file_draws_both_maps_offline_and_in_sync(atlas, tmp_path: Pa
                 " && window[n].getContainer().querySelector('path.leaflet-interactive'))",
                 arg=[a, b])
             left, right = page.evaluate(MAP_STATE, a), page.evaluate(MAP_STATE, b)
-            assert left["routes"] == _route_ids(_reference_groups(atlas, YEAR_A))
+            assert left["routes"] == _scene_routes(atlas, YEAR_A)
             assert right["routes"] == sorted(ROUTE_IDS)
             assert left["paths"] > 0 and right["paths"] > 0
             assert (left["title"], right["title"]) == ("As of 2006", "As of 2026")

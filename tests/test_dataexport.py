@@ -13,25 +13,38 @@ import geopandas as gpd
 import pytest
 import simplekml
 
+from corridor_atlas import dataexport
 from corridor_atlas.dataexport import (
     CSV_COLUMNS,
     EXPORT_NAME,
+    FLOW_FIELDS,
     KML_NAMESPACE,
-    export_layers,
     kml_colour,
-    to_csv,
-    to_geojson,
-    to_kml,
 )
-from corridor_atlas.layers import load_atlas
-from corridor_atlas.maps import FACILITIES_ID
+from corridor_atlas.flows import route_flow
+from corridor_atlas.layers import FACILITIES_ID, load_atlas
 from corridor_atlas.panels import NO_SOURCED_VALUE
+from corridor_atlas.scene import build_scene
 from corridor_atlas.view import MapView, default_view
 
 from .conftest import CONTEXT_IDS, ROUTE_IDS, XSS
 
 NS = {"k": KML_NAMESPACE}
 HOSTILE = f'{XSS} "quoted", with commas,\nand a second line'
+
+
+def to_geojson(atlas, view: MapView) -> bytes:
+    return dataexport.to_geojson(atlas, build_scene(atlas, view))
+
+
+def to_csv(atlas, view: MapView) -> bytes:
+    return dataexport.to_csv(build_scene(atlas, view))
+
+
+def to_kml(atlas, view: MapView) -> bytes:
+    return dataexport.to_kml(atlas, build_scene(atlas, view))
+
+
 EXPORTERS = (to_geojson, to_csv, to_kml)
 
 
@@ -78,11 +91,17 @@ def _with_name(geo_copy: Path, edit_json, route_id: str, name: str):
 
 def test_layers_follow_the_map_order_and_skip_unknown_or_missing(atlas, geo_copy) -> None:
     view = MapView(layers=("tap", FACILITIES_ID, "nope", "btc", "baku_supsa"), selected="btc")
-    assert export_layers(atlas, view) == ["baku_supsa", "tap", "btc", FACILITIES_ID]
+    order = ["baku_supsa", "tap", "btc", FACILITIES_ID]
+    assert list(build_scene(atlas, view).layer_ids) == order
+    doc, _ = _geojson(atlas, view)
+    assert doc["layers"] == order
+    assert list(dict.fromkeys(f["properties"].get("route_id") or FACILITIES_ID
+                              for f in doc["features"])) == order
     (geo_copy / "routes" / "tap.geojson").write_text("{broken", encoding="utf-8")
     partial = load_atlas(geo_copy)
     assert "tap" not in partial.routes
-    assert export_layers(partial, view) == ["baku_supsa", "btc", FACILITIES_ID]
+    assert json.loads(to_geojson(partial, view))["layers"] == ["baku_supsa", "btc",
+                                                               FACILITIES_ID]
     for export in EXPORTERS:
         assert export(partial, view)  # a failed layer never stops the rest
 
@@ -241,7 +260,7 @@ def test_kml_parses_with_a_folder_per_visible_layer(atlas, catalog, everything) 
     assert catalog.as_of in description
     assert all(a.text in description for a in catalog.attribution)
     folders = doc.findall("k:Folder", NS)
-    layers = export_layers(atlas, everything)
+    layers = list(build_scene(atlas, everything).layer_ids)
     names = [catalog.route(lid).name if lid != FACILITIES_ID else "Facilities"
              for lid in layers]
     assert [f.findtext("k:name", namespaces=NS) for f in folders] == names
@@ -252,17 +271,26 @@ def test_kml_parses_with_a_folder_per_visible_layer(atlas, catalog, everything) 
     assert len(btk.findall(".//k:LineString", NS)) == 3
 
 
-def test_kml_lines_in_kind_colours(atlas) -> None:
-    assert kml_colour("#0072B2") == "ffb27200"
-    root = _kml(atlas, MapView(layers=("tap", "btc")))
-    colours = {s.get("id"): s.findtext("k:LineStyle/k:color", namespaces=NS)
-               for s in root.iter(f"{{{KML_NAMESPACE}}}Style")}
-    assert colours == {"line-gas": "ffb27200", "line-oil": "ff005ed5"}
-    widths = {s.text for s in root.iter(f"{{{KML_NAMESPACE}}}width")}
-    assert widths == {"3"}
-    urls = {p.findtext("k:styleUrl", namespaces=NS)
+def _kml_lines(root: ET.Element) -> dict[str, tuple[str, float]]:
+    """Each route placemark's line colour and width, by placemark id."""
+    looks = {s.get("id"): (s.findtext("k:LineStyle/k:color", namespaces=NS),
+                           float(s.findtext("k:LineStyle/k:width", namespaces=NS)))
+             for s in root.iter(f"{{{KML_NAMESPACE}}}Style") if s.find("k:LineStyle", NS)
+             is not None}
+    return {p.get("id"): looks[p.findtext("k:styleUrl", namespaces=NS)[1:]]
             for p in root.iter(f"{{{KML_NAMESPACE}}}Placemark")}
-    assert urls == {"#line-gas", "#line-oil"}
+
+
+@pytest.mark.parametrize("view", [MapView(layers=("tap", "btc")),
+                                  MapView(layers=ROUTE_IDS, year=2022, flows=True)],
+                         ids=["today", "flows-2022"])
+def test_kml_lines_in_the_scenes_colours_and_widths(atlas, view) -> None:
+    assert kml_colour("#0072B2") == "ffb27200"
+    scene = build_scene(atlas, view)
+    expected = {f"{r.id}-{i}": (kml_colour(s.style.colour, s.style.opacity),
+                                max(1.0, round(s.style.weight * 2) / 2))
+                for r in scene.routes for i, s in enumerate(r.segments, start=1)}
+    assert _kml_lines(_kml(atlas, view)) == expected
 
 
 def test_kml_descriptions_and_coordinates(atlas) -> None:
@@ -381,3 +409,77 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(geo_copy, edit_json) 
     atlas = _with_name(geo_copy, edit_json, "btc", '=HYPERLINK("http://x","y")')
     rows = _csv_rows(atlas, MapView(layers=("btc",)))
     assert {r["route"] for r in rows} == {'\'=HYPERLINK("http://x","y")'}
+
+
+# --------------------------------------------------------------------------- flows
+
+
+def _throughput(catalog, route_id: str, year: int):
+    (volume,) = [v for v in catalog.route(route_id).facts.annual_volumes
+                 if v.year == year and v.measure == "throughput"]
+    return volume
+
+
+def _capacity(catalog, route_id: str, year: int):
+    return next(c for c in catalog.route(route_id).facts.capacity
+                if c.in_force is not None and c.in_force.covers(year))
+
+
+def test_geojson_carries_each_routes_flow_with_its_sources(atlas, catalog) -> None:
+    doc, frame = _geojson(atlas, MapView(layers=ROUTE_IDS, year=2022, flows=True))
+    assert doc["flows"] is True
+    assert all(field in frame.columns for field in FLOW_FIELDS)
+    by_route = {f["properties"]["route_id"]: f["properties"] for f in doc["features"]
+                if f["properties"]["status"] == "operating"}
+    tap, volume, capacity = by_route["tap"], _throughput(catalog, "tap", 2022), _capacity(
+        catalog, "tap", 2022)
+    assert (tap["volume"], tap["volume_unit"], tap["volume_year"]) == (
+        pytest.approx(volume.value), "bcm/y", 2022)
+    assert tap["capacity"] == pytest.approx(capacity.value) and tap["capacity_unit"] == "bcm/y"
+    assert tap["utilisation"] == pytest.approx(volume.value / capacity.value, abs=1e-4)
+    assert volume.source.publisher in tap["volume_source"]
+    assert capacity.source.publisher in tap["capacity_source"]
+    # BTC reports barrels a year: the map carries barrels a day
+    btc, barrels = by_route["btc"], _throughput(catalog, "btc", 2022)
+    assert barrels.unit == "million bbl"
+    assert btc["volume"] == pytest.approx(barrels.value * 1e6 / 365) and (
+        btc["volume_unit"] == "bbl/d")
+    assert btc["capacity"] == pytest.approx(_capacity(catalog, "btc", 2022).value * 1e6)
+
+
+def test_a_year_without_a_figure_is_null_with_a_reason(atlas, catalog) -> None:
+    tanap = catalog.route("tanap")
+    assert not [v for v in tanap.facts.annual_volumes if v.year == 2023
+                and v.measure == "throughput"]  # only what went to Türkiye
+    doc, _ = _geojson(atlas, MapView(layers=("tanap", "kars_nakhchivan"), year=2023,
+                                     flows=True))
+    props = {f["properties"]["route_id"]: f["properties"] for f in doc["features"]}
+    assert props["tanap"]["volume"] is None and props["tanap"]["utilisation"] is None
+    assert props["tanap"]["volume_year"] == 2023
+    assert "No sourced figure" in props["tanap"]["flow_note"]
+    assert props["tanap"]["capacity"] == pytest.approx(_capacity(catalog, "tanap", 2023).value)
+    assert props["kars_nakhchivan"]["volume"] is None
+    assert props["kars_nakhchivan"]["flow_note"]
+
+
+def test_without_flows_there_are_no_flow_properties(atlas) -> None:
+    doc, _ = _geojson(atlas, MapView(layers=ROUTE_IDS, year=2022))
+    assert doc["flows"] is False
+    assert not any(field in f["properties"] for f in doc["features"] for field in FLOW_FIELDS)
+
+
+def test_kml_carries_the_flow_as_extended_data(atlas, catalog) -> None:
+    root = _kml(atlas, MapView(layers=("tap",), year=2022, flows=True))
+    (placemark,) = root.iter(f"{{{KML_NAMESPACE}}}Placemark")
+    data = {d.get("name"): d.findtext("k:value", namespaces=NS)
+            for d in placemark.iterfind("k:ExtendedData/k:Data", NS)}
+    assert set(data) == set(FLOW_FIELDS)
+    assert float(data["volume"]) == pytest.approx(_throughput(catalog, "tap", 2022).value)
+    assert "Utilisation:" in placemark.findtext("k:description", namespaces=NS)
+    assert route_flow(catalog.route("tap"), 2022, operating=True).utilisation == pytest.approx(
+        float(data["utilisation"]), abs=1e-4)
+
+
+def test_the_csv_does_not_change_with_flows(atlas) -> None:
+    plain = to_csv(atlas, MapView(layers=ROUTE_IDS, year=2022))
+    assert to_csv(atlas, MapView(layers=ROUTE_IDS, year=2022, flows=True)) == plain

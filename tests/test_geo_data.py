@@ -152,3 +152,51 @@ def test_basemap_topojson_draws_the_same_countries():
     assert a.symmetric_difference(b).area < 1e-4 * a.area  # degrees², a sliver along coasts
     for mine, theirs in zip(geojson.geometry.values, topo.geometry.values, strict=True):
         assert mine.hausdorff_distance(theirs) < 2e-3  # one 0.001° grid step, and a bit
+
+
+# --------------------------------------------------------------------------- map data
+
+@pytest.mark.parametrize("route", CATALOG.routes, ids=lambda r: r.id)
+def test_route_ends_are_named_and_pipelines_flow_one_way(route):
+    assert route.start_label and route.end_label and route.start_label != route.end_label
+    assert route.flow_direction == ("forward" if route.kind in ("oil", "gas") else "both")
+
+
+@pytest.mark.parametrize("route", CATALOG.routes, ids=lambda r: r.id)
+def test_every_volume_says_what_it_measures(route):
+    volumes = [*route.facts.annual_volumes, *route.facts.annual_volume_alternatives,
+               *route.facts.annual_volumes_italy_only]
+    for volume in volumes:
+        assert volume.measure in ("throughput", "share", "count")
+        assert (volume.share is not None) == (volume.measure == "share")
+    shares = {v.share for v in route.facts.annual_volumes if v.measure == "share"}
+    assert set(route.throughput_shares) <= shares  # every declared part is a real figure
+    # one throughput figure a year per unit: a flow never has to choose between two
+    seen = [(v.year, v.unit) for v in route.facts.annual_volumes if v.measure == "throughput"]
+    assert len(seen) == len(set(seen))
+
+
+@pytest.mark.parametrize("route", CATALOG.routes, ids=lambda r: r.id)
+def test_capacities_in_force_are_dated_and_never_overlap(route):
+    dated = [c for c in route.facts.capacity if c.in_force is not None]
+    for capacity in dated:
+        assert capacity.in_force.basis
+        assert capacity.what != "planned"  # a plan is never in force
+        first = min(int(m.date[:4]) for m in route.facts.milestones)
+        assert capacity.in_force.from_year >= first
+    for year in range(1990, 2040):
+        units = [c.unit for c in dated if c.in_force.covers(year)]
+        assert len(units) == len(set(units)), (route.id, year)
+
+
+def test_facility_labels_are_short_names_of_drawn_facilities():
+    for facility in CATALOG.facilities.items:
+        if facility.label is not None:
+            assert facility.lon is not None and facility.lat is not None, facility.id
+            assert len(facility.label) <= 20 and facility.label in facility.name or (
+                facility.label in (facility.precision or "")), facility.id
+
+
+def test_country_names_rename_basemap_names():
+    names = set(gpd.read_file(GEO_DIR / CATALOG.basemap["countries"])["name"])
+    assert set(CATALOG.country_names) <= names

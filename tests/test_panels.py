@@ -330,7 +330,7 @@ def test_capacities_overview(catalog: Catalog) -> None:
     assert frame["source"].notna().all()
     scp = frame[(frame["route_id"] == "scp") & (frame["what"] == "design")].iloc[0]
     assert (scp["value"], scp["unit"]) == (pytest.approx(7.41), "bcm/y")
-    assert scp["route"] == "BTE / SCP"
+    assert scp["route"] == catalog.route("scp").short_name
     only_routes = capacities_overview(catalog, include_context=False)
     assert set(only_routes["role"]) == {"route"}
 

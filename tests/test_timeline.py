@@ -8,7 +8,6 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-import folium
 import numpy as np
 import pytest
 from PIL import Image
@@ -16,8 +15,10 @@ from PIL import Image
 from corridor_atlas import styles
 from corridor_atlas.catalog import Milestone
 from corridor_atlas.dataexport import to_geojson, to_kml
-from corridor_atlas.maps import FACILITIES_ID, build_map, layer_groups, map_parts, snapshot_map
-from corridor_atlas.printmap import draw_order, render_static
+from corridor_atlas.layers import FACILITIES_ID
+from corridor_atlas.maps import build_map, snapshot_map
+from corridor_atlas.printmap import render_static
+from corridor_atlas.scene import build_scene
 from corridor_atlas.timeline import (
     PHASE_RANK,
     PHASES,
@@ -389,97 +390,80 @@ def _html(m) -> str:
     return m.get_root().render()
 
 
+def _scene(atlas, layers, year=None, **kwargs):
+    return build_scene(atlas, MapView(layers=tuple(layers), year=year, **kwargs))
+
+
+def _phases(atlas, route_id: str, year: int | None) -> list[str]:
+    """The phase of each drawn segment of one route, as the scene of ``year`` draws it."""
+    route = _scene(atlas, [route_id], year).route(route_id)
+    return [] if route is None else [s.phase for s in route.segments]
+
+
+def test_scene_as_of_2002_draws_only_routes_begun(atlas):
+    scene = _scene(atlas, ROUTE_IDS, 2002)
+    assert {r.id for r in scene.routes} == {"btc", "scp"}
+    assert set(scene.not_begun) == set(ROUTE_IDS) - {"btc", "scp"}
+
+
+def test_scene_as_of_2005_and_2021(atlas):
+    # TAP agreed in 2009, TANAP in 2011
+    assert {r.id for r in _scene(atlas, ROUTE_IDS, 2005).routes} == {"btc", "scp", "btk"}
+    assert {r.id for r in _scene(atlas, ROUTE_IDS, 2021).routes} == set(ROUTE_IDS)
+
+
+@pytest.mark.parametrize(("year", "phase"), [
+    (1999, "planned"), (2004, "construction"), (2006, "operating"), (None, "operating")])
+def test_btc_phase_follows_the_year(atlas, year, phase):
+    (segment,) = _scene(atlas, ["btc"], year).route("btc").segments
+    assert segment.phase == phase
+    assert segment.style.dash == styles.STATUS_DASH[phase]
+
+
+def test_existing_segment_keeps_its_class(atlas):
+    assert _phases(atlas, "kars_nakhchivan", 2024) == ["planned"] * 3 + ["operating"]
+    assert _phases(atlas, "kars_nakhchivan", 2019) == []
+
+
+def test_no_year_is_todays_map(atlas, catalog):
+    for lid in [*CONTEXT_IDS, *ROUTE_IDS]:
+        current = list(atlas.routes[lid]["status_class"])
+        assert _phases(atlas, lid, None) == current
+        assert _phases(atlas, lid, default_year(catalog)) == current
+
+
+def test_scene_order_follows_the_year(atlas):
+    everything = (*CONTEXT_IDS, *ROUTE_IDS, FACILITIES_ID)
+    for year in (None, 1995, 2002, 2012, 2024):
+        order = _scene(atlas, everything, year, selected="tap").layer_ids
+        assert order[-1] == FACILITIES_ID
+        begun = [lid for lid in order if lid != FACILITIES_ID]
+        # context under the routes, the selected route on top of them once it has begun
+        assert [lid for lid in begun if lid in CONTEXT_IDS] == begun[:len(
+            [lid for lid in begun if lid in CONTEXT_IDS])]
+        if "tap" in begun:
+            assert begun[-1] == "tap"
+    assert _scene(atlas, ROUTE_IDS, 1992).layer_ids == ()
+    assert _scene(atlas, ROUTE_IDS, 1995).layer_ids == ("btc",)
+
+
+# --------------------------------------------------------------------------- renderers
+
+
 def _route_ids(html: str) -> set[str]:
     return set(re.findall(r'"route_id": "([a-z_]+)"', html))
 
 
-def test_map_as_of_2002_draws_only_routes_begun(atlas, vendor_dir):
-    html = _html(build_map(atlas, ROUTE_IDS, vendor_dir=vendor_dir, asset_mode="static",
-                           year=2002))
-    assert _route_ids(html) == {"btc", "scp"}
-    assert "tanap" not in _route_ids(html) and "tap" not in _route_ids(html)
-    assert html.count("L.featureGroup(") == 2
-
-
-def test_map_as_of_2005_and_2021(atlas, vendor_dir):
-    html = _html(build_map(atlas, ROUTE_IDS, vendor_dir=vendor_dir, asset_mode="static",
-                           year=2005))
-    assert _route_ids(html) == {"btc", "scp", "btk"}  # TAP agreed in 2009, TANAP in 2011
-    html = _html(build_map(atlas, ROUTE_IDS, vendor_dir=vendor_dir, asset_mode="static",
-                           year=2021))
-    assert {"btc", "scp", "tanap", "tap", "btk", "igdir_nakhchivan",
-            "kars_nakhchivan"} == _route_ids(html)
-
-
-def _styles_of(atlas, route_id: str, year: int | None) -> list[dict]:
-    """The Leaflet style of each drawn segment of one route."""
-    (group,) = layer_groups(atlas, [route_id], year=year)
-    (layer,) = [c for c in group._children.values()
-                if isinstance(c, folium.GeoJson) and c.control]
-    return [layer.style_function(f) for f in layer.data["features"]]
-
-
-@pytest.mark.parametrize(("year", "dash"), [
-    (1999, styles.STATUS_DASH["planned"]),
-    (2004, styles.STATUS_DASH["construction"]),
-    (2006, styles.STATUS_DASH["operating"]),
-    (None, styles.STATUS_DASH["operating"]),
-])
-def test_btc_style_follows_the_year(atlas, year, dash):
-    (style,) = _styles_of(atlas, "btc", year)
-    assert style.get("dashArray") == dash
-
-
-def test_btc_dash_in_the_html_of_2004(atlas, vendor_dir):
-    html = _html(build_map(atlas, ["btc"], vendor_dir=vendor_dir, asset_mode="static",
-                           year=2004))
+def test_live_map_draws_the_scenes_year(atlas, vendor_dir):
+    scene = _scene(atlas, ["btc"], 2004)
+    html = build_map(atlas, scene, vendor_dir=vendor_dir, asset_mode="static").get_root().render()
     assert f'"dashArray": "{styles.STATUS_DASH["construction"]}"' in html
     assert f'"dashArray": "{styles.STATUS_DASH["planned"]}"' not in html
     assert "Under construction in 2004" in html
-    today = _html(build_map(atlas, ["btc"], vendor_dir=vendor_dir, asset_mode="static"))
-    assert '"dashArray"' not in today and " in 20" not in today.split("atlas-tip")[1][:200]
-
-
-def test_existing_segment_keeps_its_class(atlas):
-    dashes = [s.get("dashArray") for s in _styles_of(atlas, "kars_nakhchivan", 2024)]
-    assert dashes == [styles.STATUS_DASH["planned"]] * 3 + [None]  # the Nakhchivan line
-    assert layer_groups(atlas, ["kars_nakhchivan"], year=2019) == []
-
-
-def test_no_year_is_todays_map(atlas, vendor_dir, catalog):
-    strip = lambda s: re.sub(r"_[0-9a-f]{32}", "", s)  # noqa: E731 - folium's random ids
-    layers = [*CONTEXT_IDS, *ROUTE_IDS]
-    for lid in layers:
-        current = list(atlas.routes[lid]["status_class"])
-        assert [s.get("dashArray") for s in _styles_of(atlas, lid, None)] == [
-            styles.STATUS_DASH[c] for c in current]
-        assert [s.get("dashArray") for s in _styles_of(atlas, lid, default_year(catalog))] == [
-            styles.STATUS_DASH[c] for c in current]
-    plain = strip(_html(build_map(atlas, layers, vendor_dir=vendor_dir, asset_mode="static")))
-    assert "Operating in" not in plain
-
-
-def test_map_parts_and_snapshot_follow_the_year(atlas, vendor_dir):
-    parts = map_parts(atlas, ["btc", "tanap", FACILITIES_ID], vendor_dir=vendor_dir, year=2010)
-    assert len(parts.groups) == 2  # TANAP not begun; facilities always
-    snap = _html(snapshot_map(atlas, MapView(layers=("btc", "tap"), year=2002),
-                              vendor_dir=vendor_dir))
+    snap = snapshot_map(atlas, _scene(atlas, ["btc", "tap"], 2002),
+                        vendor_dir=vendor_dir).get_root().render()
     assert _route_ids(snap) == {"btc"}
     assert "Under construction in 2002" in snap
-
-
-def test_draw_order_follows_the_year(atlas):
-    for year in (None, 1995, 2002, 2012, 2024):
-        view = MapView(layers=(*CONTEXT_IDS, *ROUTE_IDS, FACILITIES_ID), selected="tap",
-                       year=year)
-        live = [c.layer_name for g in layer_groups(atlas, view.layers, selected="tap", year=year)
-                for c in g._children.values() if isinstance(c, folium.GeoJson) and c.control]
-        assert draw_order(atlas, view) == live
-    assert draw_order(atlas, MapView(layers=ROUTE_IDS, year=1992)) == []
-    assert draw_order(atlas, MapView(layers=ROUTE_IDS, year=1995)) == ["btc"]
-
-
-# --------------------------------------------------------------------------- print render
 
 
 def _png(data: bytes) -> np.ndarray:
@@ -492,52 +476,41 @@ def _near(pixels: np.ndarray, colour: str, tol: int = 30) -> int:
     return int((np.abs(pixels - rgb) <= tol).all(axis=-1).sum())
 
 
-def test_print_render_before_tap_has_no_gas(atlas):
-    gas = styles.KIND_COLOURS["gas"]
-    before = _png(render_static(atlas, MapView(layers=("tap",), year=2002), fmt="png"))
-    assert _near(before, gas) < 5  # not on the map, not in the legend
-    planned = _png(render_static(atlas, MapView(layers=("tap",), year=2010), fmt="png"))
-    built = _png(render_static(atlas, MapView(layers=("tap",), year=2021), fmt="png"))
-    assert _near(planned, gas) > 50
-    assert _near(built, gas) > 2 * _near(planned, gas)  # solid line against a dotted one
+def test_print_render_before_tap_has_no_tap(atlas):
+    colour = _scene(atlas, ["tap"], 2021).route("tap").colour
+    before = _png(render_static(atlas, _scene(atlas, ["tap"], 2002), fmt="png"))
+    assert _near(before, colour, 12) < 5  # not on the map, not in the legend
+    planned = _png(render_static(atlas, _scene(atlas, ["tap"], 2010), fmt="png"))
+    built = _png(render_static(atlas, _scene(atlas, ["tap"], 2021), fmt="png"))
+    assert _near(planned, colour, 12) > 50
+    assert _near(built, colour, 12) > 2 * _near(planned, colour, 12)  # solid against dotted
 
 
 def test_print_render_legend_lists_the_years_statuses(atlas):
-    svg = render_static(atlas, MapView(layers=("btc",), year=2004), fmt="svg")
-    today = render_static(atlas, MapView(layers=("btc",)), fmt="svg")
-    assert svg != today
-    same = render_static(atlas, MapView(layers=("btc",), year=2004), fmt="svg")
-    assert svg == same
-
-
-# --------------------------------------------------------------------------- data exports
+    svg = render_static(atlas, _scene(atlas, ["btc"], 2004), fmt="svg").decode()
+    today = render_static(atlas, _scene(atlas, ["btc"]), fmt="svg").decode()
+    assert ">Under construction<" in svg and ">Operating<" not in svg
+    assert ">Operating<" in today and ">Under construction<" not in today
 
 
 def test_geojson_as_of_a_year(atlas):
-    doc = json.loads(to_geojson(atlas, MapView(layers=("btc", "tap", "kars_nakhchivan"),
-                                               year=2002)))
+    doc = json.loads(to_geojson(atlas, _scene(atlas, ("btc", "tap", "kars_nakhchivan"), 2002)))
     assert {f["properties"]["route_id"] for f in doc["features"]} == {"btc"}
     assert doc["layers"] == ["btc"] and doc["year"] == 2002
     assert [f["properties"]["status"] for f in doc["features"]] == ["construction"]
 
-    doc = json.loads(to_geojson(atlas, MapView(layers=("tap", "kars_nakhchivan"), year=2010)))
+    doc = json.loads(to_geojson(atlas, _scene(atlas, ("tap", "kars_nakhchivan"), 2010)))
     assert [f["properties"]["route_id"] for f in doc["features"]] == ["tap"]
     assert doc["features"][0]["properties"]["status"] == "planned"
 
-    doc = json.loads(to_geojson(atlas, MapView(layers=("kars_nakhchivan",), year=2024)))
+    scene = _scene(atlas, ("kars_nakhchivan",), 2024)
+    doc = json.loads(to_geojson(atlas, scene))
     assert [f["properties"]["status"] for f in doc["features"]] == [
-        "planned", "planned", "planned", "operating"]
-
-
-def test_geojson_without_a_year_is_unchanged(atlas):
-    doc = json.loads(to_geojson(atlas, MapView(layers=("kars_nakhchivan", "tap"))))
-    assert [f["properties"]["status"] for f in doc["features"]] == [  # tap first: map order
-        "operating", *atlas.routes["kars_nakhchivan"]["status_class"]]
+        s.phase for s in scene.route("kars_nakhchivan").segments]
 
 
 def test_kml_as_of_a_year(atlas):
-    root = ET.fromstring(to_kml(atlas, MapView(layers=("btc", "tap", FACILITIES_ID),
-                                               year=2002)))
+    root = ET.fromstring(to_kml(atlas, _scene(atlas, ("btc", "tap", FACILITIES_ID), 2002)))
     folders = [f.get("id") for f in root.iterfind("k:Document/k:Folder", NS)]
     assert folders == ["layer-btc", f"layer-{FACILITIES_ID}"]
     btc = root.find("k:Document/k:Folder[@id='layer-btc']", NS)

@@ -73,3 +73,32 @@ def test_view_for_bbox_fits_the_corridor():
     assert 38 < lat < 41 and lon == pytest.approx(34.25)
     assert zoom == 5.0  # 800 px across 32.5° of longitude
     assert view_for_bbox((44.0, 39.5, 44.2, 39.6))[2] == 11.0  # capped
+
+
+def test_a_preset_name_is_a_view():
+    state, notices = parse_query({"view": "South-Caucasus"}, layer_ids=LAYERS,
+                                 route_ids=ROUTES, years=YEARS,
+                                 presets=["south-caucasus", "nakhchivan"])
+    assert (state.preset, state.view, notices) == ("south-caucasus", None, [])
+    state, notices = parse(view="south-caucasus")  # no presets known: a bad view
+    assert state.preset is None and "expected LAT,LON,ZOOM" in notices[0]
+
+
+@pytest.mark.parametrize(("value", "flows"), [("1", True), ("on", True), ("0", False),
+                                              ("false", False)])
+def test_flows_switch(value, flows):
+    state, notices = parse(flows=value)
+    assert state.flows is flows and notices == []
+
+
+def test_a_bad_flows_value_is_ignored_with_a_notice():
+    state, notices = parse(flows="<b>maybe</b>")
+    assert state.flows is None and "flows=1 or flows=0" in notices[0]
+
+
+def test_flows_and_presets_in_the_query():
+    default = UrlState(("btc",), 2026, None, None, flows=False)
+    query = to_query(UrlState(("btc",), 2026, None, (40.0, 45.0, 7.0), "nakhchivan", True),
+                     default=default)
+    assert query == {"view": "nakhchivan", "flows": "1"}
+    assert to_query(UrlState(("btc",), 2026, None, None, None, False), default=default) == {}

@@ -17,6 +17,8 @@ def number(value: float, *, sig: int | None = None) -> str:
     '0.05'
     >>> number(23.144, sig=3)
     '23.1'
+    >>> number(10.0, sig=3)
+    '10'
     """
     if not math.isfinite(value):
         return str(value)
@@ -28,6 +30,8 @@ def number(value: float, *, sig: int | None = None) -> str:
         decimals = 0 if float(value).is_integer() else len(f"{value:.10f}".rstrip("0")
                                                              .split(".")[1])
     text = f"{value:,.{decimals}f}"
+    if sig is not None and "." in text:  # significant digits, not trailing zeros
+        text = text.rstrip("0").rstrip(".")
     return text
 
 

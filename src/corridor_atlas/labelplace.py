@@ -1,11 +1,8 @@
 """Where the names go on a picture of fixed size: the label rules for the print render.
 
 The same rules as the live map's label layer (``corridor_atlas/js/labels.js``; see
-:mod:`corridor_atlas.labels`), for one zoom and extent: one label per route, placed
-where the line is straight enough over the label's length, as near the middle of its
-visible stretch as it fits (beside its middle if the line is too short to carry it);
-then the places on the first free side of their dot; then the routes again along long
-lines; then the countries. Nothing overlaps: boxes are tested turned, as drawn.
+:mod:`corridor_atlas.labels` for the order), for one zoom and extent. Nothing overlaps:
+boxes are tested turned, as drawn.
 
 Coordinates are pixels of the picture, x to the right and y down.
 """
@@ -141,10 +138,6 @@ class _Placer:
         for cell in self._cells(box):
             self.cells.setdefault(cell, []).append(box)
 
-    def drop(self, box: Box) -> None:
-        for cell in self._cells(box):
-            self.cells[cell] = [b for b in self.cells.get(cell, []) if b is not box]
-
 
 @dataclass
 class _Part:
@@ -224,15 +217,6 @@ def place_labels(routes: Sequence[RouteLabel], places: Sequence[PlaceLabel], *,
     placed: list[Placed] = []
     shown = [p for p in places if p.min_zoom <= zoom < p.max_zoom]
 
-    reserved: dict[int, Box] = {}
-    for i, p in enumerate(shown):
-        if p.dot and p.kind in ("end", "capital"):
-            x, y = project(np.array([[p.lon, p.lat]]))[0]
-            dot = Box.around(float(x), float(y), DOT_PX + 2, DOT_PX + 2)
-            if placer.inside(dot):
-                placer.take(dot)
-                reserved[i] = dot
-
     laid: list[tuple[RouteLabel, float, float, list[_Part], list[tuple[float, float]]]] = []
     for label in routes:
         w, h = _text_width(label, measure) + 2 * GAP_PX, label.size * 1.25
@@ -251,8 +235,7 @@ def place_labels(routes: Sequence[RouteLabel], places: Sequence[PlaceLabel], *,
         placed.append(Placed(label, x, y, angle, box, anchor=anchor, size=(w, h)))
         return True
 
-    # 1. one label per route
-    for entry in laid:
+    def first_label(entry: tuple) -> None:
         _label, w, h, parts, _taken = entry
         ranked = []
         for part in parts:
@@ -263,26 +246,25 @@ def place_labels(routes: Sequence[RouteLabel], places: Sequence[PlaceLabel], *,
                 ranked += [(abs(sp[0] - mid), sp) for sp in visible]
         ranked.sort(key=lambda r: r[0])
         if any(try_route(entry, sp[1], sp[2], sp[3]) for _, sp in ranked):
-            continue
+            return
         anchors = _visible_anchors(parts, placer)
         next((True for ox, oy in _around(w, h) for ax, ay in anchors
               if try_route(entry, ax + ox, ay + oy, 0.0,
                            (ax, ay) if (ox or oy) else None)), None)
 
-    # 2. places
-    countries = []
-    for i, p in enumerate(shown):
-        if p.kind == "country":
-            countries.append(p)
-            continue
+    def place(p: PlaceLabel) -> None:
         x, y = (float(v) for v in project(np.array([[p.lon, p.lat]]))[0])
         w, h = _text_width(p, measure), p.size * 1.2
+        if p.kind == "country":
+            box = Box.around(x, y, w + 2 * GAP_PX, h)
+            if placer.free(box):
+                placer.take(box)
+                placed.append(Placed(p, x, y, 0.0, box))
+            return
         r = DOT_PX / 2 + 3 if p.dot else 7
         dot = Box.around(x, y, DOT_PX + 2, DOT_PX + 2) if p.dot else None
-        if i in reserved:
-            placer.drop(reserved.pop(i))
         if dot is not None and not placer.free(dot):
-            continue
+            return
         for ox, oy in ((r + w / 2, 0), (-(r + w / 2), 0), (0, -(h / 2 + r)), (0, h / 2 + r)):
             box = Box.around(x + ox, y + oy, w + 2 * GAP_PX, h)
             if placer.free(box):
@@ -290,24 +272,33 @@ def place_labels(routes: Sequence[RouteLabel], places: Sequence[PlaceLabel], *,
                 if dot is not None:
                     placer.take(dot)
                 placed.append(Placed(p, x + ox, y + oy, 0.0, box, (x, y) if p.dot else None))
-                break
+                return
 
-    # 3. routes again along long lines
-    for entry in laid:
+    def key(p: PlaceLabel) -> bool:
+        return p.kind in ("end", "capital")
+
+    for entry in laid:  # 1. the selected route
+        if entry[0].priority == 0:
+            first_label(entry)
+    for p in shown:  # 2. the routes' ends and the capitals
+        if key(p):
+            place(p)
+    for entry in laid:  # 3. every other route
+        if entry[0].priority != 0:
+            first_label(entry)
+    for p in shown:  # 4. the other places
+        if not key(p) and p.kind != "country":
+            place(p)
+    for entry in laid:  # 5. the routes again along long lines
         label, _w, _h, parts, taken = entry
         for part in parts:
             for sp in part.spots:
                 if all(math.hypot(tx - sp[1], ty - sp[2]) >= label.repeat_px
                        for tx, ty in taken):
                     try_route(entry, sp[1], sp[2], sp[3])
-
-    # 4. countries
-    for p in countries:
-        x, y = (float(v) for v in project(np.array([[p.lon, p.lat]]))[0])
-        box = Box.around(x, y, _text_width(p, measure) + 2 * GAP_PX, p.size * 1.2)
-        if placer.free(box):
-            placer.take(box)
-            placed.append(Placed(p, x, y, 0.0, box))
+    for p in shown:  # 6. the countries
+        if p.kind == "country":
+            place(p)
     return placed
 
 

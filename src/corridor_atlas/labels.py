@@ -5,12 +5,14 @@ at. Where each one goes, and which give way when they would overlap, is decided 
 draw time for the exact zoom and extent (the live map's label layer, and
 :mod:`corridor_atlas.labelplace` for the print render), following the same rules:
 
-1. one label for every route, in priority order (the selected route first);
-2. then the places, in priority order: the routes' ends, the capitals, facilities,
-   the cities along the way by size;
-3. then each route's name again along long lines, every
-   :data:`ROUTE_REPEAT_PX` pixels;
-4. then the countries, at low zoom only.
+1. the selected route's name;
+2. the routes' ends and the capitals;
+3. one label for every other route, in priority order: on its line where the line is
+   straight enough over the label's length, as near the middle of its visible stretch
+   as it fits; else beside the line, joined to it by a leader;
+4. the other places, in priority order: facilities, the cities along the way by size;
+5. each route's name again along long lines, every :data:`ROUTE_REPEAT_PX` pixels;
+6. the countries, at low zoom only.
 
 A label that would overlap one placed before it, leave the map or cover the legend is
 not drawn; a place tries the four sides of its dot before giving way.

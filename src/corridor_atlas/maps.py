@@ -144,8 +144,13 @@ class _Script(MacroElement):
 
 
 def _js(value: Any) -> str:
-    """``value`` as a JavaScript literal that is safe inside a ``<script>`` element."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    """``value`` as a JavaScript literal that is safe inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are written as JSON escapes, so no text of the data can close
+    the script or look like markup to anything reading the page.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 @cache
@@ -571,7 +576,8 @@ def user_group(layer: UserLayerScene) -> folium.FeatureGroup:
 def label_data(scene: Scene) -> dict[str, Any]:
     """The scene's names, as the label engine takes them."""
     routes = [{"kind": "route", "text": r.text, "colour": r.colour, "parts": r.parts,
-               "size": r.size, "bold": r.bold, "repeat_px": r.repeat_px}
+               "size": r.size, "bold": r.bold, "repeat_px": r.repeat_px,
+               "priority": r.priority}
               for r in scene.route_labels]
     places = [{"kind": p.kind, "text": p.text, "lon": p.lon, "lat": p.lat, "size": p.size,
                "bold": p.bold, "colour": p.colour, "dot": p.dot, "spaced": p.spaced,

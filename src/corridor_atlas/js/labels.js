@@ -2,9 +2,9 @@
  *
  * L.AtlasLabels places the scene's label candidates (corridor_atlas.labels) for the
  * zoom and extent on screen, again after every move, zoom or resize, by the rules of
- * corridor_atlas.labels: one label for every route first (the selected route before
- * the others), then the places in priority order, then each route's name again along
- * long lines, then the countries at low zoom. A label that would overlap one already
+ * corridor_atlas.labels: the selected route's name, the routes' ends and the capitals,
+ * one label for every other route, the other places in priority order, each route's
+ * name again along long lines, then the countries at low zoom. A label that would overlap one already
  * placed, leave the map or cover a control (legend, title, zoom buttons) is not drawn.
  * Overlaps are tested on the rotated boxes, found through an R-tree (rbush, vendored).
  *
@@ -201,7 +201,7 @@
       var map = this._map;
       if (!map) { return; }
       var placer = new Placer(map.getSize(), this.options.margin);
-      var zoom = map.getZoom(), placed = [], opts = this.options, self = this;
+      var zoom = map.getZoom(), placed = [], opts = this.options;
       this._obstacles(placer);
 
       var routes = (this._data.routes || []).map(function (r) {
@@ -212,14 +212,8 @@
         });
         return {label: r, w: w, h: h, parts: parts, taken: []};
       });
-
-      // the dots of the routes' ends and the capitals are kept clear of route names
-      (this._data.places || []).forEach(function (p) {
-        if (!p.dot || (p.kind !== 'end' && p.kind !== 'capital')) { return; }
-        if (zoom < p.min_zoom || zoom >= p.max_zoom) { return; }
-        var pt = map.latLngToContainerPoint([p.lat, p.lon]);
-        var d = box(pt.x, pt.y, L.AtlasLabels.DOT + 2, L.AtlasLabels.DOT + 2, 0);
-        if (placer.inside(d)) { placer.take(d); p._reserved = d; }
+      var places = (this._data.places || []).filter(function (p) {
+        return zoom >= p.min_zoom && zoom < p.max_zoom;
       });
 
       function tryRoute(route, spot) {
@@ -232,8 +226,9 @@
         return true;
       }
 
-      // 1. one label per route, as near the middle of its visible stretch as it fits
-      routes.forEach(function (route) {
+      // A route's first label: as near the middle of its visible stretch as it fits on
+      // the line; else beside it, joined by a leader.
+      function firstLabel(route) {
         var spots = [];
         route.parts.forEach(function (part) {
           var visible = part.spots.filter(function (p) { return placer.inside(box(p.x, p.y, route.w, route.h, p.angle)); });
@@ -245,7 +240,6 @@
         for (var i = 0; i < spots.length; i++) {
           if (tryRoute(route, spots[i].spot)) { return; }
         }
-        // too short, or too crowded, to carry its name: the name beside it
         var anchors = visibleAnchors(route.parts, placer), offsets = around(route.w, route.h);
         for (var k = 0; k < offsets.length; k++) {
           for (var a = 0; a < anchors.length; a++) {
@@ -256,18 +250,20 @@
             }
           }
         }
-      });
+      }
 
-      // 2. places, in priority order, on the first side of their dot that is free
-      var countries = [];
-      (this._data.places || []).forEach(function (p) {
-        if (zoom < p.min_zoom || zoom >= p.max_zoom) { return; }
-        if (p.kind === 'country') { countries.push(p); return; }
+      // A place: its dot, and its name on the first free side of it.
+      function place(p) {
         var pt = map.latLngToContainerPoint([p.lat, p.lon]);
-        var w = textWidth(p), h = p.size * 1.2, r = p.dot ? L.AtlasLabels.DOT / 2 + 3 : 7;
+        var w = textWidth(p), h = p.size * 1.2;
+        if (p.kind === 'country') {
+          var c = box(pt.x, pt.y, w + 2 * opts.gap, h, 0);
+          if (placer.free(c)) { placer.take(c); placed.push({label: p, x: pt.x, y: pt.y, angle: 0, box: c}); }
+          return;
+        }
+        var r = p.dot ? L.AtlasLabels.DOT / 2 + 3 : 7;
         var sides = [[r + w / 2, 0], [-(r + w / 2), 0], [0, -(h / 2 + r)], [0, h / 2 + r]];
         var dot = p.dot ? box(pt.x, pt.y, L.AtlasLabels.DOT + 2, L.AtlasLabels.DOT + 2, 0) : null;
-        if (p._reserved) { placer.tree.remove(p._reserved); p._reserved = null; }
         if (dot && !placer.free(dot)) { return; }
         for (var i = 0; i < sides.length; i++) {
           var b = box(pt.x + sides[i][0], pt.y + sides[i][1], w + 2 * opts.gap, h, 0);
@@ -279,9 +275,16 @@
             return;
           }
         }
-      });
+      }
 
-      // 3. each route again along long lines, every repeat_px along it
+      var key = function (p) { return p.kind === 'end' || p.kind === 'capital'; };
+      // 1. the selected route; 2. the routes' ends and the capitals; 3. every other route
+      routes.filter(function (r) { return r.label.priority === 0; }).forEach(firstLabel);
+      places.filter(key).forEach(place);
+      routes.filter(function (r) { return r.label.priority !== 0; }).forEach(firstLabel);
+      // 4. the other places, in priority order
+      places.filter(function (p) { return !key(p) && p.kind !== 'country'; }).forEach(place);
+      // 5. each route again along long lines, every repeat_px along it
       routes.forEach(function (route) {
         route.parts.forEach(function (part) {
           part.spots.forEach(function (spot) {
@@ -292,16 +295,8 @@
           });
         });
       });
-
-      // 4. countries, centred on their label point
-      countries.forEach(function (p) {
-        var pt = map.latLngToContainerPoint([p.lat, p.lon]);
-        var b = box(pt.x, pt.y, textWidth(p) + 2 * opts.gap, p.size * 1.2, 0);
-        if (placer.free(b)) {
-          placer.take(b);
-          placed.push({label: p, x: pt.x, y: pt.y, angle: 0, box: b});
-        }
-      });
+      // 6. the countries
+      places.filter(function (p) { return p.kind === 'country'; }).forEach(place);
 
       this._render(placed);
       this.placed = placed;
