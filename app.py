@@ -20,7 +20,7 @@ from corridor_atlas.describe import flow_lines
 from corridor_atlas.errors import AtlasError
 from corridor_atlas.flows import route_flow
 from corridor_atlas.layers import FACILITIES_ID, Atlas, load_atlas
-from corridor_atlas.maps import BASEMAPS, ROUTE_MARK, map_parts
+from corridor_atlas.maps import BASEMAPS, ROUTE_MARK, fit_group, map_parts
 from corridor_atlas.markup import md
 from corridor_atlas.scene import Scene, build_scene
 from corridor_atlas.search import Hit, SearchIndex, build_index
@@ -30,6 +30,7 @@ from corridor_atlas.urlstate import UrlState, parse_query, to_query
 from corridor_atlas.view import (
     PRESETS,
     SIZE_PRESETS,
+    BBox,
     MapView,
     bbox_from_leaflet,
     default_year,
@@ -96,7 +97,7 @@ def read_url(atlas: Atlas) -> None:
         st.session_state["map_target"] = state.view
     if state.preset is not None:
         st.session_state["zoom_to"] = state.preset
-        st.session_state["map_target"] = view_for_bbox(PRESETS[state.preset].bbox)
+        _fit(PRESETS[state.preset].bbox)
     if state.flows is not None:
         st.session_state["flows"] = state.flows
 
@@ -118,13 +119,14 @@ def write_url(atlas: Atlas, toggled: list[str], year: int, selected: str | None,
         if view == first:
             view = None
     preset = st.session_state.get("zoom_to")
-    target = st.session_state.get("map_target")
-    if preset is not None and view is not None and target is not None and not _near(view, target):
-        preset = None  # moved away from the area picked: the link keeps where the map is
+    if preset is not None and view is not None:
+        fitted = st.session_state.setdefault("_fit_view", view)  # where the fit put the map
+        if not _near(view, fitted):
+            preset = None  # moved away from the area picked: the link keeps where the map is
     if preset is not None:
         view = None
     elif view is None:
-        view = target
+        view = st.session_state.get("map_target")
     default = UrlState(tuple(atlas.default_layers()), default_year(atlas.catalog), None, None,
                        flows=False)
     query = to_query(UrlState(tuple(toggled), year, selected, view, preset, flows),
@@ -173,13 +175,18 @@ def map_size() -> tuple[int, int]:
             max(200, round((y(north) - y(south)) * scale)))
 
 
+def _fit(bbox: BBox) -> None:
+    """Fit the map to ``bbox`` on its next draw, at whatever size it is."""
+    st.session_state["fit"] = (f"{time.monotonic_ns()}", bbox)
+    st.session_state.pop("_fit_view", None)
+    st.session_state.pop("map_target", None)
+
+
 def _zoom_to() -> None:
     """A "Zoom to" preset was picked: fit the map to it."""
     preset = PRESETS.get(st.session_state.get("zoom_to") or "")
     if preset is not None:
-        width, height = map_size()
-        st.session_state["map_target"] = view_for_bbox(preset.bbox, width_px=width,
-                                                       height_px=height)
+        _fit(preset.bbox)
 
 
 def _toggle_play() -> None:
@@ -628,6 +635,8 @@ def main() -> None:
         with tab_map:
             parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, basemap=basemap,
                               countries_url=COUNTRIES_URL)
+            if "fit" in st.session_state:
+                parts.groups.append(fit_group(*st.session_state["fit"]))
             target = st.session_state.get("map_target")
             with st.container(key="atlas_map"):
                 state = st_folium(parts.base, key="map", height=MAP_HEIGHT,

@@ -42,6 +42,8 @@ import geopandas as gpd  # noqa: E402
 
 from corridor_atlas import maps, styles  # noqa: E402
 from corridor_atlas.layers import Atlas, load_atlas  # noqa: E402
+from corridor_atlas.scene import build_scene  # noqa: E402
+from corridor_atlas.view import default_view  # noqa: E402
 
 GEO = ROOT / "geo"
 VENDOR = ROOT / "static" / "vendor"
@@ -65,11 +67,13 @@ NOTES = [
     "Data load: atlas = corridor_atlas.layers.load_atlas(geo/) (catalog, all 9 route files, "
     "facilities, countries, with validation and geodesic lengths); explore = "
     "geopandas.read_file of the 7 default route files + geo/basemap/countries.geojson.",
-    "Atlas map: maps.build_map(atlas, <7 default routes>, asset_mode='static') = bundled "
-    "countries (TopoJSON, geometry only, non-interactive), 7 routes with display-simplified "
-    "geometry (0.0015 deg, 1e-4 grid), schematic bands, per-feature HTML tooltip and popup, "
-    "highlight, Fullscreen, MeasureControl, scale bar, legend, credits, LayerControl; "
-    "assets linked under /app/static/vendor.",
+    "Atlas map: maps.build_map(atlas, build_scene(atlas, <opening view: 7 default routes>), "
+    "asset_mode='static') = the scene built and drawn: bundled countries (TopoJSON, geometry "
+    "only, non-interactive), 7 routes in their own shades with display-simplified geometry "
+    "(0.0015 deg, 1e-4 grid), schematic bands, per-feature HTML tooltip, highlight, the "
+    "names on the map (route and place label candidates, the label engine), the legend, "
+    "Fullscreen, MeasureControl, scale bar, credits, LayerControl; assets linked under "
+    "/app/static/vendor.",
     "explore() map: countries[['name','geometry']].explore(tiles=None, non-interactive, no "
     "tooltip/popup/highlight) as the basemap, then gdf.explore(m=m, color=<kind colour>, "
     "name=<route id>, tooltip=True, popup=True) for each of the 7 routes as read_file "
@@ -162,7 +166,7 @@ def quiet() -> Iterator[None]:
 def route_files(atlas: Atlas) -> dict[str, Path]:
     """The default route ids and their GeoJSON files, in drawing order."""
     assert atlas.catalog is not None
-    return {rid: GEO / atlas.catalog.route(rid).file for rid in maps.default_layers(atlas)}
+    return {rid: GEO / atlas.catalog.route(rid).file for rid in atlas.default_layers()}
 
 
 def countries_file(atlas: Atlas) -> Path:
@@ -563,18 +567,20 @@ def run(repeat: int, skip_browser: bool) -> dict[str, Any]:
     files = route_files(atlas)
     land_file = countries_file(atlas)
     assert atlas.catalog is not None
-    colours = {rid: styles.KIND_COLOURS[atlas.catalog.route(rid).kind] for rid in files}
+    colours = styles.route_colours((r.id, r.kind) for r in atlas.catalog.routes)
+    colours = {rid: colours[rid] for rid in files}
     with quiet():
         x_load_med, x_load_samples, (x_routes, x_countries) = median_ms(
             lambda: explore_load(files, land_file), repeat)
     rows.append(Row("Data load", load_med, x_load_med, "ms", load_samples, x_load_samples))
 
-    # 2. Map build + render.
+    # 2. Map build + render: the scene of the opening view (names and legend included), drawn.
     log("map build + render")
-    layers = maps.default_layers(atlas)
+    view = default_view(atlas)
 
     def atlas_render() -> str:
-        m = maps.build_map(atlas, layers, vendor_dir=VENDOR, asset_mode="static")
+        m = maps.build_map(atlas, build_scene(atlas, view), vendor_dir=VENDOR,
+                           asset_mode="static")
         return m.get_root().render()
 
     def explore_render() -> str:
@@ -589,7 +595,7 @@ def run(repeat: int, skip_browser: bool) -> dict[str, Any]:
     # The map as the app mounts it: countries fetched once from static/ (and cached by the
     # browser) instead of embedded.
     def app_render() -> str:
-        parts = maps.map_parts(atlas, layers, vendor_dir=VENDOR,
+        parts = maps.map_parts(atlas, build_scene(atlas, view), vendor_dir=VENDOR,
                                countries_url="/app/static/basemap/countries.topojson")
         for group in parts.groups:
             group.add_to(parts.base)

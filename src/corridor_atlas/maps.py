@@ -57,7 +57,7 @@ MAP_BOUNDS = (-12.0, 20.0, 68.0, 62.0)  # W, S, E, N: the bundled basemap's exte
 CORRIDOR_BOUNDS = CORRIDOR_BBOX
 DISPLAY_TOLERANCE_DEG = 0.0015  # ~150 m: invisible below zoom 10, a tenth of the vertices
 DISPLAY_PRECISION_DEG = 1e-4  # ~10 m grid
-NARROW_PX = 600  # the legend starts folded on a map narrower than this
+NARROW_PX = 480  # the legend starts folded on a map narrower than this (a phone's)
 ROUTE_MARK = "@route="
 """Starts the hidden route id in a route's tooltip; the app reads the clicked route from it."""
 
@@ -224,53 +224,109 @@ class _Legend(MacroElement):
     """The legend control, shown while its feature group is on the map.
 
     ``position`` is a Leaflet corner, or ``"auto"``: the corner where it covers the
-    fewest points of the drawn routes (exports). It starts folded on a narrow map.
+    fewest points of the drawn routes when it is added. It starts folded on a narrow map
+    (a phone's) and, when ``foldable``, wherever it would hide routes in every corner;
+    a still picture (``foldable=False``) keeps it open in the corner that hides least.
     """
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "(function(group){"
         "var c = L.control({position: {{ this.start }}}), lines = {{ this.lines }};"
-        "c.onAdd = function(){ var d = L.DomUtil.create('div'); d.innerHTML = {{ this.html }};"
-        " var det = d.querySelector('details');"
-        " if (det && group._map.getSize().x < {{ this.narrow }}) { det.open = false; }"
-        " L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);"
-        " return d; };"
-        "function cover(map, corner){"
-        " var el = c.getContainer(), s = map.getSize(), w = el.offsetWidth + 20,"
-        " h = el.offsetHeight + 20, x0 = corner.indexOf('left') < 0 ? s.x - w : 0,"
-        " y0 = corner.indexOf('top') < 0 ? s.y - h : 0, n = 0;"
+        # one element for the control's life: moving it between corners keeps its state
+        "var d = L.DomUtil.create('div'); d.innerHTML = {{ this.html }};"
+        "L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);"
+        "c.onAdd = function(){ return d; };"
+        # how many sampled points of the routes the legend's box covers where it is
+        "function cover(map){ var o = map.getContainer().getBoundingClientRect(),"
+        " r = c.getContainer().getBoundingClientRect(), x0 = r.left - o.left - 10,"
+        " y0 = r.top - o.top - 10, x1 = r.right - o.left + 10, y1 = r.bottom - o.top + 10,"
+        " n = 0;"
         " lines.forEach(function(part){ for (var i = 1; i < part.length; i++) {"
         "  var a = map.latLngToContainerPoint([part[i-1][1], part[i-1][0]]),"
         "  b = map.latLngToContainerPoint([part[i][1], part[i][0]]);"
         "  for (var t = 0; t <= 1; t += 0.1) { var x = a.x + (b.x - a.x) * t,"
-        "   y = a.y + (b.y - a.y) * t; if (x >= x0 && x <= x0 + w && y >= y0 && y <= y0 + h)"
-        "   { n++; } } } });"
+        "   y = a.y + (b.y - a.y) * t; if (x >= x0 && x <= x1 && y >= y0 && y <= y1) { n++; }"
+        "  } } });"
         " return n; }"
-        "function add(){ var map = group._map; c.addTo(map);"
+        "function place(){ var map = group._map; if (!map || !c.getContainer()) { return; }"
+        # a zoom on its way (the opening fit) changes what the legend would cover
+        " if (map._animatingZoom) { map.once('zoomend', place); return; }"
         "{% if this.auto %}"
         " var best = null; ['bottomleft', 'bottomright', 'topright', 'topleft']"
-        " .forEach(function(corner){ c.setPosition(corner); var n = cover(map, corner);"
+        " .forEach(function(corner){ c.setPosition(corner); var n = cover(map);"
         "  if (best === null || n < best.n) { best = {corner: corner, n: n}; } });"
         " c.setPosition(best.corner); map.getContainer().setAttribute('data-legend', best.corner);"
+        "{% if this.foldable %}"
+        # open, it would hide routes wherever it went: start folded (the reader opens it)
+        " var det = c.getContainer().querySelector('details');"
+        " if (best.n > 0 && det && det.open && !touched) { det.open = false; place(); return; }"
+        "{% endif %}"
         "{% endif %}"
         " map.fire('atlaslayout'); }"
-        "group.on('add', add); group.on('remove', function(){ c.remove(); });"
+        "var on = null, touched = false;"
+        "var det = d.querySelector('details');"
+        "if (det) { det.querySelector('summary').addEventListener('click', function(){"
+        " touched = true; setTimeout(function(){ on && on.fire('atlaslayout'); }, 0); }); }"
+        "function add(){ on = group._map; c.addTo(on); on.on('atlasfit', place);"
+        " if (det && on.getSize().x < {{ this.narrow }}) { det.open = false; }"
+        " place(); L.Util.requestAnimFrame(place); }"
+        "group.on('add', add);"
+        "group.on('remove', function(){ if (on) { on.off('atlasfit', place); } c.remove(); });"
         "if (group._map) { add(); }"
         "})({{ this._parent.get_name() }});"
         "{% endmacro %}"
     )
 
     def __init__(self, rows: Sequence[LegendRow], lines: Any, *, position: str,
-                 folded: bool = False) -> None:
+                 folded: bool = False, foldable: bool = True) -> None:
         super().__init__()
         self._name = "AtlasLegend"
         self.auto = position == "auto"
+        self.foldable = foldable
         self.start = _js("bottomleft" if self.auto else position)
         html = legend_html(rows)
         self.html = _js(html.replace("<details open>", "<details>", 1) if folded else html)
         self.lines = _js(lines if self.auto else [])
         self.narrow = NARROW_PX
+
+
+class _Fit(MacroElement):
+    """Fits the map to a box once per request (an id), whatever the map's size."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(group){ function fit(){ var map = group._map;"
+        " if (!map || window.__atlasFit === {{ this.id }}) { return; }"
+        # a zoom animating (the opening fit starts one on the next frame) would end on
+        # its own target: fit after the frame, and after that zoom if it runs
+        " if (map._animatingZoom) { map.once('zoomend', fit); return; }"
+        " window.__atlasFit = {{ this.id }};"
+        " map.fitBounds({{ this.bounds }}, {animate: false, maxZoom: {{ this.max_zoom }}});"
+        " map.fire('atlasfit'); }"
+        " function later(){ L.Util.requestAnimFrame(fit); }"
+        " group.on('add', later); later(); })({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, request: str, bbox: BBox, max_zoom: float) -> None:
+        super().__init__()
+        self._name = "AtlasFit"
+        west, south, east, north = bbox
+        self.id = _js(request)
+        self.bounds = _js([[south, west], [north, east]])
+        self.max_zoom = _js(max_zoom)
+
+
+def fit_group(request: str, bbox: BBox, *, max_zoom: float = 10) -> folium.FeatureGroup:
+    """A feature group that fits the live map to ``bbox`` when ``request`` is new.
+
+    The map keeps the view the user moves it to afterwards, on every rerun, until a new
+    request comes.
+    """
+    group = folium.FeatureGroup(name="fit", show=True, control=False)
+    group.add_child(_Fit(request, bbox, max_zoom))
+    return group
 
 
 class _Labels(MacroElement):
@@ -335,7 +391,7 @@ def routes_bounds(atlas: Atlas, layer_ids: Sequence[str] | None = None) -> BBox:
 
 def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
              countries_url: str | None = None, bounds: BBox | None = None,
-             controls: bool = True, zoom_snap: float = 0.5) -> folium.Map:
+             controls: bool = True, zoom_snap: float = 0.25) -> folium.Map:
     """
     The map without the scene: basemap, controls, CSS, label engine and credits.
 
@@ -586,18 +642,18 @@ def label_data(scene: Scene) -> dict[str, Any]:
     return {"routes": routes, "places": places}
 
 
-def annotation_groups(scene: Scene, *, legend: str = "bottomleft",
-                      folded: bool = False) -> list[folium.FeatureGroup]:
+def annotation_groups(scene: Scene, *, legend: str = "auto", folded: bool = False,
+                      still: bool = False) -> list[folium.FeatureGroup]:
     """The legend and the names on the map, each in a feature group of its own.
 
     ``legend`` is a Leaflet corner or ``"auto"`` (see :class:`_Legend`); ``folded``
-    starts it closed.
+    starts it closed; ``still`` (a picture) keeps it open.
     """
     labels = folium.FeatureGroup(name="Names on the map", show=True)
     labels.add_child(_Labels(label_data(scene)))
     key = folium.FeatureGroup(name="Legend", show=True, control=False)
     key.add_child(_Legend(scene.legend, [p for r in scene.route_labels for p in r.parts],
-                          position=legend, folded=folded))
+                          position=legend, folded=folded, foldable=not still))
     return [key, labels]
 
 
@@ -709,7 +765,7 @@ def snapshot_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path,
     """
     m = base_map(atlas, basemap=scene.view.basemap,  # type: ignore[arg-type]
                  bounds=scene.extent, controls=interactive,
-                 zoom_snap=0.5 if interactive else 0)
+                 zoom_snap=0.25 if interactive else 0)
     m.get_root().header.add_child(_AnnotationCss(), name="atlas_annotation_css")
     title = _js(f'<div class="atlas-title" role="heading" aria-level="1">{esc(scene.title)}'
                 f'<div class="sub">{esc(scene.subtitle)}</div></div>')
@@ -726,7 +782,7 @@ def snapshot_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path,
     ).add_to(m)
     for group in layer_groups(scene):
         group.add_to(m)
-    for group in annotation_groups(scene, legend="bottomleft" if interactive else "auto"):
+    for group in annotation_groups(scene, still=not interactive):
         group.add_to(m)
     if interactive:
         layer_control().add_to(m)
