@@ -14,12 +14,12 @@ from folium.elements import JSCSSMixin
 from folium.plugins import DualMap
 from streamlit.testing.v1 import AppTest
 
-from corridor_atlas import maps, styles
+from corridor_atlas import styles
 from corridor_atlas.assets import CDN_MAP, iter_links, localize
 from corridor_atlas.compare import compare_map, title_text
 from corridor_atlas.errors import AtlasError
 from corridor_atlas.scene import build_scene
-from corridor_atlas.view import MapView, default_year, year_range
+from corridor_atlas.view import MapView, default_year, opening_extent, year_range
 
 from . import browser_support as bs
 from .conftest import GEO_DIR, ROUTE_IDS, VENDOR_DIR
@@ -117,7 +117,7 @@ def test_each_map_draws_the_layers_as_of_its_year(atlas, dual, html):
 def test_same_extent_on_both_sides(dual, html):
     fits = re.findall(r"(map_[0-9a-f]+)\.fitBounds\(\s*(\[\[.*?\]\])", html, re.S)
     assert sorted(name for name, _ in fits) == sorted([dual.m1.get_name(), dual.m2.get_name()])
-    west, south, east, north = maps.routes_bounds(dual_atlas())
+    west, south, east, north = opening_extent(dual_atlas())
     assert [json.loads(box) for _, box in fits] == [[[south, west], [north, east]]] * 2
 
 

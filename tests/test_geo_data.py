@@ -193,7 +193,7 @@ def test_facility_labels_are_short_names_of_drawn_facilities():
     for facility in CATALOG.facilities.items:
         if facility.label is not None:
             assert facility.lon is not None and facility.lat is not None, facility.id
-            assert len(facility.label) <= 20 and facility.label in facility.name or (
+            assert (len(facility.label) <= 20 and facility.label in facility.name) or (
                 facility.label in (facility.precision or "")), facility.id
 
 

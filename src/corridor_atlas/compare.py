@@ -31,7 +31,7 @@ from .errors import AtlasError
 from .layers import Atlas
 from .markup import esc
 from .scene import build_scene
-from .view import MapView
+from .view import MapView, opening_extent
 
 __all__ = ["compare_map", "title_text"]
 
@@ -118,7 +118,7 @@ def compare_map(atlas: Atlas, view: MapView, year_a: int, year_b: int, *,
                    control_scale=True, min_zoom=4, max_zoom=15, zoom_snap=0.5,
                    max_bounds=True, min_lat=maps.MAP_BOUNDS[1], min_lon=maps.MAP_BOUNDS[0],
                    max_lat=maps.MAP_BOUNDS[3], max_lon=maps.MAP_BOUNDS[2])
-    west, south, east, north = view.bbox or maps.routes_bounds(atlas)
+    west, south, east, north = view.bbox or opening_extent(atlas)
     dual.fit_bounds([[south, west], [north, east]])
     header = dual.get_root().header
     header.add_child(maps._Css(), name="atlas_css")

@@ -36,7 +36,7 @@ from .layers import Atlas
 from .legend import LegendRow
 from .markup import esc
 from .scene import FacilityLayer, RouteLayer, Scene, Segment, UserLayerScene
-from .view import CORRIDOR_BBOX, BBox
+from .view import CORRIDOR_BBOX, BBox, opening_extent
 
 Basemap = Literal["offline", "osm"]
 BASEMAPS: dict[Basemap, str] = {
@@ -374,21 +374,6 @@ def attribution_text(catalog: Catalog | None) -> str:
     return " | ".join(f"{a.short or a.text} ({a.licence})" for a in catalog.attribution)
 
 
-def routes_bounds(atlas: Atlas, layer_ids: Sequence[str] | None = None) -> BBox:
-    """The extent of the routes (the default layers unless named), a little padded."""
-    ids = atlas.default_layers() if layer_ids is None else layer_ids
-    frames = [atlas.routes[i] for i in ids if i in atlas.routes]
-    if not frames:
-        return CORRIDOR_BOUNDS
-    west = min(f.total_bounds[0] for f in frames)
-    south = min(f.total_bounds[1] for f in frames)
-    east = max(f.total_bounds[2] for f in frames)
-    north = max(f.total_bounds[3] for f in frames)
-    pad_x, pad_y = (east - west) * 0.02, (north - south) * 0.04
-    return (round(west - pad_x, 3), round(south - pad_y, 3), round(east + pad_x, 3),
-            round(north + pad_y, 3))
-
-
 def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
              countries_url: str | None = None, bounds: BBox | None = None,
              controls: bool = True, zoom_snap: float = 0.25) -> folium.Map:
@@ -419,7 +404,7 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
                    max_lat=MAP_BOUNDS[3], max_lon=MAP_BOUNDS[2],
                    # a still picture is drawn at once, at its final zoom
                    zoom_animation=controls, fade_animation=controls)
-    west, south, east, north = bounds or routes_bounds(atlas)
+    west, south, east, north = bounds or opening_extent(atlas)
     m.fit_bounds([[south, west], [north, east]])
     m.get_root().header.add_child(_Css(), name="atlas_css")
     m.default_js = [*m.default_js, ("topojson_client", TOPOJSON_JS), ("rbush", RBUSH_JS),

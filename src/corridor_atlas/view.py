@@ -90,6 +90,20 @@ def default_view(atlas: Atlas) -> MapView:
     return MapView(layers=tuple(atlas.default_layers()), year=year)
 
 
+def opening_extent(atlas: Atlas) -> BBox:
+    """The extent the map opens on: the default routes, framed tightly (a little padding)."""
+    frames = [atlas.routes[i] for i in atlas.default_layers()]
+    if not frames:
+        return CORRIDOR_BBOX
+    west = min(f.total_bounds[0] for f in frames)
+    south = min(f.total_bounds[1] for f in frames)
+    east = max(f.total_bounds[2] for f in frames)
+    north = max(f.total_bounds[3] for f in frames)
+    pad_x, pad_y = (east - west) * 0.02, (north - south) * 0.04
+    return (round(west - pad_x, 3), round(south - pad_y, 3), round(east + pad_x, 3),
+            round(north + pad_y, 3))
+
+
 def parse_layers(text: str, known: Iterable[str]) -> tuple[str, ...]:
     """``"btc,tap"`` → ``("btc", "tap")``; unknown ids are an error naming them."""
     known = list(known)

@@ -74,7 +74,8 @@
   };
   Placer.prototype.take = function (b) { this.tree.insert(b); };
 
-  // Arc-length walk of a projected line: the point at distance s, and its segment index.
+  // Arc-length walk of a projected line: cumulative lengths, and the point at distance
+  // s given the index of a vertex at or before it (walks forward from there).
   function measureLine(pts) {
     var cum = [0];
     for (var i = 1; i < pts.length; i++) {
@@ -82,21 +83,29 @@
     }
     return cum;
   }
-  function pointAt(pts, cum, s) {
-    var i = 1;
-    while (i < pts.length - 1 && cum[i] < s) { i++; }
+  function advance(cum, i, s) {
+    while (i < cum.length - 1 && cum[i] < s) { i++; }
+    return i;
+  }
+  function pointAt(pts, cum, s, from) {
+    var i = advance(cum, Math.max(1, from || 1), s);
     var seg = cum[i] - cum[i - 1] || 1, t = (s - cum[i - 1]) / seg;
     return {x: pts[i - 1].x + (pts[i].x - pts[i - 1].x) * t,
             y: pts[i - 1].y + (pts[i].y - pts[i - 1].y) * t, i: i};
   }
 
-  // Candidate spots for a route label along one projected part: where the line is
-  // straight enough over the label's length for straight text to sit on it.
-  function candidates(pts, width, height, step) {
+  // Candidate spots for a route label along one projected part, on the map or near it:
+  // where the line is straight enough over the label's length for straight text to sit
+  // on it. One forward walk: the three points move along the line together.
+  function candidates(pts, width, height, step, size) {
     var cum = measureLine(pts), total = cum[cum.length - 1], out = [];
-    var half = width / 2 + 2;
+    var half = width / 2 + 2, ia = 1, ib = 1, ic = 1;
     for (var s = half; s <= total - half; s += step) {
-      var a = pointAt(pts, cum, s - half), b = pointAt(pts, cum, s + half);
+      var c = pointAt(pts, cum, s, ic);
+      ic = c.i;
+      if (c.x < -half || c.y < -half || c.x > size.x + half || c.y > size.y + half) { continue; }
+      var a = pointAt(pts, cum, s - half, ia), b = pointAt(pts, cum, s + half, ib);
+      ia = a.i; ib = b.i;
       var dx = b.x - a.x, dy = b.y - a.y, len = Math.hypot(dx, dy);
       if (len < width * 0.9) { continue; }
       var worst = 0;
@@ -107,7 +116,6 @@
       if (worst > height * 0.45) { continue; }
       var angle = Math.atan2(dy, dx);
       if (angle > Math.PI / 2) { angle -= Math.PI; } else if (angle < -Math.PI / 2) { angle += Math.PI; }
-      var c = pointAt(pts, cum, s);
       out.push({s: s, x: c.x, y: c.y, angle: angle});
     }
     return {spots: out, total: total, pts: pts, cum: cum};
@@ -208,7 +216,7 @@
         var w = textWidth(r) + 2 * opts.gap, h = r.size * 1.25;
         var parts = r.parts.map(function (part) {
           var pts = part.map(function (c) { return map.latLngToContainerPoint([c[1], c[0]]); });
-          return candidates(pts, w, h, opts.step);
+          return candidates(pts, w, h, opts.step, map.getSize());
         });
         return {label: r, w: w, h: h, parts: parts, taken: []};
       });
