@@ -28,6 +28,8 @@ from corridor_atlas.snapshot import find_chromium
 from corridor_atlas.uploads import UserLayer, attribute_table, read_upload
 from corridor_atlas.urlstate import UrlState, parse_query, to_query
 from corridor_atlas.view import (
+    MAX_SIDE,
+    MIN_SIDE,
     PRESETS,
     SIZE_PRESETS,
     BBox,
@@ -464,8 +466,10 @@ def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
                                        "custom": "Custom"}.get)
         size = SIZE_PRESETS.get(preset, SIZE_PRESETS["slide"])
         if preset == "custom":
-            w = c1.number_input("Width (px)", 320, 6000, 1600, step=10, key="export_w")
-            h = c2.number_input("Height (px)", 320, 6000, 900, step=10, key="export_h")
+            w = c1.number_input("Width (px)", MIN_SIDE, MAX_SIDE, 1600, step=10,
+                                key="export_w")
+            h = c2.number_input("Height (px)", MIN_SIDE, MAX_SIDE, 900, step=10,
+                                key="export_h")
             size = parse_size(f"{int(w)}x{int(h)}")
         scale = c1.radio("Scale", [1, 2], horizontal=True, format_func=lambda s: f"{s}×",
                          key="export_scale")

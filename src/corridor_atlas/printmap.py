@@ -50,7 +50,7 @@ from .labelplace import Placed, place_labels, zoom_of
 from .layers import Atlas
 from .legend import LegendRow
 from .scene import FacilityLayer, RouteLayer, Scene, UserLayerScene
-from .view import MAX_SIDE, MIN_SIDE, SCALES, SIZE_PRESETS
+from .view import SIZE_PRESETS, check_size, parse_scale
 
 if TYPE_CHECKING:
     from .uploads import UserLayer
@@ -385,17 +385,8 @@ def _place_legend(entries: Sequence[_Entry], col_w: float, side: Literal["right"
 def _check(fmt: str, size: tuple[int, int], scale: int) -> tuple[int, int]:
     if fmt not in PRINT_FORMATS:
         raise ExportError(f"the print render makes {', '.join(PRINT_FORMATS)}, not {fmt[:20]!r}")
-    if scale not in SCALES:
-        raise ExportError(f"scale must be 1 or 2, got {str(scale)[:10]!r}")
-    try:
-        width, height = (int(v) for v in size)
-    except (TypeError, ValueError):
-        raise ExportError(f"size must be (width, height) in pixels, got {str(size)[:30]!r}"
-                          ) from None
-    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
-        raise ExportError(f"size {width}x{height} out of range: each side "
-                          f"{MIN_SIDE}–{MAX_SIDE} px")
-    return width, height
+    parse_scale(scale)
+    return check_size(size)
 
 
 def render_static(atlas: Atlas, scene: Scene, *, fmt: PrintFormat,

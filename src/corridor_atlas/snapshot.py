@@ -38,7 +38,7 @@ from .errors import AtlasError, BrowserUnavailableError, ExportError
 from .layers import Atlas
 from .maps import snapshot_map
 from .scene import Scene
-from .view import MAX_SIDE, MIN_SIDE, SCALES, SIZE_PRESETS
+from .view import SIZE_PRESETS, check_size, parse_scale
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
@@ -346,18 +346,6 @@ def _open(browser: Browser, html: str, deadline: float, *, size: tuple[int, int]
         raise
 
 
-def _check_size(size: tuple[int, int], scale: int) -> tuple[int, int]:
-    try:
-        width, height = (int(v) for v in size)
-    except (TypeError, ValueError):
-        raise ExportError(f"size must be (width, height) in pixels, got {size!r}") from None
-    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
-        raise ExportError(f"size {width}x{height} out of range: each side {MIN_SIDE}–{MAX_SIDE} px")
-    if scale not in SCALES:
-        raise ExportError(f"scale must be 1 or 2, got {scale!r}")
-    return width, height
-
-
 def render_png(atlas: Atlas, scene: Scene, *, size: tuple[int, int] = SIZE_PRESETS["slide"],
                scale: int = 1, vendor_dir: Path, timeout: float = DEFAULT_TIMEOUT_S) -> bytes:
     """
@@ -385,7 +373,8 @@ def render_png(atlas: Atlas, scene: Scene, *, size: tuple[int, int] = SIZE_PRESE
     BrowserUnavailableError
         No Chromium (or it does not start).
     """
-    width, height = _check_size(size, scale)
+    width, height = check_size(size)
+    parse_scale(scale)
     html = _page_html(atlas, scene, vendor_dir=vendor_dir, interactive=False)
 
     def job(browser: Browser, deadline: float) -> bytes:

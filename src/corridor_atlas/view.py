@@ -158,19 +158,29 @@ def parse_size(text: str) -> tuple[int, int]:
     found = re.fullmatch(r"(\d{1,5})x(\d{1,5})", key)
     if not found:
         raise ExportError(f"size must be slide, a4 or WIDTHxHEIGHT, got {text[:30]!r}")
-    width, height = int(found.group(1)), int(found.group(2))
+    return check_size((int(found.group(1)), int(found.group(2))))
+
+
+def check_size(size: object) -> tuple[int, int]:
+    """A picture's (width, height) in pixels, each side within the limits; else one line."""
+    try:
+        width, height = (int(v) for v in size)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        raise ExportError(f"size must be (width, height) in pixels, got {str(size)[:30]!r}"
+                          ) from None
     if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
         raise ExportError(f"size {width}x{height} out of range: each side "
                           f"{MIN_SIDE}–{MAX_SIDE} px")
     return width, height
 
 
-def parse_scale(value: str | int) -> int:
+def parse_scale(value: object) -> int:
+    """1 or 2 (pixels per layout pixel); else one line."""
     try:
-        scale = int(value)
+        scale = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         scale = 0
-    if scale not in SCALES:
+    if scale not in SCALES or (isinstance(value, float) and value != scale):
         raise ExportError(f"scale must be 1 or 2, got {str(value)[:10]!r}")
     return scale
 
