@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import shapely
 
 from . import styles
-from .catalog import Facility, Kind, Route, Status
+from .catalog import Facility, Route, Status
 from .flows import Flow, FlowScale, Missing, flow_scales, route_flow
 from .labels import PlaceLabel, RouteLabel, place_labels, route_label
 from .layers import FACILITIES_ID, Atlas
@@ -41,6 +41,7 @@ from .view import (
     as_of_text,
     credits_line,
     default_year,
+    opening_extent,
     sources_line,
     title_for,
 )
@@ -270,7 +271,7 @@ def build_scene(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = 
     legend = legend_rows(layers, used_scales, own=[la.name for la in user_layers])
     return Scene(
         view=view,
-        extent=view.extent,
+        extent=view.bbox or opening_extent(atlas),
         layers=tuple(layers),
         route_labels=tuple(sorted(labels, key=lambda la: la.priority)),
         place_labels=places,
@@ -299,8 +300,3 @@ def _facility_layer(atlas: Atlas) -> FacilityLayer:
                                   styles.FACILITY_COLOURS.get(fac.category, "#000000")))
     return FacilityLayer(tuple(marks))
 
-
-def kinds_drawn(scene: Scene) -> list[Kind]:
-    """The kinds of the routes drawn, in the style table's order."""
-    kinds = {r.route.kind for r in scene.routes}
-    return [k for k in styles.KIND_LABELS if k in kinds]
