@@ -22,6 +22,7 @@ Renders are serialised by a lock, since matplotlib's settings are process-wide.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import threading
@@ -218,6 +219,13 @@ def _font(size_px: float, *, bold: bool = False) -> FontProperties:
 
 def _text_width(text: str, prop: FontProperties) -> float:
     """Width in layout pixels, independent of the output's resolution."""
+    return _width(text, str(prop.get_file()), float(prop.get_size_in_points()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _width(text: str, font_file: str, size_pt: float) -> float:
+    # measuring sets the text in the font: the same names and legend rows come back often
+    prop = FontProperties(fname=font_file, size=size_pt)
     width, _, _ = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
     return width / PT_PER_PX
 
