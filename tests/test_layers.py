@@ -115,3 +115,20 @@ def test_facility_points_must_be_points(geo_copy):
     atlas = load_atlas(geo_copy)
     assert atlas.facilities is None and len(atlas.routes) == 9
     assert "expected Point" in str(atlas.problems[0])
+
+
+def test_a_broken_places_file_is_reported_and_the_map_still_names_its_routes(geo_copy):
+    from corridor_atlas.scene import build_scene
+    from corridor_atlas.view import MapView
+
+    path = geo_copy / "basemap" / "places.geojson"
+    doc = json.loads(path.read_text("utf-8"))
+    doc["features"][3]["properties"]["scalerank"] = "three"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    atlas = load_atlas(geo_copy)
+    assert [str(p) for p in atlas.problems] == [
+        "geo/basemap/places.geojson, feature '#3', field 'properties': a place needs a name "
+        "and a whole-number scalerank"]
+    scene = build_scene(atlas, MapView(layers=("btc",)))
+    assert [label.text for label in scene.route_labels] == ["BTC"]
+    assert {p.kind for p in scene.place_labels} == {"end", "country"}

@@ -283,17 +283,29 @@ def read_topology(path: Path) -> str:
 
 
 def read_places(path: Path, geo_dir: Path) -> tuple[Place, ...]:
-    """Read the basemap's populated places (Natural Earth points); raises :class:`LayerError`."""
-    gdf = read_points(path, geo_dir)
+    """Read the basemap's populated places (Natural Earth points); raises :class:`LayerError`.
+
+    Checked like any point layer; kept as plain values (the map only names them).
+    """
     file = f"{Path(geo_dir).name}/{path.relative_to(geo_dir).as_posix()}"
-    missing = [c for c in ("name", "scalerank", "featurecla") if c not in gdf]
-    if missing:
-        raise LayerError([Problem(file, f"places need the properties {missing}",
-                                  field="properties")])
-    return tuple(
-        Place(str(row["name"]), float(row.geometry.x), float(row.geometry.y),
-              int(row["scalerank"]), str(row["featurecla"]) == "Admin-0 capital")
-        for _, row in gdf.iterrows() if isinstance(row["name"], str) and row["name"])
+    raw, problems = _read_json(path, file)
+    if raw is not None:
+        problems = _check_features(raw, file, allowed=frozenset({"Point"}))
+    if problems:
+        raise LayerError(problems)
+    assert raw is not None
+    places = []
+    for i, feature in enumerate(raw["features"]):
+        props = feature.get("properties") or {}
+        name, rank = props.get("name"), props.get("scalerank")
+        if not isinstance(name, str) or not name or not isinstance(rank, int):
+            raise LayerError([Problem(file, "a place needs a name and a whole-number "
+                                            "scalerank", feature=_feature_name(feature, i),
+                                      field="properties")])
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        places.append(Place(name, float(lon), float(lat), rank,
+                            props.get("featurecla") == "Admin-0 capital"))
+    return tuple(places)
 
 
 def country_label_points(countries: gpd.GeoDataFrame,
