@@ -141,19 +141,20 @@ def _along(atlas: Atlas) -> tuple[tuple[Place, ...], tuple[float, ...]]:
     if cached is not None and cached[0] is atlas:
         return cached[1]
     lines = _lines(g for gdf in atlas.routes.values() for g in gdf.geometry)
-    if not lines or not atlas.places:
-        result: tuple[tuple[Place, ...], tuple[float, ...]] = ((), ())
-    else:
+    result: tuple[tuple[Place, ...], tuple[float, ...]] = ((), ())
+    if lines:
         network = shapely.MultiLineString(lines)
         west, south, east, north = network.bounds
         region = (west - REGION_MARGIN_DEG, south - REGION_MARGIN_DEG,
                   east + REGION_MARGIN_DEG, north + REGION_MARGIN_DEG)
-        points = shapely.points([(p.lon, p.lat) for p in atlas.places])
-        # degrees to km at the corridor's latitude: a filter, not a measurement
-        near = shapely.dwithin(points, network, ALONG_KM / 85.0)
-        capital_near = shapely.dwithin(points, network, CAPITAL_KM / 85.0)
-        chosen = tuple(p for p, n, c in zip(atlas.places, near, capital_near, strict=True)
-                       if (n and p.scalerank <= 8) or (p.capital and c))
+        chosen: tuple[Place, ...] = ()
+        if atlas.places:
+            points = shapely.points([(p.lon, p.lat) for p in atlas.places])
+            # degrees to km at the corridor's latitude: a filter, not a measurement
+            near = shapely.dwithin(points, network, ALONG_KM / 85.0)
+            capital_near = shapely.dwithin(points, network, CAPITAL_KM / 85.0)
+            chosen = tuple(p for p, n, c in zip(atlas.places, near, capital_near, strict=True)
+                           if (n and p.scalerank <= 8) or (p.capital and c))
         result = (chosen, region)
     if len(_ALONG) >= _ALONG_KEEP:
         _ALONG.clear()
