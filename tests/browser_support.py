@@ -197,9 +197,17 @@ def watch(page: Any, allowed: Callable[[str], bool]) -> PageLog:
 # --- The Leaflet map -------------------------------------------------------------------------
 
 # In the streamlit-folium iframe the map is ``window.map``; in a saved folium page it is
-# a global ``map_<id>``. Either way, the first L.Map among the globals.
-FIND_MAP = """() => (window.map instanceof L.Map) ? window.map
-    : Object.values(window).find(v => v instanceof L.Map)"""
+# a global ``map_<id>``. Either way, the first L.Map among the globals (skipping those that
+# throw when read, as ``localStorage`` does in a page set from a string).
+FIND_MAP = """() => {
+  if (window.map instanceof L.Map) return window.map;
+  for (const key of Object.keys(window)) {
+    let value;
+    try { value = window[key]; } catch (e) { continue; }
+    if (value instanceof L.Map) return value;
+  }
+  return undefined;
+}"""
 
 ROUTE_IDS_DRAWN = f"""() => {{
   const map = ({FIND_MAP})();

@@ -18,14 +18,16 @@ from playwright.sync_api import Frame, Page, expect
 from corridor_atlas import styles
 from corridor_atlas.assets import iter_links
 from corridor_atlas.maps import build_map
+from corridor_atlas.scene import build_scene
+from corridor_atlas.view import MapView
 
 from . import browser_support as bs
 from .conftest import ROUTE_IDS, VENDOR_DIR, OpenPage
 
 pytestmark = pytest.mark.browser
 
-KIND_COLOURS = bs.upper(list(styles.KIND_COLOURS.values()))
-OIL = styles.KIND_COLOURS["oil"].upper()
+# Each route is drawn in its own shade of its kind's hue.
+SHADES = bs.upper([c for shades in styles.KIND_SHADES.values() for c in shades])
 BTC_LABEL = "Baku–Tbilisi–Ceyhan oil pipeline (BTC)"
 TAP_HEADER = "Trans Adriatic Pipeline (TAP)"
 VENDOR_PATH = "/app/static/vendor/"
@@ -39,6 +41,13 @@ def app(open_page: OpenPage, app_url: str) -> tuple[Page, bs.PageLog, Frame]:
     page, log = open_page(bs.local_hosts_only)
     page.goto(f"{app_url}/")
     return page, log, bs.map_frame(page)
+
+
+@pytest.fixture(scope="module")
+def colours(atlas) -> dict[str, str]:
+    """Each route's shade, upper case, as the map draws it."""
+    scene = build_scene(atlas, MapView(layers=tuple(atlas.layer_ids())))
+    return {layer.id: layer.colour.upper() for layer in scene.routes}
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -78,13 +87,14 @@ def test_missing_chromium_skips_or_fails_under_ci(ci: str, outcome: type) -> Non
 
 # --- The live app ----------------------------------------------------------------------------
 
-def test_map_draws_every_default_route_offline(app, app_url, atlas) -> None:
+def test_map_draws_every_default_route_offline(app, app_url, atlas, colours) -> None:
     _page, log, frame = app
-    frame.wait_for_function(bs.COUNT_STROKES, arg=[KIND_COLOURS, len(ROUTE_IDS), 10**6])
-    coloured = [s for s in frame.evaluate(bs.STROKES) if s in KIND_COLOURS]
+    frame.wait_for_function(bs.COUNT_STROKES, arg=[SHADES, len(ROUTE_IDS), 10**6])
+    coloured = [s for s in frame.evaluate(bs.STROKES) if s in SHADES]
     assert len(coloured) >= len(ROUTE_IDS)  # BTK and Kars–Nakhchivan have several segments
-    for kind in ("oil", "gas", "rail"):
-        assert styles.KIND_COLOURS[kind].upper() in coloured, kind
+    assert sorted(atlas.default_layers()) == sorted(ROUTE_IDS)
+    for route_id in ROUTE_IDS:  # each in its own shade
+        assert colours[route_id] in coloured, route_id
     assert frame.evaluate(bs.ROUTE_IDS_DRAWN) == sorted(ROUTE_IDS)
     # The bundled countries are fetched from the app's static folder and drawn under the routes.
     frame.wait_for_function(
@@ -101,7 +111,8 @@ def test_map_draws_every_default_route_offline(app, app_url, atlas) -> None:
     assert [u.geturl() for _, u in assets if u.netloc != server] == []
     static = {u.path for _, u in assets if u.path.startswith("/app/static/")}
     assert all(path.startswith(VENDOR_PATH) for path in static), static
-    js, css = iter_links(build_map(atlas, vendor_dir=VENDOR_DIR, asset_mode="static"))
+    scene = build_scene(atlas, MapView(layers=tuple(atlas.default_layers())))
+    js, css = iter_links(build_map(atlas, scene, vendor_dir=VENDOR_DIR, asset_mode="static"))
     wanted = {urlsplit(url).path for url in js + css if not url.startswith("data:")}
     assert wanted and all(path.startswith(VENDOR_PATH) for path in wanted), wanted
     assert wanted <= static, f"never requested: {sorted(wanted - static)}"
@@ -109,7 +120,7 @@ def test_map_draws_every_default_route_offline(app, app_url, atlas) -> None:
     log.assert_clean()
 
 
-def test_sidebar_toggle_removes_route_and_keeps_view(app) -> None:
+def test_sidebar_toggle_removes_route_and_keeps_view(app, colours) -> None:
     page, log, frame = app
     centre = bs.view(frame)
     bs.zoom_in_and_drag(page, frame, by=(90, 40))  # the view now differs from the default
@@ -122,7 +133,7 @@ def test_sidebar_toggle_removes_route_and_keeps_view(app) -> None:
     expect(checkbox.locator("input")).to_be_checked()
     checkbox.locator("label").click()
     expect(checkbox.locator("input")).not_to_be_checked()
-    frame.wait_for_function(bs.COUNT_STROKES, arg=[[OIL], 0, 0])
+    frame.wait_for_function(bs.COUNT_STROKES, arg=[[colours["btc"]], 0, 0])
     frame.wait_for_function(f"() => ({bs.ROUTE_IDS_DRAWN})().length === {len(ROUTE_IDS) - 1}")
     assert frame.evaluate(bs.ROUTE_IDS_DRAWN) == sorted(set(ROUTE_IDS) - {"btc"})
 
@@ -137,7 +148,10 @@ def test_sidebar_toggle_removes_route_and_keeps_view(app) -> None:
 def test_clicking_a_route_opens_its_panel(app) -> None:
     page, log, frame = app
     expect(page.get_by_role("heading", name=TAP_HEADER)).to_have_count(0)
-    points = frame.evaluate(bs.CLICKABLE_POINTS, "tap")
+    # (waits until the line is drawn where it stays, with nothing over it)
+    points = frame.wait_for_function(
+        f"id => {{ const p = ({bs.CLICKABLE_POINTS})(id); return p.length ? p : null; }}",
+        arg="tap").json_value()
     assert points, "no point of the TAP line is clickable"
     page.mouse.click(*bs.to_page(page, points[len(points) // 2]))  # a real click on the line
     expect(page.get_by_role("heading", name=TAP_HEADER)).to_be_visible(timeout=bs.UPDATE_TIMEOUT_MS)
@@ -160,13 +174,16 @@ def test_clicking_a_route_opens_its_panel(app) -> None:
 
 # --- The standalone HTML export --------------------------------------------------------------
 
-def test_standalone_map_html_opens_offline(open_page: OpenPage, atlas, tmp_path: Path) -> None:
+def test_standalone_map_html_opens_offline(open_page: OpenPage, atlas, colours,
+                                           tmp_path: Path) -> None:
     html = tmp_path / "corridor_atlas.html"
-    build_map(atlas, vendor_dir=VENDOR_DIR, asset_mode="inline").save(str(html))
+    scene = build_scene(atlas, MapView(layers=tuple(atlas.default_layers())))
+    build_map(atlas, scene, vendor_dir=VENDOR_DIR, asset_mode="inline").save(str(html))
     page, log = open_page(bs.local_files_only)
     page.goto(html.as_uri())
-    page.wait_for_function(bs.COUNT_STROKES, arg=[KIND_COLOURS, len(ROUTE_IDS), 10**6])
-    coloured = [s for s in page.evaluate(bs.STROKES) if s in KIND_COLOURS]
+    page.wait_for_function(bs.COUNT_STROKES, arg=[SHADES, len(ROUTE_IDS), 10**6])
+    coloured = [s for s in page.evaluate(bs.STROKES) if s in SHADES]
     assert len(coloured) >= len(ROUTE_IDS)
+    assert {colours[route_id] for route_id in ROUTE_IDS} <= set(coloured)
     assert page.evaluate(bs.ROUTE_IDS_DRAWN) == sorted(ROUTE_IDS)
     log.assert_clean()

@@ -53,8 +53,9 @@ PAYLOADS = (
     "it's \\'; alert(1); //\\\"><img src=x onerror='window.__xss=1;alert(1)'>",
     "</script><script>window.__xss=1;alert(1)</script>",
 )
-# The route panel's Markdown (names, status, caveats) gets the first six, in field order.
-IN_MARKDOWN = PAYLOADS[:6]
+# The route panel's Markdown shows these fields of the route (names, status, caveats);
+# which payload lands in which depends on the catalog's field order (see `in_markdown`).
+MIN_IN_MARKDOWN = 5
 # The uploaded file's name becomes the user's layer name (legend, layer list, Table tab).
 UPLOAD_NAME = "<img src=x onerror=window.__xss=1;alert(1)>.geojson"
 UPLOAD_LAYER = UPLOAD_NAME.removesuffix(".geojson")
@@ -255,6 +256,20 @@ def hostile_app(chromium: str, hostile_geo: tuple[Path, dict[str, int]]) -> Iter
 
 # --- Helpers ---------------------------------------------------------------------------------
 
+def hostile_route(geo: Path) -> Route:
+    catalog, _ = load_catalog(geo, strict=False)
+    assert catalog is not None
+    return catalog.route(ROUTE_ID)
+
+
+def in_markdown(route: Route) -> list[str]:
+    """The payloads the route panel writes as Markdown: its names, status and caveats."""
+    facts = route.facts
+    fields = [route.name, route.name_tr, route.name_az, facts.status_detail, *facts.conflicts,
+              facts.notes]
+    return [p for p in PAYLOADS if p in fields]
+
+
 def runs_done(page: Page) -> int:
     """How many runs of the app's script have ended since the page loaded."""
     return int(page.evaluate("() => window.__atlasRuns.done"))
@@ -389,8 +404,12 @@ def test_hostile_copy_poisons_every_text_field(hostile_geo) -> None:
     assert atlas.routes[ROUTE_ID]["segment"].tolist() != ["full route"]
 
 
-def test_script_payloads_never_run(hostile_app: str, open_page: OpenPage,
+def test_script_payloads_never_run(hostile_app: str, hostile_geo, open_page: OpenPage,
                                    tmp_path: Path) -> None:
+    route = hostile_route(hostile_geo[0])
+    shown_as_markdown = in_markdown(route)
+    assert route.short_name in PAYLOADS  # the name written along its line on the map
+    assert len(shown_as_markdown) >= MIN_IN_MARKDOWN, shown_as_markdown
     page, log = open_page(bs.local_hosts_only)
     page.add_init_script(RUN_COUNTER)
     dialogs = record_dialogs(page)
@@ -413,13 +432,18 @@ def test_script_payloads_never_run(hostile_app: str, open_page: OpenPage,
     settle(page)
     open_tab(page, "Caveats")
     markdown = page.locator(MARKDOWN)
-    for payload in IN_MARKDOWN:  # in the header, captions and the caveats, as written
+    for payload in shown_as_markdown:  # in the header, captions and the caveats, as written
         expect(markdown.filter(has_text=payload).first).to_be_visible()
     for tab in ("Volumes", "Dates"):  # "Key figures", the first, was drawn with the page
         open_tab(page, tab)
     assert_nothing_ran(page, dialogs)
     map_ = page.frame_locator(bs.MAP_IFRAME).first
     tips = map_.locator(".leaflet-tooltip")
+
+    # The route's name on the map: written as text by the label engine, never as markup.
+    route_names = map_.locator(".atlas-label[data-label='route']")
+    expect(route_names.filter(has_text=route.short_name).first).to_be_visible()
+    assert set(route_names.all_text_contents()) == {route.short_name}
 
     # The route's tooltip, then a click on the line (the app reads the clicked tooltip).
     point = hover_tip(page, frame, "route_id", ROUTE_ID, tips, IMG, styles.KIND_LABELS["gas"],

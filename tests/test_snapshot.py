@@ -12,7 +12,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -24,13 +24,15 @@ from pypdf import PdfReader
 
 from corridor_atlas import snapshot, styles
 from corridor_atlas.errors import BrowserUnavailableError, ExportError
+from corridor_atlas.scene import Scene, build_scene
 from corridor_atlas.view import SIZE_PRESETS, MapView, title_for
 
 from . import browser_support as bs
 from .conftest import VENDOR_DIR
 
-GAS = styles.KIND_COLOURS["gas"]
-OIL = styles.KIND_COLOURS["oil"]
+# Each route is drawn in its own shade of its kind's hue.
+GAS_SHADES = styles.KIND_SHADES["gas"]
+OIL_SHADES = styles.KIND_SHADES["oil"]
 TOLERANCE = 25  # per channel: anti-aliased edges of a 3.5 px line are lighter
 TAP_VIEW = MapView(layers=("tap",), bbox=(17.5, 38.0, 27.0, 43.5))
 BTC_VIEW = MapView(layers=("btc",), bbox=(34.0, 36.0, 50.0, 42.5))
@@ -59,12 +61,35 @@ def count_near(pixels: np.ndarray, colour: str, tolerance: int = TOLERANCE) -> i
     return int((np.abs(pixels - rgb(colour)) <= tolerance).all(axis=-1).sum())
 
 
+def count_any(pixels: np.ndarray, colours: Sequence[str]) -> int:
+    """Pixels near any of ``colours`` (a kind's shades)."""
+    return sum(count_near(pixels, colour) for colour in colours)
+
+
+def colour_of(scene: Scene, route_id: str) -> str:
+    """The shade the scene draws a route in."""
+    layer = scene.route(route_id)
+    assert layer is not None, f"{route_id} is not drawn"
+    return layer.colour
+
+
 def png_size(png: bytes) -> tuple[int, int]:
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     return Image.open(io.BytesIO(png)).size
 
 
 # --- Fixtures --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tap_scene(atlas) -> Scene:
+    """What :data:`TAP_VIEW` draws (the renderers take a scene)."""
+    return build_scene(atlas, TAP_VIEW)
+
+
+@pytest.fixture(scope="module")
+def btc_scene(atlas) -> Scene:
+    return build_scene(atlas, BTC_VIEW)
+
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
@@ -100,28 +125,32 @@ def own_renderer(monkeypatch: pytest.MonkeyPatch) -> Iterator[snapshot._Renderer
 
 @browser
 @pytest.mark.parametrize("scale", [1, 2])
-def test_png_tap_only_is_blue_and_exact_size(atlas, renderer, scale: int) -> None:
-    png = snapshot.render_png(atlas, TAP_VIEW, size=SLIDE, scale=scale, vendor_dir=VENDOR_DIR)
+def test_png_tap_only_is_blue_and_exact_size(atlas, tap_scene, renderer, scale: int) -> None:
+    png = snapshot.render_png(atlas, tap_scene, size=SLIDE, scale=scale, vendor_dir=VENDOR_DIR)
     assert png_size(png) == (SLIDE[0] * scale, SLIDE[1] * scale)
+    tap = colour_of(tap_scene, "tap")
+    assert tap in GAS_SHADES
     middle = central(png)
-    gas, oil = count_near(middle, GAS), count_near(middle, OIL)
-    assert gas > 300 * scale, f"only {gas} gas-blue pixels in the middle"
+    gas, oil = count_near(middle, tap), count_any(middle, OIL_SHADES)
+    assert gas > 300 * scale, f"only {gas} pixels of TAP's blue in the middle"
     assert oil <= 3, f"{oil} oil pixels with only TAP on"
 
 
 @browser
-def test_png_btc_only_is_vermillion(atlas, renderer) -> None:
-    png = snapshot.render_png(atlas, BTC_VIEW, size=SLIDE, vendor_dir=VENDOR_DIR)
+def test_png_btc_only_is_vermillion(atlas, btc_scene, renderer) -> None:
+    png = snapshot.render_png(atlas, btc_scene, size=SLIDE, vendor_dir=VENDOR_DIR)
     assert png_size(png) == SLIDE
+    btc = colour_of(btc_scene, "btc")
+    assert btc in OIL_SHADES
     middle = central(png)
-    gas, oil = count_near(middle, GAS), count_near(middle, OIL)
-    assert oil > 300, f"only {oil} oil pixels in the middle"
+    gas, oil = count_any(middle, GAS_SHADES), count_near(middle, btc)
+    assert oil > 300, f"only {oil} pixels of BTC's vermillion in the middle"
     assert gas <= 3, f"{gas} gas-blue pixels with only BTC on"
 
 
 @browser
-def test_png_custom_size(atlas, renderer) -> None:
-    png = snapshot.render_png(atlas, TAP_VIEW, size=(800, 600), vendor_dir=VENDOR_DIR)
+def test_png_custom_size(atlas, tap_scene, renderer) -> None:
+    png = snapshot.render_png(atlas, tap_scene, size=(800, 600), vendor_dir=VENDOR_DIR)
     assert png_size(png) == (800, 600)
 
 
@@ -131,7 +160,8 @@ def test_png_custom_size(atlas, renderer) -> None:
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_pdf_is_one_landscape_page(atlas, renderer, paper: str) -> None:
     view = MapView(layers=("btc", "tap"))
-    pdf = snapshot.render_pdf(atlas, view, paper=paper, vendor_dir=VENDOR_DIR)  # type: ignore[arg-type]
+    pdf = snapshot.render_pdf(atlas, build_scene(atlas, view), paper=paper,  # type: ignore[arg-type]
+                              vendor_dir=VENDOR_DIR)
     assert pdf.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
@@ -157,8 +187,8 @@ COUNT_STROKE = f"""(colour) => Array.from(document.querySelectorAll('{bs.ROUTE_P
     .filter(p => (p.getAttribute('stroke') || '').toUpperCase() === colour).length"""
 
 
-def test_standalone_html_is_self_contained(atlas) -> None:
-    html = snapshot.standalone_html(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)
+def test_standalone_html_is_self_contained(atlas, tap_scene) -> None:
+    html = snapshot.standalone_html(atlas, tap_scene, vendor_dir=VENDOR_DIR)
     text = html.decode("utf-8")
     assert text.lstrip().lower().startswith("<!doctype html>")
     assert 'charset=utf-8' in text.lower()
@@ -169,11 +199,11 @@ def test_standalone_html_is_self_contained(atlas) -> None:
 
 
 @browser
-def test_standalone_html_opens_offline(atlas, chromium: str, tmp_path: Path) -> None:
+def test_standalone_html_opens_offline(atlas, tap_scene, chromium: str, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     path = tmp_path / "tap.html"
-    path.write_bytes(snapshot.standalone_html(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR))
+    path.write_bytes(snapshot.standalone_html(atlas, tap_scene, vendor_dir=VENDOR_DIR))
     with sync_playwright() as pw:
         chrome = pw.chromium.launch(executable_path=chromium, args=snapshot.LAUNCH_ARGS)
         try:
@@ -183,8 +213,8 @@ def test_standalone_html_opens_offline(atlas, chromium: str, tmp_path: Path) -> 
             page.wait_for_function("() => window.atlasReady === true", timeout=15_000)
             log.assert_clean()
             assert [url for _, url in log.requests] == [path.as_uri()]
-            assert page.evaluate(COUNT_STROKE, GAS.upper()) >= 1
-            assert page.evaluate(COUNT_STROKE, OIL.upper()) == 0
+            assert page.evaluate(COUNT_STROKE, colour_of(tap_scene, "tap").upper()) >= 1
+            assert sum(page.evaluate(COUNT_STROKE, oil.upper()) for oil in OIL_SHADES) == 0
             west, south, east, north = page.evaluate(BOUNDS)
             title = page.locator(".atlas-title").inner_text()
             controls = page.locator(".leaflet-control-zoom, .leaflet-control-layers").count()
@@ -203,9 +233,9 @@ def test_standalone_html_opens_offline(atlas, chromium: str, tmp_path: Path) -> 
 # --- The renderer ----------------------------------------------------------------------------
 
 @browser
-def test_renderer_reuses_one_browser(atlas, renderer) -> None:
+def test_renderer_reuses_one_browser(atlas, tap_scene, renderer) -> None:
     for _ in range(2):
-        assert png_size(snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)) == SLIDE
+        assert png_size(snapshot.render_png(atlas, tap_scene, vendor_dir=VENDOR_DIR)) == SLIDE
     stats = snapshot._renderer_stats()
     assert stats["launches"] == 1
     assert stats["restarts"] == 0
@@ -214,39 +244,44 @@ def test_renderer_reuses_one_browser(atlas, renderer) -> None:
 
 
 @browser
-def test_render_from_two_threads(atlas, renderer) -> None:
+def test_render_from_two_threads(atlas, tap_scene, btc_scene, renderer) -> None:
     callers: set[int] = set()
 
     def render(view: MapView) -> bytes:
         callers.add(threading.get_ident())
-        return snapshot.render_png(atlas, view, vendor_dir=VENDOR_DIR)
+        return snapshot.render_png(atlas, build_scene(atlas, view), vendor_dir=VENDOR_DIR)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         tap, btc = pool.map(render, [TAP_VIEW, BTC_VIEW])
     assert len(callers) == 2
     assert png_size(tap) == png_size(btc) == SLIDE
-    assert count_near(central(tap), GAS) > 300 and count_near(central(tap), OIL) <= 3
-    assert count_near(central(btc), OIL) > 300 and count_near(central(btc), GAS) <= 3
+    tap_blue, btc_red = colour_of(tap_scene, "tap"), colour_of(btc_scene, "btc")
+    assert count_near(central(tap), tap_blue) > 300
+    assert count_any(central(tap), OIL_SHADES) <= 3
+    assert count_near(central(btc), btc_red) > 300
+    assert count_any(central(btc), GAS_SHADES) <= 3
     assert snapshot._renderer_stats()["launches"] == 1
 
 
 @browser
-def test_an_export_in_progress_does_not_hold_up_other_users(atlas, renderer) -> None:
+def test_an_export_in_progress_does_not_hold_up_other_users(atlas, tap_scene, renderer) -> None:
     """While one user's large PNG renders, other sessions build and render their maps."""
     from corridor_atlas.maps import map_parts
 
-    snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)  # the browser is up
+    snapshot.render_png(atlas, tap_scene, vendor_dir=VENDOR_DIR)  # the browser is up
     finished: list[float] = []
 
     def big_export() -> None:
-        snapshot.render_png(atlas, TAP_VIEW, size=(6000, 3375), scale=2, vendor_dir=VENDOR_DIR)
+        snapshot.render_png(atlas, tap_scene, size=(6000, 3375), scale=2,
+                            vendor_dir=VENDOR_DIR)
         finished.append(time.monotonic())
 
     worker = threading.Thread(target=big_export)
     worker.start()  # its job is queued at once and takes seconds
     try:
         for layers in (["btc"], ["tap", "tanap"], ["scp"], ["btk"]):  # four users' reruns
-            parts = map_parts(atlas, layers, vendor_dir=VENDOR_DIR, year=2020)
+            scene = build_scene(atlas, MapView(layers=tuple(layers), year=2020))
+            parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR)
             for group in parts.groups:
                 group.add_to(parts.base)
             assert "L.featureGroup(" in parts.base.get_root().render()
@@ -267,34 +302,34 @@ def _browser_pid(browser_: Any, _deadline: float) -> int:
 
 
 @browser
-def test_dead_browser_is_restarted(atlas, chromium: str, own_renderer) -> None:
-    snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)
+def test_dead_browser_is_restarted(atlas, tap_scene, chromium: str, own_renderer) -> None:
+    snapshot.render_png(atlas, tap_scene, vendor_dir=VENDOR_DIR)
     os.kill(own_renderer.run(_browser_pid), signal.SIGKILL)
-    png = snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)
+    png = snapshot.render_png(atlas, tap_scene, vendor_dir=VENDOR_DIR)
     assert png_size(png) == SLIDE
     stats = snapshot._renderer_stats()
     assert (stats["launches"], stats["restarts"]) == (2, 1)
 
 
 @browser
-def test_shutdown_then_render_again(atlas, chromium: str, own_renderer) -> None:
-    snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)
+def test_shutdown_then_render_again(atlas, tap_scene, chromium: str, own_renderer) -> None:
+    snapshot.render_png(atlas, tap_scene, vendor_dir=VENDOR_DIR)
     snapshot.shutdown()
     assert not snapshot._renderer_stats()["worker_alive"]
-    assert png_size(snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)) == SLIDE
+    assert png_size(snapshot.render_png(atlas, tap_scene, vendor_dir=VENDOR_DIR)) == SLIDE
     assert snapshot._renderer_stats()["launches"] == 2
 
 
 # --- Without a browser -----------------------------------------------------------------------
 
-def test_no_chromium_is_a_clear_error(atlas, own_renderer, monkeypatch) -> None:
+def test_no_chromium_is_a_clear_error(atlas, tap_scene, own_renderer, monkeypatch) -> None:
     monkeypatch.setenv(snapshot.CHROMIUM_ENV, "/nonexistent/chromium")
     assert snapshot.find_chromium() is None
     with pytest.raises(BrowserUnavailableError, match="apt-get install chromium") as raised:
-        snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)
+        snapshot.render_png(atlas, tap_scene, vendor_dir=VENDOR_DIR)
     assert "--static" in str(raised.value)
     with pytest.raises(BrowserUnavailableError):
-        snapshot.render_pdf(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR)
+        snapshot.render_pdf(atlas, tap_scene, vendor_dir=VENDOR_DIR)
     assert snapshot._renderer_stats()["launches"] == 0
 
 
@@ -311,12 +346,13 @@ def test_find_chromium_honours_the_variable(tmp_path: Path, monkeypatch) -> None
     ({"size": (1600, 90_000)}, "out of range"),
     ({"scale": 3}, "scale must be 1 or 2"),
 ])
-def test_bad_png_request(atlas, own_renderer, kwargs: dict[str, Any], message: str) -> None:
+def test_bad_png_request(atlas, tap_scene, own_renderer, kwargs: dict[str, Any],
+                         message: str) -> None:
     with pytest.raises(ExportError, match=message):
-        snapshot.render_png(atlas, TAP_VIEW, vendor_dir=VENDOR_DIR, **kwargs)
+        snapshot.render_png(atlas, tap_scene, vendor_dir=VENDOR_DIR, **kwargs)
     assert own_renderer.stats()["worker_thread"] is None  # refused before any browser work
 
 
-def test_bad_paper(atlas, own_renderer) -> None:
+def test_bad_paper(atlas, tap_scene, own_renderer) -> None:
     with pytest.raises(ExportError, match="paper must be one of a4, letter"):
-        snapshot.render_pdf(atlas, TAP_VIEW, paper="a3", vendor_dir=VENDOR_DIR)  # type: ignore[arg-type]
+        snapshot.render_pdf(atlas, tap_scene, paper="a3", vendor_dir=VENDOR_DIR)  # type: ignore[arg-type]

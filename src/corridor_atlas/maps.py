@@ -66,7 +66,8 @@ _CSS = f"""
 #parent #map_div, #parent #map_div2 {{ height: 100vh !important; }}
 html, body {{ overflow: hidden; }}
 .leaflet-container.leaflet-container {{ background: {styles.SEA_COLOUR}; }}
-.leaflet-control-attribution {{ font-size: 10px; }}
+.leaflet-container .leaflet-control-attribution {{ font-size: 10px;
+  max-width: calc(100% - 130px); }}
 path.leaflet-interactive:focus {{ outline: none; }}
 .atlas-legend {{ background: rgba(255,255,255,.94); padding: 4px 8px; border-radius: 4px;
   font: 11px/1.3 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3);
@@ -87,7 +88,7 @@ path.leaflet-interactive:focus {{ outline: none; }}
 .atlas-label {{ position: absolute; z-index: 2; white-space: nowrap; line-height: 1.2;
   pointer-events: none; user-select: text; }}
 .atlas-labels canvas.atlas-label-halo {{ position: absolute; z-index: 1; pointer-events: none; }}
-.leaflet-control-scale-line {{ text-shadow: none; }}
+.leaflet-container .leaflet-control-scale-line {{ text-shadow: none; }}
 .atlas-label-country {{ font-weight: normal; }}
 .atlas-label-dot {{ position: absolute; width: {styles.PLACE_DOT_PX}px;
   height: {styles.PLACE_DOT_PX}px; margin: -{styles.PLACE_DOT_PX / 2}px 0 0
