@@ -33,7 +33,7 @@ from typing import Literal
 
 import shapely
 
-from . import styles
+from . import memo, styles
 from .catalog import Route
 from .layers import Atlas, Place
 from .search import fold
@@ -97,18 +97,28 @@ def _lines(geometries: Iterable[shapely.Geometry]) -> list[shapely.LineString]:
     return lines
 
 
+def _label_parts(geometries: Sequence[shapely.Geometry]) -> tuple:
+    """The drawn segments merged and simplified for a label, once per set of segments."""
+
+    def compute() -> tuple:
+        merged = shapely.line_merge(shapely.MultiLineString(_lines(geometries)))
+        parts = []
+        for line in _lines([merged]):
+            simple = line.simplify(LABEL_SIMPLIFY_DEG, preserve_topology=False)
+            coords = tuple((round(x, 4), round(y, 4)) for x, y, *_ in simple.coords)
+            if len(coords) >= 2:
+                parts.append(coords)
+        return tuple(parts)
+
+    return memo.once("label parts", geometries, None, compute)
+
+
 def route_label(route: Route, geometries: Sequence[shapely.Geometry], colour: str, *,
                 selected: bool = False) -> RouteLabel:
     """The label of a drawn route: its short name along its drawn segments, merged."""
-    merged = shapely.line_merge(shapely.MultiLineString(_lines(geometries)))
-    parts = []
-    for line in _lines([merged]):
-        simple = line.simplify(LABEL_SIMPLIFY_DEG, preserve_topology=False)
-        coords = tuple((round(x, 4), round(y, 4)) for x, y, *_ in simple.coords)
-        if len(coords) >= 2:
-            parts.append(coords)
     key = "selected" if selected else ("route" if route.role == "route" else "context")
-    return RouteLabel(route.id, route.short_name, colour, tuple(parts), _PRIORITY[key])
+    return RouteLabel(route.id, route.short_name, colour, _label_parts(geometries),
+                      _PRIORITY[key])
 
 
 def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -128,18 +138,15 @@ def _city_min_zoom(place: Place) -> float:
     return 8.0
 
 
-_ALONG: dict[int, tuple[Atlas, tuple[tuple[Place, ...], tuple[float, ...]]]] = {}
-_ALONG_KEEP = 4  # atlases remembered (one per data folder in practice)
-
-
 def _along(atlas: Atlas) -> tuple[tuple[Place, ...], tuple[float, ...]]:
     """The places near any route of the catalog (drawn or not), and the routes' region.
 
     Computed once per atlas: the basemap's names do not change when layers are toggled.
     """
-    cached = _ALONG.get(id(atlas))
-    if cached is not None and cached[0] is atlas:
-        return cached[1]
+    return memo.once("places along", [atlas], None, lambda: _places_along(atlas))
+
+
+def _places_along(atlas: Atlas) -> tuple[tuple[Place, ...], tuple[float, ...]]:
     lines = _lines(g for gdf in atlas.routes.values() for g in gdf.geometry)
     result: tuple[tuple[Place, ...], tuple[float, ...]] = ((), ())
     if lines:
@@ -156,9 +163,6 @@ def _along(atlas: Atlas) -> tuple[tuple[Place, ...], tuple[float, ...]]:
             chosen = tuple(p for p, n, c in zip(atlas.places, near, capital_near, strict=True)
                            if (n and p.scalerank <= 8) or (p.capital and c))
         result = (chosen, region)
-    if len(_ALONG) >= _ALONG_KEEP:
-        _ALONG.clear()
-    _ALONG[id(atlas)] = (atlas, result)
     return result
 
 
@@ -176,13 +180,21 @@ def place_labels(atlas: Atlas, routes: Sequence[Route], *,
     facilities
         Whether the facilities layer is drawn: their names are then candidates too.
     """
+    key = (tuple(r.id for r in routes), facilities)
+    return memo.once("place labels", [atlas], key,
+                     lambda: _place_labels(atlas, routes, facilities=facilities))
+
+
+def _place_labels(atlas: Atlas, routes: Sequence[Route], *,
+                  facilities: bool) -> tuple[PlaceLabel, ...]:
     candidates: list[PlaceLabel] = []
     for route in routes:
         gdf = atlas.routes.get(route.id)
         if gdf is None or gdf.empty:
             continue
-        first = shapely.get_coordinates(gdf.geometry.iloc[0])[0]
-        last = shapely.get_coordinates(gdf.geometry.iloc[-1])[-1]
+        geometries = gdf.geometry.values
+        first = shapely.get_coordinates(geometries[0])[0]
+        last = shapely.get_coordinates(geometries[-1])[-1]
         for text, (lon, lat) in ((route.start_label, first), (route.end_label, last)):
             candidates.append(PlaceLabel(text, round(float(lon), 4), round(float(lat), 4),
                                          "end", _PRIORITY["end"],
@@ -201,10 +213,20 @@ def place_labels(atlas: Atlas, routes: Sequence[Route], *,
             _PRIORITY[kind] + (0 if place.capital else place.scalerank),
             min_zoom=_city_min_zoom(place), bold=place.capital))
     out: list[PlaceLabel] = []
+    by_name: dict[str, list[PlaceLabel]] = {}
+    marked: list[PlaceLabel] = []  # the routes' ends and the facilities kept
     for cand in sorted(candidates, key=lambda c: c.priority):
-        if any(_same_spot(cand, kept) for kept in out):
-            continue
+        key = fold(cand.text)
+        if any(_km(cand.lon, cand.lat, k.lon, k.lat) <= SAME_NAME_KM
+               for k in by_name.get(key, ())):
+            continue  # the same name for the same place
+        if cand.kind in ("city", "capital") and any(
+                _km(cand.lon, cand.lat, k.lon, k.lat) <= SAME_PLACE_KM for k in marked):
+            continue  # a town already named by a route's end or a facility
         out.append(cand)
+        by_name.setdefault(key, []).append(cand)
+        if cand.kind in ("end", "facility"):
+            marked.append(cand)
     if region:
         west, south, east, north = region
         out += [PlaceLabel(c.name, c.lon, c.lat, "country", _PRIORITY["country"],
@@ -214,10 +236,3 @@ def place_labels(atlas: Atlas, routes: Sequence[Route], *,
                 if west <= c.lon <= east and south <= c.lat <= north]
     return tuple(out)
 
-
-def _same_spot(cand: PlaceLabel, kept: PlaceLabel) -> bool:
-    km = _km(cand.lon, cand.lat, kept.lon, kept.lat)
-    if fold(cand.text) == fold(kept.text) and km <= SAME_NAME_KM:
-        return True
-    return cand.kind in ("city", "capital") and kept.kind in ("end", "facility") and (
-        km <= SAME_PLACE_KM)

@@ -42,7 +42,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch, Polygon
 from matplotlib.path import Path as MplPath
-from matplotlib.patheffects import Stroke
+from matplotlib.patheffects import Normal, Stroke
 from matplotlib.textpath import text_to_path
 
 from . import styles
@@ -434,7 +434,7 @@ def render_static(atlas: Atlas, scene: Scene, *, fmt: PrintFormat,
     with _LOCK, mpl.rc_context():
         matplotlib.style.use("default")  # independent of any settings the process changed
         mpl.rcParams.update(_SAVE_RC)
-        fig = _figure(atlas, scene, width, height, scale)
+        fig = _figure(atlas, scene, width, height, scale, keep_text=fmt != "png")
         title = scene.title
         metadata: dict[str, Any] = {
             "png": {"Software": _NAME, "Title": title},
@@ -448,7 +448,8 @@ def render_static(atlas: Atlas, scene: Scene, *, fmt: PrintFormat,
     return out.getvalue()
 
 
-def _figure(atlas: Atlas, scene: Scene, width: int, height: int, scale: int) -> Figure:
+def _figure(atlas: Atlas, scene: Scene, width: int, height: int, scale: int, *,
+            keep_text: bool = True) -> Figure:
     fig = Figure(figsize=(width / BASE_DPI, height / BASE_DPI), dpi=BASE_DPI * scale,
                  facecolor="#ffffff")
     FigureCanvasAgg(fig)
@@ -525,7 +526,7 @@ def _figure(atlas: Atlas, scene: Scene, width: int, height: int, scale: int) -> 
     panel_w, panel_h = max(right - left, 10.0), max(bottom - top, 10.0)
     ax = fig.add_axes((left / width, 1 - (top + panel_h) / height, panel_w / width,
                        panel_h / height))
-    _draw_map(ax, atlas, scene, (panel_w, panel_h))
+    _draw_map(ax, atlas, scene, (panel_w, panel_h), keep_text=keep_text)
     return fig
 
 
@@ -554,7 +555,8 @@ def _arrows_along(pts: np.ndarray, spacing: float) -> list[tuple[float, float, f
     return out
 
 
-def _draw_map(ax: Axes, atlas: Atlas, scene: Scene, panel: tuple[float, float]) -> None:
+def _draw_map(ax: Axes, atlas: Atlas, scene: Scene, panel: tuple[float, float], *,
+              keep_text: bool = True) -> None:
     panel_w, panel_h = panel
     x0, y0, x1, y1 = _map_extent(scene.extent, panel_w / panel_h)
     px_per_m = panel_w / (x1 - x0)
@@ -641,7 +643,7 @@ def _draw_map(ax: Axes, atlas: Atlas, scene: Scene, panel: tuple[float, float]) 
         project=lambda lonlat: to_panel(mercator(lonlat)), size=(panel_w, panel_h),
         zoom=zoom_of(1.0 / px_per_m), measure=_measure)
     _draw_labels(ax, placed, lambda xy: (x0 + xy[0] / px_per_m, y1 - xy[1] / px_per_m),
-                 zorder + 1)
+                 zorder + 1, keep_text=keep_text)
 
 
 def _measure(text: str, size_px: float, bold: bool) -> float:
@@ -650,13 +652,20 @@ def _measure(text: str, size_px: float, bold: bool) -> float:
 
 def _draw_labels(ax: Axes, placed: Sequence[Placed],
                  to_data: Callable[[tuple[float, float]], tuple[float, float]],
-                 zorder: float) -> None:
-    """The placed names, in a white halo, as text.
+                 zorder: float, *, keep_text: bool = True) -> None:
+    """The placed names, in a white halo.
 
-    The halo is a copy of the text drawn only as a wide white outline (a path), and the
-    name itself is plain text on top of it, so SVG and PDF keep it as text.
+    With ``keep_text`` (SVG, PDF) the halo is a copy of the text drawn only as a wide
+    white outline (a path), and the name itself is plain text on top of it, so the file
+    keeps it as text; in a PNG, one artist draws both, outline then letters.
     """
     halo = [Stroke(linewidth=_pt(2 * styles.LABEL_HALO_PX), foreground=styles.LABEL_HALO)]
+    dots = [to_data(item.dot) for item in placed if item.dot is not None]
+    if dots:
+        xy = np.array(dots)
+        ax.scatter(xy[:, 0], xy[:, 1], s=_pt(styles.PLACE_DOT_PX + 1) ** 2, marker="o",
+                   facecolors="#333333", edgecolors="#ffffff", linewidths=_pt(1.0),
+                   zorder=zorder)
     for item in placed:
         label = item.label
         end = item.leader_end()
@@ -668,14 +677,10 @@ def _draw_labels(ax: Axes, placed: Sequence[Placed],
             ax.add_line(Line2D([px], [py], linestyle="none", marker="o",
                                markersize=_pt(4), markerfacecolor=label.colour,
                                markeredgewidth=0, zorder=zorder))
-        if item.dot is not None:
-            dx, dy = to_data(item.dot)
-            ax.add_line(Line2D([dx], [dy], linestyle="none", marker="o",
-                               markersize=_pt(styles.PLACE_DOT_PX + 1), markerfacecolor="#333333",
-                               markeredgecolor="#ffffff", markeredgewidth=_pt(1.0),
-                               zorder=zorder))
         x, y = to_data((item.x, item.y))
-        for effects, z in ((halo, zorder + 0.5), (None, zorder + 0.6)):
+        passes = ((halo, zorder + 0.5), (None, zorder + 0.6)) if keep_text else (
+            ([*halo, Normal()], zorder + 0.5),)
+        for effects, z in passes:
             ax.text(x, y, label.text, fontproperties=_font(label.size, bold=label.bold),
                     color=label.colour, ha="center", va="center_baseline",
                     rotation=-math.degrees(item.angle), rotation_mode="anchor",

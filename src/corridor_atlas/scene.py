@@ -24,11 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import shapely
 
-from . import styles
+from . import memo, styles
 from .catalog import Facility, Route, Status
 from .flows import Flow, FlowScale, Missing, flow_scales, route_flow
 from .labels import PlaceLabel, RouteLabel, place_labels, route_label
@@ -165,11 +166,16 @@ def _order(atlas: Atlas, wanted: set[str], selected: str | None) -> list[str]:
     return order
 
 
+def _rows(gdf: Any) -> list[dict[str, Any]]:
+    """A layer's properties, one dict per feature, once per loaded frame."""
+    return memo.once("rows", [gdf], None,
+                     lambda: gdf.drop(columns="geometry").to_dict("records"))
+
+
 def _segments(route: Route, gdf: Any, phases: Sequence[str | None], *, colour: str,
               selected: bool, flow: Flow | None, scale: FlowScale | None) -> tuple[Segment, ...]:
     out = []
-    props_columns = [c for c in gdf.columns if c not in ("geometry",)]
-    for (_, row), phase in zip(gdf.iterrows(), phases, strict=True):
+    for row, geometry, phase in zip(_rows(gdf), gdf.geometry.values, phases, strict=True):
         if phase is None:
             continue
         quality = str(row["geometry_quality"])
@@ -188,7 +194,7 @@ def _segments(route: Route, gdf: Any, phases: Sequence[str | None], *, colour: s
                                       selected=selected and flow is None, colour=colour)
         out.append(Segment(
             feature_id=str(row["feature_id"]),
-            geometry=row.geometry,
+            geometry=geometry,
             phase=phase,  # type: ignore[arg-type]
             quality=quality,
             style=style,
@@ -196,7 +202,7 @@ def _segments(route: Route, gdf: Any, phases: Sequence[str | None], *, colour: s
             casing=styles.casing(style) if selected and flow is not None else None,
             flow_width=flow_width,
             length_km=float(row["length_km"]),
-            properties={c: row[c] for c in props_columns},
+            properties=MappingProxyType(row),
         ))
     return tuple(out)
 

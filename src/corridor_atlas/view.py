@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from . import memo
 from .catalog import Catalog, Kind, Status
 from .errors import ExportError
 from .layers import Atlas
@@ -92,6 +93,10 @@ def default_view(atlas: Atlas) -> MapView:
 
 def opening_extent(atlas: Atlas) -> BBox:
     """The extent the map opens on: the default routes, framed tightly (a little padding)."""
+    return memo.once("opening extent", [atlas], None, lambda: _routes_extent(atlas))
+
+
+def _routes_extent(atlas: Atlas) -> BBox:
     frames = [atlas.routes[i] for i in atlas.default_layers()]
     if not frames:
         return CORRIDOR_BBOX
