@@ -251,8 +251,8 @@ def read_route(route: Route, geo_dir: Path) -> gpd.GeoDataFrame:
     return gdf
 
 
-def read_points(path: Path, geo_dir: Path) -> gpd.GeoDataFrame:
-    """Read a point layer (facilities), checked like a route; raises :class:`LayerError`."""
+def _checked_points(path: Path, geo_dir: Path) -> tuple[dict, str]:
+    """A point layer's GeoJSON, checked like a route, and its name for messages."""
     file = f"{Path(geo_dir).name}/{path.relative_to(geo_dir).as_posix()}"
     raw, problems = _read_json(path, file)
     if raw is not None:
@@ -260,7 +260,12 @@ def read_points(path: Path, geo_dir: Path) -> gpd.GeoDataFrame:
     if problems:
         raise LayerError(problems)
     assert raw is not None
-    return _to_frame(raw)
+    return raw, file
+
+
+def read_points(path: Path, geo_dir: Path) -> gpd.GeoDataFrame:
+    """Read a point layer (facilities), checked like a route; raises :class:`LayerError`."""
+    return _to_frame(_checked_points(path, geo_dir)[0])
 
 
 def read_countries(path: Path) -> gpd.GeoDataFrame:
@@ -287,13 +292,7 @@ def read_places(path: Path, geo_dir: Path) -> tuple[Place, ...]:
 
     Checked like any point layer; kept as plain values (the map only names them).
     """
-    file = f"{Path(geo_dir).name}/{path.relative_to(geo_dir).as_posix()}"
-    raw, problems = _read_json(path, file)
-    if raw is not None:
-        problems = _check_features(raw, file, allowed=frozenset({"Point"}))
-    if problems:
-        raise LayerError(problems)
-    assert raw is not None
+    raw, file = _checked_points(path, geo_dir)
     places = []
     for i, feature in enumerate(raw["features"]):
         props = feature.get("properties") or {}
