@@ -229,7 +229,8 @@ def build_scene(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = 
     as_of_year = default_year(catalog)
     colours = styles.route_colours((r.id, r.kind) for r in catalog.routes)
     flow_year = (view.year if view.year is not None else as_of_year) if view.flows else None
-    scales = flow_scales(catalog) if view.flows else {}
+    scales = memo.once("flow scales", [catalog], None,
+                       lambda: flow_scales(catalog)) if view.flows else {}
     layers: list[Layer] = []
     not_begun: list[str] = []
     filtered: list[str] = []
