@@ -207,6 +207,10 @@ DMS_AS_DECIMAL = frozenset({"kars_station"})
 # Türkiye is the country's name at the United Nations since 1 June 2022.
 COUNTRY_NAMES = {"Turkey": "Türkiye"}
 
+# Natural Earth place names written as the atlas writes them elsewhere: the city the
+# Kars–Nakhchivan railway and the Iğdır–Nakhchivan pipeline are named after.
+PLACE_NAMES = {"Naxcivan": "Nakhchivan"}
+
 # Segment status words in the reference geometries -> status class.
 SEGMENT_STATUS = {
     "planned/under construction": "construction",
@@ -410,6 +414,7 @@ def build(reference: Path) -> None:
             "items": facilities,
         },
         "country_names": COUNTRY_NAMES,
+        "place_names": PLACE_NAMES,
         **{key: facts[key] for key in FACTS_KEYS},
     }
     _dump(catalog, GEO / "catalog.json", compact=False)

@@ -200,3 +200,9 @@ def test_facility_labels_are_short_names_of_drawn_facilities():
 def test_country_names_rename_basemap_names():
     names = set(gpd.read_file(GEO_DIR / CATALOG.basemap["countries"])["name"])
     assert set(CATALOG.country_names) <= names
+
+
+def test_place_names_rename_basemap_places():
+    names = {f["properties"]["name"] for f in json.loads(
+        (GEO_DIR / CATALOG.basemap["places"]).read_text("utf-8"))["features"]}
+    assert set(CATALOG.place_names) <= names

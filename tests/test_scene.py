@@ -251,3 +251,9 @@ def test_legend_lists_only_what_is_drawn(atlas):
     with_facilities = [row.text for row in _scene(atlas, ["btk", FACILITIES_ID]).legend]
     assert "Schematic: position approximate" in with_facilities
     assert "Railway station" in with_facilities
+
+
+def test_basemap_places_take_the_atlas_spelling(atlas):
+    # Kars–Nakhchivan not yet agreed in 2010: the city is named from Natural Earth
+    texts = {p.text for p in _scene(atlas, year=2010).place_labels}
+    assert "Nakhchivan" in texts and "Naxcivan" not in texts

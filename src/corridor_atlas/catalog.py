@@ -323,6 +323,7 @@ class Catalog(_Model):
     gaps: list[str]
     source_reliability_notes: list[str]
     country_names: dict[str, Text] = {}
+    place_names: dict[str, Text] = {}
 
     def route(self, route_id: str) -> Route:
         """The route with this id; ``KeyError`` naming the known ids otherwise."""

@@ -206,10 +206,11 @@ def _place_labels(atlas: Atlas, routes: Sequence[Route], *,
                                              _PRIORITY["facility"],
                                              min_zoom=FACILITY_MIN_ZOOM, dot=False))
     along, region = _along(atlas)
+    renamed = atlas.catalog.place_names if atlas.catalog is not None else {}
     for place in sorted(along, key=lambda p: (not p.capital, p.scalerank)):
         kind: PlaceKind = "capital" if place.capital else "city"
         candidates.append(PlaceLabel(
-            place.name, place.lon, place.lat, kind,
+            renamed.get(place.name, place.name), place.lon, place.lat, kind,
             _PRIORITY[kind] + (0 if place.capital else place.scalerank),
             min_zoom=_city_min_zoom(place), bold=place.capital))
     out: list[PlaceLabel] = []
