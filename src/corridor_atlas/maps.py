@@ -271,7 +271,8 @@ class _Legend(MacroElement):
         " touched = true; setTimeout(function(){ on && on.fire('atlaslayout'); }, 0); }); }"
         "function add(){ on = group._map; c.addTo(on); on.on('atlasfit', place);"
         " if (det && on.getSize().x < {{ this.narrow }}) { det.open = false; }"
-        " place(); L.Util.requestAnimFrame(place); }"
+        # a live map may still be on its way to its opening view: look again after it
+        " place(); if (on.options.zoomAnimation) { L.Util.requestAnimFrame(place); } }"
         "group.on('add', add);"
         "group.on('remove', function(){ if (on) { on.off('atlasfit', place); } c.remove(); });"
         "if (group._map) { add(); }"
