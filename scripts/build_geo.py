@@ -1,15 +1,18 @@
-"""Build ``geo/`` from the reference research in ``../shared/reference``.
+"""Build ``geo/`` from the project's sources in ``geo/sources/``.
 
 Run from the project root::
 
-    python scripts/build_geo.py [REFERENCE_DIR]
+    python scripts/build_geo.py [SOURCES_DIR [OUT_DIR]]
 
 It copies the route geometries (adding a stable feature id and ``route_id``),
 writes the facilities point layer from the sourced facility coordinates, copies
-the Natural Earth basemap, and writes ``geo/catalog.json``: the layer table plus
+the Natural Earth places, and writes ``geo/catalog.json``: the layer table plus
 every figure of ``corridor-facts.json`` with its source. Nothing is computed
-here that is not in the reference files, except the layer table below
-(display name, kind, status class and default visibility).
+here that is not in the sources, except the reviewed tables below (how each route
+is shown, what each volume measures, which capacity was in force when, the short
+names the map writes). Corrections and new facts are edits to ``geo/sources/`` or
+to these tables, never to the built files; ``tests/test_geo_data.py`` checks that
+this build reproduces ``geo/`` byte for byte.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GEO = ROOT / "geo"
+SOURCES = GEO / "sources"
 
 # Layer table: how each reference route is shown. Names in Turkish and
 # Azerbaijani are picked, verbatim, from the aliases in corridor-facts.json.
@@ -333,16 +337,18 @@ def _unused(table: dict, used: set, name: str) -> None:
         raise SystemExit(f"{name}: no figure matches {missing}")
 
 
-def build(reference: Path) -> None:
+def build(reference: Path, out: Path = GEO) -> None:
+    """Write ``out`` (catalog, routes, facilities, places) from the sources in ``reference``."""
     facts = json.loads((reference / "corridor-facts.json").read_text(encoding="utf-8"))
     routes_by_id = {r["id"]: r for r in facts["routes"]}
-    GEO.joinpath("routes").mkdir(parents=True, exist_ok=True)
+    out.joinpath("routes").mkdir(parents=True, exist_ok=True)
+    out.joinpath("basemap").mkdir(parents=True, exist_ok=True)
 
     routes = []
     shares_used: set = set()
     capacities_used: set = set()
     for rid, layer in LAYERS.items():
-        src = json.loads((reference / "geo" / "routes" / f"{rid}.geojson").read_text("utf-8"))
+        src = json.loads((reference / "routes" / f"{rid}.geojson").read_text("utf-8"))
         for feature in src["features"]:
             props = feature["properties"]
             order = props["segment_order"]
@@ -350,7 +356,7 @@ def build(reference: Path) -> None:
             props["route_id"] = rid
             if "status" in props:
                 props["status_class"] = SEGMENT_STATUS.get(props["status"], layer["status"])
-        _dump(src, GEO / "routes" / f"{rid}.geojson")
+        _dump(src, out / "routes" / f"{rid}.geojson")
         rfacts = routes_by_id[rid]
         _mark_volumes(rid, rfacts, shares_used)
         _mark_capacities(rid, rfacts, capacities_used)
@@ -395,11 +401,11 @@ def build(reference: Path) -> None:
             }
         )
     _dump({"type": "FeatureCollection", "name": "facilities", "features": features},
-          GEO / "facilities.geojson")
+          out / "facilities.geojson")
 
     # countries.geojson comes from scripts/build_basemap.py (a wider Natural Earth extent)
-    shutil.copyfile(reference / "geo" / "basemap" / "places.geojson",
-                    GEO / "basemap" / "places.geojson")
+    shutil.copyfile(reference / "basemap" / "places.geojson",
+                    out / "basemap" / "places.geojson")
 
     catalog = {
         "schema_version": 1,
@@ -417,11 +423,11 @@ def build(reference: Path) -> None:
         "place_names": PLACE_NAMES,
         **{key: facts[key] for key in FACTS_KEYS},
     }
-    _dump(catalog, GEO / "catalog.json", compact=False)
-    print(f"wrote {len(routes)} routes, {len(features)} facilities, catalog.json to {GEO}")
+    _dump(catalog, out / "catalog.json", compact=False)
+    print(f"wrote {len(routes)} routes, {len(features)} facilities, catalog.json to {out}")
 
 
 if __name__ == "__main__":
-    ref = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "reference"
-    (GEO / "basemap").mkdir(parents=True, exist_ok=True)
-    build(ref)
+    src_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else SOURCES
+    out_dir = Path(sys.argv[2]) if len(sys.argv) > 2 else GEO
+    build(src_dir, out_dir)

@@ -206,3 +206,28 @@ def test_place_names_rename_basemap_places():
     names = {f["properties"]["name"] for f in json.loads(
         (GEO_DIR / CATALOG.basemap["places"]).read_text("utf-8"))["features"]}
     assert set(CATALOG.place_names) <= names
+
+
+# --------------------------------------------------------------------------- the build
+
+
+def test_the_build_reproduces_geo_byte_for_byte(tmp_path):
+    """geo/ is made by scripts/build_geo.py from geo/sources/, never by hand."""
+    import importlib.util
+
+    from .conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("build_geo", ROOT / "scripts" / "build_geo.py")
+    build_geo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_geo)
+    build_geo.build(GEO_DIR / "sources", tmp_path)
+    built = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert built, "the build wrote nothing"
+    for rel in built:
+        assert (tmp_path / rel).read_bytes() == (GEO_DIR / rel).read_bytes(), rel
+    # every built file is one the build writes: nothing in geo/ is left from an older build
+    kept = {p.relative_to(GEO_DIR) for p in GEO_DIR.rglob("*.*json")
+            if "sources" not in p.parts and p.name not in ("countries.geojson",
+                                                            "countries.topojson")}
+    assert kept == set(built)
+
