@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from corridor_atlas import charts, exports, panels, styles, timeline
-from corridor_atlas.describe import flow_lines
+from corridor_atlas.describe import disputed_status, flow_lines
 from corridor_atlas.errors import AtlasError
 from corridor_atlas.flows import route_flow
 from corridor_atlas.layers import FACILITIES_ID, Atlas, load_atlas
@@ -293,6 +293,14 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
                 st.session_state.setdefault(f"layer_{r.id}", r.id in defaults)
                 if st.sidebar.checkbox(md(r.name), key=f"layer_{r.id}"):
                     visible.append(r.id)
+        connections = [r for r in routes if r.role == "connection"]
+        if connections:
+            st.sidebar.subheader("Connections",
+                                 help="The corridor's newer links, off when the map opens")
+            for r in connections:
+                st.session_state.setdefault(f"layer_{r.id}", r.id in defaults)
+                if st.sidebar.checkbox(md(r.name), key=f"layer_{r.id}"):
+                    visible.append(r.id)
         st.sidebar.subheader("Context layers")
         for lid in [r.id for r in routes if r.role == "context"] + [FACILITIES_ID] * (
                 FACILITIES_ID in toggles):
@@ -350,6 +358,9 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
     shown = styles.STATUS_LABELS.get(phase, "Not yet agreed") if phase else "Not yet agreed"
     st.caption(f"In {year}: **{shown}** · status today from the newest source found: "
                f"[{md(newest.date or 'undated')}]({newest.url}) · volumes and dates up to {year}")
+    state = timeline.route_state(atlas.catalog.route(route_id), year, as_of=atlas.catalog.as_of)
+    if state is not None and state.dispute is not None:
+        st.warning(md(disputed_status(state)), icon=":material/help:")
     tab_figures, tab_volumes, tab_dates, tab_notes = lazy_tabs(
         ["Key figures", "Volumes", "Dates", "Caveats"], key="route_tab")
     with tab_figures:
@@ -377,6 +388,11 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                     source_table(panels.period_volumes_frame(route))
     with tab_dates:
         if tab_dates.open:
+            history = panels.status_periods_frame(atlas.catalog.route(route_id),
+                                                  as_of=atlas.catalog.as_of)
+            if len(history):
+                st.caption("Status over time, from each dated event's effect")
+                source_table(history)
             milestones = panels.milestones_frame(route)
             if len(milestones):
                 st.altair_chart(charts.milestone_timeline(milestones), width="stretch")
@@ -422,13 +438,15 @@ def overview_panel(atlas: Atlas) -> None:
         if tab_ctx.open:
             ctx = panels.context_figures_frame(catalog)
             for _, row in ctx.iterrows():
-                flag = " ⚠️ disputed" if row["disputed"] else ""
+                flag = " ⚠️ disputed" if row["disputed"] or row["caveat"] else ""
                 st.markdown(f"**{md(row['text'])}**{flag}  \n{md(row['support_level'])} — "
                             f"{md(row['source'])}")
                 if row["alternatives"]:
                     st.caption(f"Other sources: {md(row['alternatives'])}")
                 if row["note"]:
                     st.caption(md(row["note"]))
+                if row["caveat"]:
+                    st.warning(f"Caveat: {md(row['caveat'])}")
             with st.expander("Known gaps in the data"):
                 for gap in catalog.gaps:
                     st.markdown(f"- {md(gap)}")
@@ -624,8 +642,7 @@ def main() -> None:
     kinds, wanted_status = filters(atlas)
     toggled, selected, basemap = sidebar(atlas)
     own = user_layers()
-    in_year = timeline.statuses_in(atlas.catalog.routes, year,
-                                   as_of_year=default_year(atlas.catalog))
+    in_year = timeline.statuses_in(atlas.catalog.routes, year, as_of=atlas.catalog.as_of)
     view = MapView(layers=tuple(toggled), selected=selected, basemap=basemap, year=year,
                    flows=flows, kinds=tuple(kinds), statuses=tuple(wanted_status))
     scene = build_scene(atlas, view, own)

@@ -21,8 +21,15 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import get_args
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from corridor_atlas.catalog import Effect, Milestone, Route  # noqa: E402
+from corridor_atlas.timeline import check_milestones, route_problems, route_status  # noqa: E402
+
+EFFECTS = get_args(Effect)
 GEO = ROOT / "geo"
 SOURCES = GEO / "sources"
 
@@ -33,7 +40,6 @@ LAYERS: dict[str, dict[str, object]] = {
         "name": "Baku–Tbilisi–Ceyhan oil pipeline (BTC)",
         "short": "BTC",
         "kind": "oil",
-        "status": "operating",
         "role": "route",
         "tr": "Bakü–Tiflis–Ceyhan Ham Petrol Boru Hattı (TR)",
         "az": "Bakı–Tbilisi–Ceyhan əsas ixrac neft kəməri (AZ)",
@@ -42,7 +48,6 @@ LAYERS: dict[str, dict[str, object]] = {
         "name": "South Caucasus Pipeline (SCP, Baku–Tbilisi–Erzurum)",
         "short": "SCP",
         "kind": "gas",
-        "status": "operating",
         "role": "route",
         "tr": "Bakü–Tiflis–Erzurum Doğal Gaz Boru Hattı (TR)",
         "az": "Bakı–Tbilisi–Ərzurum qaz kəməri (AZ)",
@@ -51,7 +56,6 @@ LAYERS: dict[str, dict[str, object]] = {
         "name": "Trans-Anatolian Natural Gas Pipeline (TANAP)",
         "short": "TANAP",
         "kind": "gas",
-        "status": "operating",
         "role": "route",
         "tr": "Trans Anadolu Doğal Gaz Boru Hattı (TR)",
         "az": "Trans-Anadolu Təbii Qaz Boru Kəməri (AZ)",
@@ -60,7 +64,6 @@ LAYERS: dict[str, dict[str, object]] = {
         "name": "Trans Adriatic Pipeline (TAP)",
         "short": "TAP",
         "kind": "gas",
-        "status": "operating",
         "role": "route",
         "tr": "Trans Adriyatik Doğal Gaz Boru Hattı (TR)",
         "az": "Trans-Adriatik Boru Kəməri (AZ)",
@@ -69,7 +72,6 @@ LAYERS: dict[str, dict[str, object]] = {
         "name": "Baku–Tbilisi–Kars railway (BTK)",
         "short": "BTK",
         "kind": "rail",
-        "status": "operating",
         "role": "route",
         "tr": "Bakü–Tiflis–Kars Demiryolu (TR)",
         "az": "Bakı–Tbilisi–Qars dəmir yolu (BTQ, AZ)",
@@ -78,7 +80,6 @@ LAYERS: dict[str, dict[str, object]] = {
         "name": "Iğdır–Nakhchivan gas pipeline",
         "short": "Iğdır–Nakhchivan",
         "kind": "gas",
-        "status": "operating",
         "role": "route",
         "tr": "Iğdır–Nahçıvan Doğal Gaz Boru Hattı (TR)",
         "az": "İğdır–Naxçıvan qaz kəməri (AZ)",
@@ -87,7 +88,6 @@ LAYERS: dict[str, dict[str, object]] = {
         "name": "Kars–Nakhchivan railway",
         "short": "Kars–Nakhchivan",
         "kind": "rail",
-        "status": "construction",
         "role": "route",
         "tr": "Kars–Nahçıvan Demiryolu (TR)",
         "az": "Qars–Naxçıvan dəmir yolu (AZ)",
@@ -96,7 +96,6 @@ LAYERS: dict[str, dict[str, object]] = {
         "name": "Baku–Supsa oil pipeline (WREP)",
         "short": "Baku–Supsa",
         "kind": "oil",
-        "status": "operating",
         "role": "context",
         "tr": "Bakü–Supsa Petrol Boru Hattı (TR)",
         "az": "Bakı–Supsa neft kəməri (AZ)",
@@ -105,10 +104,49 @@ LAYERS: dict[str, dict[str, object]] = {
         "name": "Black Sea submarine power cable",
         "short": "Black Sea cable",
         "kind": "power",
-        "status": "planned",
         "role": "context",
         "tr": "Karadeniz denizaltı enerji kablosu (TR)",
         "az": "Xəzər–Qara dəniz–Avropa yaşıl enerji dəhlizi (AZ)",
+    },
+    "igb": {
+        "name": "Interconnector Greece–Bulgaria (IGB)",
+        "short": "IGB",
+        "kind": "gas",
+        "role": "connection",
+        "tr": "IGB Gümülcine – Makaza gaz enterkonektörü (TR)",
+        "az": "Yunanıstan–Bolqarıstan qaz interkonnektoru (AZ)",
+    },
+    "kilis_aleppo": {
+        "name": "Kilis–Aleppo gas pipeline",
+        "short": "Kilis–Aleppo",
+        "kind": "gas",
+        "role": "connection",
+        "tr": "Türkiye-Suriye Doğal Gaz Boru Hattı (TR)",
+        "az": "Kilis-Hələb kəməri (AZ)",
+    },
+    "horadiz_aghband": {
+        "name": "Horadiz–Aghband railway",
+        "short": "Horadiz–Aghband",
+        "kind": "rail",
+        "role": "connection",
+        "tr": "Horadiz-Ağbend demiryolu hattı (TR)",
+        "az": "Horadiz–Ağbənd dəmir yolu (AZ)",
+    },
+    "tripp": {
+        "name": "TRIPP: rail link through Syunik (Trump Route)",
+        "short": "TRIPP",
+        "kind": "rail",
+        "role": "connection",
+        "tr": "Uluslararası Barış ve Refah İçin Trump Rotası (TR)",
+        "az": "Beynəlxalq Sülh və Firavanlıq üçün Tramp Marşrutu (AZ)",
+    },
+    "bstn": {
+        "name": "Black Sea Transmission Network (BSTN)",
+        "short": "BSTN",
+        "kind": "power",
+        "role": "connection",
+        "tr": "380 kV Borçka-Sınır-Gürcistan Enerji İletim Hattı (TR)",
+        "az": "Qara dəniz elektrik ötürmə şəbəkəsi (AZ)",
     },
 }
 
@@ -124,6 +162,11 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
     "kars_nakhchivan": ("Kars", "Nakhchivan"),
     "baku_supsa": ("Sangachal", "Supsa"),
     "black_sea_cable": ("Anaklia", "Constanța"),
+    "igb": ("Komotini", "Stara Zagora"),
+    "kilis_aleppo": ("Kilis", "Aleppo"),
+    "horadiz_aghband": ("Horadiz", "Aghband"),
+    "tripp": ("Aghband", "Nakhchivan"),
+    "bstn": ("Gardabani", "Borçka"),
 }
 
 # Which way a route carries its load: a pipeline from its origin to its terminus (its
@@ -215,12 +258,6 @@ COUNTRY_NAMES = {"Turkey": "Türkiye"}
 # Kars–Nakhchivan railway and the Iğdır–Nakhchivan pipeline are named after.
 PLACE_NAMES = {"Naxcivan": "Nakhchivan"}
 
-# Segment status words in the reference geometries -> status class.
-SEGMENT_STATUS = {
-    "planned/under construction": "construction",
-    "planned": "planned",
-    "existing": "operating",
-}
 
 FACILITY_CATEGORY = {
     "sangachal": "terminal",
@@ -331,6 +368,34 @@ def _facility(fac: dict) -> dict:
     return out
 
 
+def _segment(rid: str, feature: dict) -> dict:
+    """A route feature as the catalog lists it: id, name, and whether it was there before."""
+    props = feature["properties"]
+    out = {"id": f"{rid}-{props['segment_order']}", "name": props["segment"],
+           "existing": props.get("status") == "existing"}
+    for key in ("existing_since", "existing_source", "existing_note"):
+        if key in props:
+            out[key] = props[key]
+    return out
+
+
+def _status(route: dict, as_of: str) -> str:
+    """The route's status on the as-of date, from its milestones' effects (checked first)."""
+    for i, milestone in enumerate(route["facts"]["milestones"]):
+        if milestone.get("effect") not in EFFECTS:
+            raise SystemExit(f"{route['id']}: milestone {i} ({milestone['date']} "
+                             f"{milestone['event']!r}) has effect {milestone.get('effect')!r}; "
+                             f"expected one of {', '.join(EFFECTS)}")
+    checked = Route.model_validate({**route, "status": "planned"})
+    problems = route_problems(checked)
+    if problems:
+        raise SystemExit(f"{route['id']}: milestones out of order:\n  " + "\n  ".join(problems))
+    status = route_status(checked, None, as_of=as_of)
+    if status is None:
+        raise SystemExit(f"{route['id']}: no milestone up to {as_of} sets a status")
+    return status
+
+
 def _unused(table: dict, used: set, name: str) -> None:
     missing = sorted(set(table) - used)
     if missing:
@@ -354,15 +419,12 @@ def build(reference: Path, out: Path = GEO) -> None:
             order = props["segment_order"]
             feature["id"] = f"{rid}-{order}"
             props["route_id"] = rid
-            if "status" in props:
-                props["status_class"] = SEGMENT_STATUS.get(props["status"], layer["status"])
         _dump(src, out / "routes" / f"{rid}.geojson")
         rfacts = routes_by_id[rid]
         _mark_volumes(rid, rfacts, shares_used)
         _mark_capacities(rid, rfacts, capacities_used)
         start, end = ENDPOINTS[rid]
-        routes.append(
-            {
+        route = {
                 "id": rid,
                 "file": f"routes/{rid}.geojson",
                 "name": layer["name"],
@@ -370,20 +432,28 @@ def build(reference: Path, out: Path = GEO) -> None:
                 "name_tr": _alias(rfacts, str(layer["tr"])),
                 "name_az": _alias(rfacts, str(layer["az"])),
                 "kind": layer["kind"],
-                "status": layer["status"],
+                "status": None,
                 "role": layer["role"],
                 "default_visible": layer["role"] == "route",
                 "start_label": start,
                 "end_label": end,
                 "flow_direction": FLOW_DIRECTION[str(layer["kind"])],
                 "throughput_shares": THROUGHPUT_SHARES.get(rid, []),
+                "segments": [_segment(rid, f) for f in src["features"]],
                 "facts": rfacts,
             }
-        )
+        route["status"] = _status(route, facts["as_of"])
+        routes.append(route)
     _unused(VOLUME_SHARES, shares_used, "VOLUME_SHARES")
     _unused(CAPACITY_IN_FORCE, capacities_used, "CAPACITY_IN_FORCE")
 
     facilities = [_facility(fac) for fac in facts["facilities"]]
+    for fac in facilities:
+        problems = check_milestones([Milestone.model_validate(m)
+                                     for m in fac.get("milestones", [])])
+        if problems:
+            raise SystemExit(f"facility {fac['id']}: milestones out of order:\n  "
+                             + "\n  ".join(problems))
     features = []
     for fac in facilities:
         if fac["lon"] is None or fac["lat"] is None:

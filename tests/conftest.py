@@ -30,6 +30,7 @@ GEO_DIR = ROOT / "geo"
 VENDOR_DIR = ROOT / "static" / "vendor"
 ROUTE_IDS = ("btc", "scp", "tanap", "tap", "btk", "igdir_nakhchivan", "kars_nakhchivan")
 CONTEXT_IDS = ("baku_supsa", "black_sea_cable")
+CONNECTION_IDS = ("igb", "kilis_aleppo", "horadiz_aghband", "tripp", "bstn")
 XSS = "<img src=x onerror=alert(1)>"
 
 

@@ -5,14 +5,14 @@ import pytest
 from corridor_atlas.catalog import load_catalog
 from corridor_atlas.errors import CatalogError
 
-from .conftest import CONTEXT_IDS, ROUTE_IDS
+from .conftest import CONNECTION_IDS, CONTEXT_IDS, ROUTE_IDS
 
 
 def test_load_catalog_reads_every_route(geo_dir):
     catalog, problems = load_catalog(geo_dir)
     assert problems == []
-    assert catalog.route_ids == (*ROUTE_IDS[:], *CONTEXT_IDS) or set(catalog.route_ids) == {
-        *ROUTE_IDS, *CONTEXT_IDS}
+    assert catalog.route_ids == (*ROUTE_IDS, *CONTEXT_IDS, *CONNECTION_IDS)
+    assert {r.id for r in catalog.routes if r.role == "connection"} == set(CONNECTION_IDS)
     assert catalog.route("scp").name == "South Caucasus Pipeline (SCP, Baku–Tbilisi–Erzurum)"
     assert catalog.route("scp").short_name == "SCP"
     assert catalog.route("igdir_nakhchivan").names["tr"] == "Iğdır–Nahçıvan Doğal Gaz Boru Hattı"
@@ -59,7 +59,7 @@ def test_lenient_load_drops_only_the_bad_entry(geo_copy, edit_json):
               lambda cat: cat["routes"][0]["facts"]["milestones"][0].update(date="March 1993"))
     catalog, problems = load_catalog(geo_copy, strict=False)
     assert "btc" not in catalog.route_ids
-    assert len(catalog.routes) == 8
+    assert len(catalog.routes) == len(ROUTE_IDS + CONTEXT_IDS + CONNECTION_IDS) - 1
     assert len(problems) == 1 and problems[0].feature == "btc"
     assert "milestones.0.date" in problems[0].field
 

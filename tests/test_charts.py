@@ -93,7 +93,8 @@ def test_scp_volume_chart_capacity_rules_and_alternatives(catalog: Catalog) -> N
     assert len(rules) == 1  # nothing derived for gas in bcm/y
     assert rules[0]["mark"]["strokeDash"] == []
     cap_values = sorted(r["value"] for r in _records(spec, rules[0]))
-    assert cap_values[:2] == [pytest.approx(5), pytest.approx(7.41)]
+    # SCPFX's "+5 bcm/y" is capacity added, never drawn as a capacity the line has
+    assert cap_values[:2] == [pytest.approx(7.41), pytest.approx(23.4)]
     assert {r["derived_text"] for r in _records(spec, rules[0])} == {"as published"}
 
     (points,) = _layer(spec, "point")
@@ -231,3 +232,16 @@ def test_lengths_chart_without_colours_uses_greys(catalog: Catalog) -> None:
     for colour in spec["encoding"]["color"]["scale"]["range"]:
         red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
         assert red == green == blue
+
+
+def test_a_unit_with_quotes_never_reaches_a_vega_expression(catalog: Catalog) -> None:
+    route = catalog.route("scp")
+    odd = "it's \"'; alert(1); //"
+    facts = route.facts.model_copy(update={
+        "annual_volumes": [v.model_copy(update={"unit": odd}) for v in route.facts.annual_volumes],
+        "capacity": [c.model_copy(update={"unit": f"{odd}/y"}) for c in route.facts.capacity]})
+    spec = volume_chart(route.model_copy(update={"facts": facts}), odd, colour=BLUE).to_dict()
+    titles = [t.get("title", "") for layer in spec["layer"]
+              for t in layer["encoding"].get("tooltip", [])]
+    titles += [layer["encoding"]["y"].get("title", "") for layer in spec["layer"]]
+    assert "per year" in titles and not any(odd in t for t in titles), titles

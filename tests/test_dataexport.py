@@ -124,12 +124,12 @@ def test_geojson_reads_back_with_every_visible_feature(atlas, everything) -> Non
     assert frame.crs is not None and frame.crs.to_epsg() == 4326
     routes = frame[frame["route_id"].notna()]
     assert set(routes["route_id"]) == {*ROUTE_IDS, *CONTEXT_IDS}
-    assert (routes["route_id"] == "btk").sum() == 3
+    assert (routes["route_id"] == "btk").sum() == 4
     assert (routes["route_id"] == "kars_nakhchivan").sum() == 4
     assert frame["facility_id"].notna().sum() == 16
     assert frame["licence"].notna().all() and frame["attribution"].notna().all()
     for column in ("route_id", "feature_id", "name", "name_tr", "name_az", "kind", "status",
-                   "segment", "geometry_quality", "geometry_source", "licence", "attribution",
+                   "status_since", "status_source", "disputed_by", "segment", "geometry_quality", "geometry_source", "licence", "attribution",
                    "length_km", "documented_length_km", "facility_id", "category", "precision"):
         assert column in frame.columns, column
 
@@ -146,10 +146,13 @@ def test_geojson_route_properties_come_from_layer_and_catalog(atlas, catalog, de
     assert props["geometry_source"] == row["geometry_source"]
     assert props["length_km"] == round(row["length_km"], 1)
     assert props["documented_length_km"] == route.facts.length_km.value
-    planned = [f["properties"] for f in doc["features"]
-               if f["properties"]["route_id"] == "kars_nakhchivan"]
-    assert [p["status"] for p in planned] == list(atlas.routes["kars_nakhchivan"]
-                                                   ["status_class"])
+    rail = [f["properties"] for f in doc["features"]
+            if f["properties"]["route_id"] == "kars_nakhchivan"]
+    assert [p["status"] for p in rail] == ["construction", "construction", "planned",
+                                           "construction"]
+    assert [p["status_since"] for p in rail] == ["2025-08-22", "2025-08-22", "2020-02-25",
+                                                 "2025-12-05"]
+    assert "Takvim" in rail[0]["status_source"] and "Marja.az" in rail[3]["status_source"]
 
 
 def test_geojson_keeps_full_resolution_geometry(atlas, default) -> None:
@@ -183,7 +186,7 @@ def test_geojson_collection_members(atlas, catalog, default) -> None:
 def test_geojson_holds_only_visible_layers_in_drawing_order(atlas) -> None:
     view = MapView(layers=("tap", "btk"), selected="tap")
     doc, _ = _geojson(atlas, view)
-    assert [f["properties"]["route_id"] for f in doc["features"]] == ["btk"] * 3 + ["tap"]
+    assert [f["properties"]["route_id"] for f in doc["features"]] == ["btk"] * 4 + ["tap"]
 
 
 # --------------------------------------------------------------------------- CSV
@@ -207,7 +210,8 @@ def test_csv_columns_and_every_figure_has_a_source(atlas, everything) -> None:
 def test_csv_keeps_gaps_visible(atlas) -> None:
     rows = _csv_rows(atlas, MapView(layers=("igdir_nakhchivan",)))
     gaps = {r["figure"] for r in rows if r["note"].startswith(NO_SOURCED_VALUE)}
-    assert {"shareholders", "diameter", "cost"} <= gaps
+    assert {"shareholders", "cost"} <= gaps
+    assert "diameter" not in gaps  # 16 in (FED.az citing Report)
 
 
 def test_csv_has_key_figures_volumes_and_milestones(atlas, default) -> None:
@@ -267,8 +271,8 @@ def test_kml_parses_with_a_folder_per_visible_layer(atlas, catalog, everything) 
     assert len(root.findall(".//k:Placemark", NS)) == _features(atlas, layers)
     assert len(root.findall(".//k:Point", NS)) == 16
     btk = folders[layers.index("btk")]
-    assert len(btk.findall("k:Placemark", NS)) == 3
-    assert len(btk.findall(".//k:LineString", NS)) == 3
+    assert len(btk.findall("k:Placemark", NS)) == 4
+    assert len(btk.findall(".//k:LineString", NS)) == 4
 
 
 def _kml_lines(root: ET.Element) -> dict[str, tuple[str, float]]:
@@ -296,11 +300,13 @@ def test_kml_lines_in_the_scenes_colours_and_widths(atlas, view) -> None:
 def test_kml_descriptions_and_coordinates(atlas) -> None:
     root = _kml(atlas, MapView(layers=("btk",)))
     placemarks = root.findall(".//k:Placemark", NS)
-    text = placemarks[2].findtext("k:description", namespaces=NS)
-    for part in ("Kind: Railway", "Status: Operating", "Segment: Kartsakhi",
+    text = placemarks[3].findtext("k:description", namespaces=NS)
+    for part in ("Kind: Railway", "Status: Operating (since 20 May 2024)", "Segment: Kartsakhi",
                  "Geometry quality: schematic", "Length as drawn: 64.5 km", "Licence: ODbL",
                  "Attribution: © OpenStreetMap contributors"):
         assert part in text, part
+    existing = placemarks[0].findtext("k:description", namespaces=NS)
+    assert "Status: Operating (an existing line, in use since 8 May 1883)" in existing
     coords = placemarks[0].findtext(".//k:coordinates", namespaces=NS).split()
     assert len(coords) == len(atlas.routes["btk"].geometry.iloc[0].coords)
     assert all(len(v.split(".")[-1]) <= 6 for c in coords for v in c.split(",")[:2])

@@ -231,3 +231,49 @@ def test_the_build_reproduces_geo_byte_for_byte(tmp_path):
                                                             "countries.topojson")}
     assert kept == set(built)
 
+
+
+SOURCES = json.loads((GEO_DIR / "sources" / "corridor-facts.json").read_text("utf-8"))
+
+
+def test_every_milestone_in_the_sources_records_its_effect():
+    from typing import get_args
+
+    from corridor_atlas.catalog import Effect
+
+    for route in SOURCES["routes"]:
+        for milestone in route["milestones"]:
+            assert milestone.get("effect") in get_args(Effect), (route["id"], milestone)
+
+
+def _unsourced(node, path="facts"):
+    """Paths of the figures in the sources (a dict with a ``value``) without a source."""
+    if isinstance(node, dict):
+        if "value" in node and isinstance(node["value"], int | float | dict):
+            if not (node.get("source") or node.get("sources")):
+                yield path
+        for key, value in node.items():
+            yield from _unsourced(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _unsourced(value, f"{path}[{i}]")
+
+
+def test_every_figure_in_the_sources_has_a_source():
+    assert list(_unsourced(SOURCES)) == []
+
+
+@pytest.mark.parametrize("route", CATALOG.routes, ids=lambda r: r.id)
+def test_each_route_file_documents_the_catalog_length(route):
+    raw = json.loads((GEO_DIR / route.file).read_text("utf-8"))
+    documented = {f["properties"].get("documented_length_km") for f in raw["features"]}
+    assert documented == {route.facts.length_km.value}
+
+
+@pytest.mark.parametrize("route", CATALOG.routes, ids=lambda r: r.id)
+def test_catalog_segments_are_the_route_file_features(route):
+    raw = json.loads((GEO_DIR / route.file).read_text("utf-8"))
+    assert [s.id for s in route.segments] == [f["id"] for f in raw["features"]]
+    for segment in route.segments:
+        if segment.existing:  # a line there before the route says since when, by whom
+            assert segment.existing_since and segment.existing_source is not None

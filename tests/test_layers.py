@@ -7,7 +7,7 @@ import pytest
 from corridor_atlas.errors import DataError, LayerError
 from corridor_atlas.layers import load_atlas, read_route
 
-from .conftest import ROUTE_IDS
+from .conftest import CONNECTION_IDS, CONTEXT_IDS, ROUTE_IDS
 
 
 def _route(geo_dir, rid):
@@ -19,13 +19,15 @@ def _route(geo_dir, rid):
 def test_read_route_gives_lines_with_lengths(geo_dir):
     gdf = read_route(_route(geo_dir, "btk"), geo_dir)
     assert gdf.crs.to_epsg() == 4326
-    assert list(gdf.geometry_quality) == ["traced", "traced", "schematic"]
+    assert list(gdf.geometry_quality) == ["traced", "traced", "traced", "schematic"]
     assert gdf["length_km"].sum() == pytest.approx(809.9, abs=0.5)
 
 
-def test_segment_status_overrides_route_status(geo_dir):
-    gdf = read_route(_route(geo_dir, "kars_nakhchivan"), geo_dir)
-    assert list(gdf.status_class) == ["construction", "construction", "planned", "operating"]
+def test_route_features_are_the_catalog_segments(geo_dir):
+    route = _route(geo_dir, "kars_nakhchivan")
+    gdf = read_route(route, geo_dir)
+    assert list(gdf.feature_id) == [s.id for s in route.segments]
+    assert [s.existing for s in route.segments] == [False, False, False, True]
 
 
 @pytest.mark.parametrize(
@@ -45,7 +47,7 @@ def test_broken_file_is_reported_and_others_still_load(geo_copy, breakage, expec
     breakage(geo_copy / "routes" / "tap.geojson")
     atlas = load_atlas(geo_copy)
     assert "tap" not in atlas.routes
-    assert set(atlas.routes) == {*ROUTE_IDS, "baku_supsa", "black_sea_cable"} - {"tap"}
+    assert set(atlas.routes) == {*ROUTE_IDS, *CONTEXT_IDS, *CONNECTION_IDS} - {"tap"}
     assert len(atlas.problems) == 1
     assert expected in str(atlas.problems[0])
     with pytest.raises(DataError, match="1 problem in the data"):
@@ -113,7 +115,8 @@ def test_facility_points_must_be_points(geo_copy):
     obj["features"][0]["geometry"] = {"type": "LineString", "coordinates": [[1, 1], [2, 2]]}
     path.write_text(json.dumps(obj), "utf-8")
     atlas = load_atlas(geo_copy)
-    assert atlas.facilities is None and len(atlas.routes) == 9
+    assert atlas.facilities is None
+    assert set(atlas.routes) == {*ROUTE_IDS, *CONTEXT_IDS, *CONNECTION_IDS}
     assert "expected Point" in str(atlas.problems[0])
 
 

@@ -26,6 +26,7 @@ from corridor_atlas.panels import (
     key_figures,
     milestones_frame,
     source_label,
+    status_periods_frame,
     volume_units,
     volumes_frame,
 )
@@ -106,7 +107,10 @@ def test_btc_key_figures_rows(catalog: Catalog) -> None:
     assert list(capacity["figure"]) == ["design capacity", "expanded capacity",
                                         "design capacity"]
     assert list(capacity["value"]) == ["1 million bbl/day", "1.2 million bbl/day", "50 Mt/y"]
-    assert _row(frame, "cost")["value"] == "2.9 billion USD"
+    costs = frame[frame["figure"] == "cost"]
+    assert list(costs["value"]) == ["2.95 billion USD", "3.9 billion USD"]
+    assert list(costs["note"]) == ["construction budget at sanction (2002–03)",
+                                   "final construction cost (excluding financing and line fill)"]
 
 
 def test_every_key_figure_row_is_sourced_or_says_no_sourced_value(catalog: Catalog) -> None:
@@ -179,10 +183,29 @@ def test_unsourced_length_and_diameter_stay_empty(raw_routes: dict[str, dict]) -
 # --------------------------------------------------------------------------- milestones
 
 
+def by_effect(frame: pd.DataFrame) -> dict[str, str]:
+    wanted = {"2005-05-25", "2006-05-28", "2008-08-05", "2008-08-25", "2009-03", "2014-08-11"}
+    return {d: e for d, e in zip(frame["date"], frame["effect"], strict=True) if d in wanted}
+
+
+def test_status_periods_frame_lists_each_period_with_its_source(catalog: Catalog) -> None:
+    frame = status_periods_frame(catalog.route("btk"), as_of=catalog.as_of)
+    rows = frame[["status", "from", "until"]].values.tolist()
+    assert ["Suspended", "24 May 2023", "20 May 2024"] in rows
+    assert rows[-1] == ["Operating", "20 May 2024", "still, as of 3 July 2026"]
+    assert frame["source"].str.len().gt(0).all()
+    disputed = status_periods_frame(catalog.route("igdir_nakhchivan"), as_of=catalog.as_of)
+    assert disputed["sources disagree"].iloc[-1].endswith("(Ekonomist, 2025-03)")
+    assert (disputed["sources disagree"].iloc[:-1] == "").all()
+
+
 def test_milestones_sorted_and_partial_dates_parsed(catalog: Catalog) -> None:
     frame = milestones_frame(catalog.route("btc"))
-    assert list(frame.columns) == ["date", "date_sort", "precision", "event", "note", "source",
-                                   "url", "route_id"]
+    assert list(frame.columns) == ["date", "date_sort", "precision", "event", "effect",
+                                   "applies to", "note", "source", "url", "route_id"]
+    assert by_effect(frame) == {"2005-05-25": "construction", "2006-05-28": "in use",
+                                "2008-08-05": "suspended", "2008-08-25": "back in use",
+                                "2009-03": "expansion", "2014-08-11": "no change"}
     assert frame["date_sort"].is_monotonic_increasing
     assert pd.api.types.is_datetime64_any_dtype(frame["date_sort"])
     by_date = frame.set_index("date")
@@ -310,7 +333,8 @@ def test_corridor_overview_lengths_by_kind(catalog: Catalog) -> None:
     with_context = corridor_overview(catalog, drawn, include_context=True).set_index("kind")
     assert list(with_context.index) == ["oil", "gas", "rail", "power"]
     assert with_context.loc["oil", "routes"] == 2
-    assert with_context.loc["power", "documented_km"] == pytest.approx(1155)
+    assert with_context.loc["power", "documented_km"] == pytest.approx(1155 + 283)  # + BSTN
+    assert with_context.loc["gas", "routes"] == 4 + 2  # + IGB, Kilis–Aleppo
 
 
 def test_corridor_overview_lists_routes_without_documented_length(
@@ -326,8 +350,10 @@ def test_corridor_overview_lists_routes_without_documented_length(
 
 def test_capacities_overview(catalog: Catalog) -> None:
     frame = capacities_overview(catalog)
-    assert len(frame) == sum(len(r.facts.capacity) for r in catalog.routes)
-    assert frame["source"].notna().all()
+    assert len(frame) == sum(len(r.facts.capacity) or 1 for r in catalog.routes)
+    tripp = frame[frame["route_id"] == "tripp"]  # no sourced capacity: one row that says so
+    assert len(tripp) == 1 and tripp["note"].iloc[0] == NO_SOURCED_VALUE
+    assert frame["source"].notna().sum() == sum(len(r.facts.capacity) for r in catalog.routes)
     scp = frame[(frame["route_id"] == "scp") & (frame["what"] == "design")].iloc[0]
     assert (scp["value"], scp["unit"]) == (pytest.approx(7.41), "bcm/y")
     assert scp["route"] == catalog.route("scp").short_name
@@ -338,14 +364,16 @@ def test_capacities_overview(catalog: Catalog) -> None:
 def test_gas_exports_frame_keeps_gaps(catalog: Catalog) -> None:
     frame = gas_exports_frame(catalog)
     assert list(frame.columns) == ["year", "destination", "bcm", "note", "sources", "url"]
-    assert len(frame) == 5 * len(catalog.gas_exports_azerbaijan)
+    assert len(frame) == 6 * len(catalog.gas_exports_azerbaijan)
     europe_2015 = frame[(frame["year"] == 2015) & (frame["destination"] == "Europe")]
     assert len(europe_2015) == 1
     assert math.isnan(europe_2015["bcm"].iloc[0])
     turkiye_2015 = frame[(frame["year"] == 2015) & (frame["destination"] == "Türkiye")]
     assert turkiye_2015["bcm"].iloc[0] == pytest.approx(6.17)
     assert set(frame["destination"]) == {"Türkiye", "Europe", "Georgia", "total",
-                                         "Türkiye via TANAP"}
+                                         "Türkiye via TANAP", "Syria"}
+    syria = frame[frame["destination"] == "Syria"].set_index("year")["bcm"]
+    assert syria[2025] == pytest.approx(0.5) and math.isnan(syria[2024])
     assert (frame["bcm"].dropna() != 0).all()
     assert frame["sources"].str.len().gt(0).all()
     row_2020 = frame[frame["year"] == 2020].iloc[0]
@@ -369,3 +397,23 @@ def test_context_figures_frame(catalog: Catalog) -> None:
     for column in ("text", "value", "unit", "year", "support_level", "note", "source", "url",
                    "alternatives", "disputed"):
         assert column in frame.columns
+
+
+def test_capacity_increments_are_shown_as_additions_not_capacities(catalog: Catalog) -> None:
+    tap = key_figures(catalog.route("tap"), None)
+    added = tap[tap["figure"] == "expanded capacity added"]
+    assert list(added["value"]) == ["+1.2 bcm/y"]
+    levels = tap[tap["figure"] == "expanded capacity"]
+    assert list(levels["value"]) == ["11.2 bcm/y"]
+    assert [c.value for c in capacity_series(catalog.route("tap"), "bcm")] == [10, 11.2, 20]
+    btk = key_figures(catalog.route("btk"), None)
+    assert list(btk[btk["figure"] == "practical capacity"]["value"]) == ["1 Mt/y"]
+    assert "6.5 Mt/y" in set(btk[btk["figure"] == "design capacity"]["value"])
+
+
+def test_context_figures_carry_their_caveats(catalog: Catalog) -> None:
+    frame = context_figures_frame(catalog).set_index("id")
+    gas = frame.loc["largest_exporter_march_2020", "caveat"]
+    assert "16.2 bcm" in gas and "11.5 bcm" in gas and "Russia" in gas
+    assert "Italy" in frame.loc["trade_2021", "caveat"]
+    assert frame["caveat"].notna().sum() == 2

@@ -17,7 +17,7 @@ import re
 import shutil
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pytest
@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from corridor_atlas import layers, maps, search, timeline, urlstate, view
-from corridor_atlas.catalog import CATALOG_FILE, load_catalog
+from corridor_atlas.catalog import CATALOG_FILE, Effect, Segment, Status, load_catalog
 from corridor_atlas.errors import ExportError, Problem
 from corridor_atlas.layers import LINE_TYPES, geodesic_km, load_atlas
 from corridor_atlas.markup import esc, md
@@ -228,7 +228,7 @@ def _route_properties(route_id: str) -> st.SearchStrategy:
     good = st.fixed_dictionaries(
         {"route_id": st.just(route_id), "geometry_quality": st.sampled_from(["traced",
                                                                             "schematic"])},
-        optional={"status_class": st.sampled_from(["operating", "construction", "planned"]),
+        optional={"status": st.sampled_from(["existing", "planned"]),
                   "segment": st.text(max_size=10),
                   "length_km": numbers,
                   "name": st.one_of(st.none(), st.text(max_size=10))},
@@ -237,7 +237,7 @@ def _route_properties(route_id: str) -> st.SearchStrategy:
         st.none(), st.text(max_size=3), st.lists(st.integers(), max_size=2),
         st.fixed_dictionaries({"route_id": st.one_of(st.none(), st.text(max_size=6)),
                                "geometry_quality": st.one_of(st.none(), st.text(max_size=6)),
-                               "status_class": st.one_of(st.none(), st.text(max_size=6))}),
+                               "status": st.one_of(st.none(), st.text(max_size=6))}),
     )
     return st.one_of(good, good, good, bad)
 
@@ -292,7 +292,6 @@ def _check_atlas_with_one_route_rewritten(scratch_geo: Path, route_id: str, text
         assert (np.abs(coords[:, 0]) <= 180).all() and (np.abs(coords[:, 1]) <= 90).all()
         lengths = gdf["length_km"].to_numpy(dtype=float)
         assert np.isfinite(lengths).all() and (lengths >= 0).all()
-        assert set(gdf["status_class"]) <= layers.STATUS_CLASSES
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], **GEOS)
@@ -317,8 +316,6 @@ def test_load_atlas_loads_any_valid_route_file(scratch_geo, route_id, geoms):
         atlas = load_atlas(scratch_geo)
     assert atlas.problems == ()
     assert set(atlas.routes) == set(ALL_ROUTE_IDS)
-    route = next(r for r in ROUTE_ENTRIES if r["id"] == route_id)
-    assert set(atlas.routes[route_id]["status_class"]) == {route["status"]}
 
 
 def _collection(route_id: str, line: Any, **extra_props: Any) -> tuple[str, str]:
@@ -868,52 +865,115 @@ def test_search_finds_every_name_at_the_top_score(index, data):
 # Timeline
 # ---------------------------------------------------------------------------
 
-MILESTONE_WORDS = ["first oil", "first gas", "agreement signed", "construction began",
-                   "groundbreaking", "expansion", "inaugurated", "company established",
-                   "line fill", "test gas", "shutdown", "MoU", "FID", "target", ";", " ", "\n"]
+EFFECTS = list(get_args(Effect))
+STATUSES = set(get_args(Status))
 
 
-@settings(max_examples=200, **BASE)
-@given(st.one_of(st.text(max_size=60),
-                 st.lists(st.sampled_from(MILESTONE_WORDS), max_size=6).map(" ".join)))
-def test_milestone_phase_is_a_phase_or_none(event):
-    assert timeline.milestone_phase(event) in (*timeline.PHASES, None)
+def _dates() -> st.SearchStrategy[str]:
+    """Whole, year-month and year-only dates between 1990 and 2040."""
+    return st.builds(lambda y, m, d, cut: f"{y:04d}-{m:02d}-{d:02d}"[:cut],
+                     st.integers(1990, 2040), st.integers(1, 12), st.integers(1, 28),
+                     st.sampled_from([4, 7, 10, 10]))
 
 
-def _rank(phase):
-    return 0 if phase is None else timeline.PHASE_RANK[phase]
-
-
-def _check_route_timeline(route, as_of_year: int, y1: int, y2: int) -> None:
-    lo, hi = min(y1, y2), max(y1, y2)
-    early = timeline.route_phase(route, lo, as_of_year=as_of_year)
-    late = timeline.route_phase(route, hi, as_of_year=as_of_year)
-    assert _rank(early) <= _rank(late)
-    assert _rank(late) <= _rank(route.status)
-    # from the as-of year on, the present status is shown
-    if lo >= as_of_year:
-        assert early == route.status
-
-
-@settings(max_examples=200, **BASE)
-@given(st.data(), st.integers(1980, 2045), st.integers(1950, 2060), st.integers(1950, 2060))
-def test_route_phase_is_monotonic_and_capped_for_real_routes(catalog, data, as_of, y1, y2):
-    route = data.draw(st.sampled_from(catalog.routes), label="route")
-    _check_route_timeline(route, as_of, y1, y2)
-
-
-@settings(max_examples=200, **BASE)
-@given(st.data(), st.integers(1980, 2045), st.integers(1950, 2060), st.integers(1950, 2060),
-       st.sampled_from(timeline.PHASES))
-def test_route_phase_is_monotonic_for_reshuffled_milestones(catalog, data, as_of, y1, y2,
-                                                           status):
-    pool = [m for r in catalog.routes for m in r.facts.milestones]
-    dated = data.draw(st.lists(st.tuples(st.sampled_from(pool), st.integers(1950, 2060)),
-                               max_size=8), label="milestones")
-    base = data.draw(st.sampled_from(catalog.routes), label="route")
-    milestones = [m.model_copy(update={"date": f"{y:04d}"}) for m, y in dated]
-    route = base.model_copy(update={
-        "status": status,
+def _with_milestones(base, dated, segments=()):
+    milestones = [m.model_copy(update={"date": date, "effect": effect, "segments": list(segs),
+                                       "dispute": None})
+                  for m, date, effect, segs in dated]
+    return base.model_copy(update={
+        "segments": list(segments),
         "facts": base.facts.model_copy(update={"milestones": milestones}),
     })
-    _check_route_timeline(route, as_of, y1, y2)
+
+
+@st.composite
+def _routes(draw, catalog):
+    """A real route with made-up dated effects, some on its own segments, one existing."""
+    base = draw(st.sampled_from(catalog.routes), label="route")
+    pool = [m for r in catalog.routes for m in r.facts.milestones]
+    ids = [f"{base.id}-1", f"{base.id}-2"]
+    segments = [Segment(id=ids[0], name="a line the route joins", existing=True),
+                Segment(id=ids[1], name="the route's own line")]
+    dated = draw(st.lists(st.tuples(st.sampled_from(pool), _dates(), st.sampled_from(EFFECTS),
+                                    st.sampled_from([(), (), (ids[0],), (ids[1],)])),
+                          max_size=10), label="milestones")
+    return _with_milestones(base, dated, segments)
+
+
+@settings(max_examples=300, **GEOS)
+@given(st.data(), _dates())
+def test_periods_tile_the_history_and_agree_with_the_status_on_any_date(catalog, data, as_of):
+    route = data.draw(_routes(catalog))
+    for segment in (None, *[s.id for s in route.segments]):
+        found = timeline.periods(route, as_of=as_of, segment=segment)
+        for before, after in zip(found, found[1:]):
+            assert before.end == after.start  # no gap, no overlap
+            assert before.start < before.end
+            assert (before.status, before.dispute) != (after.status, after.dispute)
+        assert all(p.status in STATUSES for p in found)
+        if found:
+            assert found[-1].end is None
+        for p in found:  # the status on each period's first day is the period's
+            state = timeline.state_on(route, p.start, segment)
+            assert state is not None and state.status == p.status
+
+
+@settings(max_examples=300, **GEOS)
+@given(st.data(), _dates(), st.integers(1985, 2045))
+def test_milestones_after_the_as_of_date_never_count(catalog, data, as_of, year):
+    route = data.draw(_routes(catalog))
+    kept = [m for m in route.facts.milestones if m.date <= as_of]
+    trimmed = route.model_copy(update={"facts": route.facts.model_copy(
+        update={"milestones": kept})})
+    assert (timeline.route_state(route, year, as_of=as_of)
+            == timeline.route_state(trimmed, year, as_of=as_of))
+
+
+@settings(max_examples=300, **GEOS)
+@given(st.data())
+def test_an_existing_segment_is_in_use_whenever_its_route_is_shown(catalog, data):
+    route = data.draw(_routes(catalog))
+    existing = route.segments[0].id
+    named = [m for m in route.facts.milestones if existing in m.segments]
+    for year in range(1988, 2043, 3):
+        state = timeline.route_state(route, year, as_of="2040-12-31")
+        seg = timeline.segment_states(route, [existing], year, as_of="2040-12-31")[0]
+        if not any(m.date <= f"{year}-12-31" for m in route.facts.milestones
+                   if m.effect != "none"):
+            assert seg is None
+        elif not named:
+            assert state is None or seg is not None and seg.status == "operating"
+
+
+@st.composite
+def _lifecycles(draw):
+    """A history as sources tell it: agreed, built, in use, with interruptions and
+    expansions, in date order, possibly rebuilt or closed at the end."""
+    effects = draw(st.lists(st.sampled_from(["planned", "none"]), max_size=3))
+    effects += draw(st.lists(st.just("construction"), max_size=2))
+    effects.append("operating")
+    for _ in range(draw(st.integers(0, 3))):
+        effects += [draw(st.sampled_from(["suspended", "idle"])),
+                    *draw(st.lists(st.sampled_from(["expansion", "none"]), max_size=1)),
+                    draw(st.sampled_from(["resumed", "operating"]))]
+    effects += draw(st.lists(st.sampled_from(["expansion", "none", "construction",
+                                              "closed"]), max_size=1))
+    years = sorted(draw(st.lists(st.integers(1950, 2040), min_size=len(effects),
+                                 max_size=len(effects))))
+    return [(f"{y:04d}-{i % 12 + 1:02d}", e) for i, (y, e) in enumerate(zip(years, effects))]
+
+
+@settings(max_examples=300, **GEOS)
+@given(_lifecycles(), st.data())
+def test_the_order_check_accepts_real_lifecycles_and_flags_an_interruption_before_use(
+        catalog, history, data):
+    base = catalog.routes[0].facts.milestones[0]
+    milestones = [base.model_copy(update={"date": d, "effect": e}) for d, e in history]
+    assert timeline.check_milestones(milestones) == []
+    first_use = next(d for d, e in history if e == "operating")
+    bad = data.draw(st.sampled_from(["suspended", "idle", "resumed", "expansion"]))
+    early = base.model_copy(update={"date": "1949", "effect": bad})
+    problems = timeline.check_milestones([early, *milestones])
+    assert len(problems) == 1 and problems[0].startswith("1949 ")
+    late = base.model_copy(update={"date": first_use, "effect": "planned"})
+    assert timeline.check_milestones([*milestones, late])

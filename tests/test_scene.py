@@ -58,7 +58,9 @@ def test_filters_hide_layers_and_say_which(atlas, kinds, statuses, drawn):
 
 def test_the_status_filter_reads_the_status_in_the_year(atlas):
     assert {r.id for r in _scene(atlas, year=2004, statuses=("construction",)).routes} == {
-        "btc"}
+        "btc", "scp"}
+    assert {r.id for r in _scene(atlas, year=2023, statuses=("suspended",)).routes} == {
+        "btk"}
 
 
 def test_not_begun_routes_are_named_not_drawn(atlas):

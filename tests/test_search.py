@@ -18,7 +18,7 @@ from corridor_atlas.search import (
     variants,
 )
 
-from .conftest import CONTEXT_IDS, ROUTE_IDS
+from .conftest import CONNECTION_IDS, CONTEXT_IDS, ROUTE_IDS
 
 
 @pytest.fixture(scope="module")
@@ -223,3 +223,28 @@ def test_index_without_layers_still_finds_names(atlas):
     sangachal = next(h for h in build_index(bare).search("sangachal"))
     assert sangachal.bbox is not None  # from the catalog's coordinates
     assert build_index(Atlas(None, {}, None, None)).search("btc") == []
+
+
+@pytest.mark.parametrize(("query", "route_id"), [
+    ("Interconnector Greece–Bulgaria", "igb"), ("Gümülcine", "igb"),
+    ("Yunanıstan–Bolqarıstan", "igb"),
+    ("Kilis", "kilis_aleppo"), ("Türkiye-Suriye Doğal Gaz", "kilis_aleppo"),
+    ("Kilis-Hələb", "kilis_aleppo"),
+    ("Horadiz", "horadiz_aghband"), ("Ağbend demiryolu", "horadiz_aghband"),
+    ("Ağbənd dəmir yolu", "horadiz_aghband"),
+    ("TRIPP", "tripp"), ("Trump Rotası", "tripp"), ("Tramp Marşrutu", "tripp"),
+    ("Black Sea Transmission", "bstn"), ("Borçka-Sınır-Gürcistan", "bstn"),
+    ("Qara dəniz elektrik", "bstn"),
+])
+def test_the_connections_are_found_in_english_turkish_and_azerbaijani(index, query, route_id):
+    hits = index.search(query, limit=8)
+    assert any(h.kind == "route" and h.id == route_id for h in hits), (query, hits)
+
+
+def test_connection_bboxes_contain_their_lines(index, atlas):
+    for rid in CONNECTION_IDS:
+        hit = next(h for h in index.search(atlas.catalog.route(rid).short_name, limit=20)
+                   if h.id == rid)
+        w, s, e, n = hit.bbox
+        x0, y0, x1, y1 = atlas.routes[rid].total_bounds
+        assert w <= x0 and s <= y0 and e >= x1 and n >= y1, rid

@@ -21,8 +21,19 @@ from .errors import CatalogError, Problem
 CATALOG_FILE = "catalog.json"
 
 Kind = Literal["oil", "gas", "rail", "power"]
-Status = Literal["operating", "construction", "planned"]
-Role = Literal["route", "context"]
+Status = Literal["operating", "construction", "planned", "suspended", "idle", "closed"]
+"""A route's, segment's or facility's state on a date: built and in use (``operating``),
+being built (``construction``), agreed or planned (``planned``), interrupted
+(``suspended``), built but carrying little or nothing (``idle``), or out of use for good
+(``closed``)."""
+Effect = Literal["planned", "construction", "operating", "suspended", "resumed", "idle",
+                 "closed", "expansion", "none"]
+"""What a milestone does to the status: sets it (``planned`` … ``closed``), ends a
+suspension or an idle period (``resumed``: operating again), or leaves it as it is
+(``expansion`` of a line in use, ``none``)."""
+Role = Literal["route", "context", "connection"]
+"""One of the seven routes; a context layer; or one of the corridor's newer links
+("Connections"). Only routes are on when the map opens."""
 Url = Annotated[str, Field(pattern=r"^https?://\S+$")]
 PartialDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -104,19 +115,48 @@ class InForce(_Model):
 
 
 class Capacity(_Model):
+    """A capacity as published: ``design``, ``expanded``, ``planned``, or ``practical``
+    (what the line could carry in practice). An ``increment`` is capacity added by an
+    expansion, not a capacity the line has."""
+
     value: float
     unit: Text
-    what: Literal["design", "expanded", "planned"]
+    what: Literal["design", "expanded", "planned", "practical"]
     source: Source
     note: str | None = None
     in_force: InForce | None = None
+    increment: bool = False
+
+
+class Dispute(_Model):
+    """What another source says against a milestone's claim."""
+
+    claim: Text
+    source: Source
 
 
 class Milestone(_Model):
+    """A dated event, its source and what it does to the status (``effect``)."""
+
     date: PartialDate
     event: Text
     source: Source
     note: str | None = None
+    effect: Effect
+    segments: list[str] = []  # the route's segments (feature ids) it applies to; all if empty
+    dispute: Dispute | None = None
+
+
+class Segment(_Model):
+    """One feature of a route's geometry: its id, what it is, and whether the line was
+    there before the route (``existing``: it keeps its own status, operating)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+-\d+$")]
+    name: Text
+    existing: bool = False
+    existing_since: PartialDate | None = None
+    existing_source: Source | None = None
+    existing_note: str | None = None
 
 
 Measure = Literal["throughput", "share", "count"]
@@ -165,6 +205,7 @@ class Cost(_Model):
     unit: Text
     what: Text
     source: Source
+    note: str | None = None
 
 
 class RouteFacts(_Model):
@@ -218,7 +259,18 @@ class Route(_Model):
     end_label: Text
     flow_direction: Literal["forward", "both"]
     throughput_shares: list[Text] = []
+    segments: list[Segment] = []
     facts: RouteFacts
+
+    @model_validator(mode="after")
+    def _milestone_segments(self) -> Route:
+        known = {s.id for s in self.segments}
+        for i, milestone in enumerate(self.facts.milestones):
+            unknown = [s for s in milestone.segments if s not in known]
+            if unknown:
+                raise ValueError(f"facts.milestones[{i}] names segments {unknown} that the "
+                                 f"route does not have (it has {sorted(known)})")
+        return self
 
     @property
     def names(self) -> dict[str, str]:
@@ -238,6 +290,7 @@ class Facility(_Model):
     sources: list[Source] = Field(min_length=1)
     proxy_points: list[dict[str, Any]] = []
     label: str | None = None
+    milestones: list[Milestone] = []  # empty: there throughout (a town)
 
 
 class Facilities(_Model):
@@ -260,6 +313,13 @@ class PlannedFigure(_Model):
     note: str | None = None
 
 
+class Caveat(_Model):
+    """What the sources say against a figure's wording."""
+
+    text: Text
+    sources: list[Source] = Field(min_length=1)
+
+
 class ContextFigure(_Model):
     id: Identifier
     text: Text
@@ -271,6 +331,7 @@ class ContextFigure(_Model):
     alternatives: list[Alternative] = []
     note: str | None = None
     outcome: Outcome | None = None
+    caveat: Caveat | None = None
 
 
 class GasExportYear(_Model):
@@ -280,6 +341,7 @@ class GasExportYear(_Model):
     to_georgia_bcm: float | None
     total_exports_bcm: float | None
     to_turkiye_via_tanap_bcm: float | None
+    to_syria_bcm: float | None = None
     sources: list[Source] = Field(min_length=1)
     note: str | None = None
 

@@ -9,6 +9,8 @@ fixed here are neutral greys.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,6 +52,9 @@ def _colour_scale(colours: Mapping[str, str] | None) -> alt.Scale | Any:
 
 def _year_domain(years: list[int]) -> list[int]:
     return list(range(min(years), max(years) + 1))
+
+
+_PLAIN_UNIT = re.compile(r"[\w /.%()-]{1,40}")
 
 
 def volume_chart(route: Route, unit: str, *, colour: str, include_planned: bool = True,
@@ -111,7 +116,9 @@ def volume_chart(route: Route, unit: str, *, colour: str, include_planned: bool 
 
     x = alt.X("year:O", title="year", scale=alt.Scale(domain=years),
               axis=alt.Axis(labelAngle=-45, labelOverlap=True))
-    y_title = f"{unit} per year"
+    # Vega-Lite writes axis titles into the marks' ARIA descriptions, which are Vega
+    # expressions: a unit goes in one only if it is plain words (it is in the title too)
+    y_title = f"{unit} per year" if _PLAIN_UNIT.fullmatch(unit) else "per year"
 
     bar_encoding: dict[str, Any] = {
         "x": x,
@@ -154,7 +161,9 @@ def volume_chart(route: Route, unit: str, *, colour: str, include_planned: bool 
         } for c in lines])
         cap_tooltip = [
             alt.Tooltip("label:N", title="capacity"),
-            alt.Tooltip("value:Q", title=f"{unit} per year", format=",.4~f"),
+            # a tooltip title is compiled into a Vega expression: never data text in it
+            alt.Tooltip("value:Q", title="per year", format=",.4~f"),
+            alt.Tooltip("unit:N", title="unit"),
             alt.Tooltip("derived_text:N", title="derived"),
             alt.Tooltip("note:N", title="note"),
             alt.Tooltip("source:N", title="source"),

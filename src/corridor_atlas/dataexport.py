@@ -40,7 +40,7 @@ from pydantic import BaseModel
 
 from . import styles
 from .catalog import Catalog, Facility, Route, Source
-from .describe import flow_lines, flow_reason, status_line
+from .describe import dispute_line, flow_lines, flow_reason, since_line, status_line
 from .flows import Flow
 from .layers import FACILITIES_ID, Atlas
 from .panels import (
@@ -197,6 +197,11 @@ def _route_properties(layer: RouteLayer, segment: Segment, *, flows: bool) -> di
         "name_az": route.name_az,
         "kind": route.kind,
         "status": segment.phase,
+        "status_since": segment.since or _optional(row.get("existing_since")),
+        "status_source": _source_text([segment.status_source] if segment.status_source
+                                      else []),
+        "disputed_by": (None if segment.dispute is None
+                        else dispute_line(segment.dispute)),
         "segment": _optional(row.get("segment")),
         "geometry_quality": segment.quality,
         "geometry_source": _optional(row.get("geometry_source")),
@@ -255,9 +260,13 @@ def to_geojson(atlas: Atlas, scene: Scene) -> bytes:
     What the scene draws, as one GeoJSON FeatureCollection (RFC 7946, lon/lat WGS84).
 
     Route segments carry ``route_id, feature_id, name, short_name, name_tr, name_az,
-    kind, status, segment, geometry_quality, geometry_source, licence, attribution,
-    length_km`` (as drawn, 0.1 km) and ``documented_length_km`` (the catalog's
-    sourced length, or null); ``status`` is the segment's status in the scene's year.
+    kind, status, status_since, status_source, disputed_by, segment, geometry_quality,
+    geometry_source, licence, attribution, length_km`` (as drawn, 0.1 km) and
+    ``documented_length_km`` (the catalog's sourced length, or null); ``status`` is the
+    segment's status in the scene's year, ``status_since`` the date it began and
+    ``status_source`` the milestone's source saying so (for an existing line, when and
+    by whose account it was in use), ``disputed_by`` what another source says against
+    it (or null).
     With flows on they also carry :data:`FLOW_FIELDS`: the route's throughput that
     year in the family's unit, its source, the capacity in force, the utilisation,
     and in ``flow_note`` why a value is null. Facilities carry
@@ -536,9 +545,11 @@ def _route_description(layer: RouteLayer, segment: Segment, year: int | None,
     if year is not None:
         shown = f"{shown} in {year}"
     documented = _documented_km(route)
+    since = since_line(segment.since, row)
     lines = [
         f"Kind: {styles.KIND_LABELS[route.kind]}",
-        f"Status: {shown}",
+        f"Status: {shown}" + (f" ({since[0].lower()}{since[1:]})" if since else ""),
+        *([dispute_line(segment.dispute)] if segment.dispute is not None else []),
         f"Segment: {_text(row.get('segment')) or 'full route'}",
         "Geometry quality: " + (
             "schematic (straight line between documented waypoints; position approximate)"

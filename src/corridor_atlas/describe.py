@@ -6,19 +6,49 @@ live map's tooltips, XML in KML balloons, Markdown in the panels).
 
 from __future__ import annotations
 
-from .catalog import AnnualVolume, Route
+from collections.abc import Mapping
+from typing import Any
+
+from .catalog import AnnualVolume, Dispute, Route
 from .flows import Flow, Missing
-from .format import number, percent, quantity
+from .format import date, number, percent, quantity
 from .panels import source_label
 from .styles import KIND_LABELS, STATUS_LABELS
+from .timeline import State
 
-__all__ = ["flow_lines", "flow_reason", "status_line", "volume_text"]
+__all__ = ["dispute_line", "disputed_status", "flow_lines", "flow_reason", "since_line", "status_line",
+           "volume_text"]
 
 
 def status_line(route: Route, phase: str, year: int | None) -> str:
     """``"Gas pipeline · Operating in 2022"``."""
     status = STATUS_LABELS.get(phase, phase)  # type: ignore[call-overload]
     return f"{KIND_LABELS[route.kind]} · {status}" + (f" in {year}" if year is not None else "")
+
+
+def since_line(since: str | None, properties: Mapping[str, Any]) -> str | None:
+    """When a segment's status began: ``"Since 24 May 2023"``, or, for a line that was
+    there before its route, ``"An existing line, in use since 1883"``."""
+    if since is not None:
+        return f"Since {date(since)}"
+    existing = properties.get("existing_since")
+    if isinstance(existing, str) and existing:
+        return f"An existing line, in use since {date(existing)}"
+    return None
+
+
+def dispute_line(dispute: Dispute) -> str:
+    """``"Sources disagree: … (Ekonomist, March 2025)"``."""
+    when = f", {date(dispute.source.date)}" if dispute.source.date else ""
+    return f"Sources disagree: {dispute.claim} ({dispute.source.publisher}{when})"
+
+
+def disputed_status(state: State) -> str:
+    """``"Idle (…) since 26 August 2025 (Report.az, 2025-08-26). Sources disagree: …"``."""
+    text = STATUS_LABELS[state.status]
+    if state.milestone is not None:
+        text += f" since {date(state.since)} ({source_label(state.milestone.source)})."
+    return text + (f" {dispute_line(state.dispute)}" if state.dispute is not None else "")
 
 
 def volume_text(volume: AnnualVolume) -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["number", "percent", "quantity"]
+__all__ = ["date", "number", "percent", "quantity"]
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
 
 
 def number(value: float, *, sig: int | None = None) -> str:
@@ -43,3 +46,23 @@ def quantity(value: float, unit: str, *, sig: int | None = None) -> str:
 def percent(fraction: float) -> str:
     """``0.512`` → ``'51%'``."""
     return f"{fraction * 100:,.0f}%"
+
+
+def date(text: str) -> str:
+    """
+    An ISO date, whole or partial, as readers write it.
+
+    >>> date("2023-05-24")
+    '24 May 2023'
+    >>> date("2008-07")
+    'July 2008'
+    >>> date("2004")
+    '2004'
+    """
+    parts = text.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{int(parts[2])} {month} {parts[0]}"

@@ -167,7 +167,7 @@ def _places_along(atlas: Atlas) -> tuple[tuple[Place, ...], tuple[float, ...]]:
 
 
 def place_labels(atlas: Atlas, routes: Sequence[Route], *,
-                 facilities: bool) -> tuple[PlaceLabel, ...]:
+                 facilities: Sequence[str] = ()) -> tuple[PlaceLabel, ...]:
     """
     The places to name, in priority order, without two names for one spot.
 
@@ -178,15 +178,15 @@ def place_labels(atlas: Atlas, routes: Sequence[Route], *,
     routes
         The routes drawn: their ends are named.
     facilities
-        Whether the facilities layer is drawn: their names are then candidates too.
+        The ids of the facilities drawn: their names are candidates too.
     """
-    key = (tuple(r.id for r in routes), facilities)
+    key = (tuple(r.id for r in routes), tuple(facilities))
     return memo.once("place labels", [atlas], key,
                      lambda: _place_labels(atlas, routes, facilities=facilities))
 
 
 def _place_labels(atlas: Atlas, routes: Sequence[Route], *,
-                  facilities: bool) -> tuple[PlaceLabel, ...]:
+                  facilities: Sequence[str]) -> tuple[PlaceLabel, ...]:
     candidates: list[PlaceLabel] = []
     for route in routes:
         gdf = atlas.routes.get(route.id)
@@ -200,8 +200,9 @@ def _place_labels(atlas: Atlas, routes: Sequence[Route], *,
                                          "end", _PRIORITY["end"],
                                          size=styles.KEY_PLACE_LABEL_PX, bold=True))
     if facilities and atlas.catalog is not None:
+        drawn = set(facilities)
         for fac in atlas.catalog.facilities.items:
-            if fac.label and fac.lon is not None and fac.lat is not None:
+            if fac.id in drawn and fac.label and fac.lon is not None and fac.lat is not None:
                 candidates.append(PlaceLabel(fac.label, fac.lon, fac.lat, "facility",
                                              _PRIORITY["facility"],
                                              min_zoom=FACILITY_MIN_ZOOM, dot=False))

@@ -25,7 +25,6 @@ FACILITIES_ID = "facilities"
 """Layer id of the facilities (points); route layers use their catalog id."""
 LINE_TYPES = frozenset({"LineString", "MultiLineString"})
 GEOMETRY_QUALITIES = frozenset({"traced", "schematic"})
-STATUS_CLASSES = frozenset({"operating", "construction", "planned"})
 _GEOD = Geod(ellps="WGS84")
 
 
@@ -70,13 +69,14 @@ class Atlas:
         return None if gdf is None else float(gdf["length_km"].sum())
 
     def layer_ids(self) -> list[str]:
-        """Every layer id that can be toggled, in drawing order (context first)."""
+        """Every layer id that can be toggled, in drawing order: context layers, then
+        connections, then the routes, then the facilities."""
         if self.catalog is None:
             return []
         loaded = [r for r in self.catalog.routes if r.id in self.routes]
-        context = [r.id for r in loaded if r.role == "context"]
+        under = [r.id for role in ("context", "connection") for r in loaded if r.role == role]
         main = [r.id for r in loaded if r.role == "route"]
-        return context + main + ([FACILITIES_ID] if self.facilities is not None else [])
+        return under + main + ([FACILITIES_ID] if self.facilities is not None else [])
 
     def default_layers(self) -> list[str]:
         """The layers on when the map opens: the catalog's default-visible routes."""
@@ -192,11 +192,6 @@ def _check_route_properties(raw: dict, route: Route, file: str) -> list[Problem]
             problems.append(Problem(file, f"geometry_quality is {quality!r}; expected "
                                           "'traced' or 'schematic'",
                                     feature=name, field="properties.geometry_quality"))
-        status = props.get("status_class")
-        if status is not None and status not in STATUS_CLASSES:
-            problems.append(Problem(file, f"status_class is {status!r}; expected one of "
-                                          f"{sorted(STATUS_CLASSES)}",
-                                    feature=name, field="properties.status_class"))
     return problems
 
 
@@ -226,8 +221,9 @@ def read_route(route: Route, geo_dir: Path) -> gpd.GeoDataFrame:
     -------
     gpd.GeoDataFrame
         Line features in EPSG:4326 with ``feature_id``, ``route_id``,
-        ``geometry_quality``, ``status_class`` (segment status, defaulting to the
-        route's) and ``length_km`` (geodesic, as drawn).
+        ``geometry_quality`` and ``length_km`` (geodesic, as drawn). A feature's
+        status in a year comes from the catalog's milestones
+        (:mod:`corridor_atlas.timeline`), by its id.
 
     Raises
     ------
@@ -244,9 +240,6 @@ def read_route(route: Route, geo_dir: Path) -> gpd.GeoDataFrame:
         raise LayerError(problems)
     assert raw is not None
     gdf = _to_frame(raw)
-    if "status_class" not in gdf:
-        gdf["status_class"] = route.status
-    gdf["status_class"] = gdf["status_class"].fillna(route.status)
     gdf["length_km"] = [geodesic_km(g) for g in gdf.geometry]
     return gdf
 

@@ -39,6 +39,7 @@ class LegendRow:
     colour: str = LEGEND_NEUTRAL
     marker: str | None = None  # a facility: a white dot ringed in this colour
     arrow: bool = False
+    dispute: bool = False  # the mark drawn on a line whose status sources disagree about
 
 
 def legend_rows(layers: Sequence[Layer], scales: Sequence[FlowScale], *,
@@ -60,9 +61,12 @@ def legend_rows(layers: Sequence[Layer], scales: Sequence[FlowScale], *,
     statuses = {s.phase for s in segments}
     if statuses:
         rows.append(LegendRow("Status", header=True))
-        rows += [LegendRow(label, line=styles.LineStyle(LEGEND_NEUTRAL, styles.LINE_WEIGHT,
-                                                         styles.STATUS_DASH[status], 1.0))
+        rows += [LegendRow(label, line=styles.LineStyle(
+                     LEGEND_NEUTRAL, styles.LINE_WEIGHT, styles.STATUS_DASH[status],
+                     styles.STATUS_OPACITY.get(status, 1.0)))
                  for status, label in styles.STATUS_LABELS.items() if status in statuses]
+        if any(s.dispute is not None for s in segments):
+            rows.append(LegendRow("Sources disagree on the status", dispute=True))
     if any(s.quality == "schematic" for s in segments):
         rows.append(LegendRow("Geometry", header=True))
         rows.append(LegendRow(

@@ -31,7 +31,7 @@ from jinja2 import Template
 from . import styles
 from .assets import AssetMode, localize
 from .catalog import Catalog
-from .describe import flow_lines, status_line
+from .describe import dispute_line, flow_lines, since_line, status_line
 from .layers import Atlas
 from .legend import LegendRow
 from .markup import esc
@@ -90,6 +90,12 @@ path.leaflet-interactive:focus {{ outline: none; }}
 .atlas-labels canvas.atlas-label-halo {{ position: absolute; z-index: 1; pointer-events: none; }}
 .leaflet-container .leaflet-control-scale-line {{ text-shadow: none; }}
 .atlas-label-country {{ font-weight: normal; }}
+.atlas-dispute {{ width: {styles.DISPUTE_MARK_PX}px; height: {styles.DISPUTE_MARK_PX}px;
+  margin: -{styles.DISPUTE_MARK_PX / 2}px 0 0 -{styles.DISPUTE_MARK_PX / 2}px;
+  border-radius: 50%; background: {styles.DISPUTE_COLOUR}; color: #fff;
+  border: 2px solid #fff; box-sizing: border-box; box-shadow: 0 0 2px rgba(0,0,0,.6);
+  font: bold 11px/12px system-ui, sans-serif; text-align: center; }}
+.atlas-tip .dispute {{ color: {styles.DISPUTE_COLOUR}; }}
 .atlas-label-dot {{ position: absolute; width: {styles.PLACE_DOT_PX}px;
   height: {styles.PLACE_DOT_PX}px; margin: -{styles.PLACE_DOT_PX / 2}px 0 0
   -{styles.PLACE_DOT_PX / 2}px; border-radius: 50%; background: #333;
@@ -179,6 +185,13 @@ class _LabelEngine(MacroElement):
 
 def _swatch(row: LegendRow) -> str:
     """The SVG beside a legend row."""
+    if row.dispute:
+        r = styles.DISPUTE_MARK_PX / 2
+        return (f'<svg width="34" height="{2 * r:.0f}" aria-hidden="true"><circle cx="17" '
+                f'cy="{r}" r="{r - 1}" fill="{styles.DISPUTE_COLOUR}" stroke="#fff" '
+                f'stroke-width="2"/><text x="17" y="{r + 4}" text-anchor="middle" '
+                'font-family="sans-serif" font-weight="bold" font-size="11" '
+                'fill="#fff">?</text></svg>')
     if row.marker is not None:
         return ('<svg width="34" height="14" aria-hidden="true"><circle cx="17" cy="7" r="5" '
                 f'fill="#fff" stroke="{row.marker}" stroke-width="2"/></svg>')
@@ -475,8 +488,13 @@ def _route_tip(layer: RouteLayer, segment: Segment, year: int | None) -> str:
     documented = (f"{f.length_km.value:,.0f} km documented" if f.length_km.value is not None
                   else "documented length: no sourced value")
     parts = [f'<div class="atlas-tip"><b>{esc(route.name)}</b><br>'
-             f"{esc(status_line(route, segment.phase, year))}"
-             f'<br><span class="muted">{esc(route.name_tr)}<br>{esc(route.name_az)}</span>'
+             f"{esc(status_line(route, segment.phase, year))}"]
+    since = since_line(segment.since, segment.properties)
+    if since:
+        parts.append(f'<br><span class="muted">{esc(since)}</span>')
+    if segment.dispute is not None:
+        parts.append(f'<br><span class="dispute">{esc(dispute_line(segment.dispute))}</span>')
+    parts += [f'<br><span class="muted">{esc(route.name_tr)}<br>{esc(route.name_az)}</span>'
              f"<br>{esc(documented)}; {layer.drawn_km:,.0f} km as drawn"]
     scope = segment.properties.get("documented_length_scope")
     if isinstance(scope, str) and scope:
@@ -544,6 +562,16 @@ def route_group(layer: RouteLayer, *, year: int | None) -> folium.FeatureGroup:
     ).add_child(_Details(popup=False)).add_to(group)
     if layer.arrows:
         group.add_child(_Arrows(_arrow_lines(layer)))
+    for mark in layer.disputes:
+        tip = (f'<div class="atlas-tip"><b>{esc(layer.route.short_name)}</b>: '
+               f"{esc(status_line(layer.route, mark.status, year))}<br>"
+               f'<span class="dispute">{esc(dispute_line(mark.dispute))}</span></div>')
+        folium.Marker(
+            [mark.lat, mark.lon], tooltip=folium.Tooltip(tip, sticky=False, direction="auto"),
+            icon=folium.DivIcon(html='<div class="atlas-dispute" role="img" '
+                                     'aria-label="Sources disagree">?</div>',
+                                icon_size=(0, 0)),
+        ).add_to(group)
     return group
 
 

@@ -35,6 +35,9 @@ from .catalog import (
     Shareholder,
     Source,
 )
+from .format import date as date_text
+from .styles import STATUS_LABELS
+from .timeline import periods
 
 __all__ = [
     "DESCRIPTIVE_SOURCE",
@@ -52,6 +55,7 @@ __all__ = [
     "gas_exports_frame",
     "key_figures",
     "milestones_frame",
+    "status_periods_frame",
     "source_label",
     "volume_units",
     "volumes_frame",
@@ -75,12 +79,26 @@ GAS_DESTINATIONS: dict[str, str] = {
     "to_georgia_bcm": "Georgia",
     "total_exports_bcm": "total",
     "to_turkiye_via_tanap_bcm": "Türkiye via TANAP",
+    "to_syria_bcm": "Syria",
 }
 """Field of :class:`~corridor_atlas.catalog.GasExportYear` → destination label."""
 
 KEY_FIGURE_COLUMNS = ["figure", "value", "note", "source", "url"]
-MILESTONE_COLUMNS = ["date", "date_sort", "precision", "event", "note", "source", "url",
-                     "route_id"]
+MILESTONE_COLUMNS = ["date", "date_sort", "precision", "event", "effect", "applies to", "note",
+                     "source", "url", "route_id"]
+EFFECT_LABELS = {
+    "planned": "agreed or planned",
+    "construction": "construction",
+    "operating": "in use",
+    "suspended": "suspended",
+    "resumed": "back in use",
+    "idle": "idle",
+    "closed": "closed",
+    "expansion": "expansion",
+    "none": "no change",
+}
+"""What a milestone did to the route's status, in the Dates tab."""
+PERIOD_COLUMNS = ["status", "from", "until", "event", "source", "url", "sources disagree"]
 VOLUME_COLUMNS = ["year", "value", "unit", "what", "period_note", "note", "source", "url",
                   "series"]
 
@@ -225,8 +243,14 @@ def _diameter_row(route: Route) -> dict[str, Any]:
 
 
 def _capacity_figure(cap: Capacity) -> str:
-    """``"design capacity"``, ``"expanded capacity"`` or ``"planned capacity"``."""
-    return f"{cap.what} capacity"
+    """``"design capacity"``, ``"practical capacity"``, or for an increment
+    ``"planned capacity added"``."""
+    return f"{cap.what} capacity added" if cap.increment else f"{cap.what} capacity"
+
+
+def _capacity_value(cap: Capacity) -> str:
+    """``"10 bcm/y"``; an increment ``"+1.2 bcm/y"``."""
+    return ("+" if cap.increment else "") + f"{format_number(cap.value)} {cap.unit}"
 
 
 def key_figures(route: Route, drawn_length_km: float | None) -> pd.DataFrame:
@@ -285,7 +309,7 @@ def key_figures(route: Route, drawn_length_km: float | None) -> pd.DataFrame:
     rows.append(_diameter_row(route))
 
     if facts.capacity:
-        rows.extend(_sourced(_capacity_figure(c), f"{format_number(c.value)} {c.unit}", c.note,
+        rows.extend(_sourced(_capacity_figure(c), _capacity_value(c), c.note,
                              c.source) for c in facts.capacity)
     else:
         rows.append(_missing("capacity"))
@@ -312,13 +336,41 @@ def _parse_partial_date(text: str) -> tuple[pd.Timestamp, str]:
 
 
 def _milestone_rows(route: Route, milestones: Sequence[Milestone]) -> list[dict[str, Any]]:
+    names = {s.id: s.name for s in route.segments}
+    whole = ("the sections the project built" if any(s.existing for s in route.segments)
+             else "the route")
     rows = []
     for m in milestones:
         when, precision = _parse_partial_date(m.date)
         rows.append({"date": m.date, "date_sort": when, "precision": precision,
-                     "event": m.event, "note": m.note, "source": source_label(m.source),
+                     "event": m.event, "effect": EFFECT_LABELS[m.effect],
+                     "applies to": "; ".join(names.get(s, s) for s in m.segments)
+                     or whole,
+                     "note": m.note, "source": source_label(m.source),
                      "url": m.source.url, "route_id": route.id, "route": route.short_name})
     return rows
+
+
+def status_periods_frame(route: Route, *, as_of: str) -> pd.DataFrame:
+    """
+    The route's status over time, one row per period, oldest first: what it was, from
+    and until when (``"as of …"`` for the period still running on ``as_of``), the
+    event and source that began it, and what another source says against it.
+    """
+    rows = []
+    for p in periods(route, as_of=as_of):
+        source = p.milestone.source if p.milestone is not None else None
+        rows.append({
+            "status": STATUS_LABELS[p.status],
+            "from": date_text(p.start),
+            "until": date_text(p.end) if p.end else f"still, as of {date_text(as_of)}",
+            "event": p.milestone.event if p.milestone is not None else "",
+            "source": source_label(source) if source is not None else "",
+            "url": source.url if source is not None else None,
+            "sources disagree": (f"{p.dispute.claim} ({source_label(p.dispute.source)})"
+                                 if p.dispute is not None else ""),
+        })
+    return pd.DataFrame(rows, columns=PERIOD_COLUMNS)
 
 
 def _milestone_frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
@@ -421,6 +473,8 @@ def capacity_series(route: Route, unit: str) -> list[CapacityLine]:
     """
     lines: list[CapacityLine] = []
     for cap in route.facts.capacity:
+        if cap.increment:  # capacity added, not a level the line has
+            continue
         base, per = _split_rate(cap.unit)
         if base != unit.strip():
             continue
@@ -512,7 +566,8 @@ def capacities_overview(catalog: Catalog, *, include_context: bool = True) -> pd
         if not route.facts.capacity:
             rows.append({**base, "what": None, "value": math.nan, "unit": None,
                          "note": NO_SOURCED_VALUE, "source": None, "url": None})
-        rows.extend({**base, "what": cap.what, "value": cap.value, "unit": cap.unit,
+        rows.extend({**base, "what": f"{cap.what} (added)" if cap.increment else cap.what,
+                     "value": cap.value, "unit": cap.unit,
                      "note": cap.note, "source": source_label(cap.source),
                      "url": cap.source.url} for cap in route.facts.capacity)
     return pd.DataFrame(rows, columns=["route_id", "route", "kind", "status", "role", "what",
@@ -573,10 +628,12 @@ def context_figures_frame(catalog: Catalog) -> pd.DataFrame:
                      "year": fig.year, "support_level": fig.support_level, "note": fig.note,
                      "source": source_label(fig.source), "url": fig.source.url,
                      "alternatives": _alternatives_text(fig.alternatives),
-                     "disputed": _is_disputed(fig), "outcome": outcome})
+                     "disputed": _is_disputed(fig), "outcome": outcome,
+                     "caveat": (f"{fig.caveat.text} ({_sources_label(fig.caveat.sources)})"
+                                if fig.caveat is not None else None)})
     return pd.DataFrame(rows, columns=["id", "text", "value", "unit", "year", "support_level",
                                        "note", "source", "url", "alternatives", "disputed",
-                                       "outcome"])
+                                       "outcome", "caveat"])
 
 
 # --------------------------------------------------------------------------- as of a year
@@ -600,7 +657,8 @@ def route_until(route: Route, year: int | None) -> Route:
 
 TABLE_COLUMNS = ["layer", "name", "kind", "status", "line", "documented_km", "drawn_km",
                  "capacity", "source", "url"]
-PATTERN_WORDS = {"operating": "solid", "construction": "dashed", "planned": "dotted"}
+PATTERN_WORDS = {"operating": "solid", "construction": "dashed", "planned": "dotted",
+                 "suspended": "dash-dot", "idle": "faded dash-dot-dot", "closed": "faded dots"}
 
 
 def layers_table(catalog: Catalog, layers: Iterable[str], *, status: Mapping[str, str | None],

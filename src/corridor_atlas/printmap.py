@@ -297,6 +297,10 @@ def _arrow_swatch(colour: str) -> Callable[[Axes, float, float], None]:
     return draw
 
 
+def _dispute_swatch(ax: Axes, x: float, y: float) -> None:
+    _dispute_marks(ax, [x + LEGEND_SWATCH_PX / 2], [y], ax.get_zorder() + 5)
+
+
 def _legend_entries(rows: Sequence[LegendRow], font_px: float) -> list[_Entry]:
     """The scene's legend rows as entries of this layout (heights in layout pixels)."""
     row_h = max(18.0, 1.55 * font_px)
@@ -309,6 +313,9 @@ def _legend_entries(rows: Sequence[LegendRow], font_px: float) -> list[_Entry]:
             entries.append(_Entry(row.text, row_h, swatch=_marker_swatch(row.marker)))
         elif row.arrow:
             entries.append(_Entry(row.text, row_h, swatch=_arrow_swatch(row.colour)))
+        elif row.dispute:
+            entries.append(_Entry(row.text, max(row_h, styles.DISPUTE_MARK_PX + 2),
+                                  swatch=_dispute_swatch))
         elif row.widths:
             entries.append(_Entry(row.text, max(row_h, max(row.widths) + 4),
                                   swatch=_widths_swatch(row.widths, row.colour),
@@ -644,6 +651,20 @@ def _draw_map(ax: Axes, atlas: Atlas, scene: Scene, panel: tuple[float, float], 
         zoom=zoom_of(1.0 / px_per_m), measure=_measure)
     _draw_labels(ax, placed, lambda xy: (x0 + xy[0] / px_per_m, y1 - xy[1] / px_per_m),
                  zorder + 1, keep_text=keep_text)
+    marks = [m for layer in scene.routes for m in layer.disputes]
+    if marks:  # above the names: a disputed status is never hidden
+        xy = mercator(np.array([[m.lon, m.lat] for m in marks]))
+        _dispute_marks(ax, xy[:, 0], xy[:, 1], zorder + 2)
+
+
+def _dispute_marks(ax: Axes, xs: Any, ys: Any, zorder: float) -> None:
+    """The red "?" discs of disputed statuses."""
+    ax.scatter(xs, ys, s=_pt(styles.DISPUTE_MARK_PX) ** 2, marker="o",
+               facecolors=styles.DISPUTE_COLOUR, edgecolors="#ffffff", linewidths=_pt(2.0),
+               zorder=zorder)
+    for x, y in zip(xs, ys, strict=True):
+        ax.text(x, y, "?", fontproperties=_font(11, bold=True), color="#ffffff",
+                ha="center", va="center", zorder=zorder + 0.1, parse_math=False)
 
 
 def _measure(text: str, size_px: float, bold: bool) -> float:

@@ -30,12 +30,12 @@ from typing import TYPE_CHECKING, Any
 import shapely
 
 from . import memo, styles
-from .catalog import Facility, Route, Status
+from .catalog import Dispute, Facility, Route, Source, Status
 from .flows import Flow, FlowScale, Missing, flow_scales, route_flow
 from .labels import PlaceLabel, RouteLabel, place_labels, route_label
 from .layers import FACILITIES_ID, Atlas
 from .legend import LegendRow, legend_rows
-from .timeline import route_phase, segment_phases
+from .timeline import State, route_state, segment_states, shown_from
 from .view import (
     BBox,
     MapView,
@@ -50,7 +50,7 @@ from .view import (
 if TYPE_CHECKING:
     from .uploads import UserLayer
 
-__all__ = ["FacilityLayer", "FacilityMark", "RouteLayer", "Scene", "Segment", "UserLayerScene",
+__all__ = ["DisputeMark", "FacilityLayer", "FacilityMark", "RouteLayer", "Scene", "Segment", "UserLayerScene",
            "build_scene"]
 
 
@@ -68,6 +68,21 @@ class Segment:
     flow_width: bool = False  # its width is the route's flow that year
     length_km: float = 0.0
     properties: Mapping[str, Any] = field(default_factory=dict)  # the feature's own
+    since: str | None = None  # the date its status was set (None: an existing line)
+    status_source: Source | None = None  # the source of that status
+    dispute: Dispute | None = None  # another source says otherwise
+
+
+@dataclass(frozen=True)
+class DisputeMark:
+    """Where a route's disputed status is marked: on the middle of its longest disputed
+    segment, with the status the atlas shows and the source that says otherwise."""
+
+    lon: float
+    lat: float
+    status: Status
+    since: str | None
+    dispute: Dispute
 
 
 @dataclass(frozen=True)
@@ -82,6 +97,7 @@ class RouteLayer:
     selected: bool = False
     flow: Flow | None = None  # with flows on, for routes whose kind carries flows
     arrows: bool = False  # arrows point from origin to terminus
+    disputes: tuple[DisputeMark, ...] = ()  # drawn above its lines
 
     @property
     def drawn_km(self) -> float:
@@ -172,12 +188,16 @@ def _rows(gdf: Any) -> list[dict[str, Any]]:
                      lambda: gdf.drop(columns="geometry").to_dict("records"))
 
 
-def _segments(route: Route, gdf: Any, phases: Sequence[str | None], *, colour: str,
+def _segments(route: Route, gdf: Any, states: Sequence[State | None], *, colour: str,
               selected: bool, flow: Flow | None, scale: FlowScale | None) -> tuple[Segment, ...]:
     out = []
-    for row, geometry, phase in zip(_rows(gdf), gdf.geometry.values, phases, strict=True):
-        if phase is None:
+    existing = {s.id: s.existing_source for s in route.segments}
+    for row, geometry, state in zip(_rows(gdf), gdf.geometry.values, states, strict=True):
+        if state is None:
             continue
+        phase = state.status
+        source = (state.milestone.source if state.milestone is not None
+                  else existing.get(str(row["feature_id"])))
         quality = str(row["geometry_quality"])
         schematic = quality == "schematic"
         flow_width = False
@@ -190,12 +210,12 @@ def _segments(route: Route, gdf: Any, phases: Sequence[str | None], *, colour: s
             else:
                 style = styles.no_figure_style(colour)
         else:
-            style = styles.line_style(route.kind, phase, schematic=schematic,  # type: ignore[arg-type]
+            style = styles.line_style(route.kind, phase, schematic=schematic,
                                       selected=selected and flow is None, colour=colour)
         out.append(Segment(
             feature_id=str(row["feature_id"]),
             geometry=geometry,
-            phase=phase,  # type: ignore[arg-type]
+            phase=phase,
             quality=quality,
             style=style,
             band=styles.schematic_band(route.kind, colour) if schematic else None,
@@ -203,6 +223,9 @@ def _segments(route: Route, gdf: Any, phases: Sequence[str | None], *, colour: s
             flow_width=flow_width,
             length_km=float(row["length_km"]),
             properties=MappingProxyType(row),
+            since=state.since if state.milestone is not None else None,
+            status_source=source,
+            dispute=state.dispute,
         ))
     return tuple(out)
 
@@ -236,27 +259,27 @@ def build_scene(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = 
     filtered: list[str] = []
     for lid in _order(atlas, set(view.layers), view.selected):
         if lid == FACILITIES_ID:
-            layers.append(_facility_layer(atlas))
+            layers.append(_facility_layer(atlas, view.year))
             continue
         route = catalog.route(lid)
         gdf = atlas.routes[lid]
-        phase = (route.status if view.year is None
-                 else route_phase(route, view.year, as_of_year=as_of_year))
-        if phase is None:
+        state = route_state(route, view.year, as_of=catalog.as_of)
+        if state is None:
             not_begun.append(lid)
             continue
+        phase = state.status
         if (view.kinds is not None and route.kind not in view.kinds) or (
                 view.statuses is not None and phase not in view.statuses):
             filtered.append(lid)
             continue
-        phases = segment_phases(route, map(str, gdf["status_class"]), view.year,
-                                as_of_year=as_of_year)
+        states = segment_states(route, map(str, gdf["feature_id"]), view.year,
+                                as_of=catalog.as_of)
         flow = None
         if flow_year is not None:
             flow = route_flow(route, flow_year, operating=phase == "operating")
         scale = scales.get(flow.family) if flow is not None and flow.family else None
         selected = lid == view.selected
-        segments = _segments(route, gdf, phases, colour=colours[lid], selected=selected,
+        segments = _segments(route, gdf, states, colour=colours[lid], selected=selected,
                              flow=flow, scale=scale)
         if not segments:
             not_begun.append(lid)
@@ -264,7 +287,7 @@ def build_scene(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = 
         arrows = (flow is not None and route.flow_direction == "forward"
                   and any(s.phase == "operating" for s in segments))
         layers.append(RouteLayer(lid, route, colours[lid], phase, segments, selected, flow,
-                                 arrows))
+                                 arrows, _dispute_marks(segments)))
     layers += [UserLayerScene(i, layer) for i, layer in enumerate(user_layers)]
     routes = [la for la in layers if isinstance(la, RouteLayer)]
     used_scales = tuple(scales[f] for f in scales
@@ -273,8 +296,9 @@ def build_scene(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = 
     labels = tuple(route_label(r.route, [s.geometry for s in r.segments],
                                styles.label_colour(r.colour), selected=r.selected)
                    for r in routes)
-    places = place_labels(atlas, [r.route for r in routes],
-                          facilities=any(isinstance(la, FacilityLayer) for la in layers))
+    drawn = next((la for la in layers if isinstance(la, FacilityLayer)), None)
+    places = place_labels(atlas, [r.route for r in routes], facilities=tuple(
+        m.facility.id for m in drawn.marks) if drawn is not None else ())
     legend = legend_rows(layers, used_scales, own=[la.name for la in user_layers])
     return Scene(
         view=view,
@@ -294,7 +318,23 @@ def build_scene(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = 
     )
 
 
-def _facility_layer(atlas: Atlas) -> FacilityLayer:
+def _dispute_marks(segments: Sequence[Segment]) -> tuple[DisputeMark, ...]:
+    """One mark per dispute, on the middle of the longest segment it concerns."""
+    marks: dict[Any, DisputeMark] = {}
+    for seg in sorted(segments, key=lambda s: -s.length_km):
+        if seg.dispute is None or seg.dispute in marks:
+            continue
+        parts = sorted(shapely.get_parts(seg.geometry), key=lambda g: -g.length)
+        if not parts:
+            continue
+        point = parts[0].interpolate(0.5, normalized=True)
+        marks[seg.dispute] = DisputeMark(float(point.x), float(point.y), seg.phase, seg.since,
+                                         seg.dispute)
+    return tuple(marks.values())
+
+
+def _facility_layer(atlas: Atlas, year: int | None) -> FacilityLayer:
+    """The facilities that exist in ``year`` (under construction or later, not closed)."""
     assert atlas.catalog is not None and atlas.facilities is not None
     by_id = {f.id: f for f in atlas.catalog.facilities.items}
     marks = []
@@ -302,6 +342,8 @@ def _facility_layer(atlas: Atlas) -> FacilityLayer:
         fid = str(row.get("facility_id") or row["feature_id"])
         fac = by_id.get(fid)
         if fac is None or row.geometry is None or row.geometry.is_empty:
+            continue
+        if not shown_from(fac.milestones, year, as_of=atlas.catalog.as_of):
             continue
         marks.append(FacilityMark(fac, float(row.geometry.x), float(row.geometry.y),
                                   styles.FACILITY_COLOURS.get(fac.category, "#000000")))

@@ -33,9 +33,11 @@ KIND_LABELS: dict[Kind, str] = {
 KIND_SHADES: dict[Kind, tuple[str, ...]] = {
     # the catalog's routes of each kind take these in catalog order
     "oil": ("#D55E00", "#8E3B00"),  # BTC vermillion; Baku–Supsa dark
-    "gas": ("#0B3B66", "#0072B2", "#3689CB", "#035484"),  # SCP, TANAP, TAP, Iğdır–Nakhchivan
-    "rail": ("#9566CB", "#4D2482"),  # BTK light; Kars–Nakhchivan dark
-    "power": ("#E69F00",),
+    # SCP, TANAP, TAP, Iğdır–Nakhchivan; IGB teal (it leaves TAP), Kilis–Aleppo
+    "gas": ("#0B3B66", "#0072B2", "#3689CB", "#035484", "#167D8A", "#5B6FB5"),
+    # BTK light; Kars–Nakhchivan dark; Horadiz–Aghband; TRIPP darkest
+    "rail": ("#9566CB", "#4D2482", "#7B52AE", "#2E0F5C"),
+    "power": ("#E69F00", "#A36A00"),  # Black Sea cable; BSTN
 }
 """Each kind's shades, far apart in lightness: the parallel lines of the South Caucasus
 and the routes that meet (SCP–TANAP at Türkgözü, TANAP–TAP at Kipoi) differ under every
@@ -45,13 +47,25 @@ STATUS_DASH: dict[Status, str | None] = {
     "operating": None,
     "construction": "10 7",
     "planned": "1 8",
+    "suspended": "12 4 2 4",  # dash-dot: interrupted
+    "idle": "12 4 2 4 2 4",  # dash-dot-dot, faded: built, carrying little or nothing
+    "closed": "2 5",
 }
+
+STATUS_OPACITY: dict[Status, float] = {"idle": 0.6, "closed": 0.45}
+"""Statuses drawn fainter than a line in use (1.0 otherwise)."""
 
 STATUS_LABELS: dict[Status, str] = {
     "operating": "Operating",
     "construction": "Under construction",
     "planned": "Planned / agreed",
+    "suspended": "Suspended",
+    "idle": "Idle (little or no flow)",
+    "closed": "Closed",
 }
+
+DISPUTE_COLOUR = "#B00020"  # the mark on a line whose status sources disagree about
+DISPUTE_MARK_PX = 16.0
 
 FACILITY_COLOURS: dict[str, str] = {
     "terminal": "#000000",
@@ -156,7 +170,7 @@ def line_style(kind: Kind, status: Status, *, schematic: bool = False,
         colour=colour or KIND_COLOURS[kind],
         weight=weight,
         dash=STATUS_DASH[status],
-        opacity=SCHEMATIC_LINE_OPACITY if schematic else 1.0,
+        opacity=STATUS_OPACITY.get(status, 1.0) * (SCHEMATIC_LINE_OPACITY if schematic else 1.0),
     )
 
 

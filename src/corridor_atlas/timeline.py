@@ -1,310 +1,303 @@
-"""The atlas as of a year: each route's and segment's phase, from its dated milestones.
+"""The atlas on a date: each route's, segment's and facility's status, from its milestones.
 
-A route passes through three phases, drawn as the style table's statuses:
-``"planned"`` (agreed or planned: dotted), ``"construction"`` (dashed) and
-``"operating"`` (solid). Before its first milestone it has not begun (``None``) and
-is not drawn.
+Every milestone records its ``effect`` on the status (see
+:data:`~corridor_atlas.catalog.Effect`); nothing is read from the wording of its
+event. The effects, in date order, drive a small state machine:
 
-Classifying a milestone
------------------------
-:func:`milestone_phase` reads the event text with the ordered rules of
-:data:`RULES` (compiled regular expressions, case-insensitive). The first rule that
-matches decides; an event no rule matches is ``None`` (it does not change the phase).
-In order:
+* ``planned``, ``construction`` and ``operating`` move a project forward (a step may
+  be skipped; a repeated step changes nothing); ``construction`` after a line has been
+  in use means it is being rebuilt;
+* ``suspended``, ``idle`` and ``closed`` interrupt a line in use, ``resumed`` puts it
+  back in use (operating);
+* ``expansion`` and ``none`` leave the status as it is.
 
-1. **No change** (``None``): events about a line that already exists or about
-   ownership: expansions and capacity increases (``expansion``, ``SCPX``, capacity
-   raised or doubled, throughput raised, market test), modernisation, repairs and
-   reconstruction; shareholders, stakes, sales and purchases; operatorship;
-   cumulative volumes and counts of tankers or barrels exported; shutdowns,
-   suspensions, stops, closures, restarts and reopenings; targets and expectations
-   (``target``, ``planned completion``, ``due to``, ``expected``, ``not yet``).
-2. **Company formed** → planned: a company or joint venture established, formed,
-   registered, founded or even "inaugurated" (a company's inauguration never opens a
-   line).
-3. **Commissioning** → construction: line fill, commissioning gas or oil, test gas
-   or oil (the last step of building, before operations).
-4. **Operating**: first oil, gas, flow, train, delivery, tanker or cargo (up to two
-   words may stand between: "first commercial gas", "first (test) passenger
-   train"); inaugurated / inauguration; commissioned; commercial operations or
-   deliveries; deliveries start; started or began operating; official opening;
-   opened for traffic.
-5. **Construction**: groundbreaking; foundation (stone) laid, foundation laying;
-   construction began / started / launched / commenced / under way; started
-   construction; pipe-laying; welding; works began; equipment installed;
-   mechanical completion.
-6. **Planned**: agreement, agreed, MoU, memorandum, intergovernmental,
-   declaration, protocol, signed, host government, ratified, established, formed,
-   registered, founded, FID / final investment decision, feasibility, design,
-   surveys, selected, presidential decree or order, allocation of funds, financing,
-   PCI / PMI (project of common or mutual interest). A project merely announced or
-   proposed (by one company, at a forum) is not yet agreed or planned: no phase.
+:func:`check_milestones` rejects anything else (a line suspended before it was built,
+resumed without being interrupted, or moved back from operating to construction), and
+the build of ``geo/`` runs it (:func:`route_problems`) on every route and facility.
 
-Phase of a route in a year
---------------------------
-:func:`route_phase` takes the most advanced phase of the milestones dated in or
-before the year (a milestone counts from its year, whatever its month), then:
+The status *in a year* is the status at the end of that year, or on the catalog's
+``as_of`` date for the as-of year and later: milestones dated after ``as_of`` are
+targets and never count.
 
-* **as-of floor**: from the catalog's as-of year on, the route's current status is
-  the floor (the present is known, whatever the milestones say);
-* **operating without a milestone**: a route operating today whose milestones never
-  say so is operating from the year after its last construction-phase milestone if
-  that year is before the as-of year, otherwise (or with no construction milestone)
-  from the as-of year;
-* **cap**: never beyond the route's current status (a planned route is never
-  drawn as operating, whatever a target date says).
+Segments
+--------
+A milestone may name the route's segments it applies to; otherwise it applies to the
+route's own segments. A segment marked ``existing`` (a line that was there before the
+route, such as the Azerbaijani main line BTK runs on) is operating whenever the route
+is shown and follows only the milestones that name it. The route's own status is the
+most advanced of its own segments' (:data:`SUMMARY_ORDER`): a route with one section
+in service and another being built is operating.
 
-A segment (:func:`segment_phase`) follows its route, except existing
-infrastructure: a segment whose current class ranks above its route's current
-status (an existing line a new route joins) keeps its class once the route has
-begun.
+Disputes
+--------
+A milestone may carry a :class:`~corridor_atlas.catalog.Dispute`: another source
+that says otherwise. The status it leads to is shown as disputed, with both sources,
+until a later milestone changes the status.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from functools import lru_cache
-from typing import Final, Literal, get_args
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
 
-from .catalog import Route
+from .catalog import Dispute, Effect, Milestone, Route, Status
 
 __all__ = [
-    "PHASES",
-    "PHASE_RANK",
-    "RULES",
-    "Phase",
+    "SUMMARY_ORDER",
+    "Period",
+    "State",
+    "check_milestones",
+    "cutoff",
     "first_year",
-    "milestone_phase",
-    "phase_years",
-    "route_phase",
-    "segment_phase",
-    "segment_phases",
+    "periods",
+    "route_problems",
+    "route_state",
+    "route_status",
+    "segment_states",
+    "shown_from",
+    "state_on",
     "statuses_in",
 ]
 
-Phase = Literal["planned", "construction", "operating"]
-PHASES: Final[tuple[Phase, ...]] = get_args(Phase)
-PHASE_RANK: Final[dict[str, int]] = {phase: rank for rank, phase in enumerate(PHASES, start=1)}
-"""planned 1 < construction 2 < operating 3 (not begun ranks 0)."""
+INTERRUPTIONS: Final = frozenset({"suspended", "idle", "closed"})
+
+SUMMARY_ORDER: Final[tuple[Status, ...]] = (
+    "operating", "suspended", "idle", "construction", "planned", "closed")
+"""How a route's status is read from its own segments': the first found."""
 
 
-def _rx(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+@dataclass(frozen=True)
+class State:
+    """A status on a date, the milestone that set it, and a dispute if sources disagree."""
+
+    status: Status
+    since: str  # the date of the milestone that set it
+    milestone: Milestone | None  # None: an existing line, there before the route
+    dispute: Dispute | None = None
 
 
-_NO_CHANGE = _rx(
-    # expansions of a line that exists
-    r"\bexpan(?:sion|ded|ding|d)\b", r"\bSCPX\b", r"\bmarket test\b",
-    r"\bcapacity\b[^;]*\b(?:raised|increased|doubl\w*|expan\w*)\b",
-    r"\b(?:raise[ds]?|increase[ds]?|doubl\w*)\b[^;]*\bcapacity\b",
-    r"\bthroughput\b[^;]*\b(?:raised|increased)\b",
-    r"\bmoderni[sz]ation\b", r"\breconstruction\b", r"\brepairs?\b",
-    # ownership and operatorship
-    r"\bshareholde\w*", r"\bstakes?\b", r"\bsell\w*", r"\bsold\b", r"\bpurchase\w*",
-    r"\bacqui\w*", r"\boperatorship\b",
-    # records of a running line
-    r"\bcumulative\b", r"\b(?:barrels|bbl|tonnes)\s+exported\b",
-    r"\b\d[\d,]*(?:st|nd|rd|th)\s+tanker\b",
-    # interruptions
-    r"\bshut(?:down)?\b", r"\bsuspen\w*", r"\bstopped\b", r"\bclosed\b", r"\bresum\w*",
-    r"\breopen\w*", r"\brestart\w*", r"\binterrupt\w*",
-    # what has not happened yet
-    r"\btargets?\b", r"\bplanned completion\b", r"\bdue to\b", r"\bexpected\b",
-    r"\bnot yet\b",
-)
-_COMPANY = _rx(
-    r"\b(?:company|co\.|joint venture|jv)[^;]*\b(?:established|formed|registered|founded"
-    r"|incorporated|set up|inaugurated)\b",
-    r"\b(?:established|formed|registered|founded|incorporated|set up)\b[^;]*"
-    r"\b(?:company|joint venture|jv)\b",
-)
-_COMMISSIONING = _rx(
-    r"\bline[- ]fill\b", r"\bcommissioning\s+(?:gas|oil)\b", r"\btest\s+(?:gas|oil)\b",
-)
-_OPERATING = _rx(
-    r"\bfirst\W+(?:\w+\W+){0,2}?(?:oil|gas|flows?|trains?|deliver\w*|tankers?|cargo(?:es)?)\b",
-    r"\binaugurat(?:ed|ion)\b", r"\bcommissioned\b",
-    r"\bcommercial\s+(?:operations?|deliveries|gas|oil)\b",
-    r"\bdeliveries\b[^;]*\b(?:start\w*|began|begin|commenced)\b",
-    r"\b(?:started|began|begins|starts)\s+operat(?:ing|ions)\b",
-    r"\bofficial(?:ly)?\s+open(?:ed|ing)\b", r"\bopened\s+(?:for|to)\s+(?:traffic|service)\b",
-)
-_CONSTRUCTION = _rx(
-    r"\bground[- ]?breaking\b", r"\bfoundation[- ]laying\b",
-    r"\bfoundation(?:[- ]stone)?\b[^;]*\b(?:laid|laying)\b",
-    r"\bconstruction\b[^;]*?\b(?:began|begun|begins|started|starts|launched|commenced"
-    r"|under\s?way)\b",
-    r"\b(?:began|begins|started|starts|launched)\s+(?:the\s+)?construction\b",
-    r"\bpipe[- ]?laying\b", r"\bwelding\b", r"\bworks?\s+(?:began|started|commenced)\b",
-    r"\binstalled\b", r"\bmechanical completion\b",
-)
-_PLANNED = _rx(
-    r"\bagree(?:ment|ments|d|s)?\b", r"\bmou\b", r"\bmemorand(?:um|a)\b",
-    r"\bintergovernmental\b", r"\bdeclaration\b", r"\bprotocol\b", r"\bsigned\b",
-    r"\bhost government\b", r"\bratified\b",
-    r"\b(?:established|formed|registered|founded)\b",
-    r"\bfid\b", r"\bfinal investment decision\b", r"\bfeasibility\b", r"\bdesign\b",
-    r"\bsurveys?\b", r"\bselect(?:s|ed)\b",
-    r"\bdecree\b", r"\bpresidential order\b", r"\ballocat\w+[^;]*\bfunds\b", r"\bfinancing\b",
-    r"\b(?:pci|pmi)\b", r"\bproject of (?:common|mutual) interest\b",
-)
+@dataclass(frozen=True)
+class Period:
+    """A status held from ``start`` until ``end`` (``None``: still held on the as-of date)."""
 
-RULES: Final[tuple[tuple[str, Phase | None, re.Pattern[str]], ...]] = (
-    ("no change", None, _NO_CHANGE),
-    ("company formed", "planned", _COMPANY),
-    ("commissioning", "construction", _COMMISSIONING),
-    ("operating", "operating", _OPERATING),
-    ("construction", "construction", _CONSTRUCTION),
-    ("planned", "planned", _PLANNED),
-)
-"""``(name, phase, pattern)`` in the order they are tried; the first match decides."""
+    status: Status
+    start: str
+    end: str | None
+    milestone: Milestone | None
+    dispute: Dispute | None = None
 
 
-@lru_cache(maxsize=4096)
-def milestone_phase(event: str) -> Phase | None:
+def cutoff(year: int | None, as_of: str) -> str:
+    """The date a year is shown as: its last day, or ``as_of`` from the as-of year on."""
+    if year is None or year >= int(as_of[:4]):
+        return as_of
+    return f"{year}-12-31"
+
+
+def _step(status: Status | None, effect: Effect) -> Status | None | str:
+    """The status after ``effect``; a string starting with ``!`` says why it cannot apply."""
+    if effect == "none":
+        return status
+    if effect == "expansion":
+        if status not in ("operating", "suspended", "idle"):
+            return f"!an expansion of a line that is {status or 'not begun'}"
+        return status
+    if effect == "planned":
+        if status in (None, "planned", "closed"):
+            return "planned"
+        return f"!planned after {status}: a status never moves back"
+    if effect in ("construction", "operating"):  # construction after use: being rebuilt
+        return effect
+    if effect == "resumed":
+        if status in ("suspended", "idle"):
+            return "operating"
+        return f"!resumed while {status or 'not begun'}"
+    # suspended, idle, closed: only a line that has been in use
+    if status in ("operating", "suspended", "idle") or (effect == "closed" and status):
+        return effect
+    return f"!{effect} while {status or 'not begun'}"
+
+
+def _ordered(milestones: Iterable[Milestone]) -> list[Milestone]:
+    return sorted(milestones, key=lambda m: m.date)
+
+
+def _run(milestones: Sequence[Milestone], until: str, start: Status | None) -> list[Period]:
+    """The periods the milestones dated up to ``until`` lead to, from ``start``.
+
+    A day's last milestone decides how the day ends; a new dispute starts a new period.
     """
-    The phase a milestone's event text marks, by the first matching rule of :data:`RULES`.
-
-    ``None`` when the event does not change the phase (an expansion, an ownership
-    change, an interruption, a target) or no rule matches.
-    """
-    for _name, phase, pattern in RULES:
-        if pattern.search(event):
-            return phase
-    return None
-
-
-def _rank(phase: str | None) -> int:
-    return 0 if phase is None else PHASE_RANK[phase]
-
-
-def _phase_of_rank(rank: int) -> Phase | None:
-    return None if rank <= 0 else PHASES[rank - 1]
-
-
-def _dated_phases(route: Route) -> list[tuple[int, Phase]]:
-    """``(year, phase)`` of each milestone that marks a phase, in catalog order."""
-    out = []
-    for m in route.facts.milestones:
-        phase = milestone_phase(m.event)
-        if phase is not None:
-            out.append((int(m.date[:4]), phase))
+    status: Status | None = start
+    dispute: Dispute | None = None
+    day_end: dict[str, tuple[Status, Milestone, Dispute | None]] = {}
+    for m in _ordered(milestones):
+        if m.date > until:
+            break
+        after = _step(status, m.effect)
+        if isinstance(after, str) and after.startswith("!"):
+            continue  # rejected by check_milestones when geo/ is built
+        if after != status or (m.dispute is not None and after is not None):
+            status, dispute = after, m.dispute  # type: ignore[assignment]
+            assert status is not None
+            day_end[m.date] = (status, m, dispute)
+    out: list[Period] = []
+    held: tuple[Status | None, Dispute | None] = (start, None)
+    for date, (status_, milestone, dispute_) in day_end.items():
+        if (status_, dispute_) == held:
+            continue
+        if out:
+            last = out[-1]
+            out[-1] = Period(last.status, last.start, date, last.milestone, last.dispute)
+        out.append(Period(status_, date, None, milestone, dispute_))
+        held = (status_, dispute_)
     return out
 
 
-def _operating_from(route: Route, dated: list[tuple[int, Phase]], as_of_year: int) -> int | None:
-    """The year an operating route counts as operating (see the module's rules)."""
-    if route.status != "operating":
-        return None
-    operating = [y for y, p in dated if p == "operating"]
-    if operating:
-        return min(operating)
-    built = [y for y, p in dated if p == "construction" and y <= as_of_year]
-    if built and max(built) + 1 < as_of_year:
-        return max(built) + 1
-    return as_of_year
+def check_milestones(milestones: Sequence[Milestone], *, start: Status | None = None
+                     ) -> list[str]:
+    """What is wrong with the order of these effects (empty: nothing)."""
+    problems = []
+    status: Status | None = start
+    for m in _ordered(milestones):
+        after = _step(status, m.effect)
+        if isinstance(after, str) and after.startswith("!"):
+            problems.append(f"{m.date} {m.event!r}: {after[1:]}")
+            continue
+        status = after  # type: ignore[assignment]
+    return problems
 
 
-def route_phase(route: Route, year: int, *, as_of_year: int) -> Phase | None:
+def route_problems(route: Route) -> list[str]:
+    """What is wrong with the order of the route's effects, segment by segment."""
+    problems = []
+    for seg in route.segments or [None]:
+        if seg is None:
+            found = check_milestones(route.facts.milestones)
+        else:
+            found = check_milestones(_applies(route, seg.id, seg.existing),
+                                     start="operating" if seg.existing else None)
+        problems += [p if seg is None else f"segment {seg.id}: {p}" for p in found]
+    return list(dict.fromkeys(problems))
+
+
+def _applies(route: Route, segment_id: str, existing: bool) -> list[Milestone]:
+    return [m for m in route.facts.milestones
+            if segment_id in m.segments or (not m.segments and not existing)]
+
+
+def _existing(route: Route) -> dict[str, bool]:
+    return {s.id: s.existing for s in route.segments}
+
+
+def _segment_periods(route: Route, segment_id: str, until: str) -> list[Period]:
+    existing = _existing(route).get(segment_id, False)
+    begun = _run(route.facts.milestones, until, None)
+    if existing:
+        if not begun:
+            return []
+        first = Period("operating", begun[0].start, None, None)
+        rest = [p for p in _run(_applies(route, segment_id, True), until, "operating")
+                if p.end is None or p.end > first.start]  # changes before the route began
+        if rest and rest[0].start <= first.start:
+            return [Period(rest[0].status, first.start, rest[0].end, rest[0].milestone,
+                           rest[0].dispute), *rest[1:]]
+        if rest:
+            first = Period("operating", first.start, rest[0].start, None)
+        return [first, *rest]
+    return _run(_applies(route, segment_id, False), until, None)
+
+
+def _segment_ids(route: Route) -> list[str]:
+    return [s.id for s in route.segments] or [f"{route.id}-1"]
+
+
+def _own(route: Route) -> list[str]:
+    own = [s.id for s in route.segments if not s.existing]
+    return own or _segment_ids(route)
+
+
+def state_on(route: Route, date: str, segment: str | None = None) -> State | None:
     """
-    The route's phase in ``year``; ``None`` if it has not begun.
+    The route's (or one ``segment``'s) status on ``date``; ``None``: not begun.
 
-    Parameters
-    ----------
-    route
-        A catalog route (its milestones and current ``status``).
-    year
-        The year shown.
-    as_of_year
-        The catalog's as-of year: from then on the current status is known.
-
-    Notes
-    -----
-    The most advanced phase of the milestones dated in or before ``year``; an
-    operating route whose milestones never say so counts as operating from the
-    year after its last construction milestone (if before ``as_of_year``) or from
-    ``as_of_year``; from ``as_of_year`` on the current status is the floor; never
-    beyond the current status.
+    ``date`` may be partial (``"2005"``, ``"2005-05"``): milestones dated up to it
+    count, compared as ISO text.
     """
-    dated = _dated_phases(route)
-    rank = max((_rank(p) for y, p in dated if y <= year), default=0)
-    start = _operating_from(route, dated, as_of_year)
-    if start is not None and year >= start:
-        rank = PHASE_RANK["operating"]
-    current = _rank(route.status)
-    if year >= as_of_year:
-        rank = max(rank, current)
-    return _phase_of_rank(min(rank, current))
+    if segment is not None:
+        periods_ = _segment_periods(route, segment, date)
+        if not periods_:
+            return None
+        last = periods_[-1]
+        return State(last.status, last.start, last.milestone, last.dispute)
+    states = [s for s in (state_on(route, date, sid) for sid in _own(route)) if s is not None]
+    for status in SUMMARY_ORDER:
+        found = [s for s in states if s.status == status]
+        if found:
+            return max(found, key=lambda s: s.since)
+    return None
 
 
-def segment_phase(segment_status: str, route_phase: Phase | None,
-                  route_status: str) -> Phase | None:
+def route_state(route: Route, year: int | None, *, as_of: str) -> State | None:
+    """The route's status in ``year`` (``None``: as of ``as_of``); ``None``: not begun."""
+    return state_on(route, cutoff(year, as_of))
+
+
+def route_status(route: Route, year: int | None, *, as_of: str) -> Status | None:
+    """Just the status of :func:`route_state`."""
+    state = route_state(route, year, as_of=as_of)
+    return None if state is None else state.status
+
+
+def segment_states(route: Route, segment_ids: Iterable[str], year: int | None, *,
+                   as_of: str) -> list[State | None]:
+    """Each segment's status in ``year`` (``None``: as of ``as_of``)."""
+    date = cutoff(year, as_of)
+    return [state_on(route, date, str(sid)) for sid in segment_ids]
+
+
+def periods(route: Route, *, as_of: str, segment: str | None = None) -> list[Period]:
     """
-    A segment's phase, from its current class and its route's phase in the year.
+    The route's status periods up to ``as_of``, oldest first (one ``segment``'s if given).
 
-    ``None`` if the route has not begun. A segment whose current class ranks above
-    the route's current status is existing infrastructure and keeps its class;
-    otherwise the less advanced of its class and the route's phase.
+    The route's own periods are those of its own segments' summary: each change of
+    the summary starts a period.
     """
-    if route_phase is None:
-        return None
-    if _rank(segment_status) > _rank(route_status):
-        return segment_status  # type: ignore[return-value]
-    return _phase_of_rank(min(_rank(segment_status), _rank(route_phase)))
+    if segment is not None:
+        return _segment_periods(route, segment, as_of)
+    dates = sorted({m.date for m in route.facts.milestones if m.date <= as_of})
+    out: list[Period] = []
+    for date in dates:
+        state = state_on(route, date)
+        if state is None:
+            continue
+        if out and out[-1].status == state.status and out[-1].dispute == state.dispute:
+            continue
+        if out:
+            last = out[-1]
+            out[-1] = Period(last.status, last.start, date, last.milestone, last.dispute)
+        out.append(Period(state.status, state.since, None, state.milestone, state.dispute))
+    return out
 
 
-def segment_phases(route: Route, statuses: Iterable[str], year: int | None, *,
-                   as_of_year: int | None) -> list[str | None]:
+def first_year(route: Route, *, as_of: str) -> int | None:
+    """The first year the route is shown (its first milestone with an effect)."""
+    found = periods(route, as_of=as_of)
+    return int(found[0].start[:4]) if found else None
+
+
+def shown_from(milestones: Sequence[Milestone], year: int | None, *, as_of: str) -> bool:
     """
-    The phase of each segment (given by its current class) in ``year``.
-
-    With ``year=None``, the current classes, unchanged (the map as of today).
-
-    Raises
-    ------
-    ValueError
-        A year without ``as_of_year``.
+    Whether a facility with these milestones exists in ``year``: under construction or
+    later, not closed. A facility with no milestone (a town) is always there.
     """
-    statuses = list(statuses)
-    if year is None:
-        return list(statuses)
-    if as_of_year is None:
-        raise ValueError("a year needs the catalog's as_of_year to place it")
-    phase = route_phase(route, year, as_of_year=as_of_year)
-    return [segment_phase(s, phase, route.status) for s in statuses]
+    if not milestones:
+        return True
+    found = _run(milestones, cutoff(year, as_of), None)
+    return bool(found) and found[-1].status not in ("planned", "closed")
 
 
-def first_year(route: Route, *, as_of_year: int | None = None) -> int | None:
-    """
-    The year the route begins: that of its first milestone marking a phase.
-
-    With ``as_of_year``, never later than it (from then on the present status is
-    shown); without it, ``None`` for a route with no milestone marking a phase.
-    """
-    years = [y for y, _ in _dated_phases(route)]
-    if as_of_year is not None:
-        years.append(as_of_year)
-    return min(years, default=None)
-
-
-def phase_years(route: Route, *, as_of_year: int) -> dict[Phase, int]:
-    """
-    The year each phase was first reached, as :func:`route_phase` shows it.
-
-    In phase order; a phase the route skipped (no milestone for it) or has not
-    reached is absent.
-    """
-    start = first_year(route, as_of_year=as_of_year)
-    assert start is not None
-    years: dict[Phase, int] = {}
-    for year in range(start, as_of_year + 1):
-        phase = route_phase(route, year, as_of_year=as_of_year)
-        if phase is not None and phase not in years:
-            years[phase] = year
-    return {p: years[p] for p in PHASES if p in years}
-
-
-def statuses_in(routes: Iterable[Route], year: int, *, as_of_year: int) -> dict[str, Phase | None]:
-    """Each route's phase in ``year`` (``None``: not begun), by id."""
-    return {r.id: route_phase(r, year, as_of_year=as_of_year) for r in routes}
+def statuses_in(routes: Iterable[Route], year: int | None, *, as_of: str
+                ) -> dict[str, Status | None]:
+    """Each route's status in ``year`` (``None``: not begun), by id."""
+    return {r.id: route_status(r, year, as_of=as_of) for r in routes}
