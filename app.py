@@ -365,7 +365,8 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
         ["Key figures", "Volumes", "Dates", "Caveats"], key="route_tab")
     with tab_figures:
         if tab_figures.open:
-            source_table(panels.key_figures(route, atlas.drawn_length_km(route_id)))
+            source_table(panels.key_figures(route, atlas.drawn_length_km(route_id),
+                                            as_of=atlas.catalog.as_of))
     with tab_volumes:
         if tab_volumes.open:
             flow = route_flow(atlas.catalog.route(route_id), year,

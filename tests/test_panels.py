@@ -26,6 +26,7 @@ from corridor_atlas.panels import (
     key_figures,
     milestones_frame,
     source_label,
+    stale_note,
     status_periods_frame,
     volume_units,
     volumes_frame,
@@ -417,3 +418,21 @@ def test_context_figures_carry_their_caveats(catalog: Catalog) -> None:
     assert "16.2 bcm" in gas and "11.5 bcm" in gas and "Russia" in gas
     assert "Italy" in frame.loc["trade_2021", "caveat"]
     assert frame["caveat"].notna().sum() == 2
+
+
+def test_a_figure_whose_newest_source_is_over_a_year_old_says_so(catalog: Catalog) -> None:
+    frame = key_figures(catalog.route("igdir_nakhchivan"), None, as_of=catalog.as_of)
+    status = _row(frame, "status")["note"]
+    assert "more than a year" not in status  # SOCAR, 26 Aug 2025
+    operator = _row(frame, "operator")["note"]
+    assert operator == ("newest source 6 January 2021: more than a year before the data's "
+                        "as-of date (3 July 2026)")
+    without = key_figures(catalog.route("igdir_nakhchivan"), None)
+    assert not without["note"].fillna("").str.contains("more than a year").any()
+
+
+@pytest.mark.parametrize(("dated", "stale"), [
+    ("2025-07-03", False), ("2025-07", False), ("2025", False), ("2025-07-02", True),
+    ("2025-06", True), ("2024", True), (None, False)])
+def test_stale_note_reads_partial_dates_by_their_last_day(dated, stale) -> None:
+    assert (stale_note(dated, "2026-07-03") is not None) == stale

@@ -148,13 +148,29 @@ def _first_url(sources: Iterable[Source]) -> str | None:
 
 
 def _row(figure: str, value: str, note: str | None, source: str | None,
-         url: str | None) -> dict[str, Any]:
+         url: str | None, dated: str | None = None) -> dict[str, Any]:
     return {"figure": figure, "value": value, "note": note or None,
-            "source": source or None, "url": url or None}
+            "source": source or None, "url": url or None, "_dated": dated}
 
 
 def _sourced(figure: str, value: str, note: str | None, src: Source) -> dict[str, Any]:
-    return _row(figure, value, note, source_label(src), src.url)
+    return _row(figure, value, note, source_label(src), src.url, src.date)
+
+
+def _latest(text: str) -> str:
+    """The last day a partial date can mean: ``"2025"`` → ``"2025-12-31"``."""
+    return text + "-12-31"[len(text) - 4:] if len(text) < 10 else text
+
+
+def stale_note(dated: str | None, as_of: str) -> str | None:
+    """What to say of a figure whose newest source is more than a year before ``as_of``."""
+    if not dated:
+        return None
+    year_before = f"{int(as_of[:4]) - 1}{as_of[4:]}"
+    if _latest(dated) >= year_before:
+        return None
+    return (f"newest source {date_text(dated)}: more than a year before the data's as-of "
+            f"date ({date_text(as_of)})")
 
 
 def _missing(figure: str, note: str | None = None) -> dict[str, Any]:
@@ -253,7 +269,8 @@ def _capacity_value(cap: Capacity) -> str:
     return ("+" if cap.increment else "") + f"{format_number(cap.value)} {cap.unit}"
 
 
-def key_figures(route: Route, drawn_length_km: float | None) -> pd.DataFrame:
+def key_figures(route: Route, drawn_length_km: float | None, *,
+                as_of: str | None = None) -> pd.DataFrame:
     """
     The key-figures table of one route.
 
@@ -264,6 +281,9 @@ def key_figures(route: Route, drawn_length_km: float | None) -> pd.DataFrame:
     drawn_length_km
         Length of the drawn line in km, or ``None`` when no geometry was measured
         (the "drawn length" row is then left out).
+    as_of
+        The catalog's as-of date: a figure whose source is dated more than a year
+        before it says so in its note (:func:`stale_note`).
 
     Returns
     -------
@@ -279,7 +299,8 @@ def key_figures(route: Route, drawn_length_km: float | None) -> pd.DataFrame:
         _row("name (Azerbaijani)", route.name_az, None, DESCRIPTIVE_SOURCE, None),
         _row("kind", facts.kind, None, DESCRIPTIVE_SOURCE, None),
         _row("status", facts.status, facts.status_detail,
-             f"newest source, {facts.status_source.date or 'n.d.'}", facts.status_source.url),
+             f"newest source, {facts.status_source.date or 'n.d.'}", facts.status_source.url,
+             facts.status_source.date),
         _row("start", facts.start, None, DESCRIPTIVE_SOURCE, None),
         _row("end", facts.end, None, DESCRIPTIVE_SOURCE, None),
         _row("countries", ", ".join(facts.countries), None, DESCRIPTIVE_SOURCE, None),
@@ -288,7 +309,8 @@ def key_figures(route: Route, drawn_length_km: float | None) -> pd.DataFrame:
     if facts.operator and facts.operator_source:
         rows.append(_row("operator", facts.operator, None,
                          _sources_label(facts.operator_source),
-                         _first_url(facts.operator_source)))
+                         _first_url(facts.operator_source),
+                         max((s.date for s in facts.operator_source if s.date), default=None)))
     else:
         rows.append(_missing("operator"))
 
@@ -320,6 +342,11 @@ def key_figures(route: Route, drawn_length_km: float | None) -> pd.DataFrame:
     else:
         rows.append(_missing("cost"))
 
+    if as_of is not None:
+        for row in rows:
+            stale = stale_note(row.get("_dated"), as_of)
+            if stale:
+                row["note"] = f"{row['note']}; {stale}" if row["note"] else stale
     return pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS)
 
 
