@@ -323,3 +323,25 @@ def test_geojson_of_1995_holds_no_facility_built_later(atlas):
     doc = json.loads(to_geojson(atlas, _scene(atlas, ("btc", FACILITIES_ID), 1995)))
     ids = {f["properties"].get("facility_id") for f in doc["features"]} - {None}
     assert ids == {"nakhchivan_city", "igdir"}
+
+
+# --------------------------------------------------------------------------- disputes drawn
+
+
+def test_every_renderer_marks_the_disputed_status(atlas, vendor_dir):
+    scene = _scene(atlas, ["igdir_nakhchivan"])
+    (mark,) = scene.route("igdir_nakhchivan").disputes
+    html = build_map(atlas, scene, vendor_dir=vendor_dir, asset_mode="static").get_root().render()
+    assert html.count('class=\\"atlas-dispute\\"') + html.count('class="atlas-dispute"') == 1
+    assert "Sources disagree: At the inauguration on 5 Mar 2025" in html
+    assert "Sources disagree on the status" in html  # the legend row
+    svg = render_static(atlas, scene, fmt="svg").decode()
+    assert ">?<" in svg and ">Sources disagree on the status<" in svg
+    doc = json.loads(to_geojson(atlas, scene))
+    (props,) = [f["properties"] for f in doc["features"]]
+    assert props["status"] == "idle" and props["status_since"] == "2025-08-26"
+    assert props["disputed_by"].startswith("Sources disagree: At the inauguration")
+    kml = to_kml(atlas, scene).decode()
+    assert "Status: Idle (little or no flow) (since 26 August 2025)" in kml
+    # before SOCAR's statement there is nothing to mark
+    assert _scene(atlas, ["igdir_nakhchivan"], 2024).route("igdir_nakhchivan").disputes == ()

@@ -645,13 +645,16 @@ def _draw_map(ax: Axes, atlas: Atlas, scene: Scene, panel: tuple[float, float], 
                            linewidths=_pt(styles.USER_POINT_RING), zorder=zorder)
                 zorder += 0.001
 
+    marks = [m for layer in scene.routes for m in layer.disputes]
+    half = styles.DISPUTE_MARK_PX / 2 + 1
+    keep_clear = [(x - half, y - half, x + half, y + half) for x, y in to_panel(mercator(
+        np.array([[m.lon, m.lat] for m in marks]).reshape(-1, 2)))]
     placed = place_labels(
         scene.route_labels, scene.place_labels,
         project=lambda lonlat: to_panel(mercator(lonlat)), size=(panel_w, panel_h),
-        zoom=zoom_of(1.0 / px_per_m), measure=_measure)
+        zoom=zoom_of(1.0 / px_per_m), measure=_measure, obstacles=keep_clear)
     _draw_labels(ax, placed, lambda xy: (x0 + xy[0] / px_per_m, y1 - xy[1] / px_per_m),
                  zorder + 1, keep_text=keep_text)
-    marks = [m for layer in scene.routes for m in layer.disputes]
     if marks:  # above the names: a disputed status is never hidden
         xy = mercator(np.array([[m.lon, m.lat] for m in marks]))
         _dispute_marks(ax, xy[:, 0], xy[:, 1], zorder + 2)

@@ -193,7 +193,9 @@
     // The boxes of the map's controls (legend, title, credits, buttons): labels keep off.
     _obstacles: function (placer) {
       var root = this._map.getContainer().getBoundingClientRect();
-      var controls = this._map.getContainer().querySelectorAll('.leaflet-control');
+      // and the marks of disputed statuses, which must stay in sight
+      var controls = this._map.getContainer().querySelectorAll(
+        '.leaflet-control, .atlas-dispute');
       for (var i = 0; i < controls.length; i++) {
         var r = controls[i].getBoundingClientRect();
         if (r.width > 0 && r.height > 0) {
