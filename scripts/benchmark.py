@@ -64,7 +64,7 @@ TARGET_RATIO = 0.5
 
 NOTES = [
     "Each timing: one untimed warm-up, then the median of N repeats, all in this process.",
-    "Data load: atlas = corridor_atlas.layers.load_atlas(geo/) (catalog, all 9 route files, "
+    "Data load: atlas = corridor_atlas.layers.load_atlas(geo/) (catalog, every route file, "
     "facilities, countries, with validation and geodesic lengths); explore = "
     "geopandas.read_file of the 7 default route files + geo/basemap/countries.geojson.",
     "Atlas map: maps.build_map(atlas, build_scene(atlas, <opening view: 7 default routes>), "
