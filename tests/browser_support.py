@@ -283,17 +283,23 @@ def map_frame(page: Any) -> Any:
     return frame
 
 
+# True once the map has stopped moving: no zoom or pan animation, no inertia, no pending
+# fit (Leaflet's own flags), for two animation frames in a row.
+MAP_AT_REST = f"""() => {{
+  const map = ({FIND_MAP})();
+  const moving = map._animatingZoom || map._zooming
+    || (map._panAnim && map._panAnim._inProgress) || map._flyToFrame;
+  const c = map.getCenter(), now = [map.getZoom(), c.lat, c.lng].join(',');
+  const still = !moving && window.__atlasLastView === now;
+  window.__atlasLastView = now;
+  return still;
+}}"""
+
+
 def view(frame: Any) -> dict[str, float]:
     """The map's zoom and centre once it has stopped moving (zoom/pan animations, inertia)."""
-    deadline = time.monotonic() + 5
-    last = frame.evaluate(VIEW)
-    while time.monotonic() < deadline:
-        time.sleep(0.25)
-        now = frame.evaluate(VIEW)
-        if now == last:
-            return now
-        last = now
-    pytest.fail(f"the map did not stop moving: {last}")
+    frame.wait_for_function(MAP_AT_REST, polling="raf", timeout=UPDATE_TIMEOUT_MS)
+    return frame.evaluate(VIEW)
 
 
 def to_page(page: Any, point: Sequence[float]) -> tuple[float, float]:

@@ -43,8 +43,9 @@ def catalog_short_name(route_id: str) -> str:
     return catalog.route(route_id).short_name
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def app() -> AppTest:
+    """A fresh app for each test: no test depends on another restoring its state."""
     return _run()
 
 
@@ -69,7 +70,7 @@ def test_unchecking_a_layer_removes_it_from_the_map_script(app):
     assert "btc" not in _drawn_routes(args)
     assert args["feature_group"].count("L.featureGroup(") == len(ROUTE_IDS) - 1 + 2
     app.checkbox(key="layer_btc").check().run()
-    assert "btc" in _drawn_routes(_map_args(app))
+    assert "btc" in _drawn_routes(_map_args(app))  # and back
 
 
 def test_toggle_keeps_the_base_map_script(app):

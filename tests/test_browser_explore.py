@@ -8,7 +8,6 @@ tests are skipped, except when ``$CI`` is true, where a missing browser fails th
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -32,6 +31,17 @@ PLANNED_DASH = styles.STATUS_DASH["planned"]
 CENTRE_TOLERANCE_DEG = 0.3
 
 # The stroke-dasharray of each drawn line of one route ('' for a solid line).
+RECORD_YEARS = """() => {
+  const slider = () => document.querySelector("[data-testid='stSidebar'] input[type='range']");
+  window.__years = [Number(slider().value)];
+  const step = () => {
+    const year = Number(slider().value);
+    if (year !== window.__years[window.__years.length - 1]) window.__years.push(year);
+    requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+}"""
+
 ROUTE_DASHES = f"""(routeId) => {{
   const out = [];
   ({bs.FIND_MAP})().eachLayer(l => {{
@@ -65,30 +75,19 @@ def query(page: Page) -> dict[str, str]:
                                          keep_blank_values=True).items()}
 
 
-def settled_query(page: Page, quiet_s: float = 1.0, timeout_s: float = 10.0) -> dict[str, str]:
-    """The query string once it has stopped changing for ``quiet_s``."""
-    deadline = time.monotonic() + timeout_s
-    last, since = query(page), time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.2)
-        now = query(page)
-        if now != last:
-            last, since = now, time.monotonic()
-        elif time.monotonic() - since >= quiet_s:
-            return now
-    pytest.fail(f"the URL kept changing: last {last}")
+# The page's query parameters, as a plain object (last value of each), in the page.
+QUERY_JS = "() => Object.fromEntries(new URLSearchParams(location.search))"
 
 
-def wait_query(page: Page, ok: Callable[[dict[str, str]], bool],
-               timeout_s: float = bs.UPDATE_TIMEOUT_MS / 1000) -> dict[str, str]:
-    deadline = time.monotonic() + timeout_s
-    now = query(page)
-    while not ok(now):
-        if time.monotonic() > deadline:
-            pytest.fail(f"the URL never got there: {page.evaluate('location.href')}")
-        time.sleep(0.1)
-        now = query(page)
-    return now
+def wait_query(page: Page, ok_js: str, arg: Any = None) -> dict[str, str]:
+    """Wait until ``ok_js(params, arg)`` holds for the page's query parameters; return them.
+
+    Playwright re-evaluates the predicate in the page until it holds (or fails the test
+    after the update timeout): no polling loop of our own.
+    """
+    page.wait_for_function(f"(arg) => ({ok_js})(({QUERY_JS})(), arg)", arg=arg,
+                           timeout=bs.UPDATE_TIMEOUT_MS)
+    return query(page)
 
 
 def parse_view(text: str) -> tuple[float, float, float]:
@@ -127,7 +126,11 @@ def test_shared_url_restores_extent_and_layers(open_page: OpenPage, app_url: str
     expect(year_slider(page)).to_have_value("2021")
 
     # The app rewrites the query string from its own state: the view survives it.
-    params = settled_query(page)
+    params = wait_query(page, """(q) => {
+        if (!(q.layers && q.year === '2021' && q.route === 'tap' && q.view)) return false;
+        const [lat, lon, zoom] = q.view.split(',').map(Number);
+        return Math.abs(zoom - 7) <= 0.5 && Math.abs(lat - 40.2) < 0.5 && Math.abs(lon - 27.5) < 0.5;
+    }""")
     assert set(params.get("layers", "").split(",")) == {"tap", "tanap"}, params
     assert params.get("year") == "2021", params
     assert params.get("route") == "tap", params
@@ -148,14 +151,12 @@ def test_moving_the_map_updates_the_url(open_page: OpenPage, app_url: str) -> No
     assert moved["zoom"] == start["zoom"] + 2
     assert abs(moved["lng"] - start["lng"]) > CENTRE_TOLERANCE_DEG, (start, moved)
 
-    def shows_moved(params: dict[str, str]) -> bool:
-        if "view" not in params:
-            return False
-        lat, lon, zoom = parse_view(params["view"])
-        return (zoom == moved["zoom"] and abs(lat - moved["lat"]) < 0.01
-                and abs(lon - moved["lng"]) < 0.01)
-
-    params = wait_query(page, shows_moved)
+    shows_moved = """(q, m) => {
+        if (!q.view) return false;
+        const [lat, lon, zoom] = q.view.split(',').map(Number);
+        return zoom === m.zoom && Math.abs(lat - m.lat) < 0.01 && Math.abs(lon - m.lng) < 0.01;
+    }"""
+    params = wait_query(page, shows_moved, moved)
     shared = f"{app_url}/?{urlsplit(page.evaluate('location.href')).query}"
     assert set(params) == {"view"}, params  # nothing else differs from the default view
     log.assert_clean()
@@ -182,38 +183,30 @@ def test_play_advances_the_year_and_the_map_changes(open_page: OpenPage, app_url
     assert tanap and PLANNED_DASH in tanap and CONSTRUCTION_DASH not in tanap, tanap
     frame.evaluate("() => { window.__probe = 1; }")
 
+    # The page records every year the slider shows, on each animation frame, from now on.
+    page.evaluate(RECORD_YEARS)
     page.get_by_role("button", name=PLAY).click()
     expect(page.get_by_role("button", name=PAUSE)).to_be_visible()
-    seen: list[tuple[int, tuple[str, ...]]] = []
-    deadline = time.monotonic() + PLAY_TIMEOUT_S
-    while True:
-        year, dashes = slider_year(page), tuple(frame.evaluate(ROUTE_DASHES, "tanap"))
-        if not seen or seen[-1] != (year, dashes):
-            seen.append((year, dashes))
-        if year >= 2016 and any(CONSTRUCTION_DASH in d for _, d in seen):
-            break
-        if time.monotonic() > deadline:
-            pytest.fail(f"play did not reach 2016 with TANAP under construction: {seen}")
-        time.sleep(0.1)
-    # Each year in turn, none skipped. TANAP turns from dotted (planned) to dashed (under
-    # construction) in 2015. The slider and the map are separate frontend widgets, so in a
-    # sample the map may already show the next year while the slider still shows this one:
-    # the first 2014 sample is dotted, and dashes appear by 2015–2017.
-    years = [y for y, _ in seen]
-    assert years == sorted(years) and years[0] == 2014, seen
-    assert set(range(2014, max(years) + 1)) <= set(years), seen
-    assert CONSTRUCTION_DASH not in seen[0][1], seen
-    assert any(CONSTRUCTION_DASH in d for y, d in seen if 2015 <= y <= 2017), seen
+    # TANAP turns from dotted (planned) to dashed (under construction) in 2015.
+    frame.wait_for_function(f"() => ({ROUTE_DASHES})('tanap').some(d => d === '{CONSTRUCTION_DASH}')",
+                            timeout=PLAY_TIMEOUT_S * 1000)
+    page.wait_for_function("() => Math.max(...window.__years) >= 2016",
+                           timeout=PLAY_TIMEOUT_S * 1000)
+    seen = page.evaluate("() => window.__years")
+    # Each year in turn, none skipped.
+    assert seen == sorted(seen) and seen[0] == 2014, seen
+    assert seen == list(range(2014, max(seen) + 1)), seen
     assert drawn(frame) == in_2014  # the same routes until 2020, only their lines change
 
     page.get_by_role("button", name=PAUSE).click()
     expect(page.get_by_role("button", name=PLAY)).to_be_visible()
-    # The click's rerun has drawn the Play button: a step under way has landed by now.
+    # Playing keeps the script running (each step waits, then reruns): once the app is idle
+    # after Pause, no further step is scheduled.
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=bs.UPDATE_TIMEOUT_MS)
     stopped = slider_year(page)
-    time.sleep(2)
-    assert slider_year(page) == stopped, "the year kept advancing after Pause"
+    assert page.evaluate("() => Math.max(...window.__years)") == stopped
     assert 2016 <= stopped < 2020, seen
-    wait_query(page, lambda q: q.get("year") == str(stopped))
+    wait_query(page, "(q, year) => q.year === year", str(stopped))
     assert frame.evaluate("() => window.__probe") == 1, "the map iframe was reloaded"
     log.assert_clean()
 
@@ -238,7 +231,7 @@ def test_garbage_url_shows_notices(open_page: OpenPage, app_url: str) -> None:
     expect(alerts.filter(has_text="<script>alert(1)</script>")).to_have_count(1)
     assert drawn(frame) == set(ROUTE_IDS)
     # The app rewrites the URL from what it shows: the rejected values are gone from it.
-    wait_query(page, lambda q: not {"year", "layers"} & set(q))
+    wait_query(page, "(q) => !('year' in q) && !('layers' in q)")
     assert dialogs == []
     log.assert_clean()
 

@@ -13,11 +13,8 @@ import geopandas as gpd
 import pytest
 
 from corridor_atlas import cli
-from corridor_atlas.snapshot import find_chromium
 
 from .conftest import ROOT
-
-HAS_BROWSER = find_chromium() is not None
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -118,15 +115,13 @@ def test_no_browser_falls_back_to_the_print_render(tmp_path, capsys, monkeypatch
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not HAS_BROWSER and not os.environ.get("CI"),
-                    reason="Chromium not found: apt-get install chromium")
 @pytest.mark.parametrize("fmt", ["png", "pdf"])
-def test_browser_formats(tmp_path, capsys, fmt):
+def test_browser_formats(tmp_path, capsys, fmt, chromium):
     out = tmp_path / f"map.{fmt}"
     assert cli.main(["export", "--format", fmt, "--layers", "tap", "--bbox", "18,39,27,42",
                      "--out", str(out)]) == 0
     assert "browser render" in capsys.readouterr().out
-    assert out.read_bytes()[:4] in (b"\x89PNG", b"%PDF")
+    assert out.read_bytes()[:4] == {"png": b"\x89PNG", "pdf": b"%PDF"}[fmt]
 
 
 @pytest.mark.parametrize("fmt", ["svg", "geojson", "csv", "kml"])

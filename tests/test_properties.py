@@ -1,10 +1,7 @@
 """Property-based tests: invariants of the geometry, catalog, parsing and text helpers.
 
 Each test states a property that must hold for every input the strategies can
-build, not for a handful of examples. Tests marked ``xfail(strict=True)`` pin a
-known defect of the library: each carries ``@example`` inputs that trigger it, so
-it fails on every run until the defect is fixed (then the strict xfail turns red
-and the mark must go).
+build, not for a handful of examples.
 """
 
 from __future__ import annotations
@@ -130,9 +127,7 @@ def _geometry_dicts(types: st.SearchStrategy, coords: st.SearchStrategy) -> st.S
     )
 
 
-# Everything the checker must cope with, except the input shapes of the defects
-# pinned by the xfail tests below (missing "coordinates", an unhashable "type",
-# integers beyond float range, an empty part in a MultiLineString).
+# Everything the checker must cope with.
 geometries = st.one_of(
     valid_line_geometry,
     _geometry_dicts(geometry_types, coordinates),
@@ -185,12 +180,7 @@ def _assert_problems(result: object, file: str) -> list[Problem]:
 @given(st.lists(features, min_size=1, max_size=4))
 def test_check_features_returns_problems_and_passes_only_drawable_lines(feats):
     """Never raises; a feature list without problems is all finite, in-range lines."""
-    try:
-        problems = layers._check_features({"features": feats}, "f", allowed=LINE_TYPES)
-    except shapely.errors.EmptyPartError:
-        # reachable only through a junk part next to a good one; pinned by the xfail below
-        assume(False)
-        raise
+    problems = layers._check_features({"features": feats}, "f", allowed=LINE_TYPES)
     problems = _assert_problems(problems, "f")
     if problems:
         return
@@ -299,10 +289,7 @@ def _check_atlas_with_one_route_rewritten(scratch_geo: Path, route_id: str, text
 def test_load_atlas_reports_only_the_rewritten_route(scratch_geo, case):
     """One rewritten route file: it loads or is reported; every other layer still loads."""
     route_id, text = case
-    try:
-        _check_atlas_with_one_route_rewritten(scratch_geo, route_id, text)
-    except shapely.errors.EmptyPartError:
-        assume(False)  # pinned by test_check_features_never_raises
+    _check_atlas_with_one_route_rewritten(scratch_geo, route_id, text)
 
 
 @settings(max_examples=25, **GEOS)
@@ -977,3 +964,16 @@ def test_the_order_check_accepts_real_lifecycles_and_flags_an_interruption_befor
     assert len(problems) == 1 and problems[0].startswith("1949 ")
     late = base.model_copy(update={"date": first_use, "effect": "planned"})
     assert timeline.check_milestones([*milestones, late])
+
+
+@pytest.mark.parametrize("geometry", [
+    {"type": "LineString"},  # no coordinates
+    {"type": ["LineString"], "coordinates": [[0, 0], [1, 1]]},  # an unhashable type
+    {"type": "LineString", "coordinates": [[10 ** 400, 0], [1, 1]]},  # beyond float range
+    {"type": "MultiLineString", "coordinates": [[[0, 0], [1, 1]], []]},  # an empty part
+    {"type": "MultiLineString", "coordinates": [[], [[0, 0], [1, 1]]]},
+])
+def test_check_features_reports_malformed_geometries_and_never_raises(geometry):
+    feats = [{"type": "Feature", "properties": {}, "geometry": geometry}]
+    problems = layers._check_features({"features": feats}, "f", allowed=LINE_TYPES)
+    assert problems and all(p.field and p.field.startswith("geometry") for p in problems), problems
