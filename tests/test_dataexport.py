@@ -19,6 +19,7 @@ from corridor_atlas.dataexport import (
     EXPORT_NAME,
     FLOW_FIELDS,
     KML_NAMESPACE,
+    SOURCE_SEPARATOR,
     kml_colour,
 )
 from corridor_atlas.flows import route_flow
@@ -129,7 +130,8 @@ def test_geojson_reads_back_with_every_visible_feature(atlas, everything) -> Non
     assert frame["facility_id"].notna().sum() == 16
     assert frame["licence"].notna().all() and frame["attribution"].notna().all()
     for column in ("route_id", "feature_id", "name", "name_tr", "name_az", "kind", "status",
-                   "status_since", "status_source", "disputed_by", "segment", "geometry_quality", "geometry_source", "licence", "attribution",
+                   "status_since", "status_source", "disputed_by", "segment",
+                   "geometry_quality", "geometry_source", "licence", "attribution",
                    "length_km", "documented_length_km", "facility_id", "category", "precision"):
         assert column in frame.columns, column
 
@@ -199,11 +201,11 @@ def test_csv_columns_and_every_figure_has_a_source(atlas, everything) -> None:
     assert rows and list(rows[0]) == list(CSV_COLUMNS)
     for row in rows:
         if row["value"]:
-            assert row["source"], row
-            assert row["url"] or row["source_title"], row
+            assert row["source_url"] or row["source_title"], row
+            assert row["source_date"] or row["source_publisher"], row
         else:
             assert row["note"].startswith(NO_SOURCED_VALUE), row
-            assert not row["source"]
+            assert not row["source_publisher"] and not row["source_url"]
     assert {r["route_id"] for r in rows} == {*ROUTE_IDS, *CONTEXT_IDS, FACILITIES_ID}
 
 
@@ -220,11 +222,11 @@ def test_csv_has_key_figures_volumes_and_milestones(atlas, default) -> None:
     volume = [r for r in tap if r["figure"] == "annual volume" and r["year"] == "2021"]
     assert len(volume) == 1
     assert volume[0]["value"] == "8.1" and volume[0]["unit"] == "bcm"
-    assert volume[0]["source"].startswith("Azernews") and volume[0]["url"]
+    assert volume[0]["source_publisher"] == "Azernews" and volume[0]["source_url"]
     assert volume[0]["source_title"] and volume[0]["source_date"] == "2022-06-10"
     figures = {r["figure"] for r in tap}
-    assert {"status", "documented length", "diameter", "design capacity", "cost",
-            "shareholder", "milestone"} <= figures
+    assert {"status", "operator", "documented length", "diameter", "design capacity",
+            "expanded capacity added", "cost", "shareholder", "milestone"} <= figures
     assert not figures & {"name (English)", "kind", "start", "end", "countries"}
     length = next(r for r in tap if r["figure"] == "documented length")
     assert (length["value"], length["unit"]) == ("878", "km")
@@ -249,7 +251,83 @@ def test_csv_facility_rows_carry_their_sources(atlas) -> None:
     assert rows and {r["route_id"] for r in rows} == {FACILITIES_ID}
     sangachal = [r for r in rows if r["route"] == "Sangachal Terminal"]
     assert {r["figure"] for r in sangachal} >= {"area ha", "operator"}
-    assert all("bp Azerbaijan" in r["source"] and r["url"] for r in sangachal)
+    assert all("bp Azerbaijan" in r["source_publisher"].split(SOURCE_SEPARATOR)
+               and r["source_url"] for r in sangachal)
+
+
+def test_csv_writes_each_field_of_a_figure_in_its_own_column(atlas, catalog) -> None:
+    rows = _csv_rows(atlas, MapView(layers=("btc",)))
+    facts = catalog.route("btc").facts
+    expanded = next(r for r in rows if r["figure"] == "expanded capacity")
+    assert (expanded["value"], expanded["unit"]) == ("1.2", "million bbl/day")
+    src = next(c for c in facts.capacity if c.what == "expanded").source
+    assert (expanded["source_publisher"], expanded["source_title"], expanded["source_date"],
+            expanded["source_url"]) == (src.publisher, src.title, "", src.url)
+    bp = next(r for r in rows if r["figure"] == "shareholder" and r["part"] == "bp")
+    assert (bp["value"], bp["unit"], bp["date"]) == ("30.1", "%", "2025-12")
+    status = next(r for r in rows if r["figure"] == "status")
+    assert (status["value"], status["source_date"], status["source_url"]) == (
+        facts.status, facts.status_source.date, facts.status_source.url)
+    assert status["source_publisher"] == status["source_title"] == ""
+    by_country = [r for r in rows if r["figure"] == "length by country (alternative)"]
+    assert [(r["part"], r["value"], r["unit"]) for r in by_country] == [
+        ("AZE", "449", "km"), ("GEO", "235", "km"), ("TUR", "1092", "km")]
+    milestone = next(r for r in rows if r["figure"] == "milestone" and len(r["date"]) == 10)
+    assert milestone["year"] == milestone["date"][:4] and "date:" not in milestone["note"]
+
+
+def test_csv_lists_several_sources_in_the_same_order_in_each_column(atlas, catalog) -> None:
+    rows = _csv_rows(atlas, MapView(layers=("btc",)))
+    operator = next(r for r in rows if r["figure"] == "operator")
+    sources = catalog.route("btc").facts.operator_source
+    assert len(sources) > 1
+    columns = {c: operator[c].split(SOURCE_SEPARATOR) for c in
+               ("source_publisher", "source_title", "source_date", "source_url")}
+    assert columns == {"source_publisher": [s.publisher for s in sources],
+                       "source_title": [s.title for s in sources],
+                       "source_date": [s.date or "" for s in sources],
+                       "source_url": [s.url or "" for s in sources]}
+
+
+def test_csv_does_not_read_the_text_made_for_display(atlas, monkeypatch) -> None:
+    """Every function that writes figures, numbers or sources in words answers nonsense:
+    the CSV stays the same byte for byte."""
+    import sys
+
+    view = MapView(layers=(*ROUTE_IDS, *CONTEXT_IDS, FACILITIES_ID), year=2024)
+    before = to_csv(atlas, view)
+    wording = ("figure_value", "figure_note", "figure_source", "source_label",
+               "sources_label", "stale_note", "published", "number", "quantity", "date")
+    patched = 0
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("corridor_atlas"):
+            continue
+        for attr in wording:
+            if callable(getattr(module, attr, None)):
+                monkeypatch.setattr(module, attr, lambda *a, **k: "RENAMED")
+                patched += 1
+    assert patched >= len(wording)
+    from corridor_atlas import panels
+
+    assert set(panels.key_figures(atlas.catalog.route("btc"), None)["value"]) == {"RENAMED"}
+    assert to_csv(atlas, view) == before
+
+
+def test_csv_rows_do_not_depend_on_figure_labels(atlas, monkeypatch) -> None:
+    from dataclasses import replace
+
+    from corridor_atlas.dataexport import csvtable
+
+    view = MapView(layers=ROUTE_IDS, year=2024)
+    before = _csv_rows(atlas, view)
+    original = csvtable.route_figures
+    monkeypatch.setattr(csvtable, "route_figures", lambda route: tuple(
+        replace(f, label=f"renamed {i}") for i, f in enumerate(original(route))))
+    after = _csv_rows(atlas, view)
+    assert len(after) == len(before)
+    for old, new in zip(before, after, strict=True):
+        assert new["figure"].startswith("renamed ")
+        assert {**new, "figure": ""} == {**old, "figure": ""}
 
 
 # --------------------------------------------------------------------------- KML

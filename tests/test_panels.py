@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from corridor_atlas.catalog import Catalog, Route, Source
+from corridor_atlas.catalog import Catalog, Route
 from corridor_atlas.panels import (
     DESCRIPTIVE_SOURCE,
     DRAWN_SOURCE,
@@ -21,12 +21,9 @@ from corridor_atlas.panels import (
     capacity_series,
     context_figures_frame,
     corridor_overview,
-    format_number,
     gas_exports_frame,
     key_figures,
     milestones_frame,
-    source_label,
-    stale_note,
     status_periods_frame,
     volume_units,
     volumes_frame,
@@ -43,29 +40,6 @@ def _row(frame: pd.DataFrame, figure: str) -> pd.Series:
     rows = frame[frame["figure"] == figure]
     assert len(rows) == 1, f"expected one {figure!r} row, got {len(rows)}"
     return rows.iloc[0]
-
-
-# --------------------------------------------------------------------------- source_label
-
-
-def test_source_label_with_and_without_date() -> None:
-    assert source_label(Source(url="https://a.org/x", title="t", publisher="bp Azerbaijan",
-                               date=None)) == "bp Azerbaijan, n.d."
-    assert source_label(Source(url="https://a.org/x", title="t", publisher="Trend",
-                               date="2023-02-17")) == "Trend, 2023-02-17"
-
-
-def test_source_label_flags_url_not_retained() -> None:
-    src = Source(url=None, title="t", publisher="Interfax", date="2022",
-                 url_not_retained=True)
-    assert source_label(src) == "Interfax, 2022 (URL not retained)"
-
-
-def test_format_number_keeps_published_digits() -> None:
-    assert format_number(1768.0) == "1768"
-    assert format_number(1.2) == "1.2"
-    assert format_number(4000.232552) == "4000.232552"
-    assert format_number(1347585.0) == "1347585"
 
 
 # --------------------------------------------------------------------------- key figures
@@ -429,10 +403,3 @@ def test_a_figure_whose_newest_source_is_over_a_year_old_says_so(catalog: Catalo
                         "as-of date (3 July 2026)")
     without = key_figures(catalog.route("igdir_nakhchivan"), None)
     assert not without["note"].fillna("").str.contains("more than a year").any()
-
-
-@pytest.mark.parametrize(("dated", "stale"), [
-    ("2025-07-03", False), ("2025-07", False), ("2025", False), ("2025-07-02", True),
-    ("2025-06", True), ("2024", True), (None, False)])
-def test_stale_note_reads_partial_dates_by_their_last_day(dated, stale) -> None:
-    assert (stale_note(dated, "2026-07-03") is not None) == stale

@@ -10,7 +10,6 @@ fixed here are neutral greys.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +17,7 @@ import altair as alt
 import pandas as pd
 
 from .catalog import Route
-from .panels import capacity_series, volumes_frame
+from .panels import REPORTED, capacity_series, volumes_frame
 
 __all__ = [
     "GAP_GREY",
@@ -87,10 +86,10 @@ def volume_chart(route: Route, unit: str, *, colour: str, include_planned: bool 
     """
     frame = volumes_frame(route)
     frame = frame[frame["unit"] == unit]
-    reported = frame[frame["series"] == "reported"].copy()
+    reported = frame[frame["series"] == REPORTED].copy()
     if reported.empty:
         return None
-    others = frame[frame["series"] != "reported"].copy()
+    others = frame[frame["series"] != REPORTED].copy()
 
     years = _year_domain([int(y) for y in frame["year"]])
     reported_years = set(reported["year"].astype(int))
@@ -100,7 +99,7 @@ def volume_chart(route: Route, unit: str, *, colour: str, include_planned: bool 
         if year in reported_years:
             continue
         elsewhere = sorted(set(all_units.loc[(all_units["year"] == year)
-                                             & (all_units["series"] == "reported"), "unit"]))
+                                             & (all_units["series"] == REPORTED), "unit"]))
         detail = f"no reported value in {unit}"
         if elsewhere:
             detail += f" (reported in {', '.join(elsewhere)})"

@@ -1,23 +1,127 @@
-"""Plain words for what the scene holds: a route's status in a year, its flow.
+"""Plain words for what the scene holds: a route's status in a year, its flow, its figures.
 
 Renderers and panels call these and escape the result for their medium (HTML in the
-live map's tooltips, XML in KML balloons, Markdown in the panels).
+live map's tooltips, XML in KML balloons, Markdown in the panels). This is the one
+place a :class:`~corridor_atlas.figures.Figure` becomes text for people.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .catalog import AnnualVolume, Dispute, Route
+from .catalog import AnnualVolume, Dispute, Route, Source
+from .figures import Citation, Figure, is_stale
 from .flows import Flow, Missing
-from .format import date, number, percent, quantity
-from .panels import source_label
+from .format import date, number, percent, published, quantity
 from .styles import KIND_LABELS, STATUS_LABELS
 from .timeline import State
 
-__all__ = ["dispute_line", "disputed_status", "flow_lines", "flow_reason", "since_line", "status_line",
-           "volume_text"]
+__all__ = ["DESCRIPTIVE_SOURCE", "DRAWN_SOURCE", "NO_SOURCED_VALUE", "dispute_line",
+           "disputed_status", "figure_note", "figure_source", "figure_value", "flow_lines",
+           "flow_reason", "since_line", "source_label", "sources_label", "stale_note",
+           "status_line", "volume_text"]
+
+NO_SOURCED_VALUE = "no sourced value"
+"""Shown in place of a figure the catalog has no source for."""
+
+DRAWN_SOURCE = "computed from the route geometry"
+"""Source of lengths measured on the drawn line rather than published."""
+
+DESCRIPTIVE_SOURCE = "atlas catalog (descriptive entry)"
+"""Source of rows that name or describe a route rather than give a figure."""
+
+_HOLDER_KINDS = ("shareholder", "shareholder_previous")
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def source_label(src: Citation) -> str:
+    """
+    ``"<publisher>, <date or n.d.>"``, flagged when the URL was not retained; the
+    newest source of a status (no publisher) is ``"newest source, <date>"``.
+
+    >>> source_label(Source(url="https://x.org/a", title="t", publisher="Trend",
+    ...                     date="2023-02-17"))
+    'Trend, 2023-02-17'
+    """
+    if not isinstance(src, Source):
+        return f"newest source, {src.date or 'n.d.'}"
+    label = f"{src.publisher}, {src.date or 'n.d.'}"
+    if src.url_not_retained:
+        label += " (URL not retained)"
+    return label
+
+
+def sources_label(sources: Iterable[Citation]) -> str:
+    """Each source's label once, in order, joined with ``"; "`` (empty for none)."""
+    return "; ".join(dict.fromkeys(source_label(s) for s in sources))
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _amount(value: float, unit: str | None) -> str:
+    if unit == "%":
+        return f"{published(value)}%"
+    return f"{published(value)} {unit}" if unit else published(value)
+
+
+def figure_value(figure: Figure) -> str:
+    """
+    A figure's value as the panels show it: ``"1768 km"``; an increment
+    ``"+1.2 bcm/y"``; a breakdown ``"AZE 449 km, GEO 235 km"``; a shareholding
+    ``"bp: 30.1%"``; a drawn length ``"1750 km as drawn"``; a value no source gives,
+    :data:`NO_SOURCED_VALUE`.
+    """
+    value = figure.value
+    if value is None:
+        text = NO_SOURCED_VALUE
+    elif isinstance(value, str):
+        text = value
+    elif isinstance(value, tuple):
+        text = ", ".join(f"{part.name} {_amount(part.value, figure.unit)}" for part in value)
+    elif figure.kind == "drawn_length":
+        text = f"{value:.0f} {figure.unit} as drawn"
+    else:
+        text = ("+" if figure.increment else "") + _amount(value, figure.unit)
+    if figure.kind in _HOLDER_KINDS and figure.part:
+        return f"{figure.part}: {text}"
+    return text
+
+
+def figure_source(figure: Figure) -> str | None:
+    """Where a figure comes from, in words: its sources' labels, or what the atlas did."""
+    if figure.kind == "description":
+        return DESCRIPTIVE_SOURCE
+    if figure.kind == "drawn_length":
+        return DRAWN_SOURCE
+    return sources_label(figure.sources) or None
+
+
+def stale_note(dated: str | None, as_of: str) -> str | None:
+    """What to say of a figure whose newest source is more than a year before ``as_of``."""
+    if not is_stale(dated, as_of):
+        return None
+    assert dated is not None
+    return (f"newest source {date(dated)}: more than a year before the data's as-of "
+            f"date ({date(as_of)})")
+
+
+def figure_note(figure: Figure, as_of: str | None = None) -> str | None:
+    """
+    The note of a key figure: when it held (``"as of 2025-12"``), what it covers, the
+    catalog's note, and, given the data's ``as_of`` date, whether its newest source is
+    more than a year older (:func:`stale_note`).
+    """
+    parts = [f"as of {figure.date}" if figure.date else None, figure.what, figure.note]
+    if as_of is not None:
+        parts.append(stale_note(figure.newest_source_date, as_of))
+    return "; ".join(p for p in parts if p) or None
+
+
+# --------------------------------------------------------------------------- the scene
 
 
 def status_line(route: Route, phase: str, year: int | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["date", "number", "percent", "quantity"]
+__all__ = ["date", "number", "percent", "published", "quantity"]
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -36,6 +36,19 @@ def number(value: float, *, sig: int | None = None) -> str:
     if sig is not None and "." in text:  # significant digits, not trailing zeros
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def published(value: float) -> str:
+    """
+    A number as written in a source, every digit kept and no separators.
+
+    >>> published(1768.0), published(1.2), published(4000.232552)
+    ('1768', '1.2', '4000.232552')
+    """
+    if math.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text or "0"
 
 
 def quantity(value: float, unit: str, *, sig: int | None = None) -> str:

@@ -1,8 +1,9 @@
 """Data shaping for the side panels: tables and series built from the catalog.
 
-Everything here is pure: it reads validated catalog objects and returns pandas
-DataFrames or small frozen dataclasses, with no HTML and no UI calls, so the
-panels, the charts and the exports all show the same rows.
+Everything here is pure: it reads validated catalog objects and the figures read
+from them (:mod:`corridor_atlas.figures`) and returns pandas DataFrames or small
+frozen dataclasses, with no HTML and no UI calls. Figures become words in
+:mod:`corridor_atlas.describe`; the frames hold those words for ``st.dataframe``.
 
 Two rules hold throughout:
 
@@ -24,18 +25,20 @@ from typing import Any
 
 import pandas as pd
 
-from .catalog import (
-    Alternative,
-    AnnualVolume,
-    Capacity,
-    Catalog,
-    ContextFigure,
-    Milestone,
-    Route,
-    Shareholder,
-    Source,
+from . import figures
+from .catalog import Alternative, Catalog, ContextFigure, Milestone, Route, Source
+from .describe import (
+    DESCRIPTIVE_SOURCE,
+    DRAWN_SOURCE,
+    NO_SOURCED_VALUE,
+    figure_note,
+    figure_source,
+    figure_value,
+    source_label,
+    sources_label,
 )
 from .format import date as date_text
+from .format import published
 from .styles import STATUS_LABELS
 from .timeline import periods
 
@@ -45,30 +48,20 @@ __all__ = [
     "GAS_DESTINATIONS",
     "KINDS",
     "NO_SOURCED_VALUE",
+    "REPORTED",
     "CapacityLine",
     "all_milestones",
     "capacities_overview",
     "capacity_series",
     "context_figures_frame",
     "corridor_overview",
-    "format_number",
     "gas_exports_frame",
     "key_figures",
     "milestones_frame",
     "status_periods_frame",
-    "source_label",
     "volume_units",
     "volumes_frame",
 ]
-
-NO_SOURCED_VALUE = "no sourced value"
-"""Shown in place of a figure the catalog has no source for."""
-
-DRAWN_SOURCE = "computed from the route geometry"
-"""Source label of lengths measured on the drawn line rather than published."""
-
-DESCRIPTIVE_SOURCE = "atlas catalog (descriptive entry)"
-"""Source label of rows that name or describe a route rather than give a figure."""
 
 KINDS: tuple[str, ...] = ("oil", "gas", "rail", "power")
 """Route kinds, in the order the overview lists them."""
@@ -101,178 +94,27 @@ EFFECT_LABELS = {
 PERIOD_COLUMNS = ["status", "from", "until", "event", "source", "url", "sources disagree"]
 VOLUME_COLUMNS = ["year", "value", "unit", "what", "period_note", "note", "source", "url",
                   "series"]
+REPORTED = "reported"
+"""The ``series`` of a route's main annual-volume series in :func:`volumes_frame`."""
+_SERIES: dict[figures.FigureKind, str] = {
+    "annual_volume": REPORTED,
+    "annual_volume_alternative": "alternative",
+    "annual_volume_italy_only": "alternative (Italy only)",
+}
 
 _PER_YEAR = ("y", "year", "yr", "a")
 _PER_DAY = ("day", "d")
 _DAYS_PER_YEAR = 365
 
 
-# --------------------------------------------------------------------------- helpers
-
-
-def format_number(value: float) -> str:
-    """A number as written in a source: ``1768``, ``1.2``, ``4000.232552`` (no exponent)."""
-    if math.isfinite(value) and float(value).is_integer():
-        return str(int(value))
-    text = f"{value:.10f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def source_label(src: Source) -> str:
-    """``"<publisher>, <date or n.d.>"``, flagged when the URL was not retained.
-
-    >>> source_label(Source(url="https://x.org/a", title="t", publisher="Trend",
-    ...                     date="2023-02-17"))
-    'Trend, 2023-02-17'
-    """
-    label = f"{src.publisher}, {src.date or 'n.d.'}"
-    if src.url_not_retained:
-        label += " (URL not retained)"
-    return label
-
-
-def _sources_label(sources: Iterable[Source]) -> str:
-    seen: list[str] = []
-    for src in sources:
-        label = source_label(src)
-        if label not in seen:
-            seen.append(label)
-    return "; ".join(seen)
-
-
-def _first_url(sources: Iterable[Source]) -> str | None:
-    for src in sources:
-        if src.url:
-            return src.url
-    return None
-
-
-def _row(figure: str, value: str, note: str | None, source: str | None,
-         url: str | None, dated: str | None = None) -> dict[str, Any]:
-    return {"figure": figure, "value": value, "note": note or None,
-            "source": source or None, "url": url or None, "_dated": dated}
-
-
-def _sourced(figure: str, value: str, note: str | None, src: Source) -> dict[str, Any]:
-    return _row(figure, value, note, source_label(src), src.url, src.date)
-
-
-def _latest(text: str) -> str:
-    """The last day a partial date can mean: ``"2025"`` → ``"2025-12-31"``."""
-    return text + "-12-31"[len(text) - 4:] if len(text) < 10 else text
-
-
-def stale_note(dated: str | None, as_of: str) -> str | None:
-    """What to say of a figure whose newest source is more than a year before ``as_of``."""
-    if not dated:
-        return None
-    year_before = f"{int(as_of[:4]) - 1}{as_of[4:]}"
-    if _latest(dated) >= year_before:
-        return None
-    return (f"newest source {date_text(dated)}: more than a year before the data's as-of "
-            f"date ({date_text(as_of)})")
-
-
-def _missing(figure: str, note: str | None = None) -> dict[str, Any]:
-    return _row(figure, NO_SOURCED_VALUE, note, None, None)
-
-
-def _format_alternative_value(value: float | Mapping[str, float], unit: str) -> str:
-    if isinstance(value, Mapping):
-        return ", ".join(f"{k} {format_number(v)} {unit}" for k, v in value.items())
-    return f"{format_number(value)} {unit}"
-
-
-def _join_notes(*notes: str | None) -> str | None:
-    kept = [n for n in notes if n]
-    return "; ".join(kept) if kept else None
-
-
 # --------------------------------------------------------------------------- key figures
-
-
-def _shareholder_row(figure: str, holder: Shareholder) -> dict[str, Any]:
-    share = f"{format_number(holder.pct)}%" if holder.pct is not None else NO_SOURCED_VALUE
-    as_of = f"as of {holder.as_of}" if holder.as_of else None
-    return _sourced(figure, f"{holder.name}: {share}", _join_notes(as_of, holder.note),
-                    holder.source)
-
-
-def _length_rows(route: Route) -> list[dict[str, Any]]:
-    length = route.facts.length_km
-    rows: list[dict[str, Any]] = []
-    if length.value is not None and length.source is not None:
-        rows.append(_sourced("documented length", f"{format_number(length.value)} km",
-                             length.note, length.source))
-    else:
-        rows.append(_missing("documented length", length.note))
-    rows.extend(
-        _sourced("length (alternative)", _format_alternative_value(alt.value, "km"), alt.note,
-                 alt.source)
-        for alt in length.alternatives
-    )
-    return rows
-
-
-def _country_length_rows(route: Route) -> list[dict[str, Any]]:
-    facts = route.facts
-    meta = facts.length_by_country_meta
-    rows: list[dict[str, Any]] = []
-    note = meta.note if meta else None
-    if not facts.length_by_country_km:
-        rows.append(_missing("length by country", note))
-    for i, (country, km) in enumerate(facts.length_by_country_km.items()):
-        figure = f"length in {country}"
-        row_note = note if i == 0 else None
-        src = None
-        if meta is not None:
-            src = meta.aze_source if country == "AZE" and meta.aze_source else meta.source
-        if src is None:
-            rows.append(_missing(figure, row_note))
-        else:
-            rows.append(_sourced(figure, f"{format_number(km)} km", row_note, src))
-    if meta is not None:
-        rows.extend(
-            _sourced("length by country (alternative)",
-                     _format_alternative_value(alt.value, "km"), alt.note, alt.source)
-            for alt in meta.alternatives
-        )
-        if meta.scpx_values:
-            value = _format_alternative_value(meta.scpx_values, "km")
-            if meta.scpx_source is not None:
-                rows.append(_sourced("expansion (SCPX) length by country", value, None,
-                                     meta.scpx_source))
-            else:
-                rows.append(_missing("expansion (SCPX) length by country"))
-    return rows
-
-
-def _diameter_row(route: Route) -> dict[str, Any]:
-    facts = route.facts
-    detail = facts.diameter_detail
-    if detail is None:
-        return _missing("diameter")
-    sources = [detail.source, *detail.extra_sources]
-    value = (f"{format_number(facts.diameter_in)} in" if facts.diameter_in is not None
-             else NO_SOURCED_VALUE)
-    return _row("diameter", value, detail.detail, _sources_label(sources), detail.source.url)
-
-
-def _capacity_figure(cap: Capacity) -> str:
-    """``"design capacity"``, ``"practical capacity"``, or for an increment
-    ``"planned capacity added"``."""
-    return f"{cap.what} capacity added" if cap.increment else f"{cap.what} capacity"
-
-
-def _capacity_value(cap: Capacity) -> str:
-    """``"10 bcm/y"``; an increment ``"+1.2 bcm/y"``."""
-    return ("+" if cap.increment else "") + f"{format_number(cap.value)} {cap.unit}"
 
 
 def key_figures(route: Route, drawn_length_km: float | None, *,
                 as_of: str | None = None) -> pd.DataFrame:
     """
-    The key-figures table of one route.
+    The key-figures table of one route: :func:`corridor_atlas.figures.key_figures` in
+    words (:mod:`corridor_atlas.describe`).
 
     Parameters
     ----------
@@ -283,7 +125,7 @@ def key_figures(route: Route, drawn_length_km: float | None, *,
         (the "drawn length" row is then left out).
     as_of
         The catalog's as-of date: a figure whose source is dated more than a year
-        before it says so in its note (:func:`stale_note`).
+        before it says so in its note (:func:`~corridor_atlas.describe.stale_note`).
 
     Returns
     -------
@@ -292,61 +134,9 @@ def key_figures(route: Route, drawn_length_km: float | None, *,
         or its value is :data:`NO_SOURCED_VALUE`. Names and other descriptive
         rows carry :data:`DESCRIPTIVE_SOURCE`.
     """
-    facts = route.facts
-    rows: list[dict[str, Any]] = [
-        _row("name (English)", route.name, None, DESCRIPTIVE_SOURCE, None),
-        _row("name (Turkish)", route.name_tr, None, DESCRIPTIVE_SOURCE, None),
-        _row("name (Azerbaijani)", route.name_az, None, DESCRIPTIVE_SOURCE, None),
-        _row("kind", facts.kind, None, DESCRIPTIVE_SOURCE, None),
-        _row("status", facts.status, facts.status_detail,
-             f"newest source, {facts.status_source.date or 'n.d.'}", facts.status_source.url,
-             facts.status_source.date),
-        _row("start", facts.start, None, DESCRIPTIVE_SOURCE, None),
-        _row("end", facts.end, None, DESCRIPTIVE_SOURCE, None),
-        _row("countries", ", ".join(facts.countries), None, DESCRIPTIVE_SOURCE, None),
-    ]
-
-    if facts.operator and facts.operator_source:
-        rows.append(_row("operator", facts.operator, None,
-                         _sources_label(facts.operator_source),
-                         _first_url(facts.operator_source),
-                         max((s.date for s in facts.operator_source if s.date), default=None)))
-    else:
-        rows.append(_missing("operator"))
-
-    if facts.shareholders:
-        rows.extend(_shareholder_row("shareholder", h) for h in facts.shareholders)
-    else:
-        rows.append(_missing("shareholders"))
-    rows.extend(_shareholder_row("shareholder (previous)", h)
-                for h in facts.shareholders_previous)
-
-    rows.extend(_length_rows(route))
-    rows.extend(_country_length_rows(route))
-    if drawn_length_km is not None:
-        rows.append(_row("drawn length", f"{drawn_length_km:.0f} km as drawn",
-                         "length of the line as drawn on the map, not a published figure",
-                         DRAWN_SOURCE, None))
-
-    rows.append(_diameter_row(route))
-
-    if facts.capacity:
-        rows.extend(_sourced(_capacity_figure(c), _capacity_value(c), c.note,
-                             c.source) for c in facts.capacity)
-    else:
-        rows.append(_missing("capacity"))
-
-    if facts.cost:
-        rows.extend(_sourced("cost", f"{format_number(c.value)} {c.unit}", c.what, c.source)
-                    for c in facts.cost)
-    else:
-        rows.append(_missing("cost"))
-
-    if as_of is not None:
-        for row in rows:
-            stale = stale_note(row.get("_dated"), as_of)
-            if stale:
-                row["note"] = f"{row['note']}; {stale}" if row["note"] else stale
+    rows = [{"figure": f.label, "value": figure_value(f), "note": figure_note(f, as_of),
+             "source": figure_source(f), "url": f.url}
+            for f in figures.key_figures(route, drawn_length_km)]
     return pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS)
 
 
@@ -427,25 +217,18 @@ def all_milestones(catalog: Catalog) -> pd.DataFrame:
 # --------------------------------------------------------------------------- volumes
 
 
-def _volume_rows(volumes: Sequence[AnnualVolume], series: str) -> list[dict[str, Any]]:
-    return [{"year": v.year, "value": v.value, "unit": v.unit, "what": v.what,
-             "period_note": v.period_note, "note": v.note, "source": source_label(v.source),
-             "url": v.source.url, "series": series} for v in volumes]
-
-
 def volumes_frame(route: Route) -> pd.DataFrame:
     """
     Annual volumes of one route, by year.
 
-    ``series`` is ``"reported"`` for the main series, ``"alternative"`` for
+    ``series`` is :data:`REPORTED` for the main series, ``"alternative"`` for
     other sources' values for the same year and ``"alternative (Italy only)"``
     for volumes counted at the Italian end only. Years without a value are
     absent, never zero.
     """
-    facts = route.facts
-    rows = [*_volume_rows(facts.annual_volumes, "reported"),
-            *_volume_rows(facts.annual_volume_alternatives, "alternative"),
-            *_volume_rows(facts.annual_volumes_italy_only, "alternative (Italy only)")]
+    rows = [{"year": f.year, "value": f.value, "unit": f.unit, "what": f.what,
+             "period_note": f.coverage, "note": f.note, "source": sources_label(f.sources),
+             "url": f.url, "series": _SERIES[f.kind]} for f in figures.volume_figures(route)]
     frame = pd.DataFrame(rows, columns=VOLUME_COLUMNS)
     frame["year"] = frame["year"].astype("int64")
     frame["value"] = frame["value"].astype("float64")
@@ -454,9 +237,9 @@ def volumes_frame(route: Route) -> pd.DataFrame:
 
 def period_volumes_frame(route: Route) -> pd.DataFrame:
     """Partial-year, daily-average and cumulative figures (``other_volume_data``)."""
-    rows = [{"period": v.period, "value": v.value, "unit": v.unit, "what": v.what,
-             "note": v.note, "source": source_label(v.source), "url": v.source.url}
-            for v in route.facts.other_volume_data]
+    rows = [{"period": f.date, "value": f.value, "unit": f.unit, "what": f.what,
+             "note": f.note, "source": sources_label(f.sources), "url": f.url}
+            for f in figures.period_figures(route)]
     return pd.DataFrame(rows, columns=["period", "value", "unit", "what", "note", "source",
                                        "url"])
 
@@ -505,14 +288,14 @@ def capacity_series(route: Route, unit: str) -> list[CapacityLine]:
         base, per = _split_rate(cap.unit)
         if base != unit.strip():
             continue
-        label = f"{cap.what} capacity, {format_number(cap.value)} {cap.unit}"
+        label = f"{cap.what} capacity, {published(cap.value)} {cap.unit}"
         common = {"unit": unit, "what": cap.what, "source": source_label(cap.source),
                   "url": cap.source.url, "note": cap.note}
         if per in _PER_YEAR:
             lines.append(CapacityLine(label=label, value=cap.value, derived=False,
                                       derivation=None, **common))
         elif per in _PER_DAY:
-            derivation = f"{format_number(cap.value)} {cap.unit} × {_DAYS_PER_YEAR}"
+            derivation = f"{published(cap.value)} {cap.unit} × {_DAYS_PER_YEAR}"
             lines.append(CapacityLine(label=f"{label} (derived: {derivation})",
                                       value=cap.value * _DAYS_PER_YEAR, derived=True,
                                       derivation=derivation, **common))
@@ -611,8 +394,8 @@ def gas_exports_frame(catalog: Catalog) -> pd.DataFrame:
     """
     rows = []
     for entry in sorted(catalog.gas_exports_azerbaijan, key=lambda e: e.year):
-        sources = _sources_label(entry.sources)
-        url = _first_url(entry.sources)
+        sources = sources_label(entry.sources)
+        url = figures.first_url(entry.sources)
         for field, destination in GAS_DESTINATIONS.items():
             value = getattr(entry, field)
             rows.append({"year": entry.year, "destination": destination,
@@ -623,9 +406,15 @@ def gas_exports_frame(catalog: Catalog) -> pd.DataFrame:
     return frame
 
 
+def _plain(value: float | Mapping[str, float]) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} {published(v)}" for k, v in value.items())
+    return published(value)
+
+
 def _alternatives_text(alternatives: Sequence[Alternative]) -> str:
-    return "; ".join(f"{_format_alternative_value(alt.value, '').strip()} "
-                     f"({source_label(alt.source)})" for alt in alternatives)
+    return "; ".join(f"{_plain(alt.value)} ({source_label(alt.source)})"
+                     for alt in alternatives)
 
 
 def _is_disputed(fig: ContextFigure) -> bool:
@@ -649,14 +438,14 @@ def context_figures_frame(catalog: Catalog) -> pd.DataFrame:
     for fig in catalog.context_figures:
         outcome = None
         if fig.outcome is not None:
-            outcome = (f"{format_number(fig.outcome.value)} {fig.outcome.unit} "
+            outcome = (f"{published(fig.outcome.value)} {fig.outcome.unit} "
                        f"({source_label(fig.outcome.source)})")
         rows.append({"id": fig.id, "text": fig.text, "value": fig.value, "unit": fig.unit,
                      "year": fig.year, "support_level": fig.support_level, "note": fig.note,
                      "source": source_label(fig.source), "url": fig.source.url,
                      "alternatives": _alternatives_text(fig.alternatives),
                      "disputed": _is_disputed(fig), "outcome": outcome,
-                     "caveat": (f"{fig.caveat.text} ({_sources_label(fig.caveat.sources)})"
+                     "caveat": (f"{fig.caveat.text} ({sources_label(fig.caveat.sources)})"
                                 if fig.caveat is not None else None)})
     return pd.DataFrame(rows, columns=["id", "text", "value", "unit", "year", "support_level",
                                        "note", "source", "url", "alternatives", "disputed",
@@ -724,7 +513,7 @@ def layers_table(catalog: Catalog, layers: Iterable[str], *, status: Mapping[str
             "line": PATTERN_WORDS.get(phase or "", "not drawn"),
             "documented_km": f.length_km.value,
             "drawn_km": round(drawn_km[rid], 1) if rid in drawn_km else None,
-            "capacity": (f"{format_number(design.value)} {design.unit} (design)" if design
+            "capacity": (f"{published(design.value)} {design.unit} (design)" if design
                          else NO_SOURCED_VALUE),
             "source": "; ".join(dict.fromkeys(
                 [source_label(s) for s in (length_source, design.source if design else None)
@@ -738,7 +527,7 @@ def layers_table(catalog: Catalog, layers: Iterable[str], *, status: Mapping[str
                 "layer": "facilities", "name": fac.name, "kind": fac.category, "status": "",
                 "line": "point" if fac.lon is not None else "not drawn (no sourced location)",
                 "documented_km": None, "drawn_km": None, "capacity": "",
-                "source": _sources_label(fac.sources), "url": _first_url(fac.sources),
+                "source": sources_label(fac.sources), "url": figures.first_url(fac.sources),
             })
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
