@@ -8,7 +8,6 @@ tests are skipped, except when ``$CI`` is true, where a missing browser fails th
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -129,7 +128,8 @@ def test_shared_url_restores_extent_and_layers(open_page: OpenPage, app_url: str
     params = wait_query(page, """(q) => {
         if (!(q.layers && q.year === '2021' && q.route === 'tap' && q.view)) return false;
         const [lat, lon, zoom] = q.view.split(',').map(Number);
-        return Math.abs(zoom - 7) <= 0.5 && Math.abs(lat - 40.2) < 0.5 && Math.abs(lon - 27.5) < 0.5;
+        return Math.abs(zoom - 7) <= 0.5 && Math.abs(lat - 40.2) < 0.5
+            && Math.abs(lon - 27.5) < 0.5;
     }""")
     assert set(params.get("layers", "").split(",")) == {"tap", "tanap"}, params
     assert params.get("year") == "2021", params
@@ -188,7 +188,8 @@ def test_play_advances_the_year_and_the_map_changes(open_page: OpenPage, app_url
     page.get_by_role("button", name=PLAY).click()
     expect(page.get_by_role("button", name=PAUSE)).to_be_visible()
     # TANAP turns from dotted (planned) to dashed (under construction) in 2015.
-    frame.wait_for_function(f"() => ({ROUTE_DASHES})('tanap').some(d => d === '{CONSTRUCTION_DASH}')",
+    frame.wait_for_function(f"() => ({ROUTE_DASHES})('tanap')"
+                            f".some(d => d === '{CONSTRUCTION_DASH}')",
                             timeout=PLAY_TIMEOUT_S * 1000)
     page.wait_for_function("() => Math.max(...window.__years) >= 2016",
                            timeout=PLAY_TIMEOUT_S * 1000)

@@ -254,9 +254,9 @@ def test_every_milestone_in_the_sources_records_its_effect():
 def _unsourced(node, path="facts"):
     """Paths of the figures in the sources (a dict with a ``value``) without a source."""
     if isinstance(node, dict):
-        if "value" in node and isinstance(node["value"], int | float | dict):
-            if not (node.get("source") or node.get("sources")):
-                yield path
+        if ("value" in node and isinstance(node["value"], int | float | dict)
+                and not (node.get("source") or node.get("sources"))):
+            yield path
         for key, value in node.items():
             yield from _unsourced(value, f"{path}.{key}")
     elif isinstance(node, list):

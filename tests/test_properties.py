@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import html
+import itertools
 import json
 import math
 import re
@@ -893,7 +894,7 @@ def test_periods_tile_the_history_and_agree_with_the_status_on_any_date(catalog,
     route = data.draw(_routes(catalog))
     for segment in (None, *[s.id for s in route.segments]):
         found = timeline.periods(route, as_of=as_of, segment=segment)
-        for before, after in zip(found, found[1:]):
+        for before, after in itertools.pairwise(found):
             assert before.end == after.start  # no gap, no overlap
             assert before.start < before.end
             assert (before.status, before.dispute) != (after.status, after.dispute)
@@ -929,7 +930,7 @@ def test_an_existing_segment_is_in_use_whenever_its_route_is_shown(catalog, data
                    if m.effect != "none"):
             assert seg is None
         elif not named:
-            assert state is None or seg is not None and seg.status == "operating"
+            assert state is None or (seg is not None and seg.status == "operating")
 
 
 @st.composite
@@ -947,7 +948,8 @@ def _lifecycles(draw):
                                               "closed"]), max_size=1))
     years = sorted(draw(st.lists(st.integers(1950, 2040), min_size=len(effects),
                                  max_size=len(effects))))
-    return [(f"{y:04d}-{i % 12 + 1:02d}", e) for i, (y, e) in enumerate(zip(years, effects))]
+    return [(f"{y:04d}-{i % 12 + 1:02d}", e)
+            for i, (y, e) in enumerate(zip(years, effects, strict=True))]
 
 
 @settings(max_examples=300, **GEOS)

@@ -50,7 +50,8 @@ from .view import (
 if TYPE_CHECKING:
     from .uploads import UserLayer
 
-__all__ = ["DisputeMark", "FacilityLayer", "FacilityMark", "RouteLayer", "Scene", "Segment", "UserLayerScene",
+__all__ = ["DisputeMark", "FacilityLayer", "FacilityMark", "RouteLayer", "Scene", "Segment",
+           "UserLayerScene",
            "build_scene"]
 
 
