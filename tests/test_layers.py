@@ -41,6 +41,8 @@ def test_route_features_are_the_catalog_segments(geo_dir):
          "has no features"),
         (lambda p: p.write_text('{"type": "Feature"}', "utf-8"),
          "expected a GeoJSON FeatureCollection, got 'Feature'"),
+        (lambda p: p.write_text("[" * 100_000, "utf-8"), "nested too deeply"),
+        (lambda p: p.write_text("null", "utf-8"), "expected a JSON object, got a JSON null"),
     ],
 )
 def test_broken_file_is_reported_and_others_still_load(geo_copy, breakage, expected):
@@ -69,12 +71,12 @@ def _edit_first_feature(path, change):
         (lambda f: f["geometry"]["coordinates"][3].__setitem__(1, 123.0),
          "geometry.coordinates", "outside lon -180..180 / lat -90..90"),
         (lambda f: f["geometry"]["coordinates"].__setitem__(0, [float("nan"), 40.0]),
-         "geometry.coordinates", "NaN or infinity"),
+         "geometry.coordinates", "NaN or infinite coordinates"),
         (lambda f: f["properties"].update(route_id="btk"),
          "properties.route_id", "route_id is 'btk', expected 'btc'"),
         (lambda f: f["properties"].update(geometry_quality="guessed"),
          "properties.geometry_quality", "geometry_quality is 'guessed'"),
-        (lambda f: f.update(geometry=None), "geometry", "geometry is None"),
+        (lambda f: f.update(geometry=None), "geometry", "geometry is null"),
     ],
 )
 def test_bad_feature_names_file_feature_and_field(geo_copy, change, field, message):

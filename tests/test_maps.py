@@ -226,3 +226,62 @@ def test_user_layer_is_drawn_escaped_in_its_own_colour(atlas, vendor_dir):
     html = _html(build_map(atlas, scene, vendor_dir=vendor_dir, asset_mode="static"))
     assert styles.USER_COLOUR in html and '"id": "user-0-0"' in html
     assert XSS not in html and "<b>mine</b>" not in html
+    # the tooltip is the only property that reaches the page; the file's values are text in it
+    assert '"id": "user-0-0", "properties": {"tip": ' in html
+    assert "javascript:alert(1)" in html
+
+
+def _own(features: list[dict], name: str = "own.geojson"):
+    from corridor_atlas.uploads import read_upload
+
+    return read_upload(json.dumps({"type": "FeatureCollection", "features": features}).encode(),
+                       name)
+
+
+def _point(**props: object) -> dict:
+    return {"type": "Feature", "properties": props,
+            "geometry": {"type": "Point", "coordinates": [44.8, 41.7]}}
+
+
+def test_user_tips_show_the_name_and_every_text_field_escaped():
+    from corridor_atlas.maps import user_tips
+    from corridor_atlas.uploads import read_upload
+
+    from .conftest import ROOT
+
+    path = ROOT / "tests" / "data" / "good" / "xss.geojson"
+    (tip,) = user_tips(read_upload(path.read_bytes(), "<i onclick=x>.geojson"))
+    for raw in (XSS, "<script>", "<svg", '"><svg', "<i onclick"):
+        assert raw not in tip
+    assert tip.count("&lt;img src=x onerror=alert(1)&gt;") >= 2  # key and value
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in tip
+    assert "&quot;&gt;&lt;svg onload=alert(1)&gt;" in tip
+    assert "&amp;lt;b&amp;gt;" in tip  # already-escaped text is shown as written
+    assert tip.startswith('<div class="atlas-tip"><b>&lt;i onclick=x&gt;</b>')  # the layer
+
+
+def test_user_tip_holds_at_most_eight_properties_each_cut():
+    from corridor_atlas.maps import user_tips
+
+    props: dict[str, object] = {f"key{i}": f"value {i}" for i in range(12)}
+    props.update(key0="y" * 500, long="x" * 5000, empty="  ", nothing=None, ratio=1 / 3)
+    (tip,) = user_tips(_own([_point(**props)]))
+    assert tip.count('<span class="muted">') == 8
+    assert "y" * 119 + "…" in tip and "y" * 121 not in tip
+    assert "value 7" in tip and "value 8" not in tip
+    assert "x" * 100 not in tip and "empty" not in tip and "nothing" not in tip
+    assert len(tip) < 2000
+    (short,) = user_tips(_own([_point(ratio=1 / 3, count=7, gone=float("nan"))]))
+    assert "ratio:</span> 0.3333333333<" in short and "count:</span> 7<" in short
+    assert "gone" not in short
+
+
+def test_a_tip_property_of_the_file_is_only_text_in_the_tooltip(atlas, vendor_dir):
+    from corridor_atlas.maps import user_tips
+
+    layer = _own([_point(tip="<b>mine</b>", _tip="<i>too</i>")])
+    (tip,) = user_tips(layer)
+    assert "&lt;b&gt;mine&lt;/b&gt;" in tip and "&lt;i&gt;too&lt;/i&gt;" in tip
+    scene = build_scene(atlas, MapView(layers=()), [layer])
+    html = _html(build_map(atlas, scene, vendor_dir=vendor_dir, asset_mode="static"))
+    assert "<b>mine</b>" not in html and "<i>too</i>" not in html

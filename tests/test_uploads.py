@@ -150,7 +150,6 @@ def test_good_file_loads_in_lonlat(name):
     assert tuple(layer.gdf.total_bounds) == pytest.approx(bounds, abs=1e-6)
     assert layer.n_vertices == int(shapely.get_num_coordinates(layer.gdf.geometry.values).sum())
     assert not layer.gdf.geometry.has_z.any()
-    assert layer.gdf["_tip"].str.startswith('<div class="atlas-tip">').all()
     json.loads(layer.gdf.to_json())  # ready for the map
 
 
@@ -166,7 +165,7 @@ def test_kml_folders_become_a_column_without_libkml_boilerplate():
     gdf = read_upload((GOOD / "stations.kml").read_bytes(), "stations.kml").gdf
     assert list(gdf["folder"]) == ["Georgia", "Georgia", "Türkiye", "Türkiye"]
     assert "tessellate" not in gdf.columns and "visibility" not in gdf.columns
-    assert "Capital &amp; junction" in gdf["_tip"].iloc[0]
+    assert gdf["description"].iloc[0] == "Capital & junction"  # as written: shown escaped
 
 
 def test_kml_declaring_its_encoding_is_read_in_it():
@@ -183,41 +182,16 @@ def test_geometry_collections_are_flattened_into_rows():
     assert set(gdf["name"]) == {"Kars and Erzurum"}
 
 
-# --- escaping ------------------------------------------------------------------------------
+# --- plain data ----------------------------------------------------------------------------
 
 
-def test_html_in_every_text_field_ends_up_escaped():
+def test_properties_are_kept_as_written_and_the_name_is_plain_text():
     layer = read_upload((GOOD / "xss.geojson").read_bytes(), "<i onclick=x>.geojson")
-    tip = layer.gdf["_tip"].iloc[0]
-    for raw in (XSS, "<script>", "<svg", '"><svg', "<i onclick"):
-        assert raw not in tip
-    assert "&lt;img src=x onerror=alert(1)&gt;" in tip  # key and value
-    assert tip.count("&lt;img src=x onerror=alert(1)&gt;") >= 2
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in tip
-    assert "&quot;&gt;&lt;svg onload=alert(1)&gt;" in tip
-    assert "&amp;lt;b&amp;gt;" in tip  # already-escaped text is shown as written
-    assert "<b>&lt;i onclick=x&gt;</b>" in tip  # the layer's name, from the file name
-    assert layer.name == "<i onclick=x>"  # plain text: escaped where it is shown
-
-
-def test_tip_holds_at_most_eight_properties_each_truncated():
-    props = {f"key{i}": f"value {i}" for i in range(12)}
-    props["long"] = "x" * 5000
-    props["key0"] = "y" * 500
-    props["empty"] = ""
-    layer = read_upload(_fc(_point(44.8, 41.7, **props)), "many.geojson")
-    tip = layer.gdf["_tip"].iloc[0]
-    assert tip.count('<span class="muted">') == 8
-    assert "y" * 119 + "…" in tip and "y" * 121 not in tip
-    assert "x" * 100 not in tip and "empty" not in tip
-    assert len(tip) < 2000
-
-
-def test_a_tip_property_in_the_file_is_kept_under_another_name():
-    layer = read_upload(_fc(_point(44.8, 41.7, _tip="<b>mine</b>")), "t.geojson")
-    gdf = layer.gdf
-    assert gdf["_tip (file)"].iloc[0] == "<b>mine</b>"
-    assert "<b>mine</b>" not in gdf["_tip"].iloc[0]
+    assert layer.name == "<i onclick=x>"  # escaped where it is shown (tests/test_maps.py)
+    assert set(layer.gdf.columns) == {XSS, "id", "name", "note", "url", "amp", "geometry"}
+    row = layer.gdf.iloc[0]
+    assert row["name"] == "<script>alert('x')</script>" and row["amp"] == "&lt;b&gt;"
+    assert row[XSS] == XSS
 
 
 def test_file_name_is_only_a_label():

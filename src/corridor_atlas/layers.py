@@ -9,15 +9,14 @@ layer it can and reports the rest, so one broken file never hides the others.
 from __future__ import annotations
 
 import json
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import shapely
 from pyproj import Geod
 
+from . import geojsoncheck
 from .catalog import Catalog, Route, load_catalog
 from .errors import DataError, LayerError, Problem
 
@@ -90,86 +89,61 @@ def geodesic_km(geom: shapely.Geometry) -> float:
     return float(_GEOD.geometry_length(geom)) / 1000.0
 
 
-def _read_json(path: Path, file: str) -> tuple[dict | None, list[Problem]]:
-    try:
-        raw = json.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        return None, [Problem(file, "file not found")]
-    except UnicodeDecodeError as err:
-        return None, [Problem(file, f"not UTF-8 text ({err.reason} at byte {err.start}); "
-                                    "save the file as UTF-8")]
-    except json.JSONDecodeError as err:
-        return None, [Problem(file, f"not valid JSON: {err.msg} at line {err.lineno}, "
-                                    f"column {err.colno}")]
-    if not isinstance(raw, dict) or raw.get("type") != "FeatureCollection":
-        got = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
-        return None, [Problem(file, f"expected a GeoJSON FeatureCollection, got {got!r}")]
-    if not isinstance(raw.get("features"), list) or not raw["features"]:
-        return None, [Problem(file, "the FeatureCollection has no features")]
+def _crs_problem(raw: dict, file: str) -> Problem | None:
     crs = raw.get("crs")
+    if crs is None:
+        return None
+    props = crs.get("properties") if isinstance(crs, dict) else None
+    name = str(props.get("name", "")) if isinstance(props, dict) else ""
+    if any(tag in name for tag in ("CRS84", "EPSG::4326", "EPSG:4326")):
+        return None
+    return Problem(file, f"declares CRS {name or crs!r}; layers must be EPSG:4326 (lon, lat): "
+                         "reproject before adding it", field="crs")
+
+
+def _rules(allowed: frozenset[str]) -> geojsoncheck.Rules:
+    """How the catalog's layers are checked: only ``allowed`` types, drawable, in lon/lat."""
+    return geojsoncheck.Rules(types=allowed, collection_only=True, null_geometry=False,
+                              lonlat=True, drawable=True, unique_ids=True)
+
+
+def _problem(flaw: geojsoncheck.Flaw, file: str) -> Problem:
+    return Problem(file, flaw.message, feature=flaw.feature, field=flaw.field)
+
+
+def _check_features(raw: dict, file: str, *, allowed: frozenset[str]) -> list[Problem]:
+    """Every problem of a layer's features (``raw["features"]``)."""
+    return [_problem(flaw, file)
+            for flaw in geojsoncheck.feature_flaws(raw["features"], _rules(allowed))]
+
+
+def _read_geojson(path: Path, file: str, *, allowed: frozenset[str]) -> tuple[dict, list[Problem]]:
+    """
+    A layer's FeatureCollection and the problems of its features.
+
+    Raises :class:`LayerError` when the file as a whole is wrong: missing, not JSON, not a
+    FeatureCollection, no features, another CRS.
+    """
+    try:
+        raw = geojsoncheck.parse(path.read_bytes())
+    except FileNotFoundError:
+        raise LayerError([Problem(file, "file not found")]) from None
+    except geojsoncheck.JSONTextError as err:
+        raise LayerError([Problem(file, str(err))]) from None
+    features = geojsoncheck.features_of(raw, _rules(allowed))
+    if isinstance(features, geojsoncheck.Flaw):
+        raise LayerError([_problem(features, file)])
+    assert isinstance(raw, dict)  # a FeatureCollection: collection_only
+    crs = _crs_problem(raw, file)
     if crs is not None:
-        props = crs.get("properties") if isinstance(crs, dict) else None
-        name = str(props.get("name", "")) if isinstance(props, dict) else ""
-        if not any(tag in name for tag in ("CRS84", "EPSG::4326", "EPSG:4326")):
-            return None, [Problem(file, f"declares CRS {name or crs!r}; layers must be "
-                                        "EPSG:4326 (lon, lat): reproject before adding it",
-                                  field="crs")]
-    return raw, []
+        raise LayerError([crs])
+    return raw, _check_features(raw, file, allowed=allowed)
 
 
 def _feature_name(feature: object, index: int) -> str:
     if isinstance(feature, dict) and feature.get("id") is not None:
         return str(feature["id"])
     return f"#{index}"
-
-
-def _check_features(raw: dict, file: str, *, allowed: frozenset[str]) -> list[Problem]:
-    problems = []
-    seen: set[str] = set()
-    for i, feature in enumerate(raw["features"]):
-        name = _feature_name(feature, i)
-        if isinstance(feature, dict) and feature.get("id") is not None:
-            if name in seen:
-                problems.append(Problem(file, f"duplicate feature id {name!r}; feature ids "
-                                              "must be unique", feature=name, field="id"))
-            seen.add(name)
-        if not isinstance(feature, dict):
-            problems.append(Problem(file, "not a GeoJSON Feature object", feature=name))
-            continue
-        geom = feature.get("geometry")
-        gtype = geom.get("type") if isinstance(geom, dict) else None
-        if not isinstance(gtype, str) or gtype not in allowed:
-            want = " or ".join(sorted(allowed))
-            problems.append(Problem(file, f"geometry is {gtype!r}; expected {want}",
-                                    feature=name, field="geometry"))
-            continue
-        try:
-            with warnings.catch_warnings():  # NaN coordinates are reported below, not warned
-                warnings.simplefilter("ignore", RuntimeWarning)
-                coords = np.asarray(shapely.get_coordinates(shapely.geometry.shape(geom)))
-        except Exception as err:
-            detail = f"missing {err}" if isinstance(err, KeyError) else str(err)[:120]
-            problems.append(Problem(file, f"malformed coordinates ({detail})", feature=name,
-                                    field="geometry.coordinates"))
-            continue
-        if coords.size == 0:
-            problems.append(Problem(file, "empty geometry", feature=name, field="geometry"))
-            continue
-        if not np.isfinite(coords).all():
-            problems.append(Problem(file, "coordinates contain NaN or infinity", feature=name,
-                                    field="geometry.coordinates"))
-            continue
-        lon, lat = coords[:, 0], coords[:, 1]
-        if (np.abs(lon) > 180).any() or (np.abs(lat) > 90).any():
-            k = int(np.argmax((np.abs(lon) > 180) | (np.abs(lat) > 90)))
-            problems.append(Problem(
-                file, f"coordinate {k} is ({lon[k]:g}, {lat[k]:g}), outside lon -180..180 / "
-                      "lat -90..90; GeoJSON is (lon, lat) in degrees",
-                feature=name, field="geometry.coordinates"))
-        if gtype in LINE_TYPES and len(coords) < 2:
-            problems.append(Problem(file, "a line needs at least two points", feature=name,
-                                    field="geometry.coordinates"))
-    return problems
 
 
 def _check_route_properties(raw: dict, route: Route, file: str) -> list[Problem]:
@@ -232,13 +206,10 @@ def read_route(route: Route, geo_dir: Path) -> gpd.GeoDataFrame:
         FeatureCollection, not lines, coordinates out of range, wrong route id.
     """
     file = f"{Path(geo_dir).name}/{route.file}"
-    raw, problems = _read_json(Path(geo_dir) / route.file, file)
-    if raw is not None:
-        problems = _check_features(raw, file, allowed=LINE_TYPES)
-        problems += _check_route_properties(raw, route, file)
+    raw, problems = _read_geojson(Path(geo_dir) / route.file, file, allowed=LINE_TYPES)
+    problems += _check_route_properties(raw, route, file)
     if problems:
         raise LayerError(problems)
-    assert raw is not None
     gdf = _to_frame(raw)
     gdf["length_km"] = [geodesic_km(g) for g in gdf.geometry]
     return gdf
@@ -247,12 +218,9 @@ def read_route(route: Route, geo_dir: Path) -> gpd.GeoDataFrame:
 def _checked_points(path: Path, geo_dir: Path) -> tuple[dict, str]:
     """A point layer's GeoJSON, checked like a route, and its name for messages."""
     file = f"{Path(geo_dir).name}/{path.relative_to(geo_dir).as_posix()}"
-    raw, problems = _read_json(path, file)
-    if raw is not None:
-        problems = _check_features(raw, file, allowed=frozenset({"Point"}))
+    raw, problems = _read_geojson(path, file, allowed=frozenset({"Point"}))
     if problems:
         raise LayerError(problems)
-    assert raw is not None
     return raw, file
 
 

@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen, MeasureControl
@@ -36,6 +39,7 @@ from .layers import Atlas
 from .legend import LegendRow
 from .markup import esc
 from .scene import FacilityLayer, RouteLayer, Scene, Segment, UserLayerScene
+from .uploads import UserLayer, property_columns
 from .view import CORRIDOR_BBOX, BBox, opening_extent
 
 Basemap = Literal["offline", "osm"]
@@ -57,6 +61,9 @@ MAP_BOUNDS = (-12.0, 20.0, 68.0, 62.0)  # W, S, E, N: the bundled basemap's exte
 CORRIDOR_BOUNDS = CORRIDOR_BBOX
 DISPLAY_TOLERANCE_DEG = 0.0015  # ~150 m: invisible below zoom 10, a tenth of the vertices
 DISPLAY_PRECISION_DEG = 1e-4  # ~10 m grid
+USER_TIP_PROPERTIES = 8  # properties a user's feature shows in its tooltip, at most
+USER_TIP_KEY_MAX = 40  # characters of a property's name…
+USER_TIP_VALUE_MAX = 120  # …and of its value
 NARROW_PX = 480  # the legend starts folded on a map narrower than this (a phone's)
 ROUTE_MARK = "@route="
 """Starts the hidden route id in a route's tooltip; the app reads the clicked route from it."""
@@ -614,15 +621,52 @@ def facilities_group(layer: FacilityLayer) -> folium.FeatureGroup:
     return group
 
 
+def _tip_text(value: object, limit: int) -> str | None:
+    """A property value as tooltip text, cut to ``limit`` characters; ``None`` if empty."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, float | np.floating):
+        if np.isnan(value):
+            return None
+        value = f"{value:.10g}"
+    text = " ".join(str(value).split())
+    if not text:
+        return None
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def user_tips(layer: UserLayer) -> list[str]:
+    """Per feature of a user's layer, its name and up to eight properties, escaped."""
+    gdf = layer.gdf
+    columns = property_columns(gdf)
+    head = f'<div class="atlas-tip"><b>{esc(layer.name)}</b>'
+    keys = [esc(_tip_text(c, USER_TIP_KEY_MAX) or "") for c in columns]
+    values = [gdf[c].tolist() for c in columns]
+    tips = []
+    for i in range(len(gdf)):
+        parts = [head]
+        for key, column in zip(keys, values, strict=True):
+            if len(parts) > USER_TIP_PROPERTIES:
+                break
+            text = _tip_text(column[i], USER_TIP_VALUE_MAX)
+            if text is not None:
+                parts.append(f'<br><span class="muted">{key}:</span> {esc(text)}')
+        parts.append("</div>")
+        tips.append("".join(parts))
+    return tips
+
+
 def user_group(layer: UserLayerScene) -> folium.FeatureGroup:
     """
-    A user's own layer: points, lines and polygons in one colour, tooltips from ``_tip``.
+    A user's own layer: points, lines and polygons in one colour, each with a tooltip of
+    the layer's name and the feature's first properties.
 
-    The layer's frame comes from :func:`corridor_atlas.uploads.read_upload`: EPSG:4326
-    with a pre-escaped ``_tip`` column. Only geometry and ``_tip`` reach the page.
+    The layer's frame comes from :func:`corridor_atlas.uploads.read_upload`, in EPSG:4326.
+    Only the geometry and the escaped tooltips reach the page.
     """
     colour, index, gdf = styles.USER_COLOUR, layer.index, layer.layer.gdf
-    frame = gdf[["_tip", "geometry"]].rename(columns={"_tip": "tip"}).copy()
+    frame = gpd.GeoDataFrame({"tip": user_tips(layer.layer)}, geometry=gdf.geometry.values,
+                             crs=gdf.crs)
     frame["geometry"] = [display_geometry(g) if g.geom_type != "Point" else g
                          for g in frame.geometry]
     data = json.loads(frame.to_json(drop_id=True))

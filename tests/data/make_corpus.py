@@ -258,7 +258,7 @@ def bad_files() -> dict[str, tuple[bytes, str]]:
         b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
         b'{"route_id": "tap", "geometry_quality": "traced"}, "geometry": {"type": "LineString",'
         b' "coordinates": [[26.0, 40.9], [NaN, 40.7]]}}]}',
-        "coordinates contain NaN or infinity")
+        "NaN or infinite coordinates")
     return files
 
 

@@ -1,0 +1,66 @@
+"""How much an upload may hold, and sizes as a message gives them."""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+
+from ..errors import AtlasError
+
+MB = 1024 * 1024
+ENV_MAX_MB = "CORRIDOR_ATLAS_MAX_UPLOAD_MB"
+DEFAULT_MAX_MB = 25
+
+
+def _env_max_bytes() -> int:
+    raw = os.environ.get(ENV_MAX_MB, "").strip()
+    if not raw:
+        return DEFAULT_MAX_MB * MB
+    try:
+        mb = float(raw)
+    except ValueError:
+        mb = math.nan
+    if not math.isfinite(mb) or mb <= 0:
+        raise AtlasError(f"{ENV_MAX_MB} must be a positive number of megabytes, "
+                         f"got {raw[:40]!r}")
+    return int(mb * MB)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """
+    How much an upload may hold.
+
+    ``max_bytes`` defaults to 25 MB, or to ``CORRIDOR_ATLAS_MAX_UPLOAD_MB`` megabytes
+    when that is set (read when the ``Limits`` is made). ``max_ratio`` is the largest
+    unpacked-to-packed size ratio of one zip member (members under 1 MB are exempt).
+    """
+
+    max_bytes: int = field(default_factory=_env_max_bytes)
+    max_features: int = 20_000
+    max_vertices: int = 500_000
+    max_zip_members: int = 100
+    max_unzipped_bytes: int = 200 * MB
+    max_ratio: float = 100.0
+
+    def __post_init__(self) -> None:
+        for name in ("max_bytes", "max_features", "max_vertices", "max_zip_members",
+                     "max_unzipped_bytes", "max_ratio"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+                raise AtlasError(f"Limits.{name} must be a positive number, got {value!r}")
+
+
+def size_text(n: float) -> str:
+    """A size in bytes, kB or MB: ``"1.5 MB"``."""
+    if n >= MB:
+        return f"{n / MB:,.1f} MB".replace(".0 MB", " MB")
+    if n >= 1024:
+        return f"{n / 1024:,.1f} kB".replace(".0 kB", " kB")
+    return f"{n:,.0f} bytes"
+
+
+def too_big(n: int, limits: Limits) -> str:
+    """The refusal of a file of ``n`` bytes."""
+    return f"the file is {size_text(n)}; the limit is {size_text(limits.max_bytes)}"
