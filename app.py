@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import re
 import time
 from collections.abc import Sequence
@@ -15,7 +14,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit_folium import st_folium
 
-from corridor_atlas import charts, exports, panels, styles, timeline
+from corridor_atlas import charts, exports, panels, settings, styles, timeline
 from corridor_atlas.describe import disputed_status, flow_lines
 from corridor_atlas.errors import AtlasError
 from corridor_atlas.flows import route_flow
@@ -41,9 +40,8 @@ from corridor_atlas.view import (
     year_range,
 )
 
-ROOT = Path(__file__).resolve().parent
-GEO_DIR = Path(os.environ.get("CORRIDOR_ATLAS_GEO_DIR") or ROOT / "geo")
-VENDOR_DIR = ROOT / "static" / "vendor"
+GEO_DIR = settings.geo_dir()
+VENDOR_DIR = settings.vendor_dir()
 COUNTRIES_URL = "/app/static/basemap/countries.topojson"  # fetched once, cached by the browser
 OVERVIEW = "__overview__"
 MAP_HEIGHT = 640  # before the page's CSS sets it from the window (MAP_CSS)

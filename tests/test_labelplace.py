@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from corridor_atlas.labelplace import Box, place_labels, zoom_of
 from corridor_atlas.labels import PlaceLabel, RouteLabel
-from corridor_atlas.printmap import _measure, mercator
+from corridor_atlas.printmap import _measure
+from corridor_atlas.projection import mercator
 from corridor_atlas.scene import build_scene
 from corridor_atlas.view import PRESETS, MapView
 

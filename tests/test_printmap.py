@@ -16,8 +16,9 @@ from pypdf import PdfReader
 from corridor_atlas import styles
 from corridor_atlas.errors import ExportError
 from corridor_atlas.layers import FACILITIES_ID
-from corridor_atlas.printmap import PT_PER_PX, _dashes, _map_extent, mercator
+from corridor_atlas.printmap import PT_PER_PX, _dashes, _map_extent
 from corridor_atlas.printmap import render_static as _render
+from corridor_atlas.projection import mercator
 from corridor_atlas.scene import build_scene
 from corridor_atlas.view import CORRIDOR_BBOX, PRESETS, SIZE_PRESETS, MapView
 

@@ -21,7 +21,7 @@ import pyogrio
 import pytest
 import shapely
 
-from corridor_atlas import uploads
+from corridor_atlas import settings
 from corridor_atlas.catalog import load_catalog
 from corridor_atlas.errors import AtlasError, LayerError, UploadError
 from corridor_atlas.layers import read_route
@@ -219,14 +219,14 @@ def test_file_size_limit():
 
 
 def test_size_limit_from_the_environment(monkeypatch):
-    monkeypatch.setenv(uploads.ENV_MAX_MB, "0.0005")
+    monkeypatch.setenv(settings.MAX_UPLOAD_MB_ENV, "0.0005")
     assert Limits().max_bytes == 524
     message = _refusal((GOOD / "points_4326.geojson").read_bytes(), "p.geojson")
     assert "the limit is 524 bytes" in message
-    monkeypatch.setenv(uploads.ENV_MAX_MB, "lots")
+    monkeypatch.setenv(settings.MAX_UPLOAD_MB_ENV, "lots")
     with pytest.raises(AtlasError, match="CORRIDOR_ATLAS_MAX_UPLOAD_MB must be a positive"):
         Limits()
-    monkeypatch.delenv(uploads.ENV_MAX_MB)
+    monkeypatch.delenv(settings.MAX_UPLOAD_MB_ENV)
     assert Limits().max_bytes == 25 * 1024 * 1024
 
 

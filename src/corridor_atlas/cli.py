@@ -8,7 +8,6 @@ upload does and prints one line about it.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import NoReturn
 from .errors import AtlasError, ExportError
 from .exports import FORMATS, check_writable, export, write_atomic
 from .layers import load_atlas
+from .settings import DEFAULT_MAX_UPLOAD_MB, GEO_DIR_ENV, MAX_UPLOAD_MB_ENV, geo_dir, vendor_dir
 from .uploads import read_upload_file
 from .view import (
     PRESETS,
@@ -37,14 +37,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def _project_dir() -> Path:
-    """The folder holding geo/ and static/: the working folder if it has them, else the repo."""
-    cwd = Path.cwd()
-    if (cwd / "geo" / "catalog.json").is_file():
-        return cwd
-    return Path(__file__).resolve().parents[2]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,14 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--add-layer", action="append", default=[], metavar="FILE",
                      help="draw your own layer on top (GeoJSON, KML, GeoPackage or zipped "
                           "Shapefile, checked as the app's upload); repeat for several")
-    exp.add_argument("--geo-dir", type=Path, help="data folder (default: ./geo)")
+    exp.add_argument("--geo-dir", type=Path,
+                     help=f"data folder (default: ${GEO_DIR_ENV}, else the bundled data)")
     exp.add_argument("--out", required=True, type=Path, help="file to write")
     val = sub.add_parser(
         "validate", help="check a map layer file as the app's upload does",
         description="Read a GeoJSON, KML, GeoPackage or zipped Shapefile the way the app "
                     "reads an upload, and print its features, geometry types, CRS and bounds, "
                     "or the one problem that stops it (exit status 2). The size limit is "
-                    "CORRIDOR_ATLAS_MAX_UPLOAD_MB megabytes (default 25).")
+                    f"{MAX_UPLOAD_MB_ENV} megabytes (default {DEFAULT_MAX_UPLOAD_MB}).")
     val.add_argument("file", metavar="FILE", help="the file to check")
     return parser
 
@@ -93,9 +86,7 @@ def run_validate(args: argparse.Namespace) -> str:
 def run_export(args: argparse.Namespace) -> str:
     """Do the export the arguments ask for; return the line to print."""
     check_writable(args.out)
-    root = _project_dir()
-    geo_dir = args.geo_dir or Path(os.environ.get("CORRIDOR_ATLAS_GEO_DIR") or root / "geo")
-    atlas = load_atlas(geo_dir)
+    atlas = load_atlas(geo_dir(args.geo_dir))
     if atlas.catalog is None:
         raise ExportError("; ".join(str(p) for p in atlas.problems[:3]))
     catalog = atlas.catalog
@@ -111,7 +102,7 @@ def run_export(args: argparse.Namespace) -> str:
     scale = parse_scale(args.scale)
     view = MapView(layers=layers, selected=args.route, year=year, bbox=bbox, flows=args.flows)
     own = [read_upload_file(path) for path in args.add_layer]
-    result = export(atlas, view, args.format, vendor_dir=root / "static" / "vendor", size=size,
+    result = export(atlas, view, args.format, vendor_dir=vendor_dir(), size=size,
                     scale=scale, static=args.static, paper=args.paper, user_layers=own)
     write_atomic(args.out, result.data)
     what = {"browser": "browser render", "print": "print render", "data": "data",

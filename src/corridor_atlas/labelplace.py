@@ -17,6 +17,7 @@ import numpy as np
 
 from . import styles
 from .labels import PlaceLabel, RouteLabel
+from .projection import WORLD_WIDTH_M
 
 __all__ = ["Box", "Placed", "place_labels", "zoom_of"]
 
@@ -29,12 +30,11 @@ STEP_PX = 6.0
 GAP_PX = 2.0
 MARGIN_PX = 4.0
 _CELL = 64.0
-EARTH_CIRCUMFERENCE_M = 40075016.686
 
 
 def zoom_of(metres_per_px: float) -> float:
     """The web map zoom (256-px tiles) at which one pixel covers ``metres_per_px`` metres."""
-    return math.log2(EARTH_CIRCUMFERENCE_M / (256.0 * metres_per_px))
+    return math.log2(WORLD_WIDTH_M / (256.0 * metres_per_px))
 
 
 @dataclass(frozen=True)

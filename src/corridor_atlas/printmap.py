@@ -50,13 +50,14 @@ from .errors import ExportError
 from .labelplace import Placed, place_labels, zoom_of
 from .layers import Atlas
 from .legend import LegendRow
+from .projection import MAX_LAT, mercator
 from .scene import FacilityLayer, RouteLayer, Scene, UserLayerScene
 from .view import SIZE_PRESETS, check_size, parse_scale
 
 if TYPE_CHECKING:
     from .uploads import UserLayer
 
-__all__ = ["PRINT_FORMATS", "PT_PER_PX", "PrintFormat", "mercator", "render_static"]
+__all__ = ["PRINT_FORMATS", "PT_PER_PX", "PrintFormat", "render_static"]
 
 PrintFormat = Literal["png", "svg", "pdf"]
 PRINT_FORMATS: tuple[PrintFormat, ...] = ("png", "svg", "pdf")
@@ -64,9 +65,6 @@ PRINT_FORMATS: tuple[PrintFormat, ...] = ("png", "svg", "pdf")
 BASE_DPI = 100
 PT_PER_PX = 72 / BASE_DPI
 """Points per layout pixel (one pixel at scale 1)."""
-
-EARTH_RADIUS_M = 6378137.0  # the sphere of EPSG:3857
-MAX_LAT = 85.0  # Web Mercator is unbounded at the poles; clip before projecting
 
 FACILITY_RADIUS_PX = 6  # as the live map's circle markers
 FACILITY_RING_PX = 2
@@ -93,15 +91,6 @@ _LOCK = threading.Lock()
 
 
 # --- projection and geometry -------------------------------------------------------------
-
-def mercator(lonlat: np.ndarray) -> np.ndarray:
-    """``(n, 2)`` lon/lat degrees → Web Mercator (EPSG:3857) metres, latitude clipped to ±85°."""
-    lonlat = np.asarray(lonlat, dtype=float).reshape(-1, 2)
-    lat = np.radians(np.clip(lonlat[:, 1], -MAX_LAT, MAX_LAT))
-    x = np.radians(lonlat[:, 0]) * EARTH_RADIUS_M
-    y = np.log(np.tan(np.pi / 4 + lat / 2)) * EARTH_RADIUS_M
-    return np.column_stack([x, y])
-
 
 def _map_extent(extent: tuple[float, float, float, float],
                 aspect: float) -> tuple[float, float, float, float]:

@@ -38,6 +38,7 @@ from .errors import AtlasError, BrowserUnavailableError, ExportError
 from .layers import Atlas
 from .maps import snapshot_map
 from .scene import Scene
+from .settings import CHROMIUM_ENV, CHROMIUM_FALLBACKS, CHROMIUM_NAMES, chromium_setting
 from .view import SIZE_PRESETS, check_size, parse_scale
 
 if TYPE_CHECKING:
@@ -45,9 +46,6 @@ if TYPE_CHECKING:
 
 Paper = Literal["a4", "letter"]
 
-CHROMIUM_ENV = "CORRIDOR_ATLAS_CHROMIUM"
-CHROMIUM_NAMES = ("chromium", "chromium-browser")
-CHROMIUM_FALLBACKS = ("/usr/bin/chromium",)
 NOT_FOUND = (f"Chromium not found: install it with `apt-get install chromium` or set "
              f"{CHROMIUM_ENV}; or use the print render (--static)")
 LAUNCH_ARGS = [
@@ -112,7 +110,7 @@ def locate_chromium(env: Mapping[str, str] | None = None,
     """
     env = os.environ if env is None else env
     search = env.get("PATH", os.defpath)
-    configured = env.get(CHROMIUM_ENV, "").strip()
+    configured = chromium_setting(env)
     if configured:
         found = shutil.which(configured, path=search)
         return (found, "") if found else (None, f"{CHROMIUM_ENV}={configured!r} is not an "

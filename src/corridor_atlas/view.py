@@ -17,6 +17,7 @@ from . import memo
 from .catalog import Catalog, Kind, Status
 from .errors import ExportError
 from .layers import Atlas
+from .projection import WORLD_WIDTH_M, mercator, to_lonlat
 
 BBox = tuple[float, float, float, float]  # west, south, east, north (degrees)
 
@@ -242,15 +243,10 @@ def view_for_bbox(bbox: BBox, *, width_px: int = 800, height_px: int = 640,
                   max_zoom: float = 11.0) -> tuple[float, float, float]:
     """Center (lat, lon) and the Web Mercator zoom that fits ``bbox`` in a map of that size."""
     west, south, east, north = bbox
-
-    def merc_y(lat: float) -> float:
-        lat = max(min(lat, 85.0), -85.0)
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    x_span = max(east - west, 1e-6) / 360.0
-    y_span = max(merc_y(north) - merc_y(south), 1e-9) / (2 * math.pi)
+    (_, y0), (_, y1) = mercator([[west, south], [east, north]])
+    x_span = max(east - west, 1e-6) / 360.0  # fractions of the world's width
+    y_span = max((y1 - y0) / WORLD_WIDTH_M, 1e-9 / (2 * math.pi))
     zoom = min(math.log2(width_px / 256 / x_span), math.log2(height_px / 256 / y_span))
     zoom = max(2.0, min(max_zoom, math.floor(zoom * 2) / 2))
-    center_y = (merc_y(north) + merc_y(south)) / 2
-    lat = math.degrees(2 * math.atan(math.exp(center_y)) - math.pi / 2)
-    return round(lat, 5), round((west + east) / 2, 5), zoom
+    ((_, lat),) = to_lonlat([[0.0, (y0 + y1) / 2]])
+    return round(float(lat), 5), round((west + east) / 2, 5), zoom

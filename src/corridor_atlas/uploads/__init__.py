@@ -33,13 +33,13 @@ import stat
 from ..errors import UploadError
 from .diagnose import diagnose
 from .layer import UserLayer, attribute_table, property_columns
-from .limits import DEFAULT_MAX_MB, ENV_MAX_MB, Limits, too_big
+from .limits import Limits, too_big
 from .messages import Refusal, file_label, layer_name, short
 from .normalise import crs_label, normalise
 from .read import read_frame
 from .sniff import ACCEPTED, check_format, check_text, sniff
 
-__all__ = ["ACCEPTED", "DEFAULT_MAX_MB", "ENV_MAX_MB", "Limits", "UserLayer", "attribute_table",
+__all__ = ["ACCEPTED", "Limits", "UserLayer", "attribute_table",
            "crs_label", "file_label", "layer_name", "property_columns", "read_upload",
            "read_upload_file", "sniff"]
 

@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-import math
-import os
 from dataclasses import dataclass, field
 
 from ..errors import AtlasError
-
-MB = 1024 * 1024
-ENV_MAX_MB = "CORRIDOR_ATLAS_MAX_UPLOAD_MB"
-DEFAULT_MAX_MB = 25
-
-
-def _env_max_bytes() -> int:
-    raw = os.environ.get(ENV_MAX_MB, "").strip()
-    if not raw:
-        return DEFAULT_MAX_MB * MB
-    try:
-        mb = float(raw)
-    except ValueError:
-        mb = math.nan
-    if not math.isfinite(mb) or mb <= 0:
-        raise AtlasError(f"{ENV_MAX_MB} must be a positive number of megabytes, "
-                         f"got {raw[:40]!r}")
-    return int(mb * MB)
+from ..settings import MB, max_upload_bytes
 
 
 @dataclass(frozen=True)
@@ -32,12 +13,13 @@ class Limits:
     """
     How much an upload may hold.
 
-    ``max_bytes`` defaults to 25 MB, or to ``CORRIDOR_ATLAS_MAX_UPLOAD_MB`` megabytes
-    when that is set (read when the ``Limits`` is made). ``max_ratio`` is the largest
-    unpacked-to-packed size ratio of one zip member (members under 1 MB are exempt).
+    ``max_bytes`` defaults to :func:`corridor_atlas.settings.max_upload_bytes` (25 MB,
+    or ``CORRIDOR_ATLAS_MAX_UPLOAD_MB`` megabytes), read when the ``Limits`` is made.
+    ``max_ratio`` is the largest unpacked-to-packed size ratio of one zip member
+    (members under 1 MB are exempt).
     """
 
-    max_bytes: int = field(default_factory=_env_max_bytes)
+    max_bytes: int = field(default_factory=max_upload_bytes)
     max_features: int = 20_000
     max_vertices: int = 500_000
     max_zip_members: int = 100
