@@ -170,10 +170,10 @@ class Runner:
                 try:
                     run = await s.set(**change)
                 except (stclient.DisconnectedError, TimeoutError) as err:
-                    if isinstance(err, TimeoutError):
+                    if isinstance(err, TimeoutError):  # the page would still be waiting
                         rec.errors.append(f"step {step}: no script_finished within "
-                                          f"{plan.run_timeout_s:.0f} s")
-                        continue
+                                          f"{plan.run_timeout_s:.0f} s; session given up")
+                        return
                     if not await self._recover(s, rec, pending=change, before=before):
                         return
                     run = await s.set(**change)  # the user does it again

@@ -40,8 +40,10 @@ SUBPROTOCOL = "streamlit"
 UPSTREAM_HEADER = "X-Upstream-Addr"
 NO_TOKEN = "PLACEHOLDER_AUTH_TOKEN"  # what the browser sends when it holds no XSRF cookie
 RUN_TIMEOUT_S = 120.0
-# The browser's retry period between health checks: 0.5 s doubling, up to a minute, ±20 %.
-RETRY_FIRST_S, RETRY_MAX_S = 0.5, 60.0
+# The browser's pause after a lost connection, before it checks health again: a random
+# time between half a ceiling and the ceiling, which is 0.5 s at first and doubles up to
+# 4 s (0.25-0.5 s, 0.5-1 s, 1-2 s, then 2-4 s each time).
+RETRY_FIRST_S, RETRY_MAX_S = 0.5, 4.0
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY: "ok",
             ForwardMsg.FINISHED_WITH_COMPILE_ERROR: "compile error",
             ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY: "ok"}
@@ -63,6 +65,12 @@ class Run:
     exceptions: list[str] = field(default_factory=list)  # st.exception elements and errors
     messages: int = 0
     bytes: int = 0
+
+
+def retry_pause(attempt: int) -> float:
+    """Seconds before the ``attempt``-th health check (1, 2, …), as the browser waits."""
+    longest = min(RETRY_MAX_S, RETRY_FIRST_S * 2 ** (attempt - 1))
+    return random.uniform(RETRY_FIRST_S / 2 if attempt == 1 else longest / 2, longest)
 
 
 def _value(kind: str, element: Any, current: bool) -> Any:
@@ -151,18 +159,16 @@ class Session:
         attempt = 0
         while True:
             attempt += 1
+            await asyncio.sleep(retry_pause(attempt))
             if await asyncio.to_thread(healthy, self.base_url + HEALTH_PATH):
                 try:
                     await self.connect()
                     return attempt
                 except DisconnectedError:
                     pass
-            pause = min(RETRY_MAX_S, RETRY_FIRST_S * 2 ** (attempt - 1)) \
-                * random.uniform(0.8, 1.2)
-            if time.monotonic() + pause > deadline:
+            if time.monotonic() > deadline:
                 raise DisconnectedError(f"no connection to {self.base_url} after {attempt} "
                                         "attempts")
-            await asyncio.sleep(pause)
 
     def forget(self) -> None:
         """Start over as a newly loaded page: no session id, widget values or cache."""
