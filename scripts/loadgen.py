@@ -50,6 +50,7 @@ FLOWS_ON = ("1", "true", "on", "yes")
 YEARS = (1995, 2000, 2006, 2011, 2015, 2018, 2021, 2024)
 MAX_SESSIONS = 200
 RUN_DEADLINE_S = 900.0
+FAULT_NOTICE_S = 5.0  # how long a finished session waits to see its connection close
 
 
 # --- The view ------------------------------------------------------------------------------
@@ -129,8 +130,10 @@ class Runner:
         self.opened = 0
         self.done = asyncio.Event()
         self.finished = 0
+        self.killed = asyncio.Event()
         self.killed_at: float | None = None
         self.killed_cpu_s: float | None = None  # the killed replica's CPU-s up to its end
+        self.on_killed: int | None = None  # sessions connected to it when it was killed
         self.lost = 0
         self.sessions: list[stclient.Session] = []
 
@@ -163,8 +166,9 @@ class Runner:
                 self._opened_one()
             rec.replica = self.replica(s)
             for step in range(plan.interactions):
-                if await s.wait_closed(plan.think_s * rng.uniform(0.5, 1.5)):
-                    await self._recover(s, rec, pending=None)
+                if await s.wait_closed(plan.think_s * rng.uniform(0.5, 1.5)) \
+                        and not await self._recover(s, rec, pending=None):
+                    return
                 change = interaction(index, step, s.values)
                 before = dict(s.values)
                 try:
@@ -179,6 +183,13 @@ class Runner:
                     run = await s.set(**change)  # the user does it again
                 rec.waits.append((self.replica(s), run.seconds))
                 self._check(rec, s, run, f"step {step} {change}")
+            if plan.fault_after_s is not None:
+                # The tab stays open until the replica has been killed; if it was on it,
+                # it reconnects then, as a tab left open does.
+                await self.killed.wait()
+                if await s.wait_closed(FAULT_NOTICE_S) \
+                        and not await self._recover(s, rec, pending=None):
+                    return
             rec.connected_at_end = s.connected
         except (stclient.DisconnectedError, TimeoutError, KeyError) as err:
             rec.errors.append(f"{type(err).__name__}: {err}")
@@ -218,7 +229,10 @@ class Runner:
             rec.errors.append(f"reconnect: {note['error']}")
             return False
         note["to"] = self.replica(s)
-        note["back_after_s"] = round(time.monotonic() - lost_at, 3)
+        now = time.monotonic()
+        note["back_after_s"] = round(now - lost_at, 3)
+        if self.killed_at is not None:
+            note["since_kill_s"] = round(now - self.killed_at, 3)
         shown = view_in_widgets(s.values)
         # An open tab sends the values it shows with its rerun: a change the dead replica
         # never finished may come back applied, or not; either way nothing else may differ.
@@ -235,9 +249,11 @@ class Runner:
         await self.all_open.wait()
         await asyncio.sleep(self.plan.fault_after_s or 0.0)
         victim = self.cluster.servers[0]
+        self.on_killed = sum(1 for s in self.sessions if s.connected and self.replica(s) == 0)
         self.killed_cpu_s = procstat.tree_cpu_s(victim.pid)
         self.killed_at = time.monotonic()
         await asyncio.to_thread(victim.kill)
+        self.killed.set()
 
     async def run(self) -> None:
         tasks = [asyncio.create_task(self.session(i)) for i in range(self.plan.sessions)]
@@ -348,6 +364,7 @@ def summarise(runner: Runner, plan: Plan, elapsed: float, m: dict[str, Any]) -> 
         "per_replica": per, "nginx_cpu_s": m["nginx_cpu"],
         "generator_cpu_s": m["generator_cpu"], "machine_busy_cpu_s": m["machine_busy"],
         "cores": os.cpu_count(), "reconnects": reconnects,
+        "on_killed_replica": runner.on_killed,
         "views_lost": sum(1 for n in reconnects if not n.get("view_kept")),
         "errors": errors,
     }
@@ -399,15 +416,19 @@ def replica_table(results: list[dict[str, Any]]) -> str:
 def fault_report(r: dict[str, Any]) -> str:
     notes = r["reconnects"]
     back = [n["back_after_s"] for n in notes if "back_after_s" in n]
+    since_kill = [n["since_kill_s"] for n in notes if "since_kill_s" in n]
     moved = sum(1 for n in notes if n.get("to") not in (None, n.get("from")))
-    lines = [f"Replica 0 killed; {len(notes)} session(s) lost their connection, "
-             f"{moved} came back on another replica, {r['views_lost']} lost their view "
+    lines = [f"Replica 0 killed while it held {r['on_killed_replica']} session(s); "
+             f"{len(notes)} lost their connection, {moved} came back on another replica, "
+             f"{r['views_lost']} lost their view "
              f"({sum(1 for n in notes if n.get('during_run'))} were in a run when it died; "
-             f"{sum(1 for n in notes if n['mode'] == 'reload')} came back as a reloaded page)."]
+             f"{sum(1 for n in notes if n['mode'] == 'reload')} came back as a reloaded page, "
+             f"{sum(1 for n in notes if n['mode'] == 'open tab')} as an open tab)."]
     if back:
         lines.append(f"From losing the connection to the view drawn again: p50 "
                      f"{_s(percentile(back, 50))} s, p95 {_s(percentile(back, 95))} s, max "
-                     f"{_s(max(back))} s.")
+                     f"{_s(max(back))} s (from the kill: p50 {_s(percentile(since_kill, 50))} "
+                     f"s, max {_s(max(since_kill, default=None))} s).")
     return " ".join(lines)
 
 

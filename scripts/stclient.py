@@ -9,9 +9,9 @@ first seen, its default; and it sends all of them with each rerun. Like the brow
 remembers large messages by hash and tells the server so, which then sends a reference
 instead of the message.
 
-When the connection drops it reconnects as the browser does: it waits until
-``/_stcore/health`` answers, opens a new WebSocket naming the last session id, and reruns
-with the same query string and widget values.
+When the connection drops it reconnects as the browser does: after a short random pause
+it asks ``/_stcore/health`` until that answers, opens a new WebSocket naming the last
+session id, and reruns with the same query string and widget values.
 
 The message types come from the ``streamlit`` package (``streamlit.proto``).
 """
@@ -19,6 +19,7 @@ The message types come from the ``streamlit`` package (``streamlit.proto``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from dataclasses import dataclass, field
@@ -32,8 +33,6 @@ from streamlit.runtime.state.common import user_key_from_element_id
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from corridor_atlas.serve import healthy
-
 STREAM_PATH = "/_stcore/stream"
 HEALTH_PATH = "/_stcore/health"
 SUBPROTOCOL = "streamlit"
@@ -44,6 +43,9 @@ RUN_TIMEOUT_S = 120.0
 # time between half a ceiling and the ceiling, which is 0.5 s at first and doubles up to
 # 4 s (0.25-0.5 s, 0.5-1 s, 1-2 s, then 2-4 s each time).
 RETRY_FIRST_S, RETRY_MAX_S = 0.5, 4.0
+# Then it asks for health until it answers: again after 0.1 s, then 0.2 s, 0.4 s … up to
+# 4 s, each but the first 70-100 % of that; one request may take 15 s.
+PING_FIRST_S, PING_MAX_S, PING_TIMEOUT_S = 0.1, 4.0, 15.0
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY: "ok",
             ForwardMsg.FINISHED_WITH_COMPILE_ERROR: "compile error",
             ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY: "ok"}
@@ -71,6 +73,12 @@ def retry_pause(attempt: int) -> float:
     """Seconds before the ``attempt``-th health check (1, 2, …), as the browser waits."""
     longest = min(RETRY_MAX_S, RETRY_FIRST_S * 2 ** (attempt - 1))
     return random.uniform(RETRY_FIRST_S / 2 if attempt == 1 else longest / 2, longest)
+
+
+def ping_pause(failed: int) -> float:
+    """Seconds before asking for health again after ``failed`` (1, 2, …) unanswered asks."""
+    longest = min(PING_MAX_S, PING_FIRST_S * 2 ** (failed - 1))
+    return longest if failed == 1 else longest * random.uniform(0.7, 1.0)
 
 
 def _value(kind: str, element: Any, current: bool) -> Any:
@@ -149,26 +157,55 @@ class Session:
             return False
         return True
 
-    async def reconnect(self, deadline: float) -> int:
-        """Reconnect like the browser: health check with backoff, then a new WebSocket.
+    async def healthy(self, timeout: float = PING_TIMEOUT_S) -> bool:
+        """True when ``/_stcore/health`` answers 200, asked from this session's address."""
+        parts = urlsplit(self.base_url)
+        host = parts.hostname or "127.0.0.1"
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        local = (self.local_host, 0) if self.local_host else None
+        request = (f"GET {parts.path.rstrip('/')}{HEALTH_PATH} HTTP/1.1\r\n"
+                   f"Host: {parts.netloc}\r\nConnection: close\r\n\r\n").encode()
+        try:
+            async with asyncio.timeout(timeout):
+                reader, writer = await asyncio.open_connection(
+                    host, port, local_addr=local, ssl=parts.scheme == "https" or None)
+                try:
+                    writer.write(request)
+                    await writer.drain()
+                    status = await reader.readline()
+                finally:
+                    writer.close()
+                    with contextlib.suppress(OSError):
+                        await writer.wait_closed()
+        except (OSError, TimeoutError):
+            return False
+        return status.split()[1:2] == [b"200"]
 
-        Returns the number of attempts; raises :class:`DisconnectedError` past ``deadline``
-        (a ``time.monotonic()`` value).
+    async def reconnect(self, deadline: float) -> int:
+        """Reconnect like the browser: a pause, health checks until one answers, then a
+        new WebSocket; the pause grows with each failed WebSocket.
+
+        Returns the number of attempts (WebSockets tried); raises
+        :class:`DisconnectedError` past ``deadline`` (a ``time.monotonic()`` value).
         """
         await self.close()
         attempt = 0
         while True:
             attempt += 1
             await asyncio.sleep(retry_pause(attempt))
-            if await asyncio.to_thread(healthy, self.base_url + HEALTH_PATH):
-                try:
-                    await self.connect()
-                    return attempt
-                except DisconnectedError:
-                    pass
-            if time.monotonic() > deadline:
-                raise DisconnectedError(f"no connection to {self.base_url} after {attempt} "
-                                        "attempts")
+            failed = 0
+            while not await self.healthy():
+                failed += 1
+                if time.monotonic() > deadline:
+                    raise DisconnectedError(f"{self.base_url} not healthy after {failed} "
+                                            "checks")
+                await asyncio.sleep(ping_pause(failed))
+            try:
+                await self.connect()
+                return attempt
+            except DisconnectedError:
+                if time.monotonic() > deadline:
+                    raise
 
     def forget(self) -> None:
         """Start over as a newly loaded page: no session id, widget values or cache."""
