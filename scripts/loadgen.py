@@ -221,6 +221,8 @@ class Runner:
         rec.reconnects.append(note)
         try:
             note["attempts"] = await s.reconnect(lost_at + self.plan.run_timeout_s)
+            note["connected_after_s"] = round(time.monotonic() - lost_at, 3)
+            note.update({k: round(v, 3) for k, v in s.reconnect_steps.items()})
             if reload:  # a new page: the URL is all it has
                 s.forget()
             run = await s.rerun()
@@ -231,6 +233,7 @@ class Runner:
         note["to"] = self.replica(s)
         now = time.monotonic()
         note["back_after_s"] = round(now - lost_at, 3)
+        note["rerun_s"] = round(run.seconds, 3)
         if self.killed_at is not None:
             note["since_kill_s"] = round(now - self.killed_at, 3)
         shown = view_in_widgets(s.values)
@@ -416,6 +419,7 @@ def replica_table(results: list[dict[str, Any]]) -> str:
 def fault_report(r: dict[str, Any]) -> str:
     notes = r["reconnects"]
     back = [n["back_after_s"] for n in notes if "back_after_s" in n]
+    connected = [n["connected_after_s"] for n in notes if "connected_after_s" in n]
     since_kill = [n["since_kill_s"] for n in notes if "since_kill_s" in n]
     moved = sum(1 for n in notes if n.get("to") not in (None, n.get("from")))
     lines = [f"Replica 0 killed while it held {r['on_killed_replica']} session(s); "
@@ -424,6 +428,14 @@ def fault_report(r: dict[str, Any]) -> str:
              f"({sum(1 for n in notes if n.get('during_run'))} were in a run when it died; "
              f"{sum(1 for n in notes if n['mode'] == 'reload')} came back as a reloaded page, "
              f"{sum(1 for n in notes if n['mode'] == 'open tab')} as an open tab)."]
+    if connected:
+        lines.append(f"From losing the connection to a new one on another replica: p50 "
+                     f"{_s(percentile(connected, 50))} s, p95 "
+                     f"{_s(percentile(connected, 95))} s, max {_s(max(connected))} s "
+                     f"(of which waiting for the health check p50 "
+                     f"{_s(percentile([n.get('health_s', 0.0) for n in notes], 50))} s, for "
+                     f"the WebSocket p50 "
+                     f"{_s(percentile([n.get('websocket_s', 0.0) for n in notes], 50))} s).")
     if back:
         lines.append(f"From losing the connection to the view drawn again: p50 "
                      f"{_s(percentile(back, 50))} s, p95 {_s(percentile(back, 95))} s, max "

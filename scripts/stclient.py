@@ -116,6 +116,7 @@ class Session:
         self._ws: ClientConnection | None = None
         self.connects = 0
         self.upstream: str | None = None
+        self.reconnect_steps: dict[str, float] = {}  # the last reconnect's times
 
     # --- the connection -----------------------------------------------------------------
 
@@ -187,25 +188,42 @@ class Session:
 
         Returns the number of attempts (WebSockets tried); raises
         :class:`DisconnectedError` past ``deadline`` (a ``time.monotonic()`` value).
+        :attr:`reconnect_steps` tells where the time went: pauses, health checks (and how
+        many), opening WebSockets.
         """
         await self.close()
+        steps = self.reconnect_steps = {"pause_s": 0.0, "health_s": 0.0, "checks": 0,
+                                        "websocket_s": 0.0}
         attempt = 0
         while True:
             attempt += 1
-            await asyncio.sleep(retry_pause(attempt))
+            pause = retry_pause(attempt)
+            await asyncio.sleep(pause)
+            steps["pause_s"] += pause
             failed = 0
-            while not await self.healthy():
+            while True:
+                start = time.monotonic()
+                ok = await self.healthy()
+                steps["health_s"] += time.monotonic() - start
+                steps["checks"] += 1
+                if ok:
+                    break
                 failed += 1
                 if time.monotonic() > deadline:
                     raise DisconnectedError(f"{self.base_url} not healthy after {failed} "
                                             "checks")
-                await asyncio.sleep(ping_pause(failed))
+                pause = ping_pause(failed)
+                await asyncio.sleep(pause)
+                steps["pause_s"] += pause
+            start = time.monotonic()
             try:
                 await self.connect()
                 return attempt
             except DisconnectedError:
                 if time.monotonic() > deadline:
                     raise
+            finally:
+                steps["websocket_s"] += time.monotonic() - start
 
     def forget(self) -> None:
         """Start over as a newly loaded page: no session id, widget values or cache."""
