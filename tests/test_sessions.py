@@ -176,3 +176,13 @@ def test_percentiles():
     assert loadgen.percentile([], 50) is None
     assert loadgen.percentile([3.0, 1.0, 2.0], 50) == 2.0
     assert loadgen.percentile(list(map(float, range(1, 101))), 95) == 95.0
+
+
+def test_reconnect_pauses_follow_the_browser():
+    for _ in range(200):
+        assert 0.25 <= stclient.retry_pause(1) <= 0.5
+        assert 0.5 <= stclient.retry_pause(2) <= 1.0
+        assert 2.0 <= stclient.retry_pause(9) <= 4.0
+        assert stclient.ping_pause(1) == 0.1
+        assert 0.14 <= stclient.ping_pause(2) <= 0.2
+        assert 2.8 <= stclient.ping_pause(12) <= 4.0
