@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 from branca.element import Element
 
+from . import pngtext
 from .errors import AtlasError, BrowserUnavailableError, ExportError
 from .layers import Atlas
 from .maps import snapshot_map
@@ -61,6 +62,7 @@ LAUNCH_ARGS = [
 DEFAULT_TIMEOUT_S = 60.0
 ALLOWED_SCHEMES = frozenset({"file", "data", "blob", "about"})
 CSS_DPI = 96
+SOFTWARE = "Corridor Atlas"
 MM_PER_INCH = 25.4
 
 
@@ -384,7 +386,8 @@ def render_png(atlas: Atlas, scene: Scene, *, size: tuple[int, int] = SIZE_PRESE
         finally:
             context.close()
 
-    return _renderer.run(job, timeout)
+    png = _renderer.run(job, timeout)
+    return pngtext.with_text(png, {"Title": scene.page_title, "Software": SOFTWARE})
 
 
 def _print_css(paper: PaperSize) -> str:
