@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 from branca.element import Element
 
-from . import pngtext
+from . import pngbands, pngtext
 from .errors import AtlasError, BrowserUnavailableError, ExportError
 from .layers import Atlas
 from .maps import snapshot_map
@@ -381,10 +381,18 @@ def render_png(atlas: Atlas, scene: Scene, *, size: tuple[int, int] = SIZE_PRESE
         context, page = _open(browser, html, deadline, size=(width, height), scale=scale,
                               blocked=_renderer.blocked)
         try:
-            return page.screenshot(type="png", animations="disabled", caret="hide",
-                                   timeout=_remaining_ms(deadline))
+            strips = pngbands.bands(width, height, scale)
+            if len(strips) == 1:
+                return page.screenshot(type="png", animations="disabled", caret="hide",
+                                       timeout=_remaining_ms(deadline))
+            # a large picture: strip by strip, so Chromium draws each one whole
+            parts = [page.screenshot(type="png", animations="disabled", caret="hide",
+                                     clip={"x": 0, "y": top, "width": width, "height": rows},
+                                     timeout=_remaining_ms(deadline))
+                     for top, rows in strips]
         finally:
             context.close()
+        return pngbands.join(parts, width * scale, height * scale)
 
     png = _renderer.run(job, timeout)
     return pngtext.with_text(png, {"Title": scene.page_title, "Software": SOFTWARE})
