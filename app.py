@@ -189,8 +189,16 @@ def _zoom_to() -> None:
         _fit(preset.bbox)
 
 
-def _toggle_play() -> None:
-    st.session_state["playing"] = not st.session_state.get("playing", False)
+def _toggle_play(first: int, last: int) -> None:
+    """Play or pause; Play at the last year starts again from the first."""
+    playing = not st.session_state.get("playing", False)
+    if playing and st.session_state.get("year", last) >= last:
+        st.session_state["year"] = first
+        st.session_state["_play_note"] = (f"{last} is the last year in the data: playing "
+                                          f"again from {first}.")
+    if not playing:
+        st.session_state.pop("_play_note", None)
+    st.session_state["playing"] = playing
 
 
 def _label(atlas: Atlas, layer_id: str) -> str:
@@ -236,8 +244,16 @@ def year_control(atlas: Atlas) -> int:
     playing = st.session_state.get("playing", False)
     if playing and st.session_state["year"] >= last:  # the end of the data: stop playing
         st.session_state["playing"] = playing = False
+        st.session_state["_play_note"] = f"Played to {last}, the last year in the data."
     st.sidebar.button("⏸ Pause" if playing else "▶ Play through the years", key="play",
-                      on_click=_toggle_play)
+                      on_click=_toggle_play, args=(first, last),
+                      help=f"Steps through the years to {last}; from {last} it starts again "
+                           f"at {first}.")
+    note = st.session_state.get("_play_note")
+    if note:
+        st.sidebar.caption(note)
+    if note and not playing:  # said once when playing ends; kept while it plays
+        del st.session_state["_play_note"]
     return int(st.session_state["year"])
 
 
@@ -468,7 +484,7 @@ def render_export(geo_dir: str, view: MapView, fmt: str, size: tuple[int, int], 
 
 def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
     """Download the current view, with the user's own layers, as an image, a page,
-    a map file or data."""
+    a map file or data. Only the chosen format's options are shown."""
     box = st.expander("⬇️ Export this view", key="export_open", on_change="rerun")
     if not box.open:  # its widgets are sent only while it is open
         return
@@ -477,40 +493,55 @@ def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
         c1, c2 = st.columns(2)
         fmt = c1.selectbox("Format", exports.FORMATS, format_func=FORMAT_LABELS.get,
                            key="export_format")
-        preset = c2.radio("Size", ["slide", "a4", "custom"], horizontal=True,
-                          key="export_size",
-                          format_func={"slide": "Slide 16:9", "a4": "A4 landscape",
-                                       "custom": "Custom"}.get)
-        size = SIZE_PRESETS.get(preset, SIZE_PRESETS["slide"])
-        if preset == "custom":
-            w = c1.number_input("Width (px)", MIN_SIDE, MAX_SIDE, 1600, step=10,
-                                key="export_w")
-            h = c2.number_input("Height (px)", MIN_SIDE, MAX_SIDE, 900, step=10,
-                                key="export_h")
-            size = parse_size(f"{int(w)}x{int(h)}")
-        scale = c1.radio("Scale", [1, 2], horizontal=True, format_func=lambda s: f"{s}×",
-                         key="export_scale")
-        paper = c2.radio("PDF paper", ["a4", "letter"], horizontal=True, key="export_paper",
-                         format_func=str.upper)
-        static = st.checkbox("Print render (no browser)", value=not browser,
-                             disabled=not browser, key="export_static",
-                             help="Draws the map with matplotlib from the same style table; "
-                                  "PNG, PDF and SVG.")
-        if not browser:
-            st.info("Chromium is not installed on this server, so PNG and PDF use the print "
-                    "render. Install it (`apt-get install chromium`) for pixel-faithful "
-                    "snapshots of the live map.")
+        options = exports.OPTIONS[fmt]
+        size, scale, paper, static = SIZE_PRESETS["slide"], 1, "a4", False
+        if "size" in options:
+            preset = c2.radio("Size", ["slide", "a4", "custom"], horizontal=True,
+                              key="export_size",
+                              format_func={"slide": "Slide 16:9", "a4": "A4 landscape",
+                                           "custom": "Custom"}.get)
+            size = SIZE_PRESETS.get(preset, SIZE_PRESETS["slide"])
+            if preset == "custom":
+                w = c1.number_input("Width (px)", MIN_SIDE, MAX_SIDE, 1600, step=10,
+                                    key="export_w")
+                h = c2.number_input("Height (px)", MIN_SIDE, MAX_SIDE, 900, step=10,
+                                    key="export_h")
+                size = parse_size(f"{int(w)}x{int(h)}")
+        if "scale" in options:
+            scale = int(c1.radio("Scale", [1, 2], horizontal=True,
+                                 format_func=lambda s: f"{s}×", key="export_scale",
+                                 help="2× doubles the pixels each way: sharper on screens "
+                                      "and in print, same layout."))
+        if "paper" in options:
+            paper = c2.radio("Paper", ["a4", "letter"], horizontal=True, key="export_paper",
+                             format_func={"a4": "A4", "letter": "US Letter"}.get,
+                             help="Landscape; the map fills the page.")
+        if "static" in options:
+            static = st.checkbox("Print render (no browser)", value=not browser,
+                                 disabled=not browser, key="export_static",
+                                 help="Draws the map with matplotlib from the same style "
+                                      "table instead of the browser.")
+            if not browser:
+                st.info("Chromium is not installed on this server, so PNG and PDF use the "
+                        "print render. Install it (`apt-get install chromium`) for "
+                        "pixel-faithful snapshots of the live map.")
+        if not options:
+            st.caption({"html": "The live map in one file, with its controls; opens offline.",
+                        "geojson": "The visible layers' features, with licence and "
+                                   "attribution per feature.",
+                        "csv": "Every figure of the visible layers with its sources.",
+                        "kml": "The visible layers for Google Earth."}.get(fmt, ""))
         extent = "the whole corridor" if view.bbox is None else (
             "W {:.2f}, S {:.2f}, E {:.2f}, N {:.2f}".format(*view.extent))
         mine = f" + {len(own)} of your own" if own else ""
         st.caption(f"{len(view.layers)} layer(s){mine} · as of {view.year} · extent: {extent}")
-        request = (view, fmt, size, int(scale), static, paper, tuple(o.digest for o in own))
+        request = (view, fmt, size, scale, static, paper, tuple(o.digest for o in own))
         if st.button("Prepare download", key="export_go", type="primary"):
             try:
                 with st.spinner(f"Rendering {FORMAT_LABELS[fmt]}…"):
                     if own:  # the user's data stays in this session: not in the shared cache
                         result = exports.export(atlas, view, fmt, vendor_dir=VENDOR_DIR,
-                                                size=size, scale=int(scale), static=static,
+                                                size=size, scale=scale, static=static,
                                                 paper=paper,  # type: ignore[arg-type]
                                                 user_layers=own)
                     else:
@@ -572,10 +603,18 @@ def compare_view(atlas: Atlas, view: MapView) -> None:
                      help="Two synchronised maps: pan or zoom one and the other follows."):
         st.caption("Turn on to compare the corridor in two years.")
         return
+    # Only the data's years can be picked: a year outside them cannot be typed in and
+    # then silently not drawn.
+    years = list(range(first, last + 1))
     c1, c2 = st.columns(2)
-    year_a = c1.number_input("Left: as of", first, last, 2005, key="compare_a")
-    year_b = c2.number_input("Right: as of", first, last, default_year(atlas.catalog),
-                             key="compare_b")
+    help_text = f"The data covers {first}–{last}."
+    year_a = c1.selectbox("Left: as of", years, index=years.index(min(max(2005, first), last)),
+                          key="compare_a", help=help_text)
+    year_b = c2.selectbox("Right: as of", years,
+                          index=years.index(min(max(default_year(atlas.catalog), first), last)),
+                          key="compare_b", help=help_text)
+    if year_a == year_b:
+        st.caption(f"Both maps show {year_a}: pick another year on one side to compare.")
     from corridor_atlas.compare import compare_map
 
     dual = compare_map(atlas, view, int(year_a), int(year_b), vendor_dir=VENDOR_DIR,

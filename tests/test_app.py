@@ -219,6 +219,26 @@ def test_export_panel_print_render_png(monkeypatch):
     assert [b for b in at.get("download_button") if "corridor-atlas_all_2026.png" in b.proto.label]
 
 
+def test_export_panel_shows_only_the_options_of_the_chosen_format():
+    """Size and scale for a PNG, paper for a PDF, nothing for a data file."""
+    at = _open_export(_run())
+    wanted = {"png": {"export_size", "export_scale", "export_static"},
+              "pdf": {"export_paper", "export_static"},
+              "svg": {"export_size"},
+              "html": set(), "geojson": set(), "csv": set(), "kml": set()}
+    for fmt, keys in wanted.items():
+        at.selectbox(key="export_format").set_value(fmt).run()
+        assert not at.exception
+        shown = {w.key for w in [*at.radio, *at.checkbox, *at.number_input]
+                 if w.key and w.key.startswith("export_")}
+        assert shown == keys, fmt
+    at.selectbox(key="export_format").set_value("png").run()
+    at.radio(key="export_size").set_value("custom").run()
+    assert {w.key for w in at.number_input} >= {"export_w", "export_h"}
+    at.selectbox(key="export_format").set_value("csv").run()
+    assert not {w.key for w in at.number_input} & {"export_w", "export_h"}
+
+
 def test_without_chromium_the_app_offers_the_print_render(monkeypatch, tmp_path):
     monkeypatch.setenv("CORRIDOR_ATLAS_CHROMIUM", str(tmp_path / "none"))
     at = _open_export(_run())

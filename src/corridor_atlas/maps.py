@@ -825,7 +825,9 @@ def snapshot_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path,
     m = base_map(atlas, basemap=scene.view.basemap,  # type: ignore[arg-type]
                  bounds=scene.extent, controls=interactive,
                  zoom_snap=0.25 if interactive else 0)
-    m.get_root().header.add_child(_AnnotationCss(), name="atlas_annotation_css")
+    root = m.get_root()
+    root.title = esc(scene.page_title)  # the file's <title>: PDF metadata, tabs, bookmarks
+    root.header.add_child(_AnnotationCss(), name="atlas_annotation_css")
     title = _js(f'<div class="atlas-title" role="heading" aria-level="1">{esc(scene.title)}'
                 f'<div class="sub">{esc(scene.subtitle)}</div></div>')
     footer = _js(f'<div class="atlas-footer">{esc(scene.credits)}<br>{esc(scene.sources)}</div>')
@@ -836,7 +838,6 @@ def snapshot_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path,
         f"f.onAdd = function() {{ var d = L.DomUtil.create('div'); d.innerHTML = {footer};"
         " return d; }; f.addTo(map);"
         "map.attributionControl.remove();"
-        f"document.title = {_js(scene.title)};"
         "map.whenReady(function() { setTimeout(function() { window.atlasReady = true; }, 0); });"
     ).add_to(m)
     for group in layer_groups(scene):

@@ -431,7 +431,7 @@ def render_static(atlas: Atlas, scene: Scene, *, fmt: PrintFormat,
         matplotlib.style.use("default")  # independent of any settings the process changed
         mpl.rcParams.update(_SAVE_RC)
         fig = _figure(atlas, scene, width, height, scale, keep_text=fmt != "png")
-        title = scene.title
+        title = scene.page_title
         metadata: dict[str, Any] = {
             "png": {"Software": _NAME, "Title": title},
             "svg": {"Date": None, "Creator": _NAME, "Title": title},

@@ -202,6 +202,45 @@ def title_for(view: MapView, catalog: Catalog) -> str:
     return "Azerbaijan–Georgia–Türkiye–Europe energy and transport corridor"
 
 
+def _degrees(low: float, high: float, positive: str, negative: str) -> str:
+    """``41.10–45.50°E``: a span of longitude or latitude, with its hemisphere."""
+    def one(v: float) -> str:
+        return f"{abs(v):.2f}°{positive if v >= 0 else negative}"
+
+    if (low >= 0) == (high >= 0):
+        return f"{abs(low):.2f}–{one(high)}"
+    return f"{one(low)}–{one(high)}"
+
+
+def extent_text(view: MapView) -> str:
+    """Where the view looks: a "Zoom to" area's name, the whole corridor, or its bounds."""
+    if view.bbox is None:
+        return "whole corridor"
+    for preset in PRESETS.values():
+        if all(abs(a - b) < 1e-6 for a, b in zip(preset.bbox, view.bbox, strict=True)):
+            return preset.label
+    west, south, east, north = view.bbox
+    return f"{_degrees(west, east, 'E', 'W')}, {_degrees(south, north, 'N', 'S')}"
+
+
+def page_title(view: MapView, catalog: Catalog) -> str:
+    """The document title of an export (PDF metadata, HTML ``<title>``, PNG ``Title``).
+
+    ``Corridor Atlas — routes as of 2026 — South Caucasus``: what is drawn, the year
+    and where.
+    """
+    year = view.year if view.year is not None else default_year(catalog)
+    subject = "routes"
+    if view.selected:
+        try:
+            subject = catalog.route(view.selected).name
+        except KeyError:
+            subject = view.selected
+    if view.flows:
+        subject += " and flows"
+    return f"Corridor Atlas — {subject} as of {year} — {extent_text(view)}"
+
+
 def as_of_text(view: MapView, catalog: Catalog) -> str:
     year = view.year if view.year is not None else default_year(catalog)
     return f"As of {year} · data as of {catalog.as_of}"
