@@ -158,8 +158,16 @@ def test_route_figures_are_every_sourced_figure_in_order(catalog: Catalog) -> No
 def test_facility_facts_keep_their_type(catalog: Catalog) -> None:
     sangachal = next(f for f in catalog.facilities.items if f.id == "sangachal")
     figures = facility_figures(sangachal)
-    assert [f.label for f in figures] == [k.replace("_", " ") for k in sangachal.facts]
+    assert [f.label for f in figures] == ["area (ha)", "distance from Baku (km)",
+                                          "processing capacity", "storage", "first oil export",
+                                          "operator"]
     assert [f.value for f in figures] == list(sangachal.facts.values())
+    fier = next(f for f in catalog.facilities.items if f.id == "fier_cs")
+    area = facility_figures(fier)[0]
+    assert (area.label, area.value, area.unit) == ("area", 162970, "m²")
+    kars = next(f for f in catalog.facilities.items if f.id == "kars_station")
+    assert (facility_figures(kars)[0].label, facility_figures(kars)[0].value) == ("opened",
+                                                                                 "1899")
     assert all(f.sources == tuple(sangachal.sources) for f in figures)
 
 
