@@ -64,17 +64,19 @@ MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds", "
                "zoom"]
 PLAY_STEP_S = 0.9
 MAX_USER_LAYERS = 5
-# Widths of the tables' columns, by the reader's column name: nothing a reader needs is
-# cut short (a long note wraps or opens on a click), and the link stays narrow.
+# Widths of the tables' columns that need more room than their header, by the reader's
+# column name; every other column is as wide as its header. Nothing a reader needs is
+# cut short: a header always fits, a long note wraps or opens in full on a click.
 COLUMN_WIDTHS: dict[str, int | str] = {
-    "figure": 150, "value": 150, "note": "large", "notes": "large", "source": 170,
-    "sources": 170, "event": "large", "applies to": 150, "status change": 130, "date": 110,
-    "year": 60, "route": 120, "name": 230, "kind": 130, "status": 150, "line": 110,
-    "documented length": 150, "drawn length": 120, "design capacity": 150, "capacity": 100,
-    "volume": 130, "what": 200, "period": 150, "series": 110, "from": 110, "until": 150,
-    "sources disagree": "large", "fact": 170, "title": "large", "routes": 60,
-    "no documented length": 150,
+    "figure": 160, "value": 200, "note": "large", "notes": "large", "source": 170,
+    "sources": 170, "event": "large", "applies to": 150, "status change": 140, "date": 120,
+    "year": 70, "route": 130, "name": 240, "kind": 140, "status": 160, "line": 120,
+    "documented length": 170, "drawn length": 150, "design capacity": 160, "capacity": 110,
+    "volume": 140, "what": 200, "period": 150, "series": 120, "from": 120, "until": 160,
+    "sources disagree": "large", "fact": 190, "title": "large", "routes": 80,
+    "no documented length": 190,
 }
+HEADER_PX = (8, 30)  # a header's width: per letter, and the cell's padding with its arrow
 FILTER_HELP = ("Show only these kinds of line, and only lines with these statuses in the "
                "year shown.")
 FORMAT_LABELS = {
@@ -357,16 +359,19 @@ def notices(atlas: Atlas) -> None:
             st.text(str(problem))
 
 
-def source_table(frame, *, height: int | None = None, key: str | None = None) -> None:
+def source_table(frame, *, height: int | None = None) -> None:
     """A reader's table from the library: set widths, the link column as "open", and an
     empty cell where a row has no link."""
+    per_letter, pad = HEADER_PX
     config: dict[str, Any] = {
-        c: st.column_config.TextColumn(c, width=COLUMN_WIDTHS[c])  # type: ignore[arg-type]
-        for c in frame.columns if c in COLUMN_WIDTHS}
-    config[panels.LINK] = st.column_config.LinkColumn("link", display_text="open",
-                                                      width="small")
+        c: st.column_config.TextColumn(  # type: ignore[arg-type]
+            c, width=COLUMN_WIDTHS.get(c, len(c) * per_letter + pad))
+        for c in map(str, frame.columns)}
+    if panels.LINK in frame.columns:
+        config[panels.LINK] = st.column_config.LinkColumn("link", display_text="open",
+                                                          width="small")
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config,
-                 height=height or "auto", placeholder="", key=key)
+                 height=height or "auto", placeholder="")
 
 
 def lazy_tabs(labels: list[str], key: str) -> Sequence[Any]:
@@ -585,7 +590,7 @@ def table_view(atlas: Atlas, scene: Scene, year: int,
     st.caption(f"Visible layers as of {year}. Line: the pattern the map uses for the status "
                "(solid operating, dashed under construction, dotted planned). Click a column "
                "header to sort.")
-    source_table(frame, key="layers_table")
+    source_table(frame)
     st.download_button("Download this table (CSV)", frame.to_csv(index=False).encode("utf-8"),
                        file_name=f"corridor-atlas_table_{year}.csv", mime="text/csv",
                        key="table_csv", on_click="ignore")

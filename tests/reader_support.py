@@ -7,6 +7,7 @@ A text fails when it shows an id of a route or facility as a word (``btc``,
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -36,15 +37,13 @@ def _catalog() -> Catalog:
     return catalog
 
 
-def _id_patterns(catalog: Catalog) -> list[tuple[str, re.Pattern[str]]]:
+def _id_pattern(catalog: Catalog) -> re.Pattern[str]:
     """Every route's and facility's id, and the same with spaces for underscores, as a
     whole word in lower case (readers see "BTC", "Sangachal", "Iğdır")."""
     ids = [r.id for r in catalog.routes] + [f.id for f in catalog.facilities.items]
-    out = []
-    for ident in ids:
-        for form in dict.fromkeys((ident, ident.replace("_", " "))):
-            out.append((ident, re.compile(rf"(?<![\w/.#=@-]){re.escape(form)}(?![\w/-])")))
-    return out
+    forms = {form for ident in ids for form in (ident, ident.replace("_", " "))}
+    words = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w/.#=@-])(?:{words})(?![\w/-])")
 
 
 def plain(text: str) -> str:
@@ -54,19 +53,21 @@ def plain(text: str) -> str:
     return text.replace("**", "")
 
 
-def problems_in(text: str, where: str, ids: list[tuple[str, re.Pattern[str]]]) -> list[str]:
+def problems_in(text: str, where: str, ids: re.Pattern[str]) -> list[str]:
     """What a reviewer would mark in ``text`` (one line each), shown at ``where``."""
-    found = []
-    for ident, pattern in ids:
-        if pattern.search(text):
-            found.append(f"id {ident!r}")
+    return [f"{where}: {problem} in {text[:160]!r}" for problem in _marks(text, ids)]
+
+
+@functools.lru_cache(maxsize=20_000)  # the same texts come back on every rerun
+def _marks(text: str, ids: re.Pattern[str]) -> tuple[str, ...]:
+    found = [f"id {m.group(0)!r}" for m in ids.finditer(text)]
     if match := _SNAKE.search(text):
         found.append(f"snake_case {match.group(0)!r}")
     if match := _MISSING.search(text):
         found.append(f"missing value {match.group(0)!r}")
     if match := _CUT.search(text):
         found.append(f"cut short {text[max(0, match.start() - 20):match.end()]!r}")
-    return [f"{where}: {problem} in {text[:160]!r}" for problem in found]
+    return tuple(found)
 
 
 # --------------------------------------------------------------------------- reading the app
@@ -80,7 +81,7 @@ _SKIP = frozenset({"component_instance", "code", "html", "vega_lite_chart",
 def _proto_texts(message: Any) -> Iterator[str]:
     """The reader's strings of a widget or element: labels, bodies, help, options."""
     for field, value in message.ListFields():
-        repeated = field.label == field.LABEL_REPEATED
+        repeated = field.is_repeated
         items = list(value) if repeated else [value]
         if field.type == field.TYPE_MESSAGE:
             for item in items:
@@ -146,9 +147,34 @@ def reader_texts(at: AppTest) -> Iterator[tuple[str, str]]:
                 yield kind, plain(text)
 
 
-def check_app(at: AppTest, where: str, ids: list[tuple[str, re.Pattern[str]]]) -> list[str]:
+_WIDTHS = {"small": 75, "medium": 200, "large": 400}
+HEADER_CHAR_PX = 8  # a header's letter, bold, at the table's font size (generous)
+HEADER_PAD_PX = 30  # the cell's padding and the sort arrow
+
+
+def table_layout_problems(at: AppTest) -> Iterator[str]:
+    """Tables whose columns are left to size themselves, or too narrow for their header:
+    a header cut short ("capacit", "operato")."""
+    for node in at._tree:
+        if getattr(node, "type", "") not in ("dataframe", "arrow_data_frame"):
+            continue
+        config = json.loads(node.proto.columns or "{}")
+        for column in node.value.columns:
+            spec = config.get(str(column), {})
+            if spec.get("hidden"):
+                continue
+            header = str(spec.get("label") or column)
+            width = spec.get("width")
+            px = _WIDTHS.get(width, width) if width is not None else None
+            if not isinstance(px, int):
+                yield f"column {header!r} has no width set"
+            elif len(header) * HEADER_CHAR_PX + HEADER_PAD_PX > px:
+                yield f"column {header!r} is {px} px wide: its header is cut short"
+
+
+def check_app(at: AppTest, where: str, ids: re.Pattern[str]) -> list[str]:
     assert not at.exception, f"{where}: {at.exception}"
-    found = []
+    found = [f"{where} / {p}" for p in table_layout_problems(at)]
     for kind, text in reader_texts(at):
         found += problems_in(text, f"{where} / {kind}", ids)
         if kind == "chart title" and len(text) > CHART_TITLE_MAX:
@@ -170,6 +196,8 @@ class _Visible(HTMLParser):
             self._hidden += 1
         if tag in ("br", "tr", "div") and not self._hidden:
             self.parts.append("\n")
+        elif tag == "td" and not self._hidden:
+            self.parts.append("\t")
 
     def handle_endtag(self, tag: str) -> None:
         if self._hidden:
@@ -189,4 +217,4 @@ def visible_text(fragment: str) -> str:
 
 
 CATALOG = _catalog()
-IDS = _id_patterns(CATALOG)
+IDS = _id_pattern(CATALOG)

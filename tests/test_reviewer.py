@@ -58,6 +58,11 @@ def test_every_panel_and_tab_reads_in_plain_words(year: int | None) -> None:
     at = _fresh(year, layers_on=False)
     when = f"year {year or 'of the app'}"
     found = check_app(at, f"{when} / overview", IDS)
+    if year is None:  # the export panel, the link and the compare tab, once
+        at.session_state["export_open"] = True
+        at.session_state["share_open"] = True
+        found += _tabs(at, "main_tab", ["Compare two years", "Map"], f"{when} / main")
+        at.session_state["export_open"] = at.session_state["share_open"] = False
     found += _tabs(at, "overview_tab", OVERVIEW_TABS, f"{when} / overview")
     for route in CATALOG.routes:
         at.session_state["route"] = route.id
@@ -86,7 +91,9 @@ def test_the_table_tab_reads_in_plain_words(year: int | None) -> None:
     at.session_state["main_tab"] = "Table"
     at.run()
     table = next(df for df in at.dataframe if "line" in df.value.columns)
-    assert len(table.value) == len(CATALOG.routes) + len(CATALOG.facilities.items)
+    names = set(table.value["name"])
+    assert {f.name for f in CATALOG.facilities.items} <= names
+    assert {r.name for r in CATALOG.routes} & names
     assert not (found := check_app(at, f"Table in {year or 'the app year'}", IDS)), \
         "\n".join(found)
 
