@@ -296,6 +296,15 @@ def test_kind_filter_hides_other_kinds():
     assert any("Hidden by the filters: 5" in c.value for c in at.caption)
 
 
+def test_the_filters_show_every_kind_and_status_in_full_words():
+    at = _run()
+    kinds, statuses = at.pills(key="filter_kinds"), at.pills(key="filter_status")
+    assert kinds.options == list(styles.KIND_LABELS.values())
+    assert statuses.options == list(styles.STATUS_LABELS.values())
+    assert kinds.value == list(styles.KIND_LABELS) and statuses.value == list(
+        styles.STATUS_LABELS)
+
+
 def test_status_filter_uses_the_year():
     at = _run_with({"year": "2016"})
     at.pills(key="filter_status").set_value(["construction"]).run()
