@@ -15,7 +15,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from corridor_atlas import charts, exports, panels, settings, styles, timeline
-from corridor_atlas.describe import disputed_status, flow_lines
+from corridor_atlas.describe import (
+    FACILITIES_NAME,
+    disputed_status,
+    flow_lines,
+    location_text,
+    route_label,
+)
 from corridor_atlas.errors import AtlasError
 from corridor_atlas.flows import route_flow
 from corridor_atlas.layers import FACILITIES_ID, Atlas, load_atlas
@@ -58,6 +64,21 @@ MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds", "
                "zoom"]
 PLAY_STEP_S = 0.9
 MAX_USER_LAYERS = 5
+# Widths of the tables' columns that need more room than their header, by the reader's
+# column name; every other column is as wide as its header. Nothing a reader needs is
+# cut short: a header always fits, a long note wraps or opens in full on a click.
+COLUMN_WIDTHS: dict[str, int | str] = {
+    "figure": 160, "value": 200, "note": "large", "notes": "large", "source": 170,
+    "sources": 170, "event": "large", "applies to": 150, "status change": 140, "date": 120,
+    "year": 70, "route": 130, "name": 240, "kind": 140, "status": 160, "line": 120,
+    "documented length": 170, "drawn length": 150, "design capacity": 160, "capacity": 110,
+    "volume": 140, "what": 200, "period": 150, "series": 120, "from": 120, "until": 160,
+    "sources disagree": "large", "fact": 190, "title": "large", "routes": 80,
+    "no documented length": 190,
+}
+HEADER_PX = (8, 30)  # a header's width: per letter, and the cell's padding with its arrow
+FILTER_HELP = ("Show only these kinds of line, and only lines with these statuses in the "
+               "year shown.")
 FORMAT_LABELS = {
     "png": "PNG image", "pdf": "PDF page", "html": "Interactive HTML (offline)",
     "svg": "SVG (print render)", "geojson": "GeoJSON data", "csv": "CSV of figures and sources",
@@ -202,9 +223,10 @@ def _toggle_play(first: int, last: int) -> None:
 
 
 def _label(atlas: Atlas, layer_id: str) -> str:
+    """A layer's name in the sidebar: the same as in the map's layer control."""
     if layer_id == FACILITIES_ID:
-        return "Facilities (terminals, junctions, stations, fields…)"
-    return atlas.catalog.route(layer_id).name if atlas.catalog else layer_id
+        return FACILITIES_NAME
+    return route_label(atlas.catalog.route(layer_id)) if atlas.catalog else layer_id
 
 
 def _on_map_click() -> None:
@@ -281,13 +303,16 @@ def zoom_to() -> None:
 
 
 def filters(atlas: Atlas) -> tuple[list[str], list[str]]:
+    """Kinds and statuses to show, as pills: every choice in full words, none cut short."""
     with st.sidebar.expander("Filter by kind and status"):
-        kinds = st.multiselect("Kinds", list(styles.KIND_LABELS), default=list(styles.KIND_LABELS),
-                               format_func=styles.KIND_LABELS.get, key="filter_kinds")
-        status = st.multiselect("Status in the year shown", list(styles.STATUS_LABELS),
-                                default=list(styles.STATUS_LABELS),
-                                format_func=styles.STATUS_LABELS.get, key="filter_status")
-    return kinds, status
+        kinds = st.pills("Kinds", list(styles.KIND_LABELS), selection_mode="multi",
+                         default=list(styles.KIND_LABELS), format_func=styles.KIND_LABELS.get,
+                         key="filter_kinds", help=FILTER_HELP)
+        status = st.pills("Status in the year shown", list(styles.STATUS_LABELS),
+                          selection_mode="multi", default=list(styles.STATUS_LABELS),
+                          format_func=styles.STATUS_LABELS.get, key="filter_status",
+                          help=FILTER_HELP)
+    return list(kinds or []), list(status or [])
 
 
 def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
@@ -319,7 +344,10 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
         for lid in [r.id for r in routes if r.role == "context"] + [FACILITIES_ID] * (
                 FACILITIES_ID in toggles):
             st.session_state.setdefault(f"layer_{lid}", lid in defaults)
-            if st.sidebar.checkbox(md(_label(atlas, lid)), key=f"layer_{lid}"):
+            if st.sidebar.checkbox(md(_label(atlas, lid)), key=f"layer_{lid}",
+                                   help="Terminals, junctions, compressor stations, "
+                                        "refineries, fields and railway stations"
+                                   if lid == FACILITIES_ID else None):
                 visible.append(lid)
         ids = [r.id for r in catalog.routes if r.id in atlas.routes]
         st.session_state["_route_ids"] = tuple(ids)
@@ -327,7 +355,8 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
             st.session_state["route"] = OVERVIEW
         selected = st.sidebar.selectbox(
             "Route panel", [OVERVIEW, *ids], key="route",
-            format_func=lambda i: "Corridor overview" if i == OVERVIEW else catalog.route(i).name,
+            format_func=lambda i: ("Corridor overview" if i == OVERVIEW
+                                   else route_label(catalog.route(i))),
             help="Or click a route on the map.",
             on_change=lambda: st.session_state.pop("facility", None))
     else:
@@ -347,9 +376,18 @@ def notices(atlas: Atlas) -> None:
 
 
 def source_table(frame, *, height: int | None = None) -> None:
-    config = {"url": st.column_config.LinkColumn("link", display_text="open")}
+    """A reader's table from the library: set widths, the link column as "open", and an
+    empty cell where a row has no link."""
+    per_letter, pad = HEADER_PX
+    config: dict[str, Any] = {
+        c: st.column_config.TextColumn(  # type: ignore[arg-type]
+            c, width=COLUMN_WIDTHS.get(c, len(c) * per_letter + pad))
+        for c in map(str, frame.columns)}
+    if panels.LINK in frame.columns:
+        config[panels.LINK] = st.column_config.LinkColumn("link", display_text="open",
+                                                          width="small")
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config,
-                 height=height or "auto")
+                 height=height or "auto", placeholder="")
 
 
 def lazy_tabs(labels: list[str], key: str) -> Sequence[Any]:
@@ -394,13 +432,13 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                 chart = charts.volume_chart(route, unit, colour=colour)
                 if chart is not None:
                     st.altair_chart(chart, width="stretch", height=CHART_HEIGHT)
-            frame = panels.volumes_frame(route)
+            frame = panels.volumes_table(route)
             if len(frame):
                 st.caption("Every reported figure and its alternatives")
                 source_table(frame)
             if facts.other_volume_data:
                 with st.expander("Partial-year and cumulative figures"):
-                    source_table(panels.period_volumes_frame(route))
+                    source_table(panels.period_volumes_table(route))
     with tab_dates:
         if tab_dates.open:
             history = panels.status_periods_frame(atlas.catalog.route(route_id),
@@ -411,7 +449,7 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
             milestones = panels.milestones_frame(route)
             if len(milestones):
                 st.altair_chart(charts.milestone_timeline(milestones), width="stretch")
-                source_table(milestones.drop(columns=["date_sort", "route_id"], errors="ignore"))
+                source_table(panels.milestones_table(milestones))
             else:
                 st.info("No dated milestone with a source.")
     with tab_notes:
@@ -433,35 +471,35 @@ def overview_panel(atlas: Atlas) -> None:
     with tab_len:
         if tab_len.open:
             st.altair_chart(charts.lengths_chart(lengths), width="stretch", height=CHART_HEIGHT)
-            st.dataframe(lengths, hide_index=True, width="stretch")
+            source_table(panels.lengths_table(lengths))
             st.caption("Capacities")
-            source_table(panels.capacities_overview(catalog))
+            source_table(panels.capacities_table(catalog))
     with tab_time:
         if tab_time.open:
             frame = panels.all_milestones(catalog)
             st.altair_chart(charts.milestone_timeline(frame, colour_by="route"),
                             width="stretch")
-            source_table(frame.drop(columns=["date_sort", "route_id"], errors="ignore"), height=320)
+            source_table(panels.milestones_table(frame), height=320)
     with tab_gas:
         if tab_gas.open:
             gas = panels.gas_exports_frame(catalog)
             st.altair_chart(charts.gas_exports_chart(gas), width="stretch", height=CHART_HEIGHT)
-            st.caption("Azerbaijan's gas exports by destination, bcm. Missing years are gaps, "
-                       "not zeros.")
-            source_table(gas)
+            st.caption("Azerbaijan's gas exports by destination, bcm. Years without a sourced "
+                       "figure are gaps in the chart and say “no figure” in the table, "
+                       "never zero.")
+            source_table(panels.gas_exports_table(gas))
     with tab_ctx:
         if tab_ctx.open:
-            ctx = panels.context_figures_frame(catalog)
-            for _, row in ctx.iterrows():
-                flag = " ⚠️ disputed" if row["disputed"] or row["caveat"] else ""
-                st.markdown(f"**{md(row['text'])}**{flag}  \n{md(row['support_level'])} — "
-                            f"{md(row['source'])}")
-                if row["alternatives"]:
-                    st.caption(f"Other sources: {md(row['alternatives'])}")
-                if row["note"]:
-                    st.caption(md(row["note"]))
-                if row["caveat"]:
-                    st.warning(f"Caveat: {md(row['caveat'])}")
+            for item in panels.context_items(catalog):
+                flag = " ⚠️ disputed" if item.disputed else ""
+                st.markdown(f"**{md(item.text)}**{flag}  \n{md(item.support)} — "
+                            f"{md(item.source)}")
+                if item.alternatives:
+                    st.caption(f"Other sources: {md(item.alternatives)}")
+                if item.note:
+                    st.caption(md(item.note))
+                if item.caveat:
+                    st.warning(f"Caveat: {md(item.caveat)}")
             with st.expander("Known gaps in the data"):
                 for gap in catalog.gaps:
                     st.markdown(f"- {md(gap)}")
@@ -567,10 +605,8 @@ def facility_panel(atlas: Atlas, facility_id: str) -> None:
         st.session_state.pop("facility", None)
         return
     st.header(md(fac.name))
-    st.caption(f"{md(fac.kind)} · location: {md(fac.precision or 'not stated')}")
-    st.dataframe({"fact": [k.replace("_", " ") for k in fac.facts],
-                  "value": [str(v) for v in fac.facts.values()]},
-                 hide_index=True, width="stretch")
+    st.caption(f"{md(fac.kind)} · location: {md(location_text(fac))}")
+    source_table(panels.facility_table(fac))
     source_table(panels.sources_frame(fac.sources))
 
 

@@ -34,6 +34,15 @@ def _drawn_routes(args: dict) -> set[str]:
             if f'"route_id": "{rid}"' in script}
 
 
+def catalog_name(route_id: str) -> str:
+    from corridor_atlas.catalog import load_catalog
+
+    from .conftest import GEO_DIR
+
+    catalog, _ = load_catalog(GEO_DIR)
+    return catalog.route(route_id).name
+
+
 def catalog_short_name(route_id: str) -> str:
     from corridor_atlas.catalog import load_catalog
 
@@ -109,7 +118,7 @@ def test_selecting_a_route_shows_its_panel_with_figures(app):
     app.run()
     frames = [df.value for df in app.dataframe]
     volumes = next(f for f in frames if "year" in f.columns and "series" in f.columns)
-    assert 8.1 in volumes["value"].tolist()
+    assert "8.1 bcm" in volumes["volume"].tolist()
     assert not any("figure" in f.columns for f in frames)
     # the selected route is drawn heavier on the map
     assert f'"weight": {styles.SELECTED_WEIGHT}' in _map_args(app)["feature_group"]
@@ -302,14 +311,23 @@ def test_garbage_in_the_url_gives_notices_not_errors():
 
 def test_kind_filter_hides_other_kinds():
     at = _run()
-    at.multiselect(key="filter_kinds").set_value(["rail"]).run()
+    at.pills(key="filter_kinds").set_value(["rail"]).run()
     assert _drawn_routes(_map_args(at)) == {"btk", "kars_nakhchivan"}
     assert any("Hidden by the filters: 5" in c.value for c in at.caption)
 
 
+def test_the_filters_show_every_kind_and_status_in_full_words():
+    at = _run()
+    kinds, statuses = at.pills(key="filter_kinds"), at.pills(key="filter_status")
+    assert kinds.options == list(styles.KIND_LABELS.values())
+    assert statuses.options == list(styles.STATUS_LABELS.values())
+    assert kinds.value == list(styles.KIND_LABELS) and statuses.value == list(
+        styles.STATUS_LABELS)
+
+
 def test_status_filter_uses_the_year():
     at = _run_with({"year": "2016"})
-    at.multiselect(key="filter_status").set_value(["construction"]).run()
+    at.pills(key="filter_status").set_value(["construction"]).run()
     assert _drawn_routes(_map_args(at)) == {"tanap", "tap", "btk"}
 
 
@@ -339,9 +357,14 @@ def test_table_view_lists_visible_routes_with_pattern_and_sources():
     at.session_state["main_tab"] = "Table"
     at.run()
     table = next(df.value for df in at.dataframe if "line" in df.value.columns)
-    rows = table.set_index("layer")
-    assert rows.loc["tanap", "status"] == "construction" and rows.loc["tanap", "line"] == "dashed"
-    assert rows.loc["btc", "line"] == "solid"
+    rows = table.set_index("name")
+    tanap, btc = (catalog_name(r) for r in ("tanap", "btc"))
+    assert rows.loc[tanap, "status"] == "Under construction"
+    assert rows.loc[tanap, "line"] == "dashed"
+    assert rows.loc[btc, "line"] == "solid" and rows.loc[btc, "documented length"] == "1,768 km"
+    assert rows.loc[btc, "kind"] == "Oil pipeline"
+    assert list(table.columns) == ["name", "kind", "status", "line", "documented length",
+                                   "drawn length", "design capacity", "source", "url"]
     assert (table["source"].str.len() > 0).all()
 
 

@@ -40,6 +40,11 @@ _DEFAULT_HEIGHT = 220
 _FULL_YEAR = "full calendar year"
 
 
+def _title(text: str, subtitle: str) -> alt.Title:
+    """A chart title short enough for a phone's width, the detail on a line below."""
+    return alt.Title(text=text, subtitle=subtitle, anchor="start")
+
+
 def _colour_scale(colours: Mapping[str, str] | None) -> alt.Scale | Any:
     if not colours:
         return alt.Undefined
@@ -193,7 +198,7 @@ def volume_chart(route: Route, unit: str, *, colour: str, include_planned: bool 
                     ]))
 
     return alt.layer(*layers).properties(
-        height=height, title=f"{route.short_name}: annual volumes ({unit})"
+        height=height, title=_title(f"{route.short_name}: annual volumes", f"{unit} a year")
     ).resolve_scale(y="shared")
 
 
@@ -282,7 +287,7 @@ def gas_exports_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None 
                  alt.Tooltip("sources:N", title="sources"),
                  alt.Tooltip("url:N", title="url")])
     return alt.layer(line, points).properties(
-        height=height, title="Azerbaijan gas exports by destination (bcm per year)")
+        height=height, title=_title("Azerbaijan's gas exports", "by destination, bcm a year"))
 
 
 # --------------------------------------------------------------------------- lengths
@@ -327,4 +332,4 @@ def lengths_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None = No
                                       scale=alt.Scale(domain=["documented", "drawn"],
                                                       range=[RULE_GREY, _LIGHT_GREY]))
     return alt.Chart(long).mark_bar().encode(**encoding).properties(
-        height=height, title="Route length by kind: documented vs drawn (km)")
+        height=height, title=_title("Route length by kind", "documented against drawn, km"))

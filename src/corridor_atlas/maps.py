@@ -34,7 +34,16 @@ from jinja2 import Template
 from . import styles
 from .assets import AssetMode, localize
 from .catalog import Catalog
-from .describe import dispute_line, flow_lines, since_line, status_line
+from .describe import (
+    FACILITIES_NAME,
+    dispute_line,
+    facility_facts,
+    flow_lines,
+    location_text,
+    route_label,
+    since_line,
+    status_line,
+)
 from .layers import Atlas
 from .legend import LegendRow
 from .markup import esc
@@ -545,7 +554,8 @@ def _arrow_lines(layer: RouteLayer) -> list[dict[str, Any]]:
 
 def route_group(layer: RouteLayer, *, year: int | None) -> folium.FeatureGroup:
     """One route as a feature group: casing, schematic bands, lines, arrows and tooltips."""
-    label = f'<span style="color:{layer.colour}">&#9644;</span> {esc(layer.route.short_name)}'
+    # the layer control names each route as the sidebar does
+    label = f'<span style="color:{layer.colour}">&#9644;</span> {esc(route_label(layer.route))}'
     group = folium.FeatureGroup(name=label, show=True)
     under = [(s, s.casing) for s in layer.segments if s.casing is not None]
     under += [(s, s.band) for s in layer.segments if s.band is not None]
@@ -570,7 +580,7 @@ def route_group(layer: RouteLayer, *, year: int | None) -> folium.FeatureGroup:
     if layer.arrows:
         group.add_child(_Arrows(_arrow_lines(layer)))
     for mark in layer.disputes:
-        tip = (f'<div class="atlas-tip"><b>{esc(layer.route.short_name)}</b>: '
+        tip = (f'<div class="atlas-tip"><b>{esc(route_label(layer.route))}</b>: '
                f"{esc(status_line(layer.route, mark.status, year))}<br>"
                f'<span class="dispute">{esc(dispute_line(mark.dispute))}</span></div>')
         folium.Marker(
@@ -586,19 +596,19 @@ def _facility_popup(layer_fac: Any) -> tuple[str, str]:
     fac = layer_fac.facility
     label = styles.FACILITY_LABELS[fac.category]
     tip = f'<div class="atlas-tip"><b>{esc(fac.name)}</b><br>{esc(label)}</div>'
-    facts = "".join(f"<tr><td>{esc(k.replace('_', ' '))}</td><td>{esc(v)}</td></tr>"
-                    for k, v in fac.facts.items())
+    facts = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>"
+                    for k, v in facility_facts(fac))
     sources = "; ".join(esc(s.publisher) for s in fac.sources)
     popup = (f'<div class="atlas-popup"><b>{esc(fac.name)}</b><br>{esc(fac.kind)}'
              f"<table>{facts}</table>"
-             f'<span class="muted">Location: {esc(fac.precision)}<br>Sources: {sources}</span>'
-             "</div>")
+             f'<span class="muted">Location: {esc(location_text(fac))}<br>'
+             f"Sources: {sources}</span></div>")
     return tip, popup
 
 
 def facilities_group(layer: FacilityLayer) -> folium.FeatureGroup:
     """Facilities as circle markers, ringed in their category's colour."""
-    group = folium.FeatureGroup(name="&#9679; Facilities", show=True)
+    group = folium.FeatureGroup(name=f"&#9679; {esc(FACILITIES_NAME)}", show=True)
     features = []
     colours = {}
     for mark in layer.marks:
