@@ -78,7 +78,8 @@ class RouteHeadline:
     unit, ``volumes`` the published figures it comes from); ``previous`` the throughput
     of the year before it, when a source gives one; ``volume_capacity`` the capacity in
     force in the volume's year; ``capacity`` the capacity in force in ``year``;
-    ``partial_years`` the later years with a figure for only part of what it carried.
+    ``partial_years`` the later years with a figure for only part of what it carried
+    (a share, such as what went to one country).
     """
 
     route_id: str
@@ -159,7 +160,7 @@ def route_headline(route: Route, year: int | None, *, as_of: str) -> RouteHeadli
                     reverse=True):
         found = _throughput(route, y)
         if found is None:
-            if any(v.measure != "count" for v in route.facts.annual_volumes if v.year == y):
+            if any(v.measure == "share" for v in route.facts.annual_volumes if v.year == y):
                 partial.append(y)
             continue
         volume, published = found
