@@ -90,7 +90,7 @@ def test_scp_volume_chart_shows_gaps_not_zeros(catalog: Catalog) -> None:
 def _capacity_line(spec: dict[str, Any]) -> tuple[dict[str, Any], dict[int, float | None]]:
     """The chart's capacity line and its value by year."""
     (line,) = _layer(spec, "line")
-    return line, {r["year"]: r["value"] for r in _records(spec, line)}
+    return line, {r["year"]: r["capacity"] for r in _records(spec, line)}
 
 
 def test_scp_capacity_line_follows_the_capacity_in_force(catalog: Catalog) -> None:
@@ -126,7 +126,8 @@ def test_tap_chart_never_draws_the_increment_as_a_capacity(catalog: Catalog) -> 
     line, by_year = _capacity_line(spec)
     assert by_year == {2021: 10, 2022: 10, 2023: 10}
     assert not _layer(spec, "rule")
-    values = [r.get("value") for layer in _layers(spec) for r in _records(spec, layer)]
+    values = [r.get(field) for layer in _layers(spec) for r in _records(spec, layer)
+              for field in ("value", "capacity")]
     assert 1.2 not in values  # the +1.2 bcm/y of the first expansion
     assert line["encoding"]["color"]["scale"]["domain"] == ["capacity in force"]
 
@@ -270,10 +271,13 @@ def test_flows_chart_one_line_per_route_broken_at_gaps(catalog: Catalog) -> None
                                                  "range": list(colours.values())}
     assert line["encoding"]["color"]["legend"]["orient"] == "bottom"
     assert line["encoding"]["y"]["title"] == "bcm/y"
-    records = _records(spec, line)
+    records = spec["datasets"][spec["data"]["name"]]  # one data set for line and points
     scp = {r["year"]: r["volume"] for r in records if r["route"] == "SCP"}
-    assert scp[2025] == pytest.approx(23.144) and scp[2015] is None
+    assert list(scp) == list(range(2020, 2026)) and scp[2025] == pytest.approx(23.144)
     assert not any(r["volume"] == 0 for r in records)
+    oil = flows_chart([p for p in flow_history(catalog, None) if p.unit == "bbl/d"]).to_dict()
+    btc = {r["year"]: r["volume"] for r in oil["datasets"][oil["data"]["name"]]}
+    assert btc[2007] is None and btc[2009] == pytest.approx(287.6e6 / 365)  # a gap, no zero
     (dots,) = _layer(spec, "point")
     assert {"capacity", "utilisation", "source"} <= {
         t["field"] for t in dots["encoding"]["tooltip"]}

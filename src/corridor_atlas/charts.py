@@ -168,19 +168,19 @@ def volume_chart(route: Route, unit: str, *, colour: str,
     steps = [c for c in capacity_steps(route, unit, years) if c.value is not None]
     if steps:
         caps = pd.DataFrame([{
-            "year": c.year, "value": c.value, "unit": c.unit, "what": c.what,
+            "year": c.year, "capacity": c.value, "unit": c.unit, "what": c.what,
             "line": CAPACITY_DERIVED if c.derived else CAPACITY_IN_FORCE,
             "derived_text": (f"derived: {c.derivation}" if c.derived else "as published"),
             "basis": c.basis or "", "source": c.source, "url": c.url,
         } for c in capacity_steps(route, unit, years)])
         # a year no dated capacity covers keeps its row with no value: the line breaks
         first = CAPACITY_DERIVED if steps[0].derived else CAPACITY_IN_FORCE
-        caps["line"] = caps["line"].where(caps["value"].notna(), first)
+        caps["line"] = caps["line"].where(caps["capacity"].notna(), first)
         shown = list(dict.fromkeys(caps["line"]))
         cap_tooltip = [
             alt.Tooltip("year:O", title="year"),
             # a tooltip title is compiled into a Vega expression: never data text in it
-            alt.Tooltip("value:Q", title="capacity in force", format=",.4~f"),
+            alt.Tooltip("capacity:Q", title="capacity in force", format=",.4~f"),
             alt.Tooltip("unit:N", title="unit (per year)"),
             alt.Tooltip("what:N", title="capacity"),
             alt.Tooltip("derived_text:N", title="derived"),
@@ -192,7 +192,7 @@ def volume_chart(route: Route, unit: str, *, colour: str,
         layers.append(
             alt.Chart(caps).mark_line(interpolate="step", strokeWidth=2,
                                       invalid="break-paths-filter-domains")
-            .encode(x=x, y=alt.Y("value:Q", title=y_title),
+            .encode(x=x, y=alt.Y("capacity:Q", title=y_title),
                     color=alt.Color("line:N", legend=legend,
                                     scale=alt.Scale(domain=shown,
                                                     range=[RULE_GREY] * len(shown))),
