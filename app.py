@@ -14,7 +14,16 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit_folium import st_folium
 
-from corridor_atlas import charts, exports, panels, settings, styles, timeline
+from corridor_atlas import (
+    charts,
+    describe,
+    exports,
+    headline,
+    panels,
+    settings,
+    styles,
+    timeline,
+)
 from corridor_atlas.describe import (
     FACILITIES_NAME,
     disputed_status,
@@ -26,7 +35,7 @@ from corridor_atlas.errors import AtlasError
 from corridor_atlas.flows import route_flow
 from corridor_atlas.layers import FACILITIES_ID, Atlas, load_atlas
 from corridor_atlas.maps import BASEMAPS, ROUTE_MARK, fit_group, map_parts
-from corridor_atlas.markup import md
+from corridor_atlas.markup import md, md_link
 from corridor_atlas.scene import Scene, build_scene
 from corridor_atlas.search import Hit, SearchIndex, build_index
 from corridor_atlas.snapshot import find_chromium
@@ -79,6 +88,8 @@ COLUMN_WIDTHS: dict[str, int | str] = {
 HEADER_PX = (8, 30)  # a header's width: per letter, and the cell's padding with its arrow
 FILTER_HELP = ("Show only these kinds of line, and only lines with these statuses in the "
                "year shown.")
+FLOW_TITLES = {"bcm/y": "Gas carried, bcm a year", "bbl/d": "Oil carried, barrels a day",
+               "Mt/y": "Freight carried, million tonnes a year"}
 FORMAT_LABELS = {
     "png": "PNG image", "pdf": "PDF page", "html": "Interactive HTML (offline)",
     "svg": "SVG (print render)", "geojson": "GeoJSON data", "csv": "CSV of figures and sources",
@@ -396,38 +407,69 @@ def lazy_tabs(labels: list[str], key: str) -> Sequence[Any]:
     return st.tabs(labels, key=key, on_change="rerun")
 
 
+CARD_WIDTH = 200  # px: two cards a row on a phone, more as the panel widens
+CARD_CSS = """<style>
+[class*="st-key-cards_"] [data-testid="stMetricValue"] { font-size: 1.6rem; }
+[class*="st-key-cards_"] [data-testid="stMetricValue"] div { white-space: normal; }
+</style>"""
+
+
+def card_grid(cards: Sequence[describe.Card], key: str) -> None:
+    """Metric cards side by side, wrapping onto more rows as the width needs; each with its
+    lines of explanation and a link to the source of every figure on it."""
+    with st.container(horizontal=True, gap="small", key=f"cards_{key}"):
+        for i, card in enumerate(cards):
+            with st.container(border=True, width=CARD_WIDTH, key=f"card_{key}_{i}"):
+                st.metric(md(card.label), md(card.value) if card.value is not None else None,
+                          delta=card.delta,  # figures and units only: its sign sets the arrow
+                          delta_description=md(card.delta_note) if card.delta_note else None,
+                          help=md(card.help) if card.help else None)
+                links = " · ".join(md_link(f"{what}: {describe.source_label(src)}",
+                                           getattr(src, "url", None))
+                                   for what, src in card.sources)
+                text = [md(line) for line in card.lines] + ([links] if links else [])
+                if text:
+                    st.caption("  \n".join(text))
+
+
 def route_panel(atlas: Atlas, route_id: str, year: int,
                 in_year: dict[str, str | None]) -> None:
-    route = panels.route_until(atlas.catalog.route(route_id), year)
+    catalog = atlas.catalog
+    whole = catalog.route(route_id)
+    route = panels.route_until(whole, year)
     facts = route.facts
     colour = styles.KIND_COLOURS[route.kind]
+    head = headline.route_headline(whole, year, as_of=catalog.as_of)
+    start = headline.route_start(whole, as_of=catalog.as_of)
     st.header(md(route.name))
     st.caption(f"Türkçe: {md(route.name_tr)}  ·  Azərbaycanca: {md(route.name_az)}")
-    st.markdown(f"**{styles.KIND_LABELS[route.kind]}** · **{styles.STATUS_LABELS[route.status]}**"
-                f" — {md(facts.status_detail)}")
+    st.markdown(f"**{md(describe.status_in_year_line(head))}** · "
+                f"{styles.KIND_LABELS[route.kind]}")
     newest = facts.status_source
+    today = timeline.route_state(whole, None, as_of=catalog.as_of)
+    st.caption(f"{md(describe.status_today_line(today, catalog.as_of))} — "
+               f"{md(facts.status_detail)} · newest source found: "
+               f"{md_link(newest.date or 'undated', newest.url)} · volumes and dates up to "
+               f"{year}")
     phase = in_year.get(route_id)
-    shown = styles.STATUS_LABELS.get(phase, "Not yet agreed") if phase else "Not yet agreed"
-    st.caption(f"In {year}: **{shown}** · status today from the newest source found: "
-               f"[{md(newest.date or 'undated')}]({newest.url}) · volumes and dates up to {year}")
-    state = timeline.route_state(atlas.catalog.route(route_id), year, as_of=atlas.catalog.as_of)
+    state = timeline.route_state(whole, year, as_of=catalog.as_of)
     if state is not None and state.dispute is not None:
         st.warning(md(disputed_status(state)), icon=":material/help:")
+    card_grid(describe.route_panel_cards(head), key="route")
     tab_figures, tab_volumes, tab_dates, tab_notes = lazy_tabs(
         ["Key figures", "Volumes", "Dates", "Caveats"], key="route_tab")
     with tab_figures:
         if tab_figures.open:
             source_table(panels.key_figures(route, atlas.drawn_length_km(route_id),
-                                            as_of=atlas.catalog.as_of))
+                                            as_of=catalog.as_of, year=year))
     with tab_volumes:
         if tab_volumes.open:
-            flow = route_flow(atlas.catalog.route(route_id), year,
-                              operating=phase == "operating")
+            flow = route_flow(whole, year, operating=phase == "operating")
             if flow.family is not None:
                 st.markdown("  \n".join(md(line) for line in flow_lines(flow)))
             units = panels.volume_units(route)
             if not units:
-                st.info("No annual volume with a source has been found for this route.")
+                st.info(md(describe.no_volume_text(start, year)))
             for unit in units:
                 chart = charts.volume_chart(route, unit, colour=colour)
                 if chart is not None:
@@ -441,8 +483,7 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                     source_table(panels.period_volumes_table(route))
     with tab_dates:
         if tab_dates.open:
-            history = panels.status_periods_frame(atlas.catalog.route(route_id),
-                                                  as_of=atlas.catalog.as_of)
+            history = panels.status_periods_frame(whole, as_of=catalog.as_of)
             if len(history):
                 st.caption("Status over time, from each dated event's effect")
                 source_table(history)
@@ -451,7 +492,7 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                 st.altair_chart(charts.milestone_timeline(milestones), width="stretch")
                 source_table(panels.milestones_table(milestones))
             else:
-                st.info("No dated milestone with a source.")
+                st.info(md(describe.no_milestone_text(start, year)))
     with tab_notes:
         if tab_notes.open:
             for text in facts.conflicts:
@@ -460,26 +501,54 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                 st.caption(md(facts.notes))
 
 
-def overview_panel(atlas: Atlas) -> None:
+def overview_panel(atlas: Atlas, year: int) -> None:
     catalog = atlas.catalog
     st.header("The corridor in figures")
-    st.caption(f"Figures as of {catalog.as_of}: {md(catalog.as_of_note)}")
-    drawn = {rid: atlas.drawn_length_km(rid) or 0.0 for rid in atlas.routes}
-    lengths = panels.corridor_overview(catalog, drawn)
-    tab_len, tab_time, tab_gas, tab_ctx = lazy_tabs(
-        ["Lengths & capacity", "Timeline", "Gas exports", "Context"], key="overview_tab")
-    with tab_len:
-        if tab_len.open:
-            st.altair_chart(charts.lengths_chart(lengths), width="stretch", height=CHART_HEIGHT)
-            source_table(panels.lengths_table(lengths))
-            st.caption("Capacities")
-            source_table(panels.capacities_table(catalog))
-    with tab_time:
-        if tab_time.open:
-            frame = panels.all_milestones(catalog)
-            st.altair_chart(charts.milestone_timeline(frame, colour_by="route"),
-                            width="stretch")
-            source_table(panels.milestones_table(frame), height=320)
+    st.caption(f"Up to {year}. Figures as of {catalog.as_of}: {md(catalog.as_of_note)}")
+    st.subheader(f"What the routes carry, up to {year}")
+    routes = headline.route_headlines(catalog, year)
+    if routes:
+        card_grid([describe.route_card(h) for h in routes], key="routes")
+    else:
+        st.caption(f"No route has a dated capacity or a sourced annual volume up to {year}.")
+    exports = headline.gas_exports(catalog, year)
+    if exports:
+        latest = exports[0].year
+        st.subheader(f"Azerbaijan's gas exports in {latest}")
+        card_grid([describe.export_card(e) for e in exports], key="exports")
+        st.caption(f"Sources for {latest}: " + " · ".join(
+            md_link(describe.source_label(s), s.url) for s in exports[0].sources))
+        if exports[0].note:
+            st.caption(md(exports[0].note))
+    else:
+        first = min((e.year for e in catalog.gas_exports_azerbaijan), default=None)
+        st.caption(md(describe.no_exports_text(year, first)))
+    st.subheader(f"Under construction in {year}")
+    builds = headline.under_construction(catalog, year)
+    if builds:
+        card_grid([describe.build_card(b) for b in builds], key="builds")
+    else:
+        st.caption(f"No line is under construction in {year}.")
+    colours = styles.route_colours((r.id, r.kind) for r in catalog.routes)
+    by_name = {catalog.route(rid).short_name: c for rid, c in colours.items()}
+    tab_flow, tab_gas, tab_time, tab_ctx, tab_len = lazy_tabs(
+        ["Volumes over time", "Gas exports", "Timeline", "Context", "Lengths"],
+        key="overview_tab")
+    with tab_flow:
+        if tab_flow.open:
+            points = headline.flow_history(catalog, year)
+            for unit, title in FLOW_TITLES.items():
+                chart = charts.flows_chart([p for p in points if p.unit == unit],
+                                           colours=by_name)
+                if chart is not None:
+                    st.markdown(f"**{title}**")
+                    st.altair_chart(chart, width="stretch", height=CHART_HEIGHT)
+            if points:
+                st.caption("Each route's sourced annual throughput; a year with no figure is a "
+                           "gap, not a zero. Hover a point for the capacity in force, the "
+                           "utilisation and the sources.")
+            else:
+                st.caption(f"No route has a sourced annual volume up to {year}.")
     with tab_gas:
         if tab_gas.open:
             gas = panels.gas_exports_frame(catalog)
@@ -488,6 +557,20 @@ def overview_panel(atlas: Atlas) -> None:
                        "figure are gaps in the chart and say “no figure” in the table, "
                        "never zero.")
             source_table(panels.gas_exports_table(gas))
+    with tab_len:
+        if tab_len.open:
+            drawn = {rid: atlas.drawn_length_km(rid) or 0.0 for rid in atlas.routes}
+            lengths = panels.corridor_overview(catalog, drawn)
+            st.altair_chart(charts.lengths_chart(lengths), width="stretch", height=CHART_HEIGHT)
+            source_table(panels.lengths_table(lengths))
+            st.caption("Capacities")
+            source_table(panels.capacities_table(catalog))
+    with tab_time:
+        if tab_time.open:
+            frame = panels.all_milestones(catalog)
+            st.altair_chart(charts.milestone_timeline(frame, colour_by="route",
+                                                      colours=by_name), width="stretch")
+            source_table(panels.milestones_table(frame), height=320)
     with tab_ctx:
         if tab_ctx.open:
             for item in panels.context_items(catalog):
@@ -707,7 +790,7 @@ def main() -> None:
         st.error("The catalog could not be read, so no route can be shown. See the data "
                  "problems above.")
         return
-    st.html(MAP_CSS)
+    st.html(MAP_CSS + CARD_CSS)
     read_url(atlas)
     search_box(atlas)
     year = year_control(atlas)
@@ -760,7 +843,7 @@ def main() -> None:
         if selected is None and facility:
             facility_panel(atlas, facility)
         elif selected is None:
-            overview_panel(atlas)
+            overview_panel(atlas, year)
         else:
             route_panel(atlas, selected, year, in_year)
     share_link(write_url(atlas, toggled, year, selected, state, flows))
