@@ -686,7 +686,6 @@ def main() -> None:
             if tab_table.open:
                 table_view(atlas, scene, year, in_year, own)
     with col_panel:
-        st.container(key="atlas_panel")  # where a phone scrolls to after a pick
         facility = st.session_state.get("facility")
         if selected is None and facility:
             facility_panel(atlas, facility)

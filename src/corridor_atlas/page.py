@@ -14,8 +14,8 @@ from importlib import resources
 
 NARROW_PX = 767
 """The widest screen (CSS px) with the phone layout: Streamlit's 768 px breakpoint."""
-PANEL = ".st-key-atlas_panel"
-"""The panel's container in the page (the app gives it the key ``atlas_panel``)."""
+PANEL = "atlas-after-pick"
+"""The class of the mark the script comes with: its column is the panel's."""
 
 
 @cache
@@ -24,10 +24,13 @@ def _source() -> str:
 
 
 def after_pick(pick: int, *, close_sidebar: bool = True, panel: bool = True) -> str:
-    """The ``<script>`` to run once after pick number ``pick`` (each pick sends a new one).
+    """The HTML to put last in the panel's column after pick number ``pick`` (each pick
+    sends a new one): a mark, and the script that runs once.
 
-    ``close_sidebar`` closes the sidebar; ``panel`` scrolls the panel into view.
+    ``close_sidebar`` closes the sidebar; ``panel`` scrolls the panel (the mark's column)
+    into view.
     """
     settings = {"NARROW": NARROW_PX, "CLOSE_SIDEBAR": close_sidebar,
-                "PANEL": PANEL if panel else None, "PICK": int(pick)}
-    return (f"<script>{_source()}\nwindow.atlasAfterPick({json.dumps(settings)});</script>")
+                "PANEL": f".{PANEL}" if panel else None, "PICK": int(pick)}
+    return (f'<span class="{PANEL}" hidden></span>'
+            f"<script>{_source()}\nwindow.atlasAfterPick({json.dumps(settings)});</script>")

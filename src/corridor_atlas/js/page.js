@@ -13,15 +13,19 @@ window.atlasAfterPick = function (settings) {
 
   function closeSidebar() {
     var bar = doc.querySelector('[data-testid="stSidebar"]');
-    if (!bar || bar.getAttribute('aria-expanded') !== 'true') { return; }
+    if (!bar || bar.getAttribute('data-collapsed') !== 'false') { return; }
     var button = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
     if (button) { button.click(); }
   }
 
-  // The panel is drawn by the same run that sent this script, just before it.
+  // The script comes last in the panel's column, drawn by the same run: the column's top
+  // is the panel's.
   function reveal() {
-    var panel = doc.querySelector(settings.PANEL);
-    if (!panel) { return; }
+    var mark = doc.querySelector(settings.PANEL);
+    if (!mark) { return; }
+    var panel = mark.closest('[data-testid="stColumn"]') || mark;
+    var header = doc.querySelector('[data-testid="stHeader"]');  // fixed, over the page
+    panel.style.scrollMarginTop = (header ? header.offsetHeight : 0) + 'px';
     panel.scrollIntoView({behavior: 'smooth', block: 'start'});
   }
 
