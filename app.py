@@ -693,8 +693,8 @@ def main() -> None:
             overview_panel(atlas)
         else:
             route_panel(atlas, selected, year, in_year)
-        picked = st.session_state.pop("_after_pick", None)
-        if picked is not None:
+        picked = st.session_state.get("_after_pick")
+        if picked is not None:  # sent with every run; the page acts on each pick once
             st.html(page.after_pick(picked[0], close_sidebar=picked[1]),
                     unsafe_allow_javascript=True)
     share_link(write_url(atlas, toggled, year, selected, state, flows))

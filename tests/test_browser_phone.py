@@ -33,6 +33,7 @@ LEGEND_SHARE = 0.6  # of the map's height an opened legend takes, at most
 IGDIR = "Iğdır–Nakhchivan gas pipeline"
 TAP_HEADER = "Trans Adriatic Pipeline (TAP)"
 GORI = (44.11, 41.98)  # lon, lat: one point uploaded
+UPLOAD_TRIES = 3
 
 # The boxes, in the map frame's viewport, of the controls that share its bottom edge.
 CONTROL_BOXES = """() => {
@@ -154,20 +155,35 @@ def test_the_map_fits_to_an_uploaded_point_once(open_page, app_url: str) -> None
     page.get_by_text("➕ Your own layers").click()
     point = {"type": "Feature", "properties": {"name": "Gori"},
              "geometry": {"type": "Point", "coordinates": list(GORI)}}
-    page.locator("[data-testid='stSidebar'] input[type=file]").set_input_files(files=[{
-        "name": "gori.geojson", "mimeType": "application/geo+json",
-        "buffer": json.dumps(point).encode()}])
-    expect(page.get_by_text("gori.geojson: 1 feature, geometry types Point")).to_be_visible()
+    upload = {"name": "gori.geojson", "mimeType": "application/geo+json",
+              "buffer": json.dumps(point).encode()}
+    for attempt in range(UPLOAD_TRIES):  # a rerun under way (the map's first report) may
+        page.locator("[data-testid='stSidebar'] input[type=file]").set_input_files(
+            files=[upload])  # redraw the uploader and drop the file: give it again
+        try:
+            expect(page.locator("[data-testid='stFileUploader']").get_by_text(
+                "gori.geojson", exact=True)).to_be_visible()
+        except AssertionError:
+            if attempt == UPLOAD_TRIES - 1:
+                raise
+        else:
+            break
+    expect(page.get_by_text("gori.geojson: 1 feature, geometry types Point")).to_be_visible(
+        timeout=bs.UPDATE_TIMEOUT_MS)
     frame.wait_for_function("z => window.map.getZoom() > z", arg=opening["zoom"])
     fitted = bs.view(frame)
     assert fitted["zoom"] == UPLOAD_FIT_MAX_ZOOM
     assert (fitted["lng"], fitted["lat"]) == pytest.approx(GORI, abs=0.01)
-    # the reader moves on; the next run (a year picked) leaves the map where it is
+    fit = frame.evaluate("() => window.__atlasFit")
+    assert fit
+    # the reader moves on; the next run (a year picked) leaves the map where they put it
     bs.zoom_in_and_drag(page, frame, clicks=1)
     moved = bs.view(frame)
-    page.get_by_role("slider", name="As of year").press("ArrowLeft")
-    expect(page.get_by_role("slider", name="As of year")).not_to_have_attribute(
-        "aria-valuenow", "")
-    frame.wait_for_function(bs.MAP_AT_REST, polling="raf")
+    year = page.get_by_role("slider", name="As of year")
+    year.focus()
+    year.press("ArrowLeft")
+    picked = year.input_value()
+    page.wait_for_function("y => location.search.includes('year=' + y)", arg=picked)
     assert bs.view(frame) == pytest.approx(moved)
+    assert frame.evaluate("() => window.__atlasFit") == fit
     log.assert_clean()

@@ -24,8 +24,8 @@ def _source() -> str:
 
 
 def after_pick(pick: int, *, close_sidebar: bool = True, panel: bool = True) -> str:
-    """The HTML to put last in the panel's column after pick number ``pick`` (each pick
-    sends a new one): a mark, and the script that runs once.
+    """The HTML to put last in the panel's column after pick number ``pick``: a mark, and
+    the script. Send it with every run until the next pick: the page acts on it once.
 
     ``close_sidebar`` closes the sidebar; ``panel`` scrolls the panel (the mark's column)
     into view.

@@ -1,7 +1,9 @@
 /* Corridor Atlas: the app's page after a pick, on a narrow screen (a phone).
  *
- * Run in the app's page once per pick (a search result, a route chosen in the sidebar or
- * tapped on the map), with the settings corridor_atlas.page gives it. On a screen at most
+ * Run in the app's page after a pick (a search result, a route chosen in the sidebar or
+ * tapped on the map), with the settings corridor_atlas.page gives it, and acted on once
+ * per pick: the app sends it with every run until the next pick, so a run cut short by
+ * the next one does not lose it. On a screen at most
  * NARROW px wide, where Streamlit lays the sidebar over the page and stacks the columns,
  * it closes the sidebar if it is open and brings the panel just opened into view, below
  * the map. Wider screens show both side by side: nothing is done there.
@@ -29,6 +31,9 @@ window.atlasAfterPick = function (settings) {
     panel.scrollIntoView({behavior: 'smooth', block: 'start'});
   }
 
+  // Sent again with every run until the next pick: acted on once per pick.
+  if (window.__atlasPick === settings.PICK) { return; }
+  window.__atlasPick = settings.PICK;
   if (settings.CLOSE_SIDEBAR) { closeSidebar(); }
   if (settings.PANEL) { window.requestAnimationFrame(reveal); }
 };
