@@ -19,6 +19,7 @@ from corridor_atlas import (
     describe,
     exports,
     headline,
+    page,
     panels,
     settings,
     styles,
@@ -39,18 +40,21 @@ from corridor_atlas.markup import md, md_link
 from corridor_atlas.scene import Scene, build_scene
 from corridor_atlas.search import Hit, SearchIndex, build_index
 from corridor_atlas.snapshot import find_chromium
-from corridor_atlas.uploads import UserLayer, attribute_table, read_upload
+from corridor_atlas.uploads import Shelf, Upload, UserLayer, attribute_table
 from corridor_atlas.urlstate import UrlState, parse_query, to_query
 from corridor_atlas.view import (
     MAX_SIDE,
     MIN_SIDE,
     PRESETS,
     SIZE_PRESETS,
+    UPLOAD_FIT_MAX_ZOOM,
+    UPLOAD_FIT_PADDING_PX,
     BBox,
     MapView,
     bbox_from_leaflet,
     default_year,
     parse_size,
+    union_bbox,
     view_for_bbox,
     year_range,
 )
@@ -72,7 +76,6 @@ MAP_CSS = """<style>
 MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds", "center",
                "zoom"]
 PLAY_STEP_S = 0.9
-MAX_USER_LAYERS = 5
 # Widths of the tables' columns that need more room than their header, by the reader's
 # column name; every other column is as wide as its header. Nothing a reader needs is
 # cut short: a header always fits, a long note wraps or opens in full on a click.
@@ -189,6 +192,14 @@ def _pick(hit: Hit) -> None:
                                                        height_px=height)
         st.session_state.pop("zoom_to", None)
     st.session_state["search"] = ""
+    _after_pick(close_sidebar=True)
+
+
+def _after_pick(*, close_sidebar: bool) -> None:
+    """On a phone, once the page is drawn: close the sidebar, bring the panel into view."""
+    count = st.session_state.get("_picks", 0) + 1
+    st.session_state["_picks"] = count
+    st.session_state["_after_pick"] = (count, close_sidebar)
 
 
 def map_size() -> tuple[int, int]:
@@ -207,9 +218,10 @@ def map_size() -> tuple[int, int]:
             max(200, round((y(north) - y(south)) * scale)))
 
 
-def _fit(bbox: BBox) -> None:
-    """Fit the map to ``bbox`` on its next draw, at whatever size it is."""
-    st.session_state["fit"] = (f"{time.monotonic_ns()}", bbox)
+def _fit(bbox: BBox, **options: Any) -> None:
+    """Fit the map to ``bbox`` on its next draw, at whatever size it is (``options``:
+    those of :func:`~corridor_atlas.maps.fit_group`)."""
+    st.session_state["fit"] = (f"{time.monotonic_ns()}", bbox, options)
     st.session_state.pop("_fit_view", None)
     st.session_state.pop("map_target", None)
 
@@ -246,6 +258,7 @@ def _on_map_click() -> None:
     found = _CLICKED_ROUTE.search(value.get("last_object_clicked_tooltip") or "")
     if found and found.group(1) in st.session_state.get("_route_ids", ()):
         st.session_state["route"] = found.group(1)
+        _after_pick(close_sidebar=False)
 
 
 def search_box(atlas: Atlas) -> None:
@@ -369,7 +382,8 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
             format_func=lambda i: ("Corridor overview" if i == OVERVIEW
                                    else route_label(catalog.route(i))),
             help="Or click a route on the map.",
-            on_change=lambda: st.session_state.pop("facility", None))
+            on_change=lambda: (st.session_state.pop("facility", None),
+                               _after_pick(close_sidebar=True)))
     else:
         selected = OVERVIEW
     basemap = st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
@@ -743,31 +757,22 @@ def compare_view(atlas: Atlas, view: MapView) -> None:
 
 
 def user_layers() -> list[UserLayer]:
-    """Layers the user uploads: checked, kept for this browser session only."""
+    """Layers the user uploads: checked, kept for this browser session only; the map fits
+    to a layer once, when it is added."""
     with st.sidebar.expander("➕ Your own layers"):
         files = st.file_uploader(
             "GeoJSON, KML, zipped Shapefile or GeoPackage", key="uploads",
             type=["geojson", "json", "kml", "zip", "gpkg"], accept_multiple_files=True,
             help="Drawn on the map for you only; nothing is stored on the server.")
-        cache: dict[str, UserLayer | str] = st.session_state.setdefault("_uploaded", {})
-        layers: list[UserLayer] = []
-        for upload in (files or [])[:MAX_USER_LAYERS]:
-            if upload.file_id not in cache:
-                try:
-                    cache[upload.file_id] = read_upload(upload.getvalue(), upload.name)
-                except AtlasError as err:
-                    cache[upload.file_id] = str(err)
-            result = cache[upload.file_id]
-            if isinstance(result, str):
-                st.error(md(result))
-            else:
-                layers.append(result)
-                st.caption(md(result.describe()))
-        if files and len(files) > MAX_USER_LAYERS:
-            st.warning(f"Only the first {MAX_USER_LAYERS} files are drawn.")
-        for stale in set(cache) - {f.file_id for f in files or []}:
-            del cache[stale]
-    return layers
+        shelf: Shelf = st.session_state.setdefault("_shelf", Shelf())
+        shelved = shelf.update(Upload(f.file_id, f.name, f.getvalue()) for f in files or [])
+        for note in shelved.notes:
+            {"error": st.error, "warning": st.warning, "info": st.caption}[note.level](
+                md(note.text))
+    extent = union_bbox(layer.bounds for layer in shelved.added)
+    if extent is not None:
+        _fit(extent, max_zoom=UPLOAD_FIT_MAX_ZOOM, padding=UPLOAD_FIT_PADDING_PX)
+    return list(shelved.layers)
 
 
 def share_link(query: str) -> None:
@@ -814,7 +819,8 @@ def main() -> None:
             parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, basemap=basemap,
                               countries_url=COUNTRIES_URL)
             if "fit" in st.session_state:
-                parts.groups.append(fit_group(*st.session_state["fit"]))
+                request, bbox, *options = st.session_state["fit"]
+                parts.groups.append(fit_group(request, bbox, **(options[0] if options else {})))
             target = st.session_state.get("map_target")
             with st.container(key="atlas_map"):
                 state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
@@ -846,6 +852,10 @@ def main() -> None:
             overview_panel(atlas, year)
         else:
             route_panel(atlas, selected, year, in_year)
+        picked = st.session_state.get("_after_pick")
+        if picked is not None:  # sent with every run; the page acts on each pick once
+            st.html(page.after_pick(picked[0], close_sidebar=picked[1]),
+                    unsafe_allow_javascript=True)
     share_link(write_url(atlas, toggled, year, selected, state, flows))
     if st.session_state.get("playing"):
         _, last = year_range(atlas.catalog)

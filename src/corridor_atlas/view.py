@@ -26,6 +26,13 @@ SIZE_PRESETS: dict[str, tuple[int, int]] = {"slide": (1600, 900), "a4": (1754, 1
 MIN_SIDE, MAX_SIDE = 320, 6000
 SCALES = (1, 2)
 CORRIDOR_BBOX: BBox = (18.0, 36.5, 50.5, 42.6)  # Melendugno to Baku, Ceyhan to Supsa
+UPLOAD_FIT_MAX_ZOOM = 9.0
+"""The closest the map zooms when it fits itself to a user's new layer. A single point
+(an extent of no size) opens at this zoom: about 80 km across a phone, 200 km across a
+desktop map, near enough to find the point and far enough to see the towns around it."""
+UPLOAD_FIT_PADDING_PX = 28
+"""Room kept around a user's new layer when the map fits to it: its edge points are not
+cut in half by the map's edge nor hidden under the controls."""
 
 
 @dataclass(frozen=True)
@@ -276,6 +283,15 @@ def bbox_from_leaflet(bounds: object) -> BBox | None:
     if not (west < east and south < north):
         return None
     return (west, south, east, north)
+
+
+def union_bbox(boxes: Iterable[BBox]) -> BBox | None:
+    """The smallest bbox holding all ``boxes``; ``None`` for none."""
+    boxes = list(boxes)
+    if not boxes:
+        return None
+    west, south, east, north = zip(*boxes, strict=True)
+    return (min(west), min(south), max(east), max(north))
 
 
 def view_for_bbox(bbox: BBox, *, width_px: int = 800, height_px: int = 640,
