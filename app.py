@@ -233,16 +233,18 @@ def _zoom_to() -> None:
         _fit(preset.bbox)
 
 
-def _toggle_play(first: int, last: int) -> None:
-    """Play or pause; Play at the last year starts again from the first."""
-    playing = not st.session_state.get("playing", False)
-    if playing and st.session_state.get("year", last) >= last:
+def _play_changed(first: int, last: int) -> None:
+    """Play switched on or off; switched on at the last year, it starts again from the first.
+
+    Play is a switch, not a button: its value is the state wanted, so a click can't be
+    lost or counted twice when its rerun meets another (the map reporting its view).
+    """
+    if st.session_state.get("playing") and st.session_state.get("year", last) >= last:
         st.session_state["year"] = first
         st.session_state["_play_note"] = (f"{last} is the last year in the data: playing "
                                           f"again from {first}.")
-    if not playing:
+    if not st.session_state.get("playing"):
         st.session_state.pop("_play_note", None)
-    st.session_state["playing"] = playing
 
 
 def _label(atlas: Atlas, layer_id: str) -> str:
@@ -288,13 +290,14 @@ def year_control(atlas: Atlas) -> int:
                       help="Routes not yet agreed are not drawn; agreed or planned are "
                            "dotted, under construction dashed, operating solid.")
     playing = st.session_state.get("playing", False)
-    if playing and st.session_state["year"] >= last:  # the end of the data: stop playing
+    if st.session_state.pop("_stop_play", False) or (
+            playing and st.session_state["year"] >= last):  # the end of the data: stop
         st.session_state["playing"] = playing = False
         st.session_state["_play_note"] = f"Played to {last}, the last year in the data."
-    st.sidebar.button("⏸ Pause" if playing else "▶ Play through the years", key="play",
-                      on_click=_toggle_play, args=(first, last),
-                      help=f"Steps through the years to {last}; from {last} it starts again "
-                           f"at {first}.")
+    st.sidebar.toggle("Play through the years", key="playing",
+                      on_change=_play_changed, args=(first, last),
+                      help=f"Steps through the years to {last}, one a second; switch off to "
+                           f"pause. From {last} it starts again at {first}.")
     note = st.session_state.get("_play_note")
     if note:
         st.sidebar.caption(note)
@@ -859,12 +862,12 @@ def main() -> None:
     share_link(write_url(atlas, toggled, year, selected, state, flows))
     if st.session_state.get("playing"):
         _, last = year_range(atlas.catalog)
-        if year >= last:
-            st.session_state["playing"] = False
+        if year >= last:  # the switch is drawn: it is turned off before it is, next run
+            st.session_state["_stop_play"] = True
         else:
             time.sleep(PLAY_STEP_S)
             st.session_state["_next_year"] = year + 1
-            st.rerun()
+        st.rerun()
 
 
 main()
