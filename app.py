@@ -425,7 +425,7 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
             for unit in units:
                 chart = charts.volume_chart(route, unit, colour=colour)
                 if chart is not None:
-                    st.altair_chart(chart, width="stretch", height=CHART_HEIGHT)
+                    st.altair_chart(chart, width="stretch")  # the plot keeps its height
             frame = panels.volumes_frame(route)
             if len(frame):
                 st.caption("Every reported figure and its alternatives")
@@ -495,7 +495,7 @@ def overview_panel(atlas: Atlas, year: int) -> None:
                                            colours=by_name)
                 if chart is not None:
                     st.markdown(f"**{title}**")
-                    st.altair_chart(chart, width="stretch", height=CHART_HEIGHT)
+                    st.altair_chart(chart, width="stretch")  # the plot keeps its height
             if points:
                 st.caption("Each route's sourced annual throughput; a year with no figure is a "
                            "gap, not a zero, and a hollow point a figure for part of a year. "

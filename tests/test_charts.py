@@ -105,6 +105,8 @@ def test_scp_capacity_line_follows_the_capacity_in_force(catalog: Catalog) -> No
     assert colour["scale"]["domain"] == ["capacity in force"]
     assert colour["legend"]["orient"] == "top" and colour["legend"]["labelLimit"] == 0
     assert line["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0]]
+    assert colour["legend"]["symbolType"] == "stroke"
+    assert spec["autosize"]["type"] == "fit-x"  # legends add to the height, not eat the plot
     # SCPFX's "+5 bcm/y" is capacity added, never a capacity the line has
     assert 5.0 not in by_year.values()
     assert {"basis", "source", "url"} <= {t["field"] for t in line["encoding"]["tooltip"]}
@@ -113,7 +115,8 @@ def test_scp_capacity_line_follows_the_capacity_in_force(catalog: Catalog) -> No
 def test_scp_volume_chart_alternatives(catalog: Catalog) -> None:
     spec = volume_chart(catalog.route("scp"), "bcm", colour=BLUE).to_dict()
     (points,) = _layer(spec, "point")
-    assert points["mark"]["filled"] is False
+    # hollow-looking (a white centre), so a value inside a bar stays in sight
+    assert (points["mark"]["fill"], points["mark"]["stroke"]) == ("white", BLUE)
     alt_rows = _records(spec, points)
     assert sorted((r["year"], r["value"]) for r in alt_rows) == [
         (2021, pytest.approx(17.7)), (2025, pytest.approx(22.933))]
@@ -219,6 +222,8 @@ def test_milestone_timeline_legend_is_whole(catalog: Catalog) -> None:
     # under the chart, across its width, never cut ("date known to the" was cut short)
     assert legend["orient"] == "bottom" and legend["direction"] == "horizontal"
     assert legend["titleLimit"] == 0 and legend["labelLimit"] == 0
+    # the chart fits the panel's width only: the legend adds to its height, not eats it
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
 
 
 def test_milestone_timeline_all_routes_coloured_by_route(catalog: Catalog) -> None:

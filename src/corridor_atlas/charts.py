@@ -49,6 +49,8 @@ _DASHES = {CAPACITY_IN_FORCE: [1, 0], CAPACITY_DERIVED: [6, 4]}
 # (Vega-Lite cuts legend titles and labels at 180 px by default).
 _WHOLE_LEGEND = alt.Legend(orient="bottom", direction="horizontal", titleOrient="left",
                            titleLimit=0, labelLimit=0)
+# The chart fits the panel's width; its plot keeps its height and legends add to it.
+_FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 # Legends under a volume chart sit side by side: each stacks its own entries, so all fit.
 _UNDER = alt.Legend(orient="bottom", direction="vertical", titleLimit=0, labelLimit=0)
 
@@ -193,10 +195,12 @@ def volume_chart(route: Route, unit: str, *, colour: str,
             alt.Tooltip("url:N", title="url"),
         ]
         # over the plot, where its one entry has the chart's width
-        legend = alt.Legend(title=None, orient="top", labelLimit=0)
+        legend = alt.Legend(title=None, orient="top", labelLimit=0, symbolType="stroke")
         layers.append(
             alt.Chart(caps).mark_line(interpolate="step", strokeWidth=2,
-                                      invalid="break-paths-filter-domains")
+                                      invalid="break-paths-filter-domains",
+                                      # a mark on each year: a single year shows too
+                                      point=alt.OverlayMarkDef(size=16, filled=True))
             .encode(x=x, y=alt.Y("capacity:Q", title=y_title),
                     color=alt.Color("line:N", legend=legend,
                                     scale=alt.Scale(domain=shown,
@@ -209,7 +213,9 @@ def volume_chart(route: Route, unit: str, *, colour: str,
     if not others.empty:
         others["period_note"] = others["period_note"].fillna("not stated")
         layers.append(
-            alt.Chart(others).mark_point(filled=False, color=colour, size=70, strokeWidth=1.5)
+            # a white centre keeps them in sight over a bar of the same colour
+            alt.Chart(others).mark_point(filled=True, fill="white", stroke=colour, opacity=1,
+                                         size=70, strokeWidth=1.5)
             .encode(x=x, y=alt.Y("value:Q", title=y_title),
                     shape=alt.Shape("series:N", title="other sources", legend=_UNDER),
                     tooltip=[
@@ -223,8 +229,8 @@ def volume_chart(route: Route, unit: str, *, colour: str,
                     ]))
 
     return alt.layer(*layers).properties(
-        height=height, title=f"{route.short_name}: annual volumes ({unit})"
-    ).resolve_scale(y="shared")
+        height=height, title=f"{route.short_name}: annual volumes ({unit})",
+        autosize=_FIT_WIDTH).resolve_scale(y="shared")
 
 
 # --------------------------------------------------------------------------- milestones
@@ -279,7 +285,8 @@ def milestone_timeline(frame: pd.DataFrame, *, colour_by: str | None = None,
         mark["color"] = colour
     encoding["tooltip"] = tooltip
     chart_height = height if height is not None else 60 + (28 * rows if rows > 1 else 0)
-    return alt.Chart(data).mark_point(**mark).encode(**encoding).properties(height=chart_height)
+    return alt.Chart(data).mark_point(**mark).encode(**encoding).properties(
+        height=chart_height, autosize=_FIT_WIDTH)
 
 
 # --------------------------------------------------------------------------- gas exports
@@ -417,4 +424,4 @@ def flows_chart(points: Sequence[FlowPoint], *, colours: Mapping[str, str] | Non
     dots = [base.transform_filter(f"{valid} && datum.period {test} 'full year'").mark_point(
         filled=filled, size=45, invalid="filter").encode(tooltip=tooltip)
         for test, filled in (("==", True), ("!=", False))]
-    return alt.layer(line, *dots).properties(height=height)
+    return alt.layer(line, *dots).properties(height=height, autosize=_FIT_WIDTH)
