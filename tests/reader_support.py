@@ -113,8 +113,39 @@ def _table_texts(element: Any) -> Iterator[tuple[str, str]]:
                 yield f"table cell ({column})", str(value)
 
 
-def _chart_titles(element: Any) -> Iterator[str]:
-    spec = json.loads(element.proto.spec)
+_LABELLED = ("x", "y", "color", "shape", "opacity", "xOffset", "yOffset")
+
+
+def _arrow_records(data: bytes) -> list[dict[str, Any]]:
+    from streamlit import dataframe_util
+
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(data).to_dict("records")
+
+
+def _chart_labels(spec: dict[str, Any], records: list[dict[str, Any]]) -> Iterator[str]:
+    """What a chart writes besides its title: axis and legend titles, and the values of
+    the fields its axes and legends name (a kind, a route, a destination)."""
+    fields: set[str] = set()
+    stack: list[Any] = [spec]
+    while stack:
+        part = stack.pop()
+        if isinstance(part, dict):
+            for channel, encoding in (part.get("encoding") or {}).items():
+                if channel in _LABELLED and isinstance(encoding, dict):
+                    if isinstance(encoding.get("title"), str):
+                        yield encoding["title"]
+                    if encoding.get("type") in ("nominal", "ordinal") and "field" in encoding:
+                        fields.add(encoding["field"])
+            stack += [v for k, v in part.items() if k in ("layer", "hconcat", "vconcat")]
+        elif isinstance(part, list):
+            stack += part
+    for record in records:
+        for name in fields & set(record):
+            if isinstance(record[name], str):
+                yield record[name]
+
+
+def _chart_titles(spec: dict[str, Any]) -> Iterator[str]:
     title = spec.get("title")
     if isinstance(title, dict):
         for part in ("text", "subtitle"):
@@ -140,8 +171,12 @@ def reader_texts(at: AppTest) -> Iterator[tuple[str, str]]:
         if kind in ("dataframe", "arrow_data_frame"):
             yield from _table_texts(node)
         elif kind in ("vega_lite_chart", "arrow_vega_lite_chart"):
-            for title in _chart_titles(node):
+            spec = json.loads(node.proto.spec)
+            for title in _chart_titles(spec):
                 yield "chart title", title
+            records = [r for data in node.proto.datasets
+                       for r in _arrow_records(data.data.data)]
+            yield from (("chart label", text) for text in _chart_labels(spec, records))
         elif kind not in _SKIP:
             for text in _proto_texts(proto):
                 yield kind, plain(text)
