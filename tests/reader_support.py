@@ -1,8 +1,12 @@
 """What a reader sees, and what a reviewer marks in it: the rules of tests/test_reviewer.py.
 
 A text fails when it shows an id of a route or facility as a word (``btc``,
-``igdir_nakhchivan``, ``kipoi cs``), a snake_case word, a missing value written out
-(``None``, ``nan``, ``NaN``, ``NaT``, ``null``) or an ellipsis that cuts it short.
+``igdir_nakhchivan``, ``kipoi cs``) or a place name in a field name's lower case
+(``distance from baku``), a snake_case word, a missing value written out (``None``,
+``nan``, ``NaN``, ``NaT``, ``null``), a working note of the research (``NOT FOUND``,
+``PROXY:``, "in the brief") or an ellipsis that cuts it short. A table fails when a
+column is left to size itself or is too narrow for its header; a chart when a line of
+its title is too long for a phone.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ _SNAKE = re.compile(r"(?<![\w/.#=@-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\
 _MISSING = re.compile(r"(?<![\w-])(None|nan|NaN|NaT|null|undefined)(?![\w-])")
 # An ellipsis that ends a text or a word: text cut short, not "and so on" between words.
 _CUT = re.compile(r"\w(…|\.\.\.)(?=$|[\s\"'”’)\]])")
+# The research's working marks, meant for its authors.
+_RESEARCH = re.compile(r"\b(NOT FOUND|PROXY:|TODO|FIXME|TBD|in the brief)")
 
 
 def _catalog() -> Catalog:
@@ -39,9 +45,14 @@ def _catalog() -> Catalog:
 
 def _id_pattern(catalog: Catalog) -> re.Pattern[str]:
     """Every route's and facility's id, and the same with spaces for underscores, as a
-    whole word in lower case (readers see "BTC", "Sangachal", "Iğdır")."""
+    whole word in lower case (readers see "BTC", "Sangachal", "Iğdır"); and the places
+    the routes run between written in lower case, as a field name makes them
+    ("distance from baku km")."""
     ids = [r.id for r in catalog.routes] + [f.id for f in catalog.facilities.items]
     forms = {form for ident in ids for form in (ident, ident.replace("_", " "))}
+    places = {p for r in catalog.routes for p in (r.start_label, r.end_label) if p}
+    places |= {f.label for f in catalog.facilities.items if f.label}
+    forms |= {p.lower() for p in places if p.lower() != p}
     words = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     return re.compile(rf"(?<![\w/.#=@-])(?:{words})(?![\w/-])")
 
@@ -65,6 +76,8 @@ def _marks(text: str, ids: re.Pattern[str]) -> tuple[str, ...]:
         found.append(f"snake_case {match.group(0)!r}")
     if match := _MISSING.search(text):
         found.append(f"missing value {match.group(0)!r}")
+    if match := _RESEARCH.search(text):
+        found.append(f"research note {match.group(0)!r}")
     if match := _CUT.search(text):
         found.append(f"cut short {text[max(0, match.start() - 20):match.end()]!r}")
     return tuple(found)
