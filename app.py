@@ -77,19 +77,19 @@ MAP_CSS = """<style>
 MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds", "center",
                "zoom"]
 PLAY_STEP_S = 0.9
-# Widths of the tables' columns that need more room than their header, by the reader's
-# column name; every other column is as wide as its header. Nothing a reader needs is
-# cut short: a header always fits, a long note wraps or opens in full on a click.
-COLUMN_WIDTHS: dict[str, int | str] = {
-    "figure": 160, "value": 200, "note": "large", "notes": "large", "source": 170,
-    "sources": 170, "event": "large", "applies to": 150, "status change": 140, "date": 120,
-    "year": 70, "route": 130, "name": 240, "kind": 140, "status": 160, "line": 120,
-    "documented length": 170, "drawn length": 150, "design capacity": 160, "capacity": 110,
-    "volume": 140, "what": 200, "period": 150, "series": 120, "from": 120, "until": 160,
-    "sources disagree": "large", "fact": 190, "title": "large", "routes": 80,
-    "no documented length": 190,
+# Tables: each column as wide as its header and its longest text, up to a cap; a table
+# whose text runs longer wraps it over three lines. A header is never cut short, names,
+# figures and statuses are read whole, and a longer note opens in full on a click.
+COLUMN_CAPS: dict[str, int] = {
+    "note": 320, "notes": 320, "event": 300, "sources disagree": 300, "title": 300,
+    "value": 210, "what": 220, "name": 260, "source": 200, "sources": 200,
+    "applies to": 180, "no documented length": 200, "fact": 150, "figure": 140,
 }
-HEADER_PX = (8, 30)  # a header's width: per letter, and the cell's padding with its arrow
+COLUMN_CAP = 240  # any other column
+CHAR_PX, HEADER_CHAR_PX, CELL_PAD_PX = 7.2, 8, 30
+LINE_PX, ROW_PAD_PX, MAX_LINES = 21, 16, 3
+WRAP_MIN_ROW_PX = 65  # Streamlit wraps a cell's text only in rows taller than 4rem
+HEADER_ROW_PX, TABLE_MAX_PX = 38, 600
 FILTER_HELP = ("Show only these kinds of line, and only lines with these statuses in the "
                "year shown.")
 FLOW_TITLES = {"bcm/y": "Gas carried, bcm a year", "bbl/d": "Oil carried, barrels a day",
@@ -404,19 +404,33 @@ def notices(atlas: Atlas) -> None:
             st.text(str(problem))
 
 
+def _column_width(name: str, values: Sequence[Any]) -> tuple[int, int]:
+    """A column's width in pixels, and the lines its longest text needs at that width."""
+    header = len(name) * HEADER_CHAR_PX + CELL_PAD_PX
+    longest = max((len(v) for v in values if isinstance(v, str)), default=0) * CHAR_PX
+    width = max(header, min(round(longest) + CELL_PAD_PX, COLUMN_CAPS.get(name, COLUMN_CAP)))
+    return width, math.ceil(longest / (width - CELL_PAD_PX)) if longest else 1
+
+
 def source_table(frame, *, height: int | None = None) -> None:
-    """A reader's table from the library: set widths, the link column as "open", and an
-    empty cell where a row has no link."""
-    per_letter, pad = HEADER_PX
-    config: dict[str, Any] = {
-        c: st.column_config.TextColumn(  # type: ignore[arg-type]
-            c, width=COLUMN_WIDTHS.get(c, len(c) * per_letter + pad))
-        for c in map(str, frame.columns)}
-    if panels.LINK in frame.columns:
-        config[panels.LINK] = st.column_config.LinkColumn("link", display_text="open",
-                                                          width="small")
+    """A reader's table from the library: each column sized to its text, longer texts
+    wrapped over up to three lines, the link column as "open", and an empty cell where a
+    row has no link."""
+    config: dict[str, Any] = {}
+    lines = 1
+    for column in map(str, frame.columns):
+        if column == panels.LINK:
+            config[column] = st.column_config.LinkColumn("link", display_text="open",
+                                                         width="small")
+            continue
+        width, needed = _column_width(column, list(frame[column]))
+        config[column] = st.column_config.TextColumn(column, width=width)
+        lines = max(lines, min(needed, MAX_LINES))
+    row_px = max(WRAP_MIN_ROW_PX, lines * LINE_PX + ROW_PAD_PX) if lines > 1 else None
+    if height is None and row_px is not None:  # as many rows in view as at one line a row
+        height = min(TABLE_MAX_PX, HEADER_ROW_PX + len(frame) * row_px + 2)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config,
-                 height=height or "auto", placeholder="")
+                 height=height or "auto", placeholder="", row_height=row_px)
 
 
 def lazy_tabs(labels: list[str], key: str) -> Sequence[Any]:

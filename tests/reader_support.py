@@ -1,8 +1,12 @@
 """What a reader sees, and what a reviewer marks in it: the rules of tests/test_reviewer.py.
 
 A text fails when it shows an id of a route or facility as a word (``btc``,
-``igdir_nakhchivan``, ``kipoi cs``), a snake_case word, a missing value written out
-(``None``, ``nan``, ``NaN``, ``NaT``, ``null``) or an ellipsis that cuts it short.
+``igdir_nakhchivan``, ``kipoi cs``) or a place name in a field name's lower case
+(``distance from baku``), a snake_case word, a missing value written out (``None``,
+``nan``, ``NaN``, ``NaT``, ``null``), a working note of the research (``NOT FOUND``,
+``PROXY:``, "in the brief") or an ellipsis that cuts it short. A table fails when a
+column is left to size itself or is too narrow for its header; a chart when a line of
+its title is too long for a phone.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ _SNAKE = re.compile(r"(?<![\w/.#=@-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\
 _MISSING = re.compile(r"(?<![\w-])(None|nan|NaN|NaT|null|undefined)(?![\w-])")
 # An ellipsis that ends a text or a word: text cut short, not "and so on" between words.
 _CUT = re.compile(r"\w(…|\.\.\.)(?=$|[\s\"'”’)\]])")
+# The research's working marks, meant for its authors.
+_RESEARCH = re.compile(r"\b(NOT FOUND|PROXY:|TODO|FIXME|TBD|in the brief)")
 
 
 def _catalog() -> Catalog:
@@ -39,9 +45,14 @@ def _catalog() -> Catalog:
 
 def _id_pattern(catalog: Catalog) -> re.Pattern[str]:
     """Every route's and facility's id, and the same with spaces for underscores, as a
-    whole word in lower case (readers see "BTC", "Sangachal", "Iğdır")."""
+    whole word in lower case (readers see "BTC", "Sangachal", "Iğdır"); and the places
+    the routes run between written in lower case, as a field name makes them
+    ("distance from baku km")."""
     ids = [r.id for r in catalog.routes] + [f.id for f in catalog.facilities.items]
     forms = {form for ident in ids for form in (ident, ident.replace("_", " "))}
+    places = {p for r in catalog.routes for p in (r.start_label, r.end_label) if p}
+    places |= {f.label for f in catalog.facilities.items if f.label}
+    forms |= {p.lower() for p in places if p.lower() != p}
     words = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     return re.compile(rf"(?<![\w/.#=@-])(?:{words})(?![\w/-])")
 
@@ -65,6 +76,8 @@ def _marks(text: str, ids: re.Pattern[str]) -> tuple[str, ...]:
         found.append(f"snake_case {match.group(0)!r}")
     if match := _MISSING.search(text):
         found.append(f"missing value {match.group(0)!r}")
+    if match := _RESEARCH.search(text):
+        found.append(f"research note {match.group(0)!r}")
     if match := _CUT.search(text):
         found.append(f"cut short {text[max(0, match.start() - 20):match.end()]!r}")
     return tuple(found)
@@ -113,8 +126,39 @@ def _table_texts(element: Any) -> Iterator[tuple[str, str]]:
                 yield f"table cell ({column})", str(value)
 
 
-def _chart_titles(element: Any) -> Iterator[str]:
-    spec = json.loads(element.proto.spec)
+_LABELLED = ("x", "y", "color", "shape", "opacity", "xOffset", "yOffset")
+
+
+def _arrow_records(data: bytes) -> list[dict[str, Any]]:
+    from streamlit import dataframe_util
+
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(data).to_dict("records")
+
+
+def _chart_labels(spec: dict[str, Any], records: list[dict[str, Any]]) -> Iterator[str]:
+    """What a chart writes besides its title: axis and legend titles, and the values of
+    the fields its axes and legends name (a kind, a route, a destination)."""
+    fields: set[str] = set()
+    stack: list[Any] = [spec]
+    while stack:
+        part = stack.pop()
+        if isinstance(part, dict):
+            for channel, encoding in (part.get("encoding") or {}).items():
+                if channel in _LABELLED and isinstance(encoding, dict):
+                    if isinstance(encoding.get("title"), str):
+                        yield encoding["title"]
+                    if encoding.get("type") in ("nominal", "ordinal") and "field" in encoding:
+                        fields.add(encoding["field"])
+            stack += [v for k, v in part.items() if k in ("layer", "hconcat", "vconcat")]
+        elif isinstance(part, list):
+            stack += part
+    for record in records:
+        for name in fields & set(record):
+            if isinstance(record[name], str):
+                yield record[name]
+
+
+def _chart_titles(spec: dict[str, Any]) -> Iterator[str]:
     title = spec.get("title")
     if isinstance(title, dict):
         for part in ("text", "subtitle"):
@@ -140,8 +184,12 @@ def reader_texts(at: AppTest) -> Iterator[tuple[str, str]]:
         if kind in ("dataframe", "arrow_data_frame"):
             yield from _table_texts(node)
         elif kind in ("vega_lite_chart", "arrow_vega_lite_chart"):
-            for title in _chart_titles(node):
+            spec = json.loads(node.proto.spec)
+            for title in _chart_titles(spec):
                 yield "chart title", title
+            records = [r for data in node.proto.datasets
+                       for r in _arrow_records(data.data.data)]
+            yield from (("chart label", text) for text in _chart_labels(spec, records))
         elif kind not in _SKIP:
             for text in _proto_texts(proto):
                 yield kind, plain(text)

@@ -395,7 +395,7 @@ def test_context_figures_frame(catalog: Catalog) -> None:
     trade = frame.loc["trade_2021"]
     assert trade["support_level"] == "partly supported"
     assert bool(trade["disputed"]) is True
-    assert trade["alternatives"].startswith("4.6 (Azernews, 2022-03-28); ")
+    assert trade["alternatives"].startswith(f"4.6 {trade['unit']} (Azernews, 2022-03-28); ")
     assert trade["source"] == "AZERTAC (German), 2022-12-03"
     star = frame.loc["star_value"]
     assert bool(star["disputed"]) is False

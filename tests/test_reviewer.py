@@ -99,20 +99,34 @@ def test_the_table_tab_reads_in_plain_words(year: int | None) -> None:
 
 
 def test_search_results_read_in_plain_words() -> None:
-    """Every name of every route and facility, searched: the results' words."""
+    """Searches in the app, and every name of every route and facility searched in the
+    index the app asks: the results' words (a result shows its name and the name that
+    matched)."""
     at = _fresh(None, layers_on=False)
     found = []
-    queries = [*(r.short_name for r in CATALOG.routes),
-               *(f.id.replace("_", " ") for f in CATALOG.facilities.items), "ceyhan",
-               "terminal", "pipeline", "railway"]
-    for query in queries:
+    for query in ("ceyhan", "kipoi cs", "sangachal", "terminal", "pipeline", "railway",
+                  "naxcivan", "igdir"):
         at.text_input(key="search").input(query).run()
         hits = [b for b in at.sidebar.button if (b.key or "").startswith("hit_")]
         assert hits, f"nothing found for {query!r}"
         for hit in hits:
             found += problems_in(plain(hit.label), f"search {query!r}", IDS)
+    from corridor_atlas.layers import load_atlas
+    from corridor_atlas.search import build_index, strip_language
+
+    index = build_index(load_atlas(GEO_DIR))
+    names = [n for r in CATALOG.routes for n in (r.name, r.short_name, r.name_tr, r.name_az,
+                                                  *r.facts.aliases)]
+    names += [n for f in CATALOG.facilities.items for n in (f.name, f.id.replace("_", " "))]
+    for name in names:
+        hits = index.search(strip_language(name))
+        assert hits, name
+        for hit in hits:
+            found += problems_in(f"{hit.label} — {hit.matched}", f"search {name!r}", IDS)
     assert not found, "\n".join(found)
 
+
+# --------------------------------------------------------------------------- the map
 
 def _map_texts(year: int | None) -> Iterator[tuple[str, str]]:
     """Tooltips, popups, layer names and legend of the map with every layer on."""

@@ -89,7 +89,7 @@ def test_facility_popups_say_facts_and_location_in_words(atlas) -> None:
     sangachal = popups["sangachal"]
     assert "distance from Baku (km)" in sangachal and "area (ha)" in sangachal
     assert "Location: the site itself" in sangachal
-    assert "approximate: the nearest town or village" in popups["kipoi_cs"]
+    assert "approximate (the nearest town or village" in popups["kipoi_cs"]
     assert "\tarea\t162,970 m²" in popups["fier_cs"]
     for fid, text in popups.items():
         assert not problems_in(text, fid, IDS), problems_in(text, fid, IDS)
@@ -102,7 +102,7 @@ def test_every_facility_says_where_its_point_is_in_words(catalog: Catalog) -> No
         assert facility.location is not None, facility.id
         assert "NOT FOUND" not in words and "PROXY" not in words
         if facility.lon is None:
-            assert words.startswith("not known: no source gives its coordinates"), facility.id
+            assert words.startswith("not known (no source gives its coordinates"), facility.id
             assert facility.location_note, facility.id
     ceyhan = next(f for f in catalog.facilities.items if f.id == "ceyhan_terminal")
     assert ceyhan.name == "Ceyhan Marine Terminal (BTC terminal)"

@@ -20,6 +20,7 @@ from .catalog import Route
 from .describe import sources_label
 from .figures import first_url
 from .headline import FlowPoint
+from .legend import KIND_HEADERS
 from .panels import REPORTED, capacity_steps, volumes_frame
 
 __all__ = [
@@ -351,11 +352,15 @@ def lengths_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None = No
     long["missing"] = [row.without_documented_length if row.measure == "documented"
                        else row.without_drawn_length for row in long.itertuples()]
     long = long.dropna(subset=["km"])
+    long["kind name"] = long["kind"].map(KIND_HEADERS)  # the axis says what readers say
     encoding: dict[str, Any] = {
-        "x": alt.X("kind:N", title="kind", sort=list(dict.fromkeys(frame["kind"]))),
+        "x": alt.X("kind name:N", title=None,
+                   sort=[KIND_HEADERS[k] for k in dict.fromkeys(frame["kind"])],
+                   # a label a word a line, so the kinds' names never overlap
+                   axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')")),
         "xOffset": alt.XOffset("measure:N", sort=["documented", "drawn"]),
         "y": alt.Y("km:Q", title="length (km)"),
-        "tooltip": [alt.Tooltip("kind:N", title="kind"),
+        "tooltip": [alt.Tooltip("kind name:N", title="kind"),
                     alt.Tooltip("measure:N", title="length"),
                     alt.Tooltip("km:Q", title="km", format=",.0f"),
                     alt.Tooltip("routes:Q", title="routes of this kind"),

@@ -49,9 +49,9 @@ LOCATION_WORDS: dict[Location, str] = {
     "site": "the site itself",
     "area": "one point for the whole field or complex",
     "centre": "the town or city centre",
-    "nearby": "approximate: the nearest town or village, as no source locates the site "
-              "itself",
-    "none": "not known: no source gives its coordinates, so it is not on the map",
+    "nearby": "approximate (the nearest town or village: no source locates the site "
+              "itself)",
+    "none": "not known (no source gives its coordinates, so it is not on the map)",
 }
 """What a facility's point stands for (its ``location``), as the panel and popup say it."""
 

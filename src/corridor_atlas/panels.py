@@ -600,14 +600,17 @@ def gas_exports_table(frame: pd.DataFrame) -> pd.DataFrame:
                                                  LINK]))
 
 
-def _plain(value: float | Mapping[str, float]) -> str:
+def _plain(value: float | Mapping[str, float], unit: str) -> str:
+    def amount(v: float) -> str:
+        return f"{number(v)}%" if unit == "%" else quantity(v, unit)
+
     if isinstance(value, Mapping):
-        return ", ".join(f"{k} {published(v)}" for k, v in value.items())
-    return published(value)
+        return ", ".join(f"{k} {amount(v)}" for k, v in value.items())
+    return amount(value)
 
 
-def _alternatives_text(alternatives: Sequence[Alternative]) -> str:
-    return "; ".join(f"{_plain(alt.value)} ({source_label(alt.source)})"
+def _alternatives_text(alternatives: Sequence[Alternative], unit: str) -> str:
+    return "; ".join(f"{_plain(alt.value, unit)} ({source_label(alt.source)})"
                      for alt in alternatives)
 
 
@@ -632,12 +635,12 @@ def context_figures_frame(catalog: Catalog) -> pd.DataFrame:
     for fig in catalog.context_figures:
         outcome = None
         if fig.outcome is not None:
-            outcome = (f"{published(fig.outcome.value)} {fig.outcome.unit} "
+            outcome = (f"{quantity(fig.outcome.value, fig.outcome.unit)} "
                        f"({source_label(fig.outcome.source)})")
         rows.append({"id": fig.id, "text": fig.text, "value": fig.value, "unit": fig.unit,
                      "year": fig.year, "support_level": fig.support_level, "note": fig.note,
                      "source": source_label(fig.source), "url": fig.source.url,
-                     "alternatives": _alternatives_text(fig.alternatives),
+                     "alternatives": _alternatives_text(fig.alternatives, fig.unit),
                      "disputed": _is_disputed(fig), "outcome": outcome,
                      "caveat": (f"{fig.caveat.text} ({sources_label(fig.caveat.sources)})"
                                 if fig.caveat is not None else None)})
