@@ -234,20 +234,6 @@ def _zoom_to() -> None:
         _fit(preset.bbox)
 
 
-def _play_changed(first: int, last: int) -> None:
-    """Play switched on or off; switched on at the last year, it starts again from the first.
-
-    Play is a switch, not a button: its value is the state wanted, so a click can't be
-    lost or counted twice when its rerun meets another (the map reporting its view).
-    """
-    if st.session_state.get("playing") and st.session_state.get("year", last) >= last:
-        st.session_state["year"] = first
-        st.session_state["_play_note"] = (f"{last} is the last year in the data: playing "
-                                          f"again from {first}.")
-    if not st.session_state.get("playing"):
-        st.session_state.pop("_play_note", None)
-
-
 def _label(atlas: Atlas, layer_id: str) -> str:
     """A layer's name in the sidebar: the same as in the map's layer control."""
     if layer_id == FACILITIES_ID:
@@ -284,19 +270,36 @@ def search_box(atlas: Atlas) -> None:
 def year_control(atlas: Atlas) -> int:
     assert atlas.catalog is not None
     first, last = year_range(atlas.catalog)
-    if "_next_year" in st.session_state:  # the play control's step, applied before the widget
-        st.session_state["year"] = st.session_state.pop("_next_year")
     st.session_state.setdefault("year", default_year(atlas.catalog))
-    st.sidebar.slider("As of year", first, last, key="year",
+    # Play is a switch, not a button: its value is the state wanted, so a click can't be
+    # lost or counted twice when its rerun meets another (the map reporting its view).
+    # Its start is found by comparing with the last run, not by an on_change callback,
+    # which such a merged rerun can skip.
+    playing = bool(st.session_state.get("playing", False))
+    started = playing and not st.session_state.get("_was_playing", False)
+    if started and st.session_state["year"] >= last:  # at the end: start again
+        st.session_state["year"] = first
+        st.session_state["_play_note"] = (f"{last} is the last year in the data: playing "
+                                          f"again from {first}.")
+    elif started or (not playing and st.session_state.get("_was_playing", False)):
+        st.session_state.pop("_play_note", None)  # a new start or a pause: nothing to say
+    if not playing:
+        st.session_state.pop("_play_year", None)
+    elif started or "_play_year" not in st.session_state:
+        st.session_state["_play_year"] = st.session_state["year"]
+    else:  # the play's own position wins: a rerun the page sent meanwhile (the map
+        st.session_state["year"] = st.session_state["_play_year"]  # reporting its view)
+        # carries the slider's value from before the last step
+    st.sidebar.slider("As of year", first, last, key="year", disabled=playing,
                       help="Routes not yet agreed are not drawn; agreed or planned are "
-                           "dotted, under construction dashed, operating solid.")
-    playing = st.session_state.get("playing", False)
+                           "dotted, under construction dashed, operating solid. While the "
+                           "years play, switch Play off to pick one.")
     if st.session_state.pop("_stop_play", False) or (
             playing and st.session_state["year"] >= last):  # the end of the data: stop
         st.session_state["playing"] = playing = False
         st.session_state["_play_note"] = f"Played to {last}, the last year in the data."
+    st.session_state["_was_playing"] = playing
     st.sidebar.toggle("Play through the years", key="playing",
-                      on_change=_play_changed, args=(first, last),
                       help=f"Steps through the years to {last}, one a second; switch off to "
                            f"pause. From {last} it starts again at {first}.")
     note = st.session_state.get("_play_note")
@@ -888,7 +891,7 @@ def main() -> None:
             st.session_state["_stop_play"] = True
         else:
             time.sleep(PLAY_STEP_S)
-            st.session_state["_next_year"] = year + 1
+            st.session_state["_play_year"] = year + 1
         st.rerun()
 
 
