@@ -14,7 +14,17 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit_folium import st_folium
 
-from corridor_atlas import charts, exports, panels, settings, styles, timeline
+from corridor_atlas import (
+    charts,
+    describe,
+    exports,
+    headline,
+    page,
+    panels,
+    settings,
+    styles,
+    timeline,
+)
 from corridor_atlas.describe import (
     FACILITIES_NAME,
     disputed_status,
@@ -26,22 +36,25 @@ from corridor_atlas.errors import AtlasError
 from corridor_atlas.flows import route_flow
 from corridor_atlas.layers import FACILITIES_ID, Atlas, load_atlas
 from corridor_atlas.maps import BASEMAPS, ROUTE_MARK, fit_group, map_parts
-from corridor_atlas.markup import md
+from corridor_atlas.markup import md, md_link
 from corridor_atlas.scene import Scene, build_scene
 from corridor_atlas.search import Hit, SearchIndex, build_index
 from corridor_atlas.snapshot import find_chromium
-from corridor_atlas.uploads import UserLayer, attribute_table, read_upload
+from corridor_atlas.uploads import Shelf, Upload, UserLayer, attribute_table
 from corridor_atlas.urlstate import UrlState, parse_query, to_query
 from corridor_atlas.view import (
     MAX_SIDE,
     MIN_SIDE,
     PRESETS,
     SIZE_PRESETS,
+    UPLOAD_FIT_MAX_ZOOM,
+    UPLOAD_FIT_PADDING_PX,
     BBox,
     MapView,
     bbox_from_leaflet,
     default_year,
     parse_size,
+    union_bbox,
     view_for_bbox,
     year_range,
 )
@@ -63,7 +76,6 @@ MAP_CSS = """<style>
 MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds", "center",
                "zoom"]
 PLAY_STEP_S = 0.9
-MAX_USER_LAYERS = 5
 # Tables: each column as wide as its header and its longest text, up to a cap; a table
 # whose text runs longer wraps it over three lines. A header is never cut short, names,
 # figures and statuses are read whole, and a longer note opens in full on a click.
@@ -79,6 +91,8 @@ WRAP_MIN_ROW_PX = 65  # Streamlit wraps a cell's text only in rows taller than 4
 HEADER_ROW_PX, TABLE_MAX_PX = 38, 600
 FILTER_HELP = ("Show only these kinds of line, and only lines with these statuses in the "
                "year shown.")
+FLOW_TITLES = {"bcm/y": "Gas carried, bcm a year", "bbl/d": "Oil carried, barrels a day",
+               "Mt/y": "Freight carried, million tonnes a year"}
 FORMAT_LABELS = {
     "png": "PNG image", "pdf": "PDF page", "html": "Interactive HTML (offline)",
     "svg": "SVG (print render)", "geojson": "GeoJSON data", "csv": "CSV of figures and sources",
@@ -178,6 +192,14 @@ def _pick(hit: Hit) -> None:
                                                        height_px=height)
         st.session_state.pop("zoom_to", None)
     st.session_state["search"] = ""
+    _after_pick(close_sidebar=True)
+
+
+def _after_pick(*, close_sidebar: bool) -> None:
+    """On a phone, once the page is drawn: close the sidebar, bring the panel into view."""
+    count = st.session_state.get("_picks", 0) + 1
+    st.session_state["_picks"] = count
+    st.session_state["_after_pick"] = (count, close_sidebar)
 
 
 def map_size() -> tuple[int, int]:
@@ -196,9 +218,10 @@ def map_size() -> tuple[int, int]:
             max(200, round((y(north) - y(south)) * scale)))
 
 
-def _fit(bbox: BBox) -> None:
-    """Fit the map to ``bbox`` on its next draw, at whatever size it is."""
-    st.session_state["fit"] = (f"{time.monotonic_ns()}", bbox)
+def _fit(bbox: BBox, **options: Any) -> None:
+    """Fit the map to ``bbox`` on its next draw, at whatever size it is (``options``:
+    those of :func:`~corridor_atlas.maps.fit_group`)."""
+    st.session_state["fit"] = (f"{time.monotonic_ns()}", bbox, options)
     st.session_state.pop("_fit_view", None)
     st.session_state.pop("map_target", None)
 
@@ -210,8 +233,16 @@ def _zoom_to() -> None:
         _fit(preset.bbox)
 
 
-def _toggle_play() -> None:
-    st.session_state["playing"] = not st.session_state.get("playing", False)
+def _toggle_play(first: int, last: int) -> None:
+    """Play or pause; Play at the last year starts again from the first."""
+    playing = not st.session_state.get("playing", False)
+    if playing and st.session_state.get("year", last) >= last:
+        st.session_state["year"] = first
+        st.session_state["_play_note"] = (f"{last} is the last year in the data: playing "
+                                          f"again from {first}.")
+    if not playing:
+        st.session_state.pop("_play_note", None)
+    st.session_state["playing"] = playing
 
 
 def _label(atlas: Atlas, layer_id: str) -> str:
@@ -227,6 +258,7 @@ def _on_map_click() -> None:
     found = _CLICKED_ROUTE.search(value.get("last_object_clicked_tooltip") or "")
     if found and found.group(1) in st.session_state.get("_route_ids", ()):
         st.session_state["route"] = found.group(1)
+        _after_pick(close_sidebar=False)
 
 
 def search_box(atlas: Atlas) -> None:
@@ -258,8 +290,16 @@ def year_control(atlas: Atlas) -> int:
     playing = st.session_state.get("playing", False)
     if playing and st.session_state["year"] >= last:  # the end of the data: stop playing
         st.session_state["playing"] = playing = False
+        st.session_state["_play_note"] = f"Played to {last}, the last year in the data."
     st.sidebar.button("⏸ Pause" if playing else "▶ Play through the years", key="play",
-                      on_click=_toggle_play)
+                      on_click=_toggle_play, args=(first, last),
+                      help=f"Steps through the years to {last}; from {last} it starts again "
+                           f"at {first}.")
+    note = st.session_state.get("_play_note")
+    if note:
+        st.sidebar.caption(note)
+    if note and not playing:  # said once when playing ends; kept while it plays
+        del st.session_state["_play_note"]
     return int(st.session_state["year"])
 
 
@@ -342,7 +382,8 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
             format_func=lambda i: ("Corridor overview" if i == OVERVIEW
                                    else route_label(catalog.route(i))),
             help="Or click a route on the map.",
-            on_change=lambda: st.session_state.pop("facility", None))
+            on_change=lambda: (st.session_state.pop("facility", None),
+                               _after_pick(close_sidebar=True)))
     else:
         selected = OVERVIEW
     basemap = st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
@@ -394,38 +435,69 @@ def lazy_tabs(labels: list[str], key: str) -> Sequence[Any]:
     return st.tabs(labels, key=key, on_change="rerun")
 
 
+CARD_WIDTH = 200  # px: two cards a row on a phone, more as the panel widens
+CARD_CSS = """<style>
+[class*="st-key-cards_"] [data-testid="stMetricValue"] { font-size: 1.6rem; }
+[class*="st-key-cards_"] [data-testid="stMetricValue"] div { white-space: normal; }
+</style>"""
+
+
+def card_grid(cards: Sequence[describe.Card], key: str) -> None:
+    """Metric cards side by side, wrapping onto more rows as the width needs; each with its
+    lines of explanation and a link to the source of every figure on it."""
+    with st.container(horizontal=True, gap="small", key=f"cards_{key}"):
+        for i, card in enumerate(cards):
+            with st.container(border=True, width=CARD_WIDTH, key=f"card_{key}_{i}"):
+                st.metric(md(card.label), md(card.value) if card.value is not None else None,
+                          delta=card.delta,  # figures and units only: its sign sets the arrow
+                          delta_description=md(card.delta_note) if card.delta_note else None,
+                          help=md(card.help) if card.help else None)
+                links = " · ".join(md_link(f"{what}: {describe.source_label(src)}",
+                                           getattr(src, "url", None))
+                                   for what, src in card.sources)
+                text = [md(line) for line in card.lines] + ([links] if links else [])
+                if text:
+                    st.caption("  \n".join(text))
+
+
 def route_panel(atlas: Atlas, route_id: str, year: int,
                 in_year: dict[str, str | None]) -> None:
-    route = panels.route_until(atlas.catalog.route(route_id), year)
+    catalog = atlas.catalog
+    whole = catalog.route(route_id)
+    route = panels.route_until(whole, year)
     facts = route.facts
     colour = styles.KIND_COLOURS[route.kind]
+    head = headline.route_headline(whole, year, as_of=catalog.as_of)
+    start = headline.route_start(whole, as_of=catalog.as_of)
     st.header(md(route.name))
     st.caption(f"Türkçe: {md(route.name_tr)}  ·  Azərbaycanca: {md(route.name_az)}")
-    st.markdown(f"**{styles.KIND_LABELS[route.kind]}** · **{styles.STATUS_LABELS[route.status]}**"
-                f" — {md(facts.status_detail)}")
+    st.markdown(f"**{md(describe.status_in_year_line(head))}** · "
+                f"{styles.KIND_LABELS[route.kind]}")
     newest = facts.status_source
+    today = timeline.route_state(whole, None, as_of=catalog.as_of)
+    st.caption(f"{md(describe.status_today_line(today, catalog.as_of))} — "
+               f"{md(facts.status_detail)} · newest source found: "
+               f"{md_link(newest.date or 'undated', newest.url)} · volumes and dates up to "
+               f"{year}")
     phase = in_year.get(route_id)
-    shown = styles.STATUS_LABELS.get(phase, "Not yet agreed") if phase else "Not yet agreed"
-    st.caption(f"In {year}: **{shown}** · status today from the newest source found: "
-               f"[{md(newest.date or 'undated')}]({newest.url}) · volumes and dates up to {year}")
-    state = timeline.route_state(atlas.catalog.route(route_id), year, as_of=atlas.catalog.as_of)
+    state = timeline.route_state(whole, year, as_of=catalog.as_of)
     if state is not None and state.dispute is not None:
         st.warning(md(disputed_status(state)), icon=":material/help:")
+    card_grid(describe.route_panel_cards(head), key="route")
     tab_figures, tab_volumes, tab_dates, tab_notes = lazy_tabs(
         ["Key figures", "Volumes", "Dates", "Caveats"], key="route_tab")
     with tab_figures:
         if tab_figures.open:
             source_table(panels.key_figures(route, atlas.drawn_length_km(route_id),
-                                            as_of=atlas.catalog.as_of))
+                                            as_of=catalog.as_of, year=year))
     with tab_volumes:
         if tab_volumes.open:
-            flow = route_flow(atlas.catalog.route(route_id), year,
-                              operating=phase == "operating")
+            flow = route_flow(whole, year, operating=phase == "operating")
             if flow.family is not None:
                 st.markdown("  \n".join(md(line) for line in flow_lines(flow)))
             units = panels.volume_units(route)
             if not units:
-                st.info("No annual volume with a source has been found for this route.")
+                st.info(md(describe.no_volume_text(start, year)))
             for unit in units:
                 chart = charts.volume_chart(route, unit, colour=colour)
                 if chart is not None:
@@ -439,8 +511,7 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                     source_table(panels.period_volumes_table(route))
     with tab_dates:
         if tab_dates.open:
-            history = panels.status_periods_frame(atlas.catalog.route(route_id),
-                                                  as_of=atlas.catalog.as_of)
+            history = panels.status_periods_frame(whole, as_of=catalog.as_of)
             if len(history):
                 st.caption("Status over time, from each dated event's effect")
                 source_table(history)
@@ -449,7 +520,7 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                 st.altair_chart(charts.milestone_timeline(milestones), width="stretch")
                 source_table(panels.milestones_table(milestones))
             else:
-                st.info("No dated milestone with a source.")
+                st.info(md(describe.no_milestone_text(start, year)))
     with tab_notes:
         if tab_notes.open:
             for text in facts.conflicts:
@@ -458,26 +529,54 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                 st.caption(md(facts.notes))
 
 
-def overview_panel(atlas: Atlas) -> None:
+def overview_panel(atlas: Atlas, year: int) -> None:
     catalog = atlas.catalog
     st.header("The corridor in figures")
-    st.caption(f"Figures as of {catalog.as_of}: {md(catalog.as_of_note)}")
-    drawn = {rid: atlas.drawn_length_km(rid) or 0.0 for rid in atlas.routes}
-    lengths = panels.corridor_overview(catalog, drawn)
-    tab_len, tab_time, tab_gas, tab_ctx = lazy_tabs(
-        ["Lengths & capacity", "Timeline", "Gas exports", "Context"], key="overview_tab")
-    with tab_len:
-        if tab_len.open:
-            st.altair_chart(charts.lengths_chart(lengths), width="stretch", height=CHART_HEIGHT)
-            source_table(panels.lengths_table(lengths))
-            st.caption("Capacities")
-            source_table(panels.capacities_table(catalog))
-    with tab_time:
-        if tab_time.open:
-            frame = panels.all_milestones(catalog)
-            st.altair_chart(charts.milestone_timeline(frame, colour_by="route"),
-                            width="stretch")
-            source_table(panels.milestones_table(frame), height=320)
+    st.caption(f"Up to {year}. Figures as of {catalog.as_of}: {md(catalog.as_of_note)}")
+    st.subheader(f"What the routes carry, up to {year}")
+    routes = headline.route_headlines(catalog, year)
+    if routes:
+        card_grid([describe.route_card(h) for h in routes], key="routes")
+    else:
+        st.caption(f"No route has a dated capacity or a sourced annual volume up to {year}.")
+    exports = headline.gas_exports(catalog, year)
+    if exports:
+        latest = exports[0].year
+        st.subheader(f"Azerbaijan's gas exports in {latest}")
+        card_grid([describe.export_card(e) for e in exports], key="exports")
+        st.caption(f"Sources for {latest}: " + " · ".join(
+            md_link(describe.source_label(s), s.url) for s in exports[0].sources))
+        if exports[0].note:
+            st.caption(md(exports[0].note))
+    else:
+        first = min((e.year for e in catalog.gas_exports_azerbaijan), default=None)
+        st.caption(md(describe.no_exports_text(year, first)))
+    st.subheader(f"Under construction in {year}")
+    builds = headline.under_construction(catalog, year)
+    if builds:
+        card_grid([describe.build_card(b) for b in builds], key="builds")
+    else:
+        st.caption(f"No line is under construction in {year}.")
+    colours = styles.route_colours((r.id, r.kind) for r in catalog.routes)
+    by_name = {catalog.route(rid).short_name: c for rid, c in colours.items()}
+    tab_flow, tab_gas, tab_time, tab_ctx, tab_len = lazy_tabs(
+        ["Volumes over time", "Gas exports", "Timeline", "Context", "Lengths"],
+        key="overview_tab")
+    with tab_flow:
+        if tab_flow.open:
+            points = headline.flow_history(catalog, year)
+            for unit, title in FLOW_TITLES.items():
+                chart = charts.flows_chart([p for p in points if p.unit == unit],
+                                           colours=by_name)
+                if chart is not None:
+                    st.markdown(f"**{title}**")
+                    st.altair_chart(chart, width="stretch", height=CHART_HEIGHT)
+            if points:
+                st.caption("Each route's sourced annual throughput; a year with no figure is a "
+                           "gap, not a zero. Hover a point for the capacity in force, the "
+                           "utilisation and the sources.")
+            else:
+                st.caption(f"No route has a sourced annual volume up to {year}.")
     with tab_gas:
         if tab_gas.open:
             gas = panels.gas_exports_frame(catalog)
@@ -486,6 +585,20 @@ def overview_panel(atlas: Atlas) -> None:
                        "figure are gaps in the chart and say “no figure” in the table, "
                        "never zero.")
             source_table(panels.gas_exports_table(gas))
+    with tab_len:
+        if tab_len.open:
+            drawn = {rid: atlas.drawn_length_km(rid) or 0.0 for rid in atlas.routes}
+            lengths = panels.corridor_overview(catalog, drawn)
+            st.altair_chart(charts.lengths_chart(lengths), width="stretch", height=CHART_HEIGHT)
+            source_table(panels.lengths_table(lengths))
+            st.caption("Capacities")
+            source_table(panels.capacities_table(catalog))
+    with tab_time:
+        if tab_time.open:
+            frame = panels.all_milestones(catalog)
+            st.altair_chart(charts.milestone_timeline(frame, colour_by="route",
+                                                      colours=by_name), width="stretch")
+            source_table(panels.milestones_table(frame), height=320)
     with tab_ctx:
         if tab_ctx.open:
             for item in panels.context_items(catalog):
@@ -520,7 +633,7 @@ def render_export(geo_dir: str, view: MapView, fmt: str, size: tuple[int, int], 
 
 def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
     """Download the current view, with the user's own layers, as an image, a page,
-    a map file or data."""
+    a map file or data. Only the chosen format's options are shown."""
     box = st.expander("⬇️ Export this view", key="export_open", on_change="rerun")
     if not box.open:  # its widgets are sent only while it is open
         return
@@ -529,40 +642,55 @@ def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
         c1, c2 = st.columns(2)
         fmt = c1.selectbox("Format", exports.FORMATS, format_func=FORMAT_LABELS.get,
                            key="export_format")
-        preset = c2.radio("Size", ["slide", "a4", "custom"], horizontal=True,
-                          key="export_size",
-                          format_func={"slide": "Slide 16:9", "a4": "A4 landscape",
-                                       "custom": "Custom"}.get)
-        size = SIZE_PRESETS.get(preset, SIZE_PRESETS["slide"])
-        if preset == "custom":
-            w = c1.number_input("Width (px)", MIN_SIDE, MAX_SIDE, 1600, step=10,
-                                key="export_w")
-            h = c2.number_input("Height (px)", MIN_SIDE, MAX_SIDE, 900, step=10,
-                                key="export_h")
-            size = parse_size(f"{int(w)}x{int(h)}")
-        scale = c1.radio("Scale", [1, 2], horizontal=True, format_func=lambda s: f"{s}×",
-                         key="export_scale")
-        paper = c2.radio("PDF paper", ["a4", "letter"], horizontal=True, key="export_paper",
-                         format_func=str.upper)
-        static = st.checkbox("Print render (no browser)", value=not browser,
-                             disabled=not browser, key="export_static",
-                             help="Draws the map with matplotlib from the same style table; "
-                                  "PNG, PDF and SVG.")
-        if not browser:
-            st.info("Chromium is not installed on this server, so PNG and PDF use the print "
-                    "render. Install it (`apt-get install chromium`) for pixel-faithful "
-                    "snapshots of the live map.")
+        options = exports.OPTIONS[fmt]
+        size, scale, paper, static = SIZE_PRESETS["slide"], 1, "a4", False
+        if "size" in options:
+            preset = c2.radio("Size", ["slide", "a4", "custom"], horizontal=True,
+                              key="export_size",
+                              format_func={"slide": "Slide 16:9", "a4": "A4 landscape",
+                                           "custom": "Custom"}.get)
+            size = SIZE_PRESETS.get(preset, SIZE_PRESETS["slide"])
+            if preset == "custom":
+                w = c1.number_input("Width (px)", MIN_SIDE, MAX_SIDE, 1600, step=10,
+                                    key="export_w")
+                h = c2.number_input("Height (px)", MIN_SIDE, MAX_SIDE, 900, step=10,
+                                    key="export_h")
+                size = parse_size(f"{int(w)}x{int(h)}")
+        if "scale" in options:
+            scale = int(c1.radio("Scale", [1, 2], horizontal=True,
+                                 format_func=lambda s: f"{s}×", key="export_scale",
+                                 help="2× doubles the pixels each way: sharper on screens "
+                                      "and in print, same layout."))
+        if "paper" in options:
+            paper = c2.radio("Paper", ["a4", "letter"], horizontal=True, key="export_paper",
+                             format_func={"a4": "A4", "letter": "US Letter"}.get,
+                             help="Landscape; the map fills the page.")
+        if "static" in options:
+            static = st.checkbox("Print render (no browser)", value=not browser,
+                                 disabled=not browser, key="export_static",
+                                 help="Draws the map with matplotlib from the same style "
+                                      "table instead of the browser.")
+            if not browser:
+                st.info("Chromium is not installed on this server, so PNG and PDF use the "
+                        "print render. Install it (`apt-get install chromium`) for "
+                        "pixel-faithful snapshots of the live map.")
+        if not options:
+            st.caption({"html": "The live map in one file, with its controls; opens offline.",
+                        "geojson": "The visible layers' features, with licence and "
+                                   "attribution per feature.",
+                        "csv": "Every figure of the visible layers with its sources.",
+                        "kml": "The visible layers for Google Earth."}.get(fmt, ""))
         extent = "the whole corridor" if view.bbox is None else (
             "W {:.2f}, S {:.2f}, E {:.2f}, N {:.2f}".format(*view.extent))
         mine = f" + {len(own)} of your own" if own else ""
         st.caption(f"{len(view.layers)} layer(s){mine} · as of {view.year} · extent: {extent}")
-        request = (view, fmt, size, int(scale), static, paper, tuple(o.digest for o in own))
+        request = (view, fmt, size, scale, static, paper, tuple(o.digest for o in own))
         if st.button("Prepare download", key="export_go", type="primary"):
             try:
                 with st.spinner(f"Rendering {FORMAT_LABELS[fmt]}…"):
                     if own:  # the user's data stays in this session: not in the shared cache
                         result = exports.export(atlas, view, fmt, vendor_dir=VENDOR_DIR,
-                                                size=size, scale=int(scale), static=static,
+                                                size=size, scale=scale, static=static,
                                                 paper=paper,  # type: ignore[arg-type]
                                                 user_layers=own)
                     else:
@@ -622,10 +750,18 @@ def compare_view(atlas: Atlas, view: MapView) -> None:
                      help="Two synchronised maps: pan or zoom one and the other follows."):
         st.caption("Turn on to compare the corridor in two years.")
         return
+    # Only the data's years can be picked: a year outside them cannot be typed in and
+    # then silently not drawn.
+    years = list(range(first, last + 1))
     c1, c2 = st.columns(2)
-    year_a = c1.number_input("Left: as of", first, last, 2005, key="compare_a")
-    year_b = c2.number_input("Right: as of", first, last, default_year(atlas.catalog),
-                             key="compare_b")
+    help_text = f"The data covers {first}–{last}."
+    year_a = c1.selectbox("Left: as of", years, index=years.index(min(max(2005, first), last)),
+                          key="compare_a", help=help_text)
+    year_b = c2.selectbox("Right: as of", years,
+                          index=years.index(min(max(default_year(atlas.catalog), first), last)),
+                          key="compare_b", help=help_text)
+    if year_a == year_b:
+        st.caption(f"Both maps show {year_a}: pick another year on one side to compare.")
     from corridor_atlas.compare import compare_map
 
     dual = compare_map(atlas, view, int(year_a), int(year_b), vendor_dir=VENDOR_DIR,
@@ -635,31 +771,22 @@ def compare_view(atlas: Atlas, view: MapView) -> None:
 
 
 def user_layers() -> list[UserLayer]:
-    """Layers the user uploads: checked, kept for this browser session only."""
+    """Layers the user uploads: checked, kept for this browser session only; the map fits
+    to a layer once, when it is added."""
     with st.sidebar.expander("➕ Your own layers"):
         files = st.file_uploader(
             "GeoJSON, KML, zipped Shapefile or GeoPackage", key="uploads",
             type=["geojson", "json", "kml", "zip", "gpkg"], accept_multiple_files=True,
             help="Drawn on the map for you only; nothing is stored on the server.")
-        cache: dict[str, UserLayer | str] = st.session_state.setdefault("_uploaded", {})
-        layers: list[UserLayer] = []
-        for upload in (files or [])[:MAX_USER_LAYERS]:
-            if upload.file_id not in cache:
-                try:
-                    cache[upload.file_id] = read_upload(upload.getvalue(), upload.name)
-                except AtlasError as err:
-                    cache[upload.file_id] = str(err)
-            result = cache[upload.file_id]
-            if isinstance(result, str):
-                st.error(md(result))
-            else:
-                layers.append(result)
-                st.caption(md(result.describe()))
-        if files and len(files) > MAX_USER_LAYERS:
-            st.warning(f"Only the first {MAX_USER_LAYERS} files are drawn.")
-        for stale in set(cache) - {f.file_id for f in files or []}:
-            del cache[stale]
-    return layers
+        shelf: Shelf = st.session_state.setdefault("_shelf", Shelf())
+        shelved = shelf.update(Upload(f.file_id, f.name, f.getvalue()) for f in files or [])
+        for note in shelved.notes:
+            {"error": st.error, "warning": st.warning, "info": st.caption}[note.level](
+                md(note.text))
+    extent = union_bbox(layer.bounds for layer in shelved.added)
+    if extent is not None:
+        _fit(extent, max_zoom=UPLOAD_FIT_MAX_ZOOM, padding=UPLOAD_FIT_PADDING_PX)
+    return list(shelved.layers)
 
 
 def share_link(query: str) -> None:
@@ -682,7 +809,7 @@ def main() -> None:
         st.error("The catalog could not be read, so no route can be shown. See the data "
                  "problems above.")
         return
-    st.html(MAP_CSS)
+    st.html(MAP_CSS + CARD_CSS)
     read_url(atlas)
     search_box(atlas)
     year = year_control(atlas)
@@ -706,7 +833,8 @@ def main() -> None:
             parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, basemap=basemap,
                               countries_url=COUNTRIES_URL)
             if "fit" in st.session_state:
-                parts.groups.append(fit_group(*st.session_state["fit"]))
+                request, bbox, *options = st.session_state["fit"]
+                parts.groups.append(fit_group(request, bbox, **(options[0] if options else {})))
             target = st.session_state.get("map_target")
             with st.container(key="atlas_map"):
                 state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
@@ -735,9 +863,13 @@ def main() -> None:
         if selected is None and facility:
             facility_panel(atlas, facility)
         elif selected is None:
-            overview_panel(atlas)
+            overview_panel(atlas, year)
         else:
             route_panel(atlas, selected, year, in_year)
+        picked = st.session_state.get("_after_pick")
+        if picked is not None:  # sent with every run; the page acts on each pick once
+            st.html(page.after_pick(picked[0], close_sidebar=picked[1]),
+                    unsafe_allow_javascript=True)
     share_link(write_url(atlas, toggled, year, selected, state, flows))
     if st.session_state.get("playing"):
         _, last = year_range(atlas.catalog)

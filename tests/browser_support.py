@@ -182,6 +182,13 @@ COUNT_STROKES = f"""([colours, least, most]) => {{
   return n >= least && n <= most;
 }}"""
 
+# The same for fills: users' points are discs filled with their colour, ringed in white.
+COUNT_FILLS = f"""([colours, least, most]) => {{
+  const n = Array.from(document.querySelectorAll('{ROUTE_PATH}'))
+    .filter(p => colours.includes((p.getAttribute('fill') || '').toUpperCase())).length;
+  return n >= least && n <= most;
+}}"""
+
 VIEW = f"""() => {{
   const map = ({FIND_MAP})();
   const c = map.getCenter();

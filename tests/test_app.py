@@ -128,7 +128,8 @@ def test_selecting_a_route_shows_its_panel_with_figures(app):
 
 def test_overview_panel_lists_context_figures_with_sources(app):
     assert app.header[0].value == "The corridor in figures"
-    assert len(app.get("vega_lite_chart")) == 1  # only the open tab's chart is sent
+    # only the open tab's charts are sent: what each family of routes carried
+    assert len(app.get("vega_lite_chart")) == 3
     app.session_state["overview_tab"] = "Context"
     app.run()
     assert not app.get("vega_lite_chart")
@@ -226,6 +227,26 @@ def test_export_panel_print_render_png(monkeypatch):
     at.button(key="export_go").click().run()
     assert not at.exception and not at.error
     assert [b for b in at.get("download_button") if "corridor-atlas_all_2026.png" in b.proto.label]
+
+
+def test_export_panel_shows_only_the_options_of_the_chosen_format():
+    """Size and scale for a PNG, paper for a PDF, nothing for a data file."""
+    at = _open_export(_run())
+    wanted = {"png": {"export_size", "export_scale", "export_static"},
+              "pdf": {"export_paper", "export_static"},
+              "svg": {"export_size"},
+              "html": set(), "geojson": set(), "csv": set(), "kml": set()}
+    for fmt, keys in wanted.items():
+        at.selectbox(key="export_format").set_value(fmt).run()
+        assert not at.exception
+        shown = {w.key for w in [*at.radio, *at.checkbox, *at.number_input]
+                 if w.key and w.key.startswith("export_")}
+        assert shown == keys, fmt
+    at.selectbox(key="export_format").set_value("png").run()
+    at.radio(key="export_size").set_value("custom").run()
+    assert {w.key for w in at.number_input} >= {"export_w", "export_h"}
+    at.selectbox(key="export_format").set_value("csv").run()
+    assert not {w.key for w in at.number_input} & {"export_w", "export_h"}
 
 
 def test_without_chromium_the_app_offers_the_print_render(monkeypatch, tmp_path):
@@ -444,3 +465,99 @@ def test_the_route_panel_gives_the_years_flow_and_utilisation():
     text = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "Flow in 2022: 11.5 bcm/y" in text
     assert "Utilisation: 115%" in text and "Capacity in force: 10 bcm/y" in text
+
+
+# --------------------------------------------------------------------------- headline cards
+
+
+def _plain(text: str) -> str:
+    """Text as a reader sees it: without the escapes that keep data literal in Markdown."""
+    return text.replace("\\", "")
+
+
+def _metrics(at: AppTest) -> dict[str, object]:
+    return {_plain(m.label): m for m in at.metric}
+
+
+def test_the_overview_opens_on_headline_figures_with_sources(app):
+    metrics = _metrics(app)
+    scp = metrics["SCP: carried in 2025"]
+    assert _plain(scp.value) == "23.1 bcm/y"
+    assert scp.proto.delta == "+0.34 bcm/y" and scp.proto.delta_description == "on 2024"
+    assert _plain(metrics["TAP: carried in 2022"].value) == "11.5 bcm/y"
+    assert _plain(metrics["Iğdır–Nakhchivan: capacity in 2026"].value) == "0.73 bcm/y"
+    assert _plain(metrics["All gas exports, 2025"].value) == "25.2 bcm"
+    assert metrics["To Europe, 2025"].proto.delta == "-0.1 bcm"
+    assert _plain(metrics["Kars–Nakhchivan: due"].value) == "December 2029"
+    captions = " ".join(_plain(c.value) for c in app.caption)
+    assert "99% of the 23.4 bcm/y capacity in force" in captions
+    # every route card links to the sources of its figures
+    for label in ("SCP", "TAP", "BTC", "TANAP", "BTK"):
+        assert f"{label}: carried in" in " ".join(metrics)
+    assert captions.count("[volume: ") >= 5 and captions.count("[capacity: ") >= 5
+    assert "[target: Sabah, 2025-08-21](https://www.sabah.com.tr/" in captions
+    # the charts that explain come first; the length comparison waits in its own tab
+    titles = json.dumps([c.proto.spec for c in app.get("vega_lite_chart")])
+    assert "Route length by kind" not in titles and "Lengths" in [t.label for t in app.tabs]
+
+
+def test_the_overview_follows_the_year():
+    at = _run_with({"year": "2012"})
+    metrics = _metrics(at)
+    assert _plain(metrics["BTC: carried in 2010"].value) == "784,000 bbl/d"
+    assert _plain(metrics["SCP: capacity in 2012"].value) == "7.41 bcm/y"
+    assert _plain(metrics["BTK: in operation from"].value) == "30 October 2017"
+    assert not any("2025" in label for label in metrics)
+    at = _run_with({"year": "2005"})
+    captions = " ".join(_plain(c.value) for c in at.caption)
+    assert "No sourced figure for Azerbaijan's gas exports up to 2005; the first is for 2015." \
+        in captions
+    assert _plain(_metrics(at)["BTC: in operation from"].value) == "28 May 2006"
+
+
+def test_a_route_panel_heads_with_its_status_in_the_year_shown():
+    at = _run_with({"route": "tanap", "year": "2005"})
+    status = next(_plain(m.value) for m in at.markdown if "Gas pipeline" in m.value)
+    assert status.startswith("**In 2005: Not yet agreed**")
+    assert "Operating" not in status
+    captions = " ".join(_plain(c.value) for c in at.caption)
+    assert "Today (3 July 2026): Operating" in captions
+    metrics = _metrics(at)
+    assert metrics["Carried up to 2005"].value in ("", "—", None)
+    assert "Not in operation by 2005." in captions
+
+
+def test_key_figures_give_the_status_in_the_year_shown():
+    at = _run_with({"route": "tanap", "year": "2005"})
+    figures = next(df.value for df in at.dataframe if "figure" in df.value.columns)
+    rows = figures.set_index("figure")["value"]
+    statuses = {k: v for k, v in rows.items() if k.startswith("status")}
+    assert statuses.get("status in 2005") == "Not yet agreed", statuses
+    assert "status today" in statuses  # the catalog's status, named as today's
+
+
+def test_a_route_panel_in_a_later_year_gives_its_cards():
+    at = _run_with({"route": "tap", "year": "2022"})
+    status = next(_plain(m.value) for m in at.markdown if "Gas pipeline" in m.value)
+    assert status.startswith("**In 2022: Operating since 31 December 2020**")
+    metrics = _metrics(at)
+    assert _plain(metrics["Carried in 2022"].value) == "11.5 bcm/y"
+    assert metrics["Carried in 2022"].proto.delta == "+3.4 bcm/y"
+    assert _plain(metrics["Utilisation in 2022"].value) == "115%"
+    assert _plain(metrics["Capacity in 2022"].value) == "10 bcm/y"
+    assert _plain(metrics["Length"].value) == "878 km"
+    figures = next(df.value for df in at.dataframe if "figure" in df.value.columns)
+    assert figures.set_index("figure")["value"]["status in 2022"] == "Operating"
+
+
+def test_empty_tabs_explain_themselves_from_the_data():
+    at = _run_with({"route": "tanap", "year": "2005"})
+    at.session_state["route_tab"] = "Volumes"
+    at.run()
+    info = " ".join(_plain(i.value) for i in at.info)
+    assert ("No annual volume up to 2005. TANAP was agreed in 2011; its first sourced annual "
+            "volumes are for 2020.") in info
+    at.session_state["route_tab"] = "Dates"
+    at.run()
+    info = " ".join(_plain(i.value) for i in at.info)
+    assert "No dated milestone up to 2005. TANAP's first is dated 25 October 2011" in info

@@ -87,16 +87,31 @@ def test_scp_volume_chart_shows_gaps_not_zeros(catalog: Catalog) -> None:
     assert {"value", "unit", "what", "period_note", "source"} <= tooltip_fields
 
 
-def test_scp_volume_chart_capacity_rules_and_alternatives(catalog: Catalog) -> None:
-    spec = volume_chart(catalog.route("scp"), "bcm", colour=BLUE).to_dict()
-    rules = _layer(spec, "rule")
-    assert len(rules) == 1  # nothing derived for gas in bcm/y
-    assert rules[0]["mark"]["strokeDash"] == []
-    cap_values = sorted(r["value"] for r in _records(spec, rules[0]))
-    # SCPFX's "+5 bcm/y" is capacity added, never drawn as a capacity the line has
-    assert cap_values[:2] == [pytest.approx(7.41), pytest.approx(23.4)]
-    assert {r["derived_text"] for r in _records(spec, rules[0])} == {"as published"}
+def _capacity_line(spec: dict[str, Any]) -> tuple[dict[str, Any], dict[int, float | None]]:
+    """The chart's capacity line and its value by year."""
+    (line,) = _layer(spec, "line")
+    return line, {r["year"]: r["capacity"] for r in _records(spec, line)}
 
+
+def test_scp_capacity_line_follows_the_capacity_in_force(catalog: Catalog) -> None:
+    spec = volume_chart(catalog.route("scp"), "bcm", colour=BLUE).to_dict()
+    assert not _layer(spec, "rule")  # no level drawn across years it was not in force
+    line, by_year = _capacity_line(spec)
+    assert line["mark"]["interpolate"] == "step"
+    assert by_year == {**dict.fromkeys(range(2009, 2018), 7.41),
+                       **dict.fromkeys(range(2018, 2026), 23.4)}
+    # the line has its legend entry, whole, under the chart
+    colour = line["encoding"]["color"]
+    assert colour["scale"]["domain"] == ["capacity in force"]
+    assert colour["legend"]["orient"] == "bottom" and colour["legend"]["labelLimit"] == 0
+    assert line["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0]]
+    # SCPFX's "+5 bcm/y" is capacity added, never a capacity the line has
+    assert 5.0 not in by_year.values()
+    assert {"basis", "source", "url"} <= {t["field"] for t in line["encoding"]["tooltip"]}
+
+
+def test_scp_volume_chart_alternatives(catalog: Catalog) -> None:
+    spec = volume_chart(catalog.route("scp"), "bcm", colour=BLUE).to_dict()
     (points,) = _layer(spec, "point")
     assert points["mark"]["filled"] is False
     alt_rows = _records(spec, points)
@@ -106,16 +121,41 @@ def test_scp_volume_chart_capacity_rules_and_alternatives(catalog: Catalog) -> N
     assert {"value", "what", "source"} <= tooltip_fields
 
 
-def test_btc_volume_chart_derived_capacity_is_dashed_and_labelled(catalog: Catalog) -> None:
+def test_tap_chart_never_draws_the_increment_as_a_capacity(catalog: Catalog) -> None:
+    spec = volume_chart(catalog.route("tap"), "bcm", colour=BLUE).to_dict()
+    line, by_year = _capacity_line(spec)
+    assert by_year == {2021: 10, 2022: 10, 2023: 10}
+    assert not _layer(spec, "rule")
+    values = [r.get(field) for layer in _layers(spec) for r in _records(spec, layer)
+              for field in ("value", "capacity")]
+    assert 1.2 not in values  # the +1.2 bcm/y of the first expansion
+    assert line["encoding"]["color"]["scale"]["domain"] == ["capacity in force"]
+
+
+def test_a_year_no_dated_capacity_covers_breaks_the_line(catalog: Catalog) -> None:
+    route = catalog.route("tap")
+    capacity = [c.model_copy(update={"in_force": c.in_force.model_copy(
+                    update={"until_year": 2021})}) if c.value == 10 else c
+                for c in route.facts.capacity]
+    facts = route.facts.model_copy(update={"capacity": capacity})
+    spec = volume_chart(route.model_copy(update={"facts": facts}), "bcm",
+                        colour=BLUE).to_dict()
+    line, by_year = _capacity_line(spec)
+    assert by_year == {2021: 10, 2022: None, 2023: None}  # never the last known value
+    assert line["mark"]["invalid"] == "break-paths-filter-domains"
+
+
+def test_btc_derived_capacity_is_dashed_and_labelled(catalog: Catalog) -> None:
     spec = volume_chart(catalog.route("btc"), "million bbl", colour=ORANGE).to_dict()
-    (rule,) = _layer(spec, "rule")
-    assert rule["mark"]["strokeDash"] == [6, 4]
-    rows = _records(spec, rule)
-    assert all(r["derived"] for r in rows)
-    expanded = next(r for r in rows if r["what"] == "expanded")
-    assert expanded["value"] == pytest.approx(1.2 * 365)
-    assert expanded["derived_text"] == "derived: 1.2 million bbl/day × 365"
-    assert "derived_text" in {t["field"] for t in rule["encoding"]["tooltip"]}
+    line, by_year = _capacity_line(spec)
+    assert by_year == {**dict.fromkeys(range(2006, 2009), pytest.approx(365)),
+                       **dict.fromkeys(range(2009, 2026), pytest.approx(1.2 * 365))}
+    assert line["encoding"]["color"]["scale"]["domain"] == [
+        "capacity in force (from a daily rate × 365)"]
+    assert line["encoding"]["strokeDash"]["scale"]["range"] == [[6, 4]]
+    rows = _records(spec, line)
+    assert {r["derived_text"] for r in rows} == {"derived: 1 million bbl/day × 365",
+                                                 "derived: 1.2 million bbl/day × 365"}
     (bars,) = _layer(spec, "bar")
     assert bars["encoding"]["y"]["title"] == "million bbl per year"
     years = {r["year"] for r in _records(spec, bars)}
@@ -173,6 +213,14 @@ def test_milestone_timeline_one_route(catalog: Catalog) -> None:
     assert len(records) == len(catalog.route("btc").facts.milestones)
 
 
+def test_milestone_timeline_legend_is_whole(catalog: Catalog) -> None:
+    spec = milestone_timeline(milestones_frame(catalog.route("tanap"))).to_dict()
+    legend = spec["encoding"]["shape"]["legend"]
+    # under the chart, across its width, never cut ("date known to the" was cut short)
+    assert legend["orient"] == "bottom" and legend["direction"] == "horizontal"
+    assert legend["titleLimit"] == 0 and legend["labelLimit"] == 0
+
+
 def test_milestone_timeline_all_routes_coloured_by_route(catalog: Catalog) -> None:
     colours = {r.short_name: BLUE for r in catalog.routes}
     spec = milestone_timeline(all_milestones(catalog), colour_by="route",
@@ -205,6 +253,35 @@ def test_gas_exports_chart_breaks_lines_at_missing_years(catalog: Catalog) -> No
     assert europe_2015[0]["bcm"] is None
     assert not any(r["bcm"] == 0 for r in records)
     assert "sources" in {t["field"] for t in points["encoding"]["tooltip"]}
+
+
+# --------------------------------------------------------------------------- flows
+
+
+def test_flows_chart_one_line_per_route_broken_at_gaps(catalog: Catalog) -> None:
+    from corridor_atlas.charts import flows_chart
+    from corridor_atlas.headline import flow_history
+
+    points = [p for p in flow_history(catalog, None) if p.unit == "bcm/y"]
+    colours = {"SCP": BLUE, "TANAP": ORANGE, "TAP": "#123456"}
+    spec = flows_chart(points, colours=colours).to_dict()
+    (line,) = _layer(spec, "line")
+    assert line["mark"]["invalid"] == "break-paths-filter-domains"
+    assert line["encoding"]["color"]["scale"] == {"domain": list(colours),
+                                                 "range": list(colours.values())}
+    assert line["encoding"]["color"]["legend"]["orient"] == "bottom"
+    assert line["encoding"]["y"]["title"] == "bcm/y"
+    records = spec["datasets"][spec["data"]["name"]]  # one data set for line and points
+    scp = {r["year"]: r["volume"] for r in records if r["route"] == "SCP"}
+    assert list(scp) == list(range(2020, 2026)) and scp[2025] == pytest.approx(23.144)
+    assert not any(r["volume"] == 0 for r in records)
+    oil = flows_chart([p for p in flow_history(catalog, None) if p.unit == "bbl/d"]).to_dict()
+    btc = {r["year"]: r["volume"] for r in oil["datasets"][oil["data"]["name"]]}
+    assert btc[2007] is None and btc[2009] == pytest.approx(287.6e6 / 365)  # a gap, no zero
+    (dots,) = _layer(spec, "point")
+    assert {"capacity", "utilisation", "source"} <= {
+        t["field"] for t in dots["encoding"]["tooltip"]}
+    assert flows_chart([]) is None
 
 
 # --------------------------------------------------------------------------- lengths

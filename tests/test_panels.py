@@ -54,6 +54,36 @@ def test_btc_documented_length_is_1768_from_bp(catalog: Catalog) -> None:
     assert list(frame.columns) == ["figure", "value", "note", "source", "url"]
 
 
+def test_key_figures_status_follows_the_year(catalog: Catalog) -> None:
+    from corridor_atlas.describe import MILESTONES_SOURCE
+    from corridor_atlas.panels import route_until
+
+    tanap = catalog.route("tanap")
+    then = key_figures(route_until(tanap, 2005), None, as_of=catalog.as_of, year=2005)
+    row = _row(then, "status in 2005")
+    assert row["value"] == "Not yet agreed" and row["source"] == MILESTONES_SOURCE
+    assert _row(then, "status today")["value"] == tanap.facts.status
+    later = key_figures(route_until(tanap, 2012), None, as_of=catalog.as_of, year=2012)
+    row = _row(later, "status in 2012")
+    assert row["value"] == "Planned / agreed"
+    assert row["note"].startswith("since 25 October 2011: Azerbaijan–Türkiye agreement")
+    assert row["source"] == "QAFSAM, 2013-01-30" and row["url"].startswith("https://qafsam")
+    # without a year, the one status row is the catalog's, as before
+    assert "status" in set(key_figures(tanap, None)["figure"])
+    assert not key_figures(tanap, None)["figure"].str.startswith("status in").any()
+
+
+def test_capacity_steps_follow_the_dated_capacities(catalog: Catalog) -> None:
+    from corridor_atlas.panels import capacity_steps
+
+    steps = {s.year: s for s in capacity_steps(catalog.route("tap"), "bcm", range(2019, 2028))}
+    assert steps[2019].value is None  # before the first dated capacity: nothing
+    assert [steps[y].value for y in range(2020, 2026)] == [10] * 6
+    assert steps[2026].value == pytest.approx(11.2) and steps[2027].value == pytest.approx(11.2)
+    assert not any(s.value == 1.2 for s in steps.values())  # an increment is no level
+    assert steps[2021].source == "Trend, 2023-03-13" and steps[2021].basis
+
+
 def test_btc_key_figures_rows(catalog: Catalog) -> None:
     frame = key_figures(catalog.route("btc"), 1750.4)
     assert _row(frame, "name (Turkish)")["value"] == catalog.route("btc").name_tr

@@ -10,19 +10,23 @@ fixed here are neutral greys.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
 from .catalog import Route
+from .describe import sources_label
+from .figures import first_url
+from .headline import FlowPoint
 from .legend import KIND_HEADERS
-from .panels import REPORTED, capacity_series, volumes_frame
+from .panels import REPORTED, capacity_steps, volumes_frame
 
 __all__ = [
     "GAP_GREY",
     "RULE_GREY",
+    "flows_chart",
     "gas_exports_chart",
     "lengths_chart",
     "milestone_timeline",
@@ -36,6 +40,16 @@ RULE_GREY = "#4d4d4d"
 """Grey of capacity rules and neutral marks."""
 
 _LIGHT_GREY = "#bdbdbd"
+
+CAPACITY_IN_FORCE = "capacity in force"
+"""The legend entry of a volume chart's capacity line."""
+CAPACITY_DERIVED = "capacity in force (from a daily rate × 365)"
+"""The legend entry of a capacity line derived from a daily rate."""
+_DASHES = {CAPACITY_IN_FORCE: [1, 0], CAPACITY_DERIVED: [6, 4]}
+# Under the chart, where a narrow panel leaves it the chart's width, and never cut short
+# (Vega-Lite cuts legend titles and labels at 180 px by default).
+_WHOLE_LEGEND = alt.Legend(orient="bottom", direction="horizontal", titleOrient="left",
+                           titleLimit=0, labelLimit=0)
 
 _DEFAULT_HEIGHT = 220
 _FULL_YEAR = "full calendar year"
@@ -62,7 +76,7 @@ def _year_domain(years: list[int]) -> list[int]:
 _PLAIN_UNIT = re.compile(r"[\w /.%()-]{1,40}")
 
 
-def volume_chart(route: Route, unit: str, *, colour: str, include_planned: bool = True,
+def volume_chart(route: Route, unit: str, *, colour: str,
                  height: int = _DEFAULT_HEIGHT) -> alt.LayerChart | None:
     """
     Reported annual volumes of ``route`` in ``unit``, with capacities and other sources.
@@ -75,8 +89,6 @@ def volume_chart(route: Route, unit: str, *, colour: str, include_planned: bool 
         An annual-volume unit of the route (see :func:`~corridor_atlas.panels.volume_units`).
     colour
         Colour of the bars and of the alternative-value points.
-    include_planned
-        Also draw planned capacities.
     height
         Chart height in pixels.
 
@@ -86,9 +98,12 @@ def volume_chart(route: Route, unit: str, *, colour: str, include_planned: bool 
         ``None`` when the route has no reported volume in ``unit``. Otherwise:
         bars for reported volumes (paler for partial years) on a year axis that
         lists every year from the first to the last value; years without a
-        reported value stay empty and carry a grey "no data" label; capacities
-        that compare with ``unit`` as horizontal rules (dashed when derived from
-        a daily rate); other sources' values as hollow points.
+        reported value stay empty and carry a grey "no data" label; the capacity in
+        force each year (:func:`~corridor_atlas.panels.capacity_steps`: dated
+        capacities only, never capacity added by an expansion) as a step line with
+        its legend entry, dashed when derived from a daily rate, broken in years no
+        dated capacity covers; other sources' values as hollow points. Legends sit
+        under the chart, whole.
     """
     frame = volumes_frame(route)
     frame = frame[frame["unit"] == unit]
@@ -130,7 +145,8 @@ def volume_chart(route: Route, unit: str, *, colour: str, include_planned: bool 
         "y": alt.Y("value:Q", title=y_title),
         "opacity": alt.Opacity("period:N", title="period",
                                scale=alt.Scale(domain=["full year", "part year"],
-                                               range=[1.0, 0.45])),
+                                               range=[1.0, 0.45]),
+                               legend=alt.Legend(orient="bottom", labelLimit=0)),
         "tooltip": [
             alt.Tooltip("year:O", title="year"),
             alt.Tooltip("value:Q", title="value", format=",.4~f"),
@@ -155,39 +171,49 @@ def volume_chart(route: Route, unit: str, *, colour: str, include_planned: bool 
                     tooltip=[alt.Tooltip("year:O", title="year"),
                              alt.Tooltip("detail:N", title="no data")]))
 
-    lines = [c for c in capacity_series(route, unit)
-             if include_planned or c.what != "planned"]
-    if lines:
+    steps = [c for c in capacity_steps(route, unit, years) if c.value is not None]
+    if steps:
         caps = pd.DataFrame([{
-            "label": c.label, "value": c.value, "unit": c.unit, "what": c.what,
-            "source": c.source, "url": c.url, "derived": c.derived,
+            "year": c.year, "capacity": c.value, "unit": c.unit, "what": c.what,
+            "line": CAPACITY_DERIVED if c.derived else CAPACITY_IN_FORCE,
             "derived_text": (f"derived: {c.derivation}" if c.derived else "as published"),
-            "note": c.note or "",
-        } for c in lines])
+            "basis": c.basis or "", "source": c.source, "url": c.url,
+        } for c in capacity_steps(route, unit, years)])
+        # a year no dated capacity covers keeps its row with no value: the line breaks
+        first = CAPACITY_DERIVED if steps[0].derived else CAPACITY_IN_FORCE
+        caps["line"] = caps["line"].where(caps["capacity"].notna(), first)
+        shown = list(dict.fromkeys(caps["line"]))
         cap_tooltip = [
-            alt.Tooltip("label:N", title="capacity"),
+            alt.Tooltip("year:O", title="year"),
             # a tooltip title is compiled into a Vega expression: never data text in it
-            alt.Tooltip("value:Q", title="per year", format=",.4~f"),
-            alt.Tooltip("unit:N", title="unit"),
+            alt.Tooltip("capacity:Q", title="capacity in force", format=",.4~f"),
+            alt.Tooltip("unit:N", title="unit (per year)"),
+            alt.Tooltip("what:N", title="capacity"),
             alt.Tooltip("derived_text:N", title="derived"),
-            alt.Tooltip("note:N", title="note"),
+            alt.Tooltip("basis:N", title="in force"),
             alt.Tooltip("source:N", title="source"),
             alt.Tooltip("url:N", title="url"),
         ]
-        for derived, dash in ((False, []), (True, [6, 4])):
-            part = caps[caps["derived"] == derived]
-            if part.empty:
-                continue
-            layers.append(alt.Chart(part).mark_rule(color=RULE_GREY, strokeWidth=1.5,
-                                                    strokeDash=dash)
-                          .encode(y=alt.Y("value:Q", title=y_title), tooltip=cap_tooltip))
+        legend = alt.Legend(title=None, orient="bottom", labelLimit=0)
+        layers.append(
+            alt.Chart(caps).mark_line(interpolate="step", strokeWidth=2,
+                                      invalid="break-paths-filter-domains")
+            .encode(x=x, y=alt.Y("capacity:Q", title=y_title),
+                    color=alt.Color("line:N", legend=legend,
+                                    scale=alt.Scale(domain=shown,
+                                                    range=[RULE_GREY] * len(shown))),
+                    strokeDash=alt.StrokeDash("line:N", legend=legend,
+                                              scale=alt.Scale(domain=shown, range=[
+                                                  _DASHES[name] for name in shown])),
+                    tooltip=cap_tooltip))
 
     if not others.empty:
         others["period_note"] = others["period_note"].fillna("not stated")
         layers.append(
             alt.Chart(others).mark_point(filled=False, color=colour, size=70, strokeWidth=1.5)
             .encode(x=x, y=alt.Y("value:Q", title=y_title),
-                    shape=alt.Shape("series:N", title="other sources"),
+                    shape=alt.Shape("series:N", title="other sources",
+                                    legend=alt.Legend(orient="bottom", labelLimit=0)),
                     tooltip=[
                         alt.Tooltip("year:O", title="year"),
                         alt.Tooltip("value:Q", title="value", format=",.4~f"),
@@ -238,7 +264,8 @@ def milestone_timeline(frame: pd.DataFrame, *, colour_by: str | None = None,
                    axis=alt.Axis(format="%Y", labelOverlap=True)),
         "shape": alt.Shape("precision:N", title="date known to the",
                            scale=alt.Scale(domain=["day", "month", "year"],
-                                           range=["circle", "square", "triangle-up"])),
+                                           range=["circle", "square", "triangle-up"]),
+                           legend=_WHOLE_LEGEND),
     }
     mark: dict[str, Any] = {"size": 80, "filled": True, "opacity": 0.85}
     rows = 1
@@ -247,8 +274,9 @@ def milestone_timeline(frame: pd.DataFrame, *, colour_by: str | None = None,
         tooltip.insert(0, alt.Tooltip(f"{colour_by}:N", title=colour_by))
         encoding["y"] = alt.Y(f"{colour_by}:N", title=None,
                               sort=list(dict.fromkeys(data[colour_by])))
+        # each row is named on the y axis: a colour legend would repeat it
         encoding["color"] = alt.Color(f"{colour_by}:N", title=colour_by,
-                                      scale=_colour_scale(colours))
+                                      scale=_colour_scale(colours), legend=None)
     else:
         mark["color"] = colour
     encoding["tooltip"] = tooltip
@@ -338,3 +366,56 @@ def lengths_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None = No
                                                       range=[RULE_GREY, _LIGHT_GREY]))
     return alt.Chart(long).mark_bar().encode(**encoding).properties(
         height=height, title=_title("Route length by kind", "documented against drawn, km"))
+
+
+# --------------------------------------------------------------------------- flows over time
+
+
+def flows_chart(points: Sequence[FlowPoint], *, colours: Mapping[str, str] | None = None,
+                height: int = _DEFAULT_HEIGHT) -> alt.LayerChart | None:
+    """
+    What each route carried year by year, in one family's unit, from
+    :func:`~corridor_atlas.headline.flow_history` (the points of one unit).
+
+    A line per route (colour by route name, from ``colours``), broken at years with no
+    sourced figure (never drawn as zero); points mark the years that have one, with the
+    capacity in force, the utilisation and the sources in the tooltip. ``None`` when
+    there is nothing to draw.
+    """
+    if not points:
+        return None
+    units = {p.unit for p in points}
+    assert len(units) == 1, f"one unit per chart, got {sorted(units)}"
+    unit = units.pop()
+    data = pd.DataFrame([{
+        "year": p.year, "route": p.name, "volume": p.volume, "unit": p.unit,
+        "capacity": p.capacity,
+        "utilisation": (p.volume / p.capacity if p.volume is not None and p.capacity
+                        else None),
+        "source": sources_label(p.sources), "capacity_source": sources_label(p.capacity_sources),
+        "url": first_url(p.sources) or "",
+    } for p in points])
+    data["volume"] = data["volume"].astype("float64")
+    years = _year_domain([int(y) for y in data["year"]])
+    x = alt.X("year:O", title="year", scale=alt.Scale(domain=years),
+              axis=alt.Axis(labelAngle=-45, labelOverlap=True))
+    y_title = f"{unit}" if _PLAIN_UNIT.fullmatch(unit) else "per year"
+    routes = list(dict.fromkeys(data["route"]))
+    color = alt.Color("route:N", title=None, sort=routes, scale=_colour_scale(
+        {r: colours[r] for r in routes} if colours and all(r in colours for r in routes)
+        else None), legend=alt.Legend(orient="bottom", labelLimit=0))
+    base = alt.Chart(data).encode(x=x, y=alt.Y("volume:Q", title=y_title), color=color)
+    line = base.mark_line(invalid="break-paths-filter-domains", strokeWidth=2)
+    dots = base.transform_filter("isValid(datum.volume) && isFinite(datum.volume)").mark_point(
+        filled=True, size=45, invalid="filter").encode(tooltip=[
+            alt.Tooltip("route:N", title="route"),
+            alt.Tooltip("year:O", title="year"),
+            alt.Tooltip("volume:Q", title="carried", format=",.0f" if unit == "bbl/d"
+                        else ",.3~f"),
+            alt.Tooltip("unit:N", title="unit"),
+            alt.Tooltip("capacity:Q", title="capacity in force", format=",.4~f"),
+            alt.Tooltip("utilisation:Q", title="utilisation", format=".0%"),
+            alt.Tooltip("source:N", title="source"),
+            alt.Tooltip("capacity_source:N", title="capacity source"),
+            alt.Tooltip("url:N", title="url")])
+    return alt.layer(line, dots).properties(height=height)

@@ -8,7 +8,8 @@ place a :class:`~corridor_atlas.figures.Figure` becomes text for people.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .catalog import AnnualVolume, Dispute, Facility, Location, Route, Source
 from .figures import Citation, Figure, facility_figures, is_stale
@@ -17,12 +18,17 @@ from .format import date, number, percent, quantity
 from .styles import KIND_LABELS, STATUS_LABELS
 from .timeline import State
 
+if TYPE_CHECKING:  # headline reads figures through panels, which imports this module
+    from .headline import BuildHeadline, ExportHeadline, RouteHeadline, RouteStart
+
 __all__ = ["DESCRIPTIVE_SOURCE", "DRAWN_SOURCE", "FACILITIES_NAME", "LOCATION_WORDS",
-           "NOT_BEGUN", "NO_SOURCED_VALUE", "dispute_line", "disputed_status",
-           "facility_facts", "figure_note", "figure_source", "figure_value", "flow_lines",
-           "flow_reason", "length_text", "location_text", "route_label", "since_line",
-           "source_label", "sources_label", "stale_note", "status_line", "status_word",
-           "volume_text"]
+           "MILESTONES_SOURCE", "NOT_BEGUN", "NO_SOURCED_VALUE", "Card", "build_card",
+           "dispute_line", "disputed_status", "export_card", "facility_facts", "figure_note",
+           "figure_source", "figure_value", "flow_lines", "flow_reason", "length_text",
+           "location_text", "no_exports_text", "no_milestone_text", "no_volume_text",
+           "route_card", "route_label", "route_panel_cards", "since_line", "source_label",
+           "sources_label", "stale_note", "status_in_year_line", "status_line",
+           "status_today_line", "status_word", "volume_text"]
 
 NO_SOURCED_VALUE = "no sourced value"
 """Shown in place of a figure the catalog has no source for."""
@@ -34,7 +40,7 @@ DESCRIPTIVE_SOURCE = "atlas catalog (descriptive entry)"
 """Source of rows that name or describe a route rather than give a figure."""
 
 NOT_BEGUN = "Not yet agreed"
-"""A route's status in a year before any milestone set one (not drawn)."""
+"""A route's status in a year before its first dated milestone with an effect (not drawn)."""
 
 FACILITIES_NAME = "Facilities"
 """The facilities layer's name, wherever layers are named (sidebar, layer control)."""
@@ -48,6 +54,9 @@ LOCATION_WORDS: dict[Location, str] = {
     "none": "not known (no source gives its coordinates, so it is not on the map)",
 }
 """What a facility's point stands for (its ``location``), as the panel and popup say it."""
+
+MILESTONES_SOURCE = "the route's dated milestones (Dates tab)"
+"""Source of a status read from the absence of any milestone up to a year."""
 
 _HOLDER_KINDS = ("shareholder", "shareholder_previous")
 
@@ -126,6 +135,8 @@ def figure_value(figure: Figure) -> str:
     ``"1,750 km as drawn"``; a value no source gives, :data:`NO_SOURCED_VALUE`.
     """
     value = figure.value
+    if figure.kind == "status_in_year":
+        return STATUS_LABELS.get(value, NOT_BEGUN) if isinstance(value, str) else NOT_BEGUN
     if value is None:
         text = NO_SOURCED_VALUE
     elif isinstance(value, str):
@@ -147,6 +158,8 @@ def figure_source(figure: Figure) -> str | None:
         return DESCRIPTIVE_SOURCE
     if figure.kind == "drawn_length":
         return DRAWN_SOURCE
+    if figure.kind == "status_in_year" and not figure.sources:
+        return MILESTONES_SOURCE
     return sources_label(figure.sources) or None
 
 
@@ -165,6 +178,9 @@ def figure_note(figure: Figure, as_of: str | None = None) -> str | None:
     catalog's note, and, given the data's ``as_of`` date, whether its newest source is
     more than a year older (:func:`stale_note`).
     """
+    if figure.kind == "status_in_year":
+        when = f"since {date(figure.date)}" if figure.date else None
+        return ": ".join(p for p in (when, figure.note) if p) or None
     parts = [f"as of {figure.date}" if figure.date else None, figure.what, figure.note]
     if as_of is not None:
         parts.append(stale_note(figure.newest_source_date, as_of))
@@ -256,3 +272,234 @@ def flow_lines(flow: Flow) -> list[str]:
     if sources:
         lines.append("Sources: " + "; ".join(dict.fromkeys(sources)))
     return lines
+
+
+# --------------------------------------------------------------------------- headline cards
+
+
+@dataclass(frozen=True)
+class Card:
+    """A metric card in words: ``label``, ``value`` (``None``: no sourced figure, shown as
+    a dash and explained in ``lines``), the change on the year before (``delta``, with
+    what it compares to in ``delta_note``), lines under the value, and the sources each
+    figure links to, as ``(what, source)``."""
+
+    label: str
+    value: str | None
+    delta: str | None = None
+    delta_note: str | None = None
+    lines: tuple[str, ...] = ()
+    sources: tuple[tuple[str, Citation], ...] = ()
+    help: str | None = None
+
+
+def _change(change: float | None, unit: str, previous_year: int) -> tuple[str | None, str | None]:
+    """A change on the year before as a card's delta: ``("+0.34 bcm/y", "on 2024")``."""
+    if change is None:
+        return None, None
+    if abs(change) < 1e-9:
+        return "0", f"no change on {previous_year}"
+    sign = "-" if change < 0 else "+"
+    return f"{sign}{number(abs(change), sig=2)} {unit}", f"on {previous_year}"
+
+
+def _amount_sig(value: float, unit: str) -> str:
+    """A measured amount for a card: three significant digits (the help and the sources
+    give it as published)."""
+    return quantity(value, unit, sig=3)
+
+
+def _capacity(value: float, unit: str) -> str:
+    """A capacity or a length as published, with separators (six significant digits hide
+    only the noise of a unit conversion)."""
+    return quantity(value, unit, sig=6)
+
+
+def _sources(what: str, sources: Iterable[Citation]) -> tuple[tuple[str, Citation], ...]:
+    return tuple((what, s) for s in sources)
+
+
+def status_in_year_line(headline: RouteHeadline) -> str:
+    """The panel's main line: ``"In 2005: Not yet agreed"``, ``"In 2026: Operating since
+    30 June 2018"`` (since it first went into operation), ``"In 2005: Under construction
+    since 18 September 2002"``."""
+    if headline.status is None:
+        return f"In {headline.year}: {NOT_BEGUN}"
+    text = f"In {headline.year}: {STATUS_LABELS[headline.status]}"
+    since = headline.in_operation if headline.status == "operating" else headline.since
+    if since is not None:
+        text += f" since {date(since.date)}"
+    return text
+
+
+def status_today_line(state: State | None, as_of: str) -> str:
+    """The panel's second line: the status on the data's as-of date."""
+    if state is None:
+        return f"Today ({date(as_of)}): {NOT_BEGUN}"
+    return f"Today ({date(as_of)}): {STATUS_LABELS[state.status]}"
+
+
+def _volume_help(headline: RouteHeadline) -> str | None:
+    if not headline.volumes:
+        return None
+    return "From: " + "; ".join(volume_text(v) for v in headline.volumes)
+
+
+def route_card(headline: RouteHeadline) -> Card:
+    """One route's overview card: what it carried in its latest year with a figure, the
+    change on the year before and its use of the capacity in force; or its capacity and
+    why there is no volume."""
+    name = headline.name
+    volume, capacity = headline.volume, headline.capacity
+    lines: list[str] = []
+    sources: list[tuple[str, Citation]] = []
+    if volume is None or volume.year is None:
+        lines.append(f"No annual volume with a source up to {headline.year}.")
+        if capacity is not None:
+            sources += _sources("capacity", capacity.sources)
+        return Card(f"{name}: capacity in {headline.year}",
+                    _capacity(capacity.value, capacity.unit) if capacity else None,
+                    lines=tuple(lines), sources=tuple(sources))
+    delta, delta_note = _change(headline.change, volume.unit, volume.year - 1)
+    if delta is None:
+        lines.append(f"No figure for {volume.year - 1} to compare with.")
+    cap = headline.volume_capacity
+    if headline.utilisation is not None and cap is not None:
+        lines.append(f"{percent(headline.utilisation)} of the {_capacity(cap.value, cap.unit)} "
+                     f"capacity in force")
+    else:
+        lines.append(f"No capacity dated as in force in {volume.year}.")
+    if capacity is not None and (cap is None or capacity.value != cap.value):
+        lines.append(f"Capacity in force in {headline.year}: "
+                     f"{_capacity(capacity.value, capacity.unit)}")
+    if headline.partial_years:
+        lines.append(f"{_years(headline.partial_years)}: figures for only part of what it "
+                     "carried")
+    sources += _sources("volume", volume.sources)
+    for figure in dict.fromkeys(x for x in (cap, capacity) if x is not None):
+        sources += _sources("capacity", figure.sources)
+    return Card(f"{name}: carried in {volume.year}", _amount_sig(volume.value, volume.unit),
+                delta, delta_note, tuple(lines), tuple(dict.fromkeys(sources)),
+                help=_volume_help(headline))
+
+
+def _years(years: Iterable[int]) -> str:
+    """``(2023, 2024, 2025)`` → ``"2023–2025"``; ``(2009, 2011)`` → ``"2009, 2011"``."""
+    ordered = sorted(years)
+    runs: list[list[int]] = []
+    for y in ordered:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def _flow_cards(headline: RouteHeadline) -> list[Card]:
+    """Capacity in force, latest volume and utilisation (for lines that carry a flow)."""
+    year, volume, capacity = headline.year, headline.volume, headline.capacity
+    cards = [Card(f"Capacity in {year}",
+                  _capacity(capacity.value, capacity.unit) if capacity else None,
+                  lines=() if capacity else (f"No capacity dated as in force in {year}.",),
+                  sources=_sources("capacity", capacity.sources) if capacity else ())]
+    if volume is None or volume.year is None:
+        return [*cards, Card(f"Carried up to {year}", None,
+                             lines=(f"No annual volume with a source up to {year}.",))]
+    delta, delta_note = _change(headline.change, volume.unit, volume.year - 1)
+    cards.append(Card(f"Carried in {volume.year}", _amount_sig(volume.value, volume.unit),
+                      delta, delta_note,
+                      lines=() if delta else (f"No figure for {volume.year - 1}.",),
+                      sources=_sources("volume", volume.sources), help=_volume_help(headline)))
+    cap, util = headline.volume_capacity, headline.utilisation
+    cards.append(Card(f"Utilisation in {volume.year}",
+                      percent(util) if util is not None else None,
+                      lines=(f"of {_capacity(cap.value, cap.unit)} in force",)
+                      if util is not None and cap is not None
+                      else (f"No capacity dated as in force in {volume.year}.",),
+                      sources=_sources("capacity", cap.sources) if cap else ()))
+    return cards
+
+
+def route_panel_cards(headline: RouteHeadline) -> list[Card]:
+    """A route panel's cards, as the route stood in the year shown: capacity in force,
+    latest volume and utilisation (not for a power line: the atlas measures no flow on
+    it), documented length, in operation since."""
+    year = headline.year
+    cards = _flow_cards(headline) if headline.carries else []
+    length = headline.length
+    cards.append(Card("Length", _capacity(length.value, "km") if length else None,
+                      lines=() if length else ("No published length with a source.",),
+                      sources=_sources("length", length.sources) if length else ()))
+    first = headline.in_operation
+    if first is None:
+        cards.append(Card("In operation", None, lines=(f"Not in operation by {year}.",)))
+    else:
+        label = ("In operation since" if headline.status == "operating"
+                 else "First in operation")
+        cards.append(Card(label, date(first.date), lines=(first.event,),
+                          sources=_sources("date", first.sources)))
+    return cards
+
+
+def export_card(item: ExportHeadline) -> Card:
+    """One destination's card: Azerbaijan's gas exports there in the year, and the change."""
+    delta, delta_note = _change(item.change, item.unit, item.year - 1)
+    label = ("All gas exports" if item.field == "total_exports_bcm"
+             else f"To {item.destination}")
+    return Card(f"{label}, {item.year}", _amount_sig(item.value, item.unit), delta, delta_note,
+                lines=() if delta else (f"No figure for {item.year - 1}.",))
+
+
+def build_card(item: BuildHeadline) -> Card:
+    """A line under construction: when it is due, or when it went into operation."""
+    lines = []
+    if item.since is not None:
+        lines.append(f"Under construction since {date(item.since.date)}")
+    due = item.due
+    if due is None:
+        return Card(f"{item.name}: due", None,
+                    lines=(*lines, "No completion date with a source."))
+    if not due.target:
+        return Card(f"{item.name}: in operation from", date(due.date),
+                    lines=(*lines, due.event), sources=_sources("date", due.sources))
+    return Card(f"{item.name}: due", date(due.date), lines=(*lines, f"Target: {due.event}"),
+                sources=_sources("target", due.sources))
+
+
+_STARTED = {"planned": "was agreed in", "construction": "was begun in",
+            "operating": "went into operation in"}
+
+
+def _began(start: RouteStart) -> str | None:
+    if start.first is None or start.first.status is None:
+        return None
+    verb = _STARTED.get(start.first.status, "has records from")
+    return f"{start.name} {verb} {start.first.date[:4]}"
+
+
+def no_volume_text(start: RouteStart, year: int) -> str:
+    """Why the Volumes tab is empty in ``year``, from the data: ``"No annual volume up to
+    2005. TANAP was agreed in 2011; its first sourced annual volumes are for 2020."``"""
+    if start.first_volume_year is None:
+        return f"No annual volume with a source has been found for {start.name}."
+    began = _began(start)
+    first = f"its first sourced annual volumes are for {start.first_volume_year}"
+    return (f"No annual volume up to {year}. "
+            + (f"{began}; {first}." if began else f"{first[0].upper()}{first[1:]}."))
+
+
+def no_milestone_text(start: RouteStart, year: int) -> str:
+    """Why the Dates tab is empty in ``year``: the first dated milestone, from the data."""
+    first = start.first_milestone
+    if first is None:
+        return f"No dated milestone with a source has been found for {start.name}."
+    return (f"No dated milestone up to {year}. {start.name}'s first is dated "
+            f"{date(first.date)}: {first.event}")
+
+
+def no_exports_text(year: int, first_year: int | None) -> str:
+    """Why there is no gas-export card in ``year``."""
+    if first_year is None:
+        return "No sourced figure for Azerbaijan's gas exports has been found."
+    return (f"No sourced figure for Azerbaijan's gas exports up to {year}; the first is for "
+            f"{first_year}.")

@@ -25,6 +25,7 @@ from .catalog import (
     Source,
     StatusSource,
 )
+from .timeline import route_state
 
 __all__ = [
     "DESCRIPTIVE_KINDS",
@@ -43,12 +44,13 @@ __all__ = [
     "milestone_figures",
     "period_figures",
     "route_figures",
+    "status_in_year",
     "volume_figures",
 ]
 
 FigureKind = Literal[
     "description",  # a name, the kind of line, its ends, its countries
-    "status", "operator", "shareholder", "shareholder_previous",
+    "status", "status_in_year", "operator", "shareholder", "shareholder_previous",
     "length", "length_alternative", "length_by_country", "length_by_country_alternative",
     "expansion_length_by_country", "drawn_length", "diameter", "capacity", "cost",
     "annual_volume", "annual_volume_alternative", "annual_volume_italy_only",
@@ -213,11 +215,29 @@ def _capacity(cap: Capacity) -> Figure:
                   note=cap.note, sources=(cap.source,))
 
 
-def key_figures(route: Route, drawn_length_km: float | None = None) -> tuple[Figure, ...]:
+def status_in_year(route: Route, year: int, *, as_of: str) -> Figure:
+    """
+    The route's status in ``year``, from its dated milestones
+    (:func:`~corridor_atlas.timeline.route_state`): the status (``None``: not yet
+    agreed), ``date`` the day it began and the milestone that set it as its note and
+    source.
+    """
+    state = route_state(route, year, as_of=as_of)
+    if state is None:
+        return Figure("status_in_year", f"status in {year}", None, year=year)
+    milestone = state.milestone
+    return Figure("status_in_year", f"status in {year}", state.status, year=year,
+                  date=state.since, note=milestone.event if milestone else None,
+                  sources=(milestone.source,) if milestone else ())
+
+
+def key_figures(route: Route, drawn_length_km: float | None = None, *,
+                in_year: Figure | None = None) -> tuple[Figure, ...]:
     """
     The key figures of one route, in the order the panel lists them.
 
-    Names, kind, ends and countries (``description``); the status with its newest
+    Names, kind, ends and countries (``description``); the status in the year shown
+    when ``in_year`` is given (:func:`status_in_year`), then today's status with its newest
     source; operator, shareholders (now and before); lengths (documented, other
     sources', by country), the drawn length when ``drawn_length_km`` is given;
     diameter, capacities and costs. A figure no source gives keeps its place with
@@ -229,8 +249,9 @@ def key_figures(route: Route, drawn_length_km: float | None = None) -> tuple[Fig
         Figure("description", "name (Turkish)", route.name_tr),
         Figure("description", "name (Azerbaijani)", route.name_az),
         Figure("description", "kind", facts.kind),
-        Figure("status", "status", facts.status, note=facts.status_detail,
-               sources=(facts.status_source,)),
+        *([in_year] if in_year is not None else []),
+        Figure("status", "status" if in_year is None else "status today", facts.status,
+               note=facts.status_detail, sources=(facts.status_source,)),
         Figure("description", "start", facts.start),
         Figure("description", "end", facts.end),
         Figure("description", "countries", ", ".join(facts.countries)),

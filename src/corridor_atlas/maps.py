@@ -89,6 +89,13 @@ path.leaflet-interactive:focus {{ outline: none; }}
   font: 11px/1.3 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3);
   max-height: 70vh; overflow-y: auto; }}
 .atlas-legend summary {{ cursor: pointer; font-weight: 600; font-size: 12px; }}
+@media (max-width: {NARROW_PX - 1}px) {{
+  /* a phone: folded, the legend is a button a finger can tap; opened, it keeps most
+     of the map in sight and scrolls */
+  .atlas-legend {{ padding: 0 10px; max-height: 55vh; }}
+  .atlas-legend summary {{ font-size: 13px; line-height: 36px; min-width: 64px; }}
+  .atlas-legend details[open] summary {{ line-height: 30px; }}
+}}
 .atlas-legend h4 {{ margin: 3px 0 1px; font-size: 11px; color: #555; }}
 .atlas-legend .row {{ display: flex; align-items: center; gap: 6px; white-space: nowrap; }}
 .atlas-legend svg {{ flex: none; }}
@@ -333,30 +340,34 @@ class _Fit(MacroElement):
         # its own target: fit after the frame, and after that zoom if it runs
         " if (map._animatingZoom) { map.once('zoomend', fit); return; }"
         " window.__atlasFit = {{ this.id }};"
-        " map.fitBounds({{ this.bounds }}, {animate: false, maxZoom: {{ this.max_zoom }}});"
+        " map.fitBounds({{ this.bounds }}, {animate: false, maxZoom: {{ this.max_zoom }},"
+        " padding: [{{ this.padding }}, {{ this.padding }}]});"
         " map.fire('atlasfit'); }"
         " function later(){ L.Util.requestAnimFrame(fit); }"
         " group.on('add', later); later(); })({{ this._parent.get_name() }});"
         "{% endmacro %}"
     )
 
-    def __init__(self, request: str, bbox: BBox, max_zoom: float) -> None:
+    def __init__(self, request: str, bbox: BBox, max_zoom: float, padding: int = 0) -> None:
         super().__init__()
         self._name = "AtlasFit"
         west, south, east, north = bbox
         self.id = _js(request)
         self.bounds = _js([[south, west], [north, east]])
         self.max_zoom = _js(max_zoom)
+        self.padding = _js(int(padding))
 
 
-def fit_group(request: str, bbox: BBox, *, max_zoom: float = 10) -> folium.FeatureGroup:
+def fit_group(request: str, bbox: BBox, *, max_zoom: float = 10,
+              padding: int = 0) -> folium.FeatureGroup:
     """A feature group that fits the live map to ``bbox`` when ``request`` is new.
 
-    The map keeps the view the user moves it to afterwards, on every rerun, until a new
-    request comes.
+    ``max_zoom`` is the closest it goes (an extent of no size, a single point, opens
+    there); ``padding`` the pixels kept free around ``bbox``. The map keeps the view the
+    user moves it to afterwards, on every rerun, until a new request comes.
     """
     group = folium.FeatureGroup(name="fit", show=True, control=False)
-    group.add_child(_Fit(request, bbox, max_zoom))
+    group.add_child(_Fit(request, bbox, max_zoom, padding))
     return group
 
 
@@ -684,15 +695,31 @@ def user_group(layer: UserLayerScene) -> folium.FeatureGroup:
         feature["id"] = f"user-{index}-{i}"
     group = folium.FeatureGroup(name=f'<span style="color:{colour}">&#9632;</span> '
                                      f"{esc(layer.layer.name)}", show=True)
+    edges = [{"type": "Feature", "properties": {}, "geometry": f["geometry"]}
+             for f in data["features"] if f["geometry"]["type"] not in ("Point", "MultiPoint")]
+    if edges:  # the white edge under the lines and outlines that no route has
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": edges}, interactive=False, control=False,
+            style_function=lambda _f: {"color": styles.USER_CASING, "fill": False,
+                                       "weight": styles.USER_CASING_WEIGHT, "opacity": 1.0,
+                                       "lineCap": "round", "lineJoin": "round"},
+        ).add_to(group)
+
+    def look(feature: dict[str, Any]) -> dict[str, Any]:
+        if feature["geometry"]["type"] in ("Point", "MultiPoint"):  # discs ringed in white
+            return {"color": styles.USER_CASING, "weight": styles.USER_POINT_RING,
+                    "fillColor": colour, "fillOpacity": 1.0, "radius": styles.USER_POINT_RADIUS}
+        return {"color": colour, "weight": styles.USER_WEIGHT, "fillColor": colour,
+                "fillOpacity": styles.USER_FILL_OPACITY, "lineCap": "round",
+                "lineJoin": "round"}
+
     folium.GeoJson(
         data,
         name=f"user-{index}",
         marker=folium.CircleMarker(radius=styles.USER_POINT_RADIUS,
                                    weight=styles.USER_POINT_RING, fill=True,
-                                   fill_color="#ffffff", fill_opacity=1.0),
-        style_function=lambda _f: {"color": colour, "weight": styles.USER_WEIGHT,
-                                   "fillColor": colour, "fillOpacity": styles.USER_FILL_OPACITY,
-                                   "radius": styles.USER_POINT_RADIUS},
+                                   fill_color=colour, fill_opacity=1.0),
+        style_function=look,
         highlight_function=lambda _f: {"weight": styles.USER_WEIGHT + 2},
     ).add_child(_Details(popup=False)).add_to(group)
     return group
@@ -835,7 +862,9 @@ def snapshot_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path,
     m = base_map(atlas, basemap=scene.view.basemap,  # type: ignore[arg-type]
                  bounds=scene.extent, controls=interactive,
                  zoom_snap=0.25 if interactive else 0)
-    m.get_root().header.add_child(_AnnotationCss(), name="atlas_annotation_css")
+    root = m.get_root()
+    root.title = esc(scene.page_title)  # the file's <title>: PDF metadata, tabs, bookmarks
+    root.header.add_child(_AnnotationCss(), name="atlas_annotation_css")
     title = _js(f'<div class="atlas-title" role="heading" aria-level="1">{esc(scene.title)}'
                 f'<div class="sub">{esc(scene.subtitle)}</div></div>')
     footer = _js(f'<div class="atlas-footer">{esc(scene.credits)}<br>{esc(scene.sources)}</div>')
@@ -846,7 +875,6 @@ def snapshot_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path,
         f"f.onAdd = function() {{ var d = L.DomUtil.create('div'); d.innerHTML = {footer};"
         " return d; }; f.addTo(map);"
         "map.attributionControl.remove();"
-        f"document.title = {_js(scene.title)};"
         "map.whenReady(function() { setTimeout(function() { window.atlasReady = true; }, 0); });"
     ).add_to(m)
     for group in layer_groups(scene):

@@ -28,3 +28,13 @@ def _escape_leading(m: re.Match[str]) -> str:
     if marker.isdigit():  # "1." or "1)" starts an ordered list: escape the punctuation
         return f"{lead}{marker}\\{dot}" if dot else m.group(0)
     return f"{lead}\\{marker}{dot}"
+
+
+def md_link(text: object, url: str | None) -> str:
+    """A Markdown link whose text is shown literally and whose address cannot end the link
+    early (brackets, spaces and angle brackets percent-encoded); just the text without a
+    url."""
+    if not url:
+        return md(text)
+    safe = "".join(f"%{ord(c):02X}" if c in "()<> " else c for c in url)
+    return f"[{md(text)}]({safe})"

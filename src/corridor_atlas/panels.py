@@ -150,7 +150,7 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def key_figures(route: Route, drawn_length_km: float | None, *,
-                as_of: str | None = None) -> pd.DataFrame:
+                as_of: str | None = None, year: int | None = None) -> pd.DataFrame:
     """
     The key-figures table of one route: :func:`corridor_atlas.figures.key_figures` in
     words (:mod:`corridor_atlas.describe`).
@@ -165,6 +165,9 @@ def key_figures(route: Route, drawn_length_km: float | None, *,
     as_of
         The catalog's as-of date: a figure whose source is dated more than a year
         before it says so in its note (:func:`~corridor_atlas.describe.stale_note`).
+    year
+        The year shown (with ``as_of``): a row gives the status in that year, from
+        the dated milestones, and the catalog's status becomes "status today".
 
     Returns
     -------
@@ -174,9 +177,11 @@ def key_figures(route: Route, drawn_length_km: float | None, *,
         other descriptive rows carry :data:`DESCRIPTIVE_SOURCE`. No text is missing:
         a row with no note has an empty one; only ``url`` may be ``None``.
     """
+    in_year = (figures.status_in_year(route, year, as_of=as_of)
+               if year is not None and as_of is not None else None)
     rows = [{"figure": f.label, "value": figure_value(f), "note": figure_note(f, as_of),
              "source": figure_source(f), "url": f.url}
-            for f in figures.key_figures(route, drawn_length_km)]
+            for f in figures.key_figures(route, drawn_length_km, in_year=in_year)]
     return _readable(pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS))
 
 
@@ -378,6 +383,57 @@ def capacity_series(route: Route, unit: str) -> list[CapacityLine]:
                                       value=cap.value * _DAYS_PER_YEAR, derived=True,
                                       derivation=derivation, **common))
     return lines
+
+
+@dataclass(frozen=True)
+class CapacityStep:
+    """The capacity in force in one year, in the unit of an annual-volume series.
+
+    ``value`` is ``None`` in a year no dated capacity covers. ``derived`` capacities
+    come from a daily rate (× 365) and say so in ``derivation``.
+    """
+
+    year: int
+    value: float | None
+    unit: str
+    what: str | None = None
+    derived: bool = False
+    derivation: str | None = None
+    basis: str | None = None
+    source: str | None = None
+    url: str | None = None
+
+
+def capacity_steps(route: Route, unit: str, years: Iterable[int]) -> list[CapacityStep]:
+    """
+    The capacity in force in each of ``years``, from the capacities whose ``in_force``
+    years cover it, in ``unit`` as :func:`capacity_series` converts it. Capacity added by
+    an expansion (``increment``) is never a capacity in force; a year no dated capacity
+    covers keeps its row with ``value=None`` (a gap, never the last known value).
+    """
+    dated = [cap for cap in route.facts.capacity
+             if cap.in_force is not None and not cap.increment]
+    steps = []
+    for year in years:
+        step = CapacityStep(year, None, unit)
+        for cap in dated:
+            assert cap.in_force is not None
+            base, per = _split_rate(cap.unit)
+            if not cap.in_force.covers(year) or base != unit.strip():
+                continue
+            common = {"what": cap.what, "basis": cap.in_force.basis,
+                      "source": source_label(cap.source), "url": cap.source.url}
+            if per in _PER_YEAR:
+                step = CapacityStep(year, cap.value, unit, **common)
+            elif per in _PER_DAY:
+                step = CapacityStep(year, cap.value * _DAYS_PER_YEAR, unit, derived=True,
+                                    derivation=f"{published(cap.value)} {cap.unit} × "
+                                               f"{_DAYS_PER_YEAR}", **common)
+            else:
+                continue
+            break
+        steps.append(step)
+    return steps
 
 
 # --------------------------------------------------------------------------- corridor-wide

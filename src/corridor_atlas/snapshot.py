@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 from branca.element import Element
 
+from . import pngbands, pngtext
 from .errors import AtlasError, BrowserUnavailableError, ExportError
 from .layers import Atlas
 from .maps import snapshot_map
@@ -61,6 +62,7 @@ LAUNCH_ARGS = [
 DEFAULT_TIMEOUT_S = 60.0
 ALLOWED_SCHEMES = frozenset({"file", "data", "blob", "about"})
 CSS_DPI = 96
+SOFTWARE = "Corridor Atlas"
 MM_PER_INCH = 25.4
 
 
@@ -379,12 +381,21 @@ def render_png(atlas: Atlas, scene: Scene, *, size: tuple[int, int] = SIZE_PRESE
         context, page = _open(browser, html, deadline, size=(width, height), scale=scale,
                               blocked=_renderer.blocked)
         try:
-            return page.screenshot(type="png", animations="disabled", caret="hide",
-                                   timeout=_remaining_ms(deadline))
+            strips = pngbands.bands(width, height, scale)
+            if len(strips) == 1:
+                return page.screenshot(type="png", animations="disabled", caret="hide",
+                                       timeout=_remaining_ms(deadline))
+            # a large picture: strip by strip, so Chromium draws each one whole
+            parts = [page.screenshot(type="png", animations="disabled", caret="hide",
+                                     clip={"x": 0, "y": top, "width": width, "height": rows},
+                                     timeout=_remaining_ms(deadline))
+                     for top, rows in strips]
         finally:
             context.close()
+        return pngbands.join(parts, width * scale, height * scale)
 
-    return _renderer.run(job, timeout)
+    png = _renderer.run(job, timeout)
+    return pngtext.with_text(png, {"Title": scene.page_title, "Software": SOFTWARE})
 
 
 def _print_css(paper: PaperSize) -> str:
