@@ -34,6 +34,7 @@ from corridor_atlas.describe import (
 )
 from corridor_atlas.errors import AtlasError
 from corridor_atlas.flows import route_flow
+from corridor_atlas.format import date as date_text
 from corridor_atlas.layers import FACILITIES_ID, Atlas, load_atlas
 from corridor_atlas.maps import BASEMAPS, ROUTE_MARK, fit_group, map_parts
 from corridor_atlas.markup import md, md_link
@@ -233,16 +234,18 @@ def _zoom_to() -> None:
         _fit(preset.bbox)
 
 
-def _toggle_play(first: int, last: int) -> None:
-    """Play or pause; Play at the last year starts again from the first."""
-    playing = not st.session_state.get("playing", False)
-    if playing and st.session_state.get("year", last) >= last:
+def _play_changed(first: int, last: int) -> None:
+    """Play switched on or off; switched on at the last year, it starts again from the first.
+
+    Play is a switch, not a button: its value is the state wanted, so a click can't be
+    lost or counted twice when its rerun meets another (the map reporting its view).
+    """
+    if st.session_state.get("playing") and st.session_state.get("year", last) >= last:
         st.session_state["year"] = first
         st.session_state["_play_note"] = (f"{last} is the last year in the data: playing "
                                           f"again from {first}.")
-    if not playing:
+    if not st.session_state.get("playing"):
         st.session_state.pop("_play_note", None)
-    st.session_state["playing"] = playing
 
 
 def _label(atlas: Atlas, layer_id: str) -> str:
@@ -288,13 +291,14 @@ def year_control(atlas: Atlas) -> int:
                       help="Routes not yet agreed are not drawn; agreed or planned are "
                            "dotted, under construction dashed, operating solid.")
     playing = st.session_state.get("playing", False)
-    if playing and st.session_state["year"] >= last:  # the end of the data: stop playing
+    if st.session_state.pop("_stop_play", False) or (
+            playing and st.session_state["year"] >= last):  # the end of the data: stop
         st.session_state["playing"] = playing = False
         st.session_state["_play_note"] = f"Played to {last}, the last year in the data."
-    st.sidebar.button("⏸ Pause" if playing else "▶ Play through the years", key="play",
-                      on_click=_toggle_play, args=(first, last),
-                      help=f"Steps through the years to {last}; from {last} it starts again "
-                           f"at {first}.")
+    st.sidebar.toggle("Play through the years", key="playing",
+                      on_change=_play_changed, args=(first, last),
+                      help=f"Steps through the years to {last}, one a second; switch off to "
+                           f"pause. From {last} it starts again at {first}.")
     note = st.session_state.get("_play_note")
     if note:
         st.sidebar.caption(note)
@@ -435,10 +439,15 @@ def lazy_tabs(labels: list[str], key: str) -> Sequence[Any]:
     return st.tabs(labels, key=key, on_change="rerun")
 
 
-CARD_WIDTH = 200  # px: two cards a row on a phone, more as the panel widens
+# Cards share a row while each keeps 10.5rem: two a row in a narrow panel or on a phone,
+# more as the panel widens; a label, value or change too long for its card wraps rather
+# than being cut short.
 CARD_CSS = """<style>
-[class*="st-key-cards_"] [data-testid="stMetricValue"] { font-size: 1.6rem; }
-[class*="st-key-cards_"] [data-testid="stMetricValue"] div { white-space: normal; }
+[class*="st-key-cards_"] > div { flex: 1 1 10.5rem !important; min-width: 10.5rem; }
+[class*="st-key-cards_"] [data-testid="stMetricValue"] { font-size: 1.5rem; }
+[class*="st-key-cards_"] [data-testid="stMetric"] * {
+  white-space: normal !important; text-overflow: clip !important; overflow: visible !important;
+}
 </style>"""
 
 
@@ -447,7 +456,7 @@ def card_grid(cards: Sequence[describe.Card], key: str) -> None:
     lines of explanation and a link to the source of every figure on it."""
     with st.container(horizontal=True, gap="small", key=f"cards_{key}"):
         for i, card in enumerate(cards):
-            with st.container(border=True, width=CARD_WIDTH, key=f"card_{key}_{i}"):
+            with st.container(border=True, key=f"card_{key}_{i}"):
                 st.metric(md(card.label), md(card.value) if card.value is not None else None,
                           delta=card.delta,  # figures and units only: its sign sets the arrow
                           delta_description=md(card.delta_note) if card.delta_note else None,
@@ -501,7 +510,7 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
             for unit in units:
                 chart = charts.volume_chart(route, unit, colour=colour)
                 if chart is not None:
-                    st.altair_chart(chart, width="stretch", height=CHART_HEIGHT)
+                    st.altair_chart(chart, width="stretch")  # the plot keeps its height
             frame = panels.volumes_table(route)
             if len(frame):
                 st.caption("Every reported figure and its alternatives")
@@ -531,9 +540,9 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
 
 def overview_panel(atlas: Atlas, year: int) -> None:
     catalog = atlas.catalog
-    st.header("The corridor in figures")
-    st.caption(f"Up to {year}. Figures as of {catalog.as_of}: {md(catalog.as_of_note)}")
-    st.subheader(f"What the routes carry, up to {year}")
+    st.header("The corridor in figures", help=md(catalog.as_of_note))
+    st.caption(f"Up to {year}, from the data as of {date_text(catalog.as_of)}.")
+    st.markdown("#### What the routes carry")
     routes = headline.route_headlines(catalog, year)
     if routes:
         card_grid([describe.route_card(h) for h in routes], key="routes")
@@ -542,16 +551,17 @@ def overview_panel(atlas: Atlas, year: int) -> None:
     exports = headline.gas_exports(catalog, year)
     if exports:
         latest = exports[0].year
-        st.subheader(f"Azerbaijan's gas exports in {latest}")
+        st.markdown(f"#### Azerbaijan's gas exports in {latest}")
         card_grid([describe.export_card(e) for e in exports], key="exports")
         st.caption(f"Sources for {latest}: " + " · ".join(
             md_link(describe.source_label(s), s.url) for s in exports[0].sources))
         if exports[0].note:
-            st.caption(md(exports[0].note))
+            with st.expander(f"How the {latest} figures were put together"):
+                st.caption(md(exports[0].note))
     else:
         first = min((e.year for e in catalog.gas_exports_azerbaijan), default=None)
         st.caption(md(describe.no_exports_text(year, first)))
-    st.subheader(f"Under construction in {year}")
+    st.markdown(f"#### Under construction in {year}")
     builds = headline.under_construction(catalog, year)
     if builds:
         card_grid([describe.build_card(b) for b in builds], key="builds")
@@ -560,7 +570,7 @@ def overview_panel(atlas: Atlas, year: int) -> None:
     colours = styles.route_colours((r.id, r.kind) for r in catalog.routes)
     by_name = {catalog.route(rid).short_name: c for rid, c in colours.items()}
     tab_flow, tab_gas, tab_time, tab_ctx, tab_len = lazy_tabs(
-        ["Volumes over time", "Gas exports", "Timeline", "Context", "Lengths"],
+        ["Volumes", "Gas exports", "Timeline", "Context", "Lengths"],
         key="overview_tab")
     with tab_flow:
         if tab_flow.open:
@@ -570,11 +580,12 @@ def overview_panel(atlas: Atlas, year: int) -> None:
                                            colours=by_name)
                 if chart is not None:
                     st.markdown(f"**{title}**")
-                    st.altair_chart(chart, width="stretch", height=CHART_HEIGHT)
+                    st.altair_chart(chart, width="stretch")  # the plot keeps its height
             if points:
                 st.caption("Each route's sourced annual throughput; a year with no figure is a "
-                           "gap, not a zero. Hover a point for the capacity in force, the "
-                           "utilisation and the sources.")
+                           "gap, not a zero, and a hollow point a figure for part of a year. "
+                           "Hover a point for the capacity in force, the utilisation and the "
+                           "sources.")
             else:
                 st.caption(f"No route has a sourced annual volume up to {year}.")
     with tab_gas:
@@ -873,12 +884,12 @@ def main() -> None:
     share_link(write_url(atlas, toggled, year, selected, state, flows))
     if st.session_state.get("playing"):
         _, last = year_range(atlas.catalog)
-        if year >= last:
-            st.session_state["playing"] = False
+        if year >= last:  # the switch is drawn: it is turned off before it is, next run
+            st.session_state["_stop_play"] = True
         else:
             time.sleep(PLAY_STEP_S)
             st.session_state["_next_year"] = year + 1
-            st.rerun()
+        st.rerun()
 
 
 main()

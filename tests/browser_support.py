@@ -286,3 +286,18 @@ def zoom_in_and_drag(page: Any, frame: Any, *, clicks: int = 2,
     page.mouse.down()
     page.mouse.move(x + by[0], y + by[1], steps=8)
     page.mouse.up()
+
+
+# --- Play ------------------------------------------------------------------------------------
+
+PLAY_LABEL = "Play through the years"
+
+
+def play_switch(page: Any) -> Any:
+    """The sidebar's Play switch (checked while the years play)."""
+    return page.get_by_role("switch", name=PLAY_LABEL)
+
+
+def flip_play(page: Any) -> None:
+    """Switch Play on or off as a user does: a click on its label."""
+    page.locator("[data-testid='stSidebar']").get_by_text(PLAY_LABEL, exact=True).click()

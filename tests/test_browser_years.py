@@ -19,8 +19,6 @@ from .conftest import OpenPage
 
 pytestmark = pytest.mark.browser
 
-PLAY = "▶ Play through the years"
-PAUSE = "⏸ Pause"
 LEFT = "Left: as of"
 # Every year the sidebar slider shows, recorded on each animation frame from now on.
 RECORD_YEARS = """() => {
@@ -65,15 +63,15 @@ def test_play_at_the_last_year_plays_again_from_the_first(open_page: OpenPage, a
     expect(year_slider(page)).to_have_value(str(last))
     page.evaluate(RECORD_YEARS)
 
-    page.get_by_role("button", name=PLAY).click()
+    bs.flip_play(page)
     # not nothing: it plays, from the first year, and says so
-    expect(page.get_by_role("button", name=PAUSE)).to_be_visible()
+    expect(bs.play_switch(page)).to_be_checked()
     sidebar = page.locator("[data-testid='stSidebar']")
     expect(sidebar.get_by_text(f"playing again from {first}")).to_be_visible()
     page.wait_for_function(f"() => window.__years.includes({first + 1})",
                            timeout=bs.UPDATE_TIMEOUT_MS)
-    page.get_by_role("button", name=PAUSE).click()
-    expect(page.get_by_role("button", name=PLAY)).to_be_visible()
+    bs.flip_play(page)
+    expect(bs.play_switch(page)).not_to_be_checked()
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=bs.UPDATE_TIMEOUT_MS)
     seen = page.evaluate("() => window.__years")
     assert seen[:3] == [last, first, first + 1], seen

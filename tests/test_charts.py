@@ -100,11 +100,13 @@ def test_scp_capacity_line_follows_the_capacity_in_force(catalog: Catalog) -> No
     assert line["mark"]["interpolate"] == "step"
     assert by_year == {**dict.fromkeys(range(2009, 2018), 7.41),
                        **dict.fromkeys(range(2018, 2026), 23.4)}
-    # the line has its legend entry, whole, under the chart
+    # the line has its legend entry, whole, over the plot
     colour = line["encoding"]["color"]
     assert colour["scale"]["domain"] == ["capacity in force"]
-    assert colour["legend"]["orient"] == "bottom" and colour["legend"]["labelLimit"] == 0
+    assert colour["legend"]["orient"] == "top" and colour["legend"]["labelLimit"] == 0
     assert line["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0]]
+    assert colour["legend"]["symbolType"] == "stroke"
+    assert spec["autosize"]["type"] == "fit-x"  # legends add to the height, not eat the plot
     # SCPFX's "+5 bcm/y" is capacity added, never a capacity the line has
     assert 5.0 not in by_year.values()
     assert {"basis", "source", "url"} <= {t["field"] for t in line["encoding"]["tooltip"]}
@@ -113,7 +115,8 @@ def test_scp_capacity_line_follows_the_capacity_in_force(catalog: Catalog) -> No
 def test_scp_volume_chart_alternatives(catalog: Catalog) -> None:
     spec = volume_chart(catalog.route("scp"), "bcm", colour=BLUE).to_dict()
     (points,) = _layer(spec, "point")
-    assert points["mark"]["filled"] is False
+    # hollow-looking (a white centre), so a value inside a bar stays in sight
+    assert (points["mark"]["fill"], points["mark"]["stroke"]) == ("white", BLUE)
     alt_rows = _records(spec, points)
     assert sorted((r["year"], r["value"]) for r in alt_rows) == [
         (2021, pytest.approx(17.7)), (2025, pytest.approx(22.933))]
@@ -219,6 +222,8 @@ def test_milestone_timeline_legend_is_whole(catalog: Catalog) -> None:
     # under the chart, across its width, never cut ("date known to the" was cut short)
     assert legend["orient"] == "bottom" and legend["direction"] == "horizontal"
     assert legend["titleLimit"] == 0 and legend["labelLimit"] == 0
+    # the chart fits the panel's width only: the legend adds to its height, not eats it
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
 
 
 def test_milestone_timeline_all_routes_coloured_by_route(catalog: Catalog) -> None:
@@ -278,9 +283,12 @@ def test_flows_chart_one_line_per_route_broken_at_gaps(catalog: Catalog) -> None
     oil = flows_chart([p for p in flow_history(catalog, None) if p.unit == "bbl/d"]).to_dict()
     btc = {r["year"]: r["volume"] for r in oil["datasets"][oil["data"]["name"]]}
     assert btc[2007] is None and btc[2009] == pytest.approx(287.6e6 / 365)  # a gap, no zero
-    (dots,) = _layer(spec, "point")
-    assert {"capacity", "utilisation", "source"} <= {
-        t["field"] for t in dots["encoding"]["tooltip"]}
+    periods = {r["year"]: r["period"] for r in oil["datasets"][oil["data"]["name"]]}
+    assert periods[2006] == "part of the year" and periods[2009] == "full year"  # from June
+    full, part = _layer(spec, "point")
+    assert (full["mark"]["filled"], part["mark"]["filled"]) == (True, False)
+    assert {"capacity", "utilisation", "source", "period"} <= {
+        t["field"] for t in full["encoding"]["tooltip"]}
     assert flows_chart([]) is None
 
 

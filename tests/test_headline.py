@@ -199,3 +199,10 @@ def test_export_and_build_cards(catalog: Catalog) -> None:
     assert [what for what, _ in kars.sources] == ["target"]
     undated = [c for c in builds.values() if c.value is None]
     assert all("No completion date with a source." in c.lines for c in undated)
+
+
+def test_a_part_year_volume_says_so(catalog: Catalog) -> None:
+    head = route_headline(catalog.route("btc"), 2006, as_of=catalog.as_of)
+    assert head.volume.year == 2006  # 57.7 million bbl, from June 2006
+    card = {c.label: c for c in describe.route_panel_cards(head)}["Carried in 2006"]
+    assert "Part of the year only: partial year: from June 2006" in card.lines

@@ -50,6 +50,10 @@ _DASHES = {CAPACITY_IN_FORCE: [1, 0], CAPACITY_DERIVED: [6, 4]}
 # (Vega-Lite cuts legend titles and labels at 180 px by default).
 _WHOLE_LEGEND = alt.Legend(orient="bottom", direction="horizontal", titleOrient="left",
                            titleLimit=0, labelLimit=0)
+# The chart fits the panel's width; its plot keeps its height and legends add to it.
+_FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+# Legends under a volume chart sit side by side: each stacks its own entries, so all fit.
+_UNDER = alt.Legend(orient="bottom", direction="vertical", titleLimit=0, labelLimit=0)
 
 _DEFAULT_HEIGHT = 220
 _FULL_YEAR = "full calendar year"
@@ -146,7 +150,9 @@ def volume_chart(route: Route, unit: str, *, colour: str,
         "opacity": alt.Opacity("period:N", title="period",
                                scale=alt.Scale(domain=["full year", "part year"],
                                                range=[1.0, 0.45]),
-                               legend=alt.Legend(orient="bottom", labelLimit=0)),
+                               # only when a bar stands for part of a year
+                               legend=_UNDER if (reported["period"] != "full year").any()
+                               else None),
         "tooltip": [
             alt.Tooltip("year:O", title="year"),
             alt.Tooltip("value:Q", title="value", format=",.4~f"),
@@ -194,10 +200,13 @@ def volume_chart(route: Route, unit: str, *, colour: str,
             alt.Tooltip("source:N", title="source"),
             alt.Tooltip("url:N", title="url"),
         ]
-        legend = alt.Legend(title=None, orient="bottom", labelLimit=0)
+        # over the plot, where its one entry has the chart's width
+        legend = alt.Legend(title=None, orient="top", labelLimit=0, symbolType="stroke")
         layers.append(
             alt.Chart(caps).mark_line(interpolate="step", strokeWidth=2,
-                                      invalid="break-paths-filter-domains")
+                                      invalid="break-paths-filter-domains",
+                                      # a mark on each year: a single year shows too
+                                      point=alt.OverlayMarkDef(size=16, filled=True))
             .encode(x=x, y=alt.Y("capacity:Q", title=y_title),
                     color=alt.Color("line:N", legend=legend,
                                     scale=alt.Scale(domain=shown,
@@ -210,10 +219,11 @@ def volume_chart(route: Route, unit: str, *, colour: str,
     if not others.empty:
         others["period_note"] = others["period_note"].fillna("not stated")
         layers.append(
-            alt.Chart(others).mark_point(filled=False, color=colour, size=70, strokeWidth=1.5)
+            # a white centre keeps them in sight over a bar of the same colour
+            alt.Chart(others).mark_point(filled=True, fill="white", stroke=colour, opacity=1,
+                                         size=70, strokeWidth=1.5)
             .encode(x=x, y=alt.Y("value:Q", title=y_title),
-                    shape=alt.Shape("series:N", title="other sources",
-                                    legend=alt.Legend(orient="bottom", labelLimit=0)),
+                    shape=alt.Shape("series:N", title="other sources", legend=_UNDER),
                     tooltip=[
                         alt.Tooltip("year:O", title="year"),
                         alt.Tooltip("value:Q", title="value", format=",.4~f"),
@@ -225,8 +235,8 @@ def volume_chart(route: Route, unit: str, *, colour: str,
                     ]))
 
     return alt.layer(*layers).properties(
-        height=height, title=_title(f"{route.short_name}: annual volumes", f"{unit} a year")
-    ).resolve_scale(y="shared")
+        height=height, title=_title(f"{route.short_name}: annual volumes", f"{unit} a year"),
+        autosize=_FIT_WIDTH).resolve_scale(y="shared")
 
 
 # --------------------------------------------------------------------------- milestones
@@ -281,7 +291,8 @@ def milestone_timeline(frame: pd.DataFrame, *, colour_by: str | None = None,
         mark["color"] = colour
     encoding["tooltip"] = tooltip
     chart_height = height if height is not None else 60 + (28 * rows if rows > 1 else 0)
-    return alt.Chart(data).mark_point(**mark).encode(**encoding).properties(height=chart_height)
+    return alt.Chart(data).mark_point(**mark).encode(**encoding).properties(
+        height=chart_height, autosize=_FIT_WIDTH)
 
 
 # --------------------------------------------------------------------------- gas exports
@@ -394,6 +405,7 @@ def flows_chart(points: Sequence[FlowPoint], *, colours: Mapping[str, str] | Non
                         else None),
         "source": sources_label(p.sources), "capacity_source": sources_label(p.capacity_sources),
         "url": first_url(p.sources) or "",
+        "period": "part of the year" if p.part_year else "full year",
     } for p in points])
     data["volume"] = data["volume"].astype("float64")
     years = _year_domain([int(y) for y in data["year"]])
@@ -406,16 +418,20 @@ def flows_chart(points: Sequence[FlowPoint], *, colours: Mapping[str, str] | Non
         else None), legend=alt.Legend(orient="bottom", labelLimit=0))
     base = alt.Chart(data).encode(x=x, y=alt.Y("volume:Q", title=y_title), color=color)
     line = base.mark_line(invalid="break-paths-filter-domains", strokeWidth=2)
-    dots = base.transform_filter("isValid(datum.volume) && isFinite(datum.volume)").mark_point(
-        filled=True, size=45, invalid="filter").encode(tooltip=[
-            alt.Tooltip("route:N", title="route"),
-            alt.Tooltip("year:O", title="year"),
-            alt.Tooltip("volume:Q", title="carried", format=",.0f" if unit == "bbl/d"
-                        else ",.3~f"),
-            alt.Tooltip("unit:N", title="unit"),
-            alt.Tooltip("capacity:Q", title="capacity in force", format=",.4~f"),
-            alt.Tooltip("utilisation:Q", title="utilisation", format=".0%"),
-            alt.Tooltip("source:N", title="source"),
-            alt.Tooltip("capacity_source:N", title="capacity source"),
-            alt.Tooltip("url:N", title="url")])
-    return alt.layer(line, dots).properties(height=height)
+    tooltip = [
+        alt.Tooltip("route:N", title="route"),
+        alt.Tooltip("year:O", title="year"),
+        alt.Tooltip("period:N", title="period"),
+        alt.Tooltip("volume:Q", title="carried", format=",.0f" if unit == "bbl/d" else ",.3~f"),
+        alt.Tooltip("unit:N", title="unit"),
+        alt.Tooltip("capacity:Q", title="capacity in force", format=",.4~f"),
+        alt.Tooltip("utilisation:Q", title="utilisation", format=".0%"),
+        alt.Tooltip("source:N", title="source"),
+        alt.Tooltip("capacity_source:N", title="capacity source"),
+        alt.Tooltip("url:N", title="url")]
+    valid = "isValid(datum.volume) && isFinite(datum.volume)"
+    # a figure for part of a year (lower than the year's flow) is a hollow point
+    dots = [base.transform_filter(f"{valid} && datum.period {test} 'full year'").mark_point(
+        filled=filled, size=45, invalid="filter").encode(tooltip=tooltip)
+        for test, filled in (("==", True), ("!=", False))]
+    return alt.layer(line, *dots).properties(height=height, autosize=_FIT_WIDTH)

@@ -345,6 +345,13 @@ def _volume_help(headline: RouteHeadline) -> str | None:
     return "From: " + "; ".join(volume_text(v) for v in headline.volumes)
 
 
+def _part_year(headline: RouteHeadline) -> tuple[str, ...]:
+    """A line saying the volume covers only part of its year, in the source's words."""
+    notes = [str(v.period_note) for v in headline.volumes
+             if v.period_note and not v.period_note.startswith("full calendar year")]
+    return (f"Part of the year only: {'; '.join(dict.fromkeys(notes))}",) if notes else ()
+
+
 def route_card(headline: RouteHeadline) -> Card:
     """One route's overview card: what it carried in its latest year with a figure, the
     change on the year before and its use of the capacity in force; or its capacity and
@@ -361,6 +368,7 @@ def route_card(headline: RouteHeadline) -> Card:
                     _capacity(capacity.value, capacity.unit) if capacity else None,
                     lines=tuple(lines), sources=tuple(sources))
     delta, delta_note = _change(headline.change, volume.unit, volume.year - 1)
+    lines += _part_year(headline)
     if delta is None:
         lines.append(f"No figure for {volume.year - 1} to compare with.")
     cap = headline.volume_capacity
@@ -408,7 +416,8 @@ def _flow_cards(headline: RouteHeadline) -> list[Card]:
     delta, delta_note = _change(headline.change, volume.unit, volume.year - 1)
     cards.append(Card(f"Carried in {volume.year}", _amount_sig(volume.value, volume.unit),
                       delta, delta_note,
-                      lines=() if delta else (f"No figure for {volume.year - 1}.",),
+                      lines=_part_year(headline)
+                      + (() if delta else (f"No figure for {volume.year - 1}.",)),
                       sources=_sources("volume", volume.sources), help=_volume_help(headline)))
     cap, util = headline.volume_capacity, headline.utilisation
     cards.append(Card(f"Utilisation in {volume.year}",

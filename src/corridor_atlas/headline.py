@@ -30,6 +30,7 @@ __all__ = [
     "Sourced",
     "flow_history",
     "gas_exports",
+    "part_year",
     "route_headline",
     "route_headlines",
     "route_start",
@@ -112,6 +113,12 @@ class RouteHeadline:
         if self.volume is None or self.volume_capacity is None or not self.volume_capacity.value:
             return None
         return self.volume.value / self.volume_capacity.value
+
+
+def part_year(volume: AnnualVolume) -> bool:
+    """Whether a volume covers only part of its year, as its source says."""
+    return bool(volume.period_note) and not str(volume.period_note).startswith(
+        "full calendar year")
 
 
 def _as_of_year(as_of: str) -> int:
@@ -336,6 +343,7 @@ class FlowPoint:
     capacity: float | None
     sources: tuple[Citation, ...]
     capacity_sources: tuple[Citation, ...]
+    part_year: bool = False  # the figure covers only part of the year (say, from June)
 
 
 def flow_history(catalog: Catalog, year: int | None, *,
@@ -364,6 +372,7 @@ def flow_history(catalog: Catalog, year: int | None, *,
                 figure[0].value if figure else None,
                 capacity.value if capacity else None,
                 figure[0].sources if figure else (),
-                capacity.sources if capacity else ()))
+                capacity.sources if capacity else (),
+                part_year=bool(figure) and any(part_year(v) for v in figure[1])))
     return out
 
