@@ -31,6 +31,20 @@ OVERVIEW_TABS = ("Volumes", "Gas exports", "Timeline", "Context", "Lengths")
 
 # --------------------------------------------------------------------------- the app, read
 
+@pytest.fixture(scope="module", autouse=True)
+def _compiled_once() -> Iterator[None]:
+    """AppTest compiles app.py afresh for every run (a new script cache each time); the
+    hundreds of runs here share one, so they take a fraction of the time. The script
+    still runs in full every time."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import local_script_runner
+
+    shared = ScriptCache()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(local_script_runner, "ScriptCache", lambda: shared)
+        yield
+
+
 def _fresh(year: int | None, *, layers_on: bool) -> AppTest:
     """The app in ``year`` with every layer on (the Table) or off (a fast map)."""
     at = AppTest.from_file(APP, default_timeout=120)

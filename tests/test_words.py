@@ -177,3 +177,16 @@ def test_the_layer_control_names_routes_as_the_sidebar_does(atlas) -> None:
     expected = [atlas.catalog.route(lid).name if lid != FACILITIES_ID else "Facilities"
                 for lid in scene.layer_ids]
     assert [n.strip("▬● ") for n in names] == expected
+
+
+def test_a_route_tooltip_ends_on_a_line_of_its_own_and_shows_no_id(atlas) -> None:
+    scene = build_scene(atlas, MapView(layers=("btc", "tanap"), year=2026))
+    for group in layer_groups(scene):
+        tips = [f["properties"]["tip"] for child in group._children.values()
+                if hasattr(child, "data") for f in child.data["features"]
+                if "tip" in f["properties"]]
+        assert tips
+        for tip in tips:
+            lines = [line.strip() for line in visible_text(tip).splitlines()]
+            assert lines[-1] == "Click for its panel", lines
+            assert not problems_in(visible_text(tip), "tooltip", IDS)

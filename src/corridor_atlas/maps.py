@@ -100,6 +100,7 @@ path.leaflet-interactive:focus {{ outline: none; }}
 .atlas-legend .row {{ display: flex; align-items: center; gap: 6px; white-space: nowrap; }}
 .atlas-legend svg {{ flex: none; }}
 .leaflet-tooltip {{ white-space: normal; width: max-content; max-width: 320px; }}
+.leaflet-control-layers-expanded {{ max-width: min(340px, calc(100vw - 70px)); }}
 .atlas-tip {{ font: 12px/1.35 system-ui, sans-serif; color: #222; }}
 .atlas-tip b {{ font-size: 13px; }}
 .atlas-tip .muted, .atlas-popup .muted {{ color: #555; }}
@@ -536,7 +537,7 @@ def _route_tip(layer: RouteLayer, segment: Segment, year: int | None) -> str:
         parts.append('<div class="flow">' + "<br>".join(esc(line)
                                                          for line in flow_lines(layer.flow))
                      + "</div>")
-    parts.append(f'<span class="muted">Click for its panel</span>'
+    parts.append(f'<div class="muted">Click for its panel</div>'  # a line of its own
                  f"<span hidden>{ROUTE_MARK}{esc(route.id)}</span></div>")
     return "".join(parts)
 
