@@ -47,8 +47,8 @@ CAPACITY_DERIVED = "capacity in force (from a daily rate × 365)"
 _DASHES = {CAPACITY_IN_FORCE: [1, 0], CAPACITY_DERIVED: [6, 4]}
 # Under the chart, where a narrow panel leaves it the chart's width, and never cut short
 # (Vega-Lite cuts legend titles and labels at 180 px by default).
-_WHOLE_LEGEND = alt.Legend(orient="bottom", direction="horizontal", titleOrient="left",
-                           titleLimit=0, labelLimit=0)
+_WHOLE_LEGEND = alt.Legend(orient="bottom", direction="horizontal", titleLimit=0,
+                           labelLimit=0)
 # The chart fits the panel's width; its plot keeps its height and legends add to it.
 _FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 # Legends under a volume chart sit side by side: each stacks its own entries, so all fit.
@@ -321,7 +321,9 @@ def gas_exports_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None 
                  alt.Tooltip("sources:N", title="sources"),
                  alt.Tooltip("url:N", title="url")])
     return alt.layer(line, points).properties(
-        height=height, title="Azerbaijan gas exports by destination (bcm per year)")
+        # a short title and a subtitle: a long title is cut short in a narrow panel
+        height=height, title=alt.Title("Azerbaijan's gas exports",
+                                       subtitle="by destination, bcm a year", anchor="start"))
 
 
 # --------------------------------------------------------------------------- lengths
@@ -366,7 +368,8 @@ def lengths_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None = No
                                       scale=alt.Scale(domain=["documented", "drawn"],
                                                       range=[RULE_GREY, _LIGHT_GREY]))
     return alt.Chart(long).mark_bar().encode(**encoding).properties(
-        height=height, title="Route length by kind: documented vs drawn (km)")
+        height=height, title=alt.Title("Route length by kind",
+                                       subtitle="documented and as drawn, km", anchor="start"))
 
 
 # --------------------------------------------------------------------------- flows over time
