@@ -30,3 +30,17 @@ vendor:
 
 clean:
 	rm -rf $(VENV)
+
+# Load: the server under many protocol-speaking sessions, and Chromium page loads under load.
+# Both need nginx for two replicas (apt-get install nginx); see README "Load".
+.PHONY: load loadtest replicas
+
+load: $(STAMP)
+	$(PY) scripts/loadgen.py --sessions 10 50 100 --replicas 1 2
+	$(PY) scripts/loadgen.py --fault --sessions 50 --replicas 2
+
+loadtest: $(STAMP)
+	$(PY) scripts/loadtest.py
+
+replicas: $(STAMP)
+	$(PY) scripts/replicas.py --replicas 2 --port 8501

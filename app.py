@@ -19,12 +19,19 @@ from corridor_atlas import (
     describe,
     exports,
     headline,
+    page,
     panels,
     settings,
     styles,
     timeline,
 )
-from corridor_atlas.describe import disputed_status, flow_lines
+from corridor_atlas.describe import (
+    FACILITIES_NAME,
+    disputed_status,
+    flow_lines,
+    location_text,
+    route_label,
+)
 from corridor_atlas.errors import AtlasError
 from corridor_atlas.flows import route_flow
 from corridor_atlas.format import date as date_text
@@ -34,18 +41,21 @@ from corridor_atlas.markup import md, md_link
 from corridor_atlas.scene import Scene, build_scene
 from corridor_atlas.search import Hit, SearchIndex, build_index
 from corridor_atlas.snapshot import find_chromium
-from corridor_atlas.uploads import UserLayer, attribute_table, read_upload
+from corridor_atlas.uploads import Shelf, Upload, UserLayer, attribute_table
 from corridor_atlas.urlstate import UrlState, parse_query, to_query
 from corridor_atlas.view import (
     MAX_SIDE,
     MIN_SIDE,
     PRESETS,
     SIZE_PRESETS,
+    UPLOAD_FIT_MAX_ZOOM,
+    UPLOAD_FIT_PADDING_PX,
     BBox,
     MapView,
     bbox_from_leaflet,
     default_year,
     parse_size,
+    union_bbox,
     view_for_bbox,
     year_range,
 )
@@ -67,7 +77,21 @@ MAP_CSS = """<style>
 MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds", "center",
                "zoom"]
 PLAY_STEP_S = 0.9
-MAX_USER_LAYERS = 5
+# Tables: each column as wide as its header and its longest text, up to a cap; a table
+# whose text runs longer wraps it over three lines. A header is never cut short, names,
+# figures and statuses are read whole, and a longer note opens in full on a click.
+COLUMN_CAPS: dict[str, int] = {
+    "note": 320, "notes": 320, "event": 300, "sources disagree": 300, "title": 300,
+    "value": 210, "what": 220, "name": 260, "source": 200, "sources": 200,
+    "applies to": 180, "no documented length": 200, "fact": 150, "figure": 140,
+}
+COLUMN_CAP = 240  # any other column
+CHAR_PX, HEADER_CHAR_PX, CELL_PAD_PX = 7.2, 8, 30
+LINE_PX, ROW_PAD_PX, MAX_LINES = 21, 16, 3
+WRAP_MIN_ROW_PX = 65  # Streamlit wraps a cell's text only in rows taller than 4rem
+HEADER_ROW_PX, TABLE_MAX_PX = 38, 600
+FILTER_HELP = ("Show only these kinds of line, and only lines with these statuses in the "
+               "year shown.")
 FLOW_TITLES = {"bcm/y": "Gas carried, bcm a year", "bbl/d": "Oil carried, barrels a day",
                "Mt/y": "Freight carried, million tonnes a year"}
 FORMAT_LABELS = {
@@ -169,6 +193,14 @@ def _pick(hit: Hit) -> None:
                                                        height_px=height)
         st.session_state.pop("zoom_to", None)
     st.session_state["search"] = ""
+    _after_pick(close_sidebar=True)
+
+
+def _after_pick(*, close_sidebar: bool) -> None:
+    """On a phone, once the page is drawn: close the sidebar, bring the panel into view."""
+    count = st.session_state.get("_picks", 0) + 1
+    st.session_state["_picks"] = count
+    st.session_state["_after_pick"] = (count, close_sidebar)
 
 
 def map_size() -> tuple[int, int]:
@@ -187,9 +219,10 @@ def map_size() -> tuple[int, int]:
             max(200, round((y(north) - y(south)) * scale)))
 
 
-def _fit(bbox: BBox) -> None:
-    """Fit the map to ``bbox`` on its next draw, at whatever size it is."""
-    st.session_state["fit"] = (f"{time.monotonic_ns()}", bbox)
+def _fit(bbox: BBox, **options: Any) -> None:
+    """Fit the map to ``bbox`` on its next draw, at whatever size it is (``options``:
+    those of :func:`~corridor_atlas.maps.fit_group`)."""
+    st.session_state["fit"] = (f"{time.monotonic_ns()}", bbox, options)
     st.session_state.pop("_fit_view", None)
     st.session_state.pop("map_target", None)
 
@@ -201,14 +234,25 @@ def _zoom_to() -> None:
         _fit(preset.bbox)
 
 
-def _toggle_play() -> None:
-    st.session_state["playing"] = not st.session_state.get("playing", False)
+def _play_changed(first: int, last: int) -> None:
+    """Play switched on or off; switched on at the last year, it starts again from the first.
+
+    Play is a switch, not a button: its value is the state wanted, so a click can't be
+    lost or counted twice when its rerun meets another (the map reporting its view).
+    """
+    if st.session_state.get("playing") and st.session_state.get("year", last) >= last:
+        st.session_state["year"] = first
+        st.session_state["_play_note"] = (f"{last} is the last year in the data: playing "
+                                          f"again from {first}.")
+    if not st.session_state.get("playing"):
+        st.session_state.pop("_play_note", None)
 
 
 def _label(atlas: Atlas, layer_id: str) -> str:
+    """A layer's name in the sidebar: the same as in the map's layer control."""
     if layer_id == FACILITIES_ID:
-        return "Facilities (terminals, junctions, stations, fields…)"
-    return atlas.catalog.route(layer_id).name if atlas.catalog else layer_id
+        return FACILITIES_NAME
+    return route_label(atlas.catalog.route(layer_id)) if atlas.catalog else layer_id
 
 
 def _on_map_click() -> None:
@@ -217,6 +261,7 @@ def _on_map_click() -> None:
     found = _CLICKED_ROUTE.search(value.get("last_object_clicked_tooltip") or "")
     if found and found.group(1) in st.session_state.get("_route_ids", ()):
         st.session_state["route"] = found.group(1)
+        _after_pick(close_sidebar=False)
 
 
 def search_box(atlas: Atlas) -> None:
@@ -246,10 +291,19 @@ def year_control(atlas: Atlas) -> int:
                       help="Routes not yet agreed are not drawn; agreed or planned are "
                            "dotted, under construction dashed, operating solid.")
     playing = st.session_state.get("playing", False)
-    if playing and st.session_state["year"] >= last:  # the end of the data: stop playing
+    if st.session_state.pop("_stop_play", False) or (
+            playing and st.session_state["year"] >= last):  # the end of the data: stop
         st.session_state["playing"] = playing = False
-    st.sidebar.button("⏸ Pause" if playing else "▶ Play through the years", key="play",
-                      on_click=_toggle_play)
+        st.session_state["_play_note"] = f"Played to {last}, the last year in the data."
+    st.sidebar.toggle("Play through the years", key="playing",
+                      on_change=_play_changed, args=(first, last),
+                      help=f"Steps through the years to {last}, one a second; switch off to "
+                           f"pause. From {last} it starts again at {first}.")
+    note = st.session_state.get("_play_note")
+    if note:
+        st.sidebar.caption(note)
+    if note and not playing:  # said once when playing ends; kept while it plays
+        del st.session_state["_play_note"]
     return int(st.session_state["year"])
 
 
@@ -277,13 +331,16 @@ def zoom_to() -> None:
 
 
 def filters(atlas: Atlas) -> tuple[list[str], list[str]]:
+    """Kinds and statuses to show, as pills: every choice in full words, none cut short."""
     with st.sidebar.expander("Filter by kind and status"):
-        kinds = st.multiselect("Kinds", list(styles.KIND_LABELS), default=list(styles.KIND_LABELS),
-                               format_func=styles.KIND_LABELS.get, key="filter_kinds")
-        status = st.multiselect("Status in the year shown", list(styles.STATUS_LABELS),
-                                default=list(styles.STATUS_LABELS),
-                                format_func=styles.STATUS_LABELS.get, key="filter_status")
-    return kinds, status
+        kinds = st.pills("Kinds", list(styles.KIND_LABELS), selection_mode="multi",
+                         default=list(styles.KIND_LABELS), format_func=styles.KIND_LABELS.get,
+                         key="filter_kinds", help=FILTER_HELP)
+        status = st.pills("Status in the year shown", list(styles.STATUS_LABELS),
+                          selection_mode="multi", default=list(styles.STATUS_LABELS),
+                          format_func=styles.STATUS_LABELS.get, key="filter_status",
+                          help=FILTER_HELP)
+    return list(kinds or []), list(status or [])
 
 
 def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
@@ -315,7 +372,10 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
         for lid in [r.id for r in routes if r.role == "context"] + [FACILITIES_ID] * (
                 FACILITIES_ID in toggles):
             st.session_state.setdefault(f"layer_{lid}", lid in defaults)
-            if st.sidebar.checkbox(md(_label(atlas, lid)), key=f"layer_{lid}"):
+            if st.sidebar.checkbox(md(_label(atlas, lid)), key=f"layer_{lid}",
+                                   help="Terminals, junctions, compressor stations, "
+                                        "refineries, fields and railway stations"
+                                   if lid == FACILITIES_ID else None):
                 visible.append(lid)
         ids = [r.id for r in catalog.routes if r.id in atlas.routes]
         st.session_state["_route_ids"] = tuple(ids)
@@ -323,9 +383,11 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
             st.session_state["route"] = OVERVIEW
         selected = st.sidebar.selectbox(
             "Route panel", [OVERVIEW, *ids], key="route",
-            format_func=lambda i: "Corridor overview" if i == OVERVIEW else catalog.route(i).name,
+            format_func=lambda i: ("Corridor overview" if i == OVERVIEW
+                                   else route_label(catalog.route(i))),
             help="Or click a route on the map.",
-            on_change=lambda: st.session_state.pop("facility", None))
+            on_change=lambda: (st.session_state.pop("facility", None),
+                               _after_pick(close_sidebar=True)))
     else:
         selected = OVERVIEW
     basemap = st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
@@ -342,10 +404,33 @@ def notices(atlas: Atlas) -> None:
             st.text(str(problem))
 
 
+def _column_width(name: str, values: Sequence[Any]) -> tuple[int, int]:
+    """A column's width in pixels, and the lines its longest text needs at that width."""
+    header = len(name) * HEADER_CHAR_PX + CELL_PAD_PX
+    longest = max((len(v) for v in values if isinstance(v, str)), default=0) * CHAR_PX
+    width = max(header, min(round(longest) + CELL_PAD_PX, COLUMN_CAPS.get(name, COLUMN_CAP)))
+    return width, math.ceil(longest / (width - CELL_PAD_PX)) if longest else 1
+
+
 def source_table(frame, *, height: int | None = None) -> None:
-    config = {"url": st.column_config.LinkColumn("link", display_text="open")}
+    """A reader's table from the library: each column sized to its text, longer texts
+    wrapped over up to three lines, the link column as "open", and an empty cell where a
+    row has no link."""
+    config: dict[str, Any] = {}
+    lines = 1
+    for column in map(str, frame.columns):
+        if column == panels.LINK:
+            config[column] = st.column_config.LinkColumn("link", display_text="open",
+                                                         width="small")
+            continue
+        width, needed = _column_width(column, list(frame[column]))
+        config[column] = st.column_config.TextColumn(column, width=width)
+        lines = max(lines, min(needed, MAX_LINES))
+    row_px = max(WRAP_MIN_ROW_PX, lines * LINE_PX + ROW_PAD_PX) if lines > 1 else None
+    if height is None and row_px is not None:  # as many rows in view as at one line a row
+        height = min(TABLE_MAX_PX, HEADER_ROW_PX + len(frame) * row_px + 2)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config,
-                 height=height or "auto")
+                 height=height or "auto", placeholder="", row_height=row_px)
 
 
 def lazy_tabs(labels: list[str], key: str) -> Sequence[Any]:
@@ -426,13 +511,13 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                 chart = charts.volume_chart(route, unit, colour=colour)
                 if chart is not None:
                     st.altair_chart(chart, width="stretch")  # the plot keeps its height
-            frame = panels.volumes_frame(route)
+            frame = panels.volumes_table(route)
             if len(frame):
                 st.caption("Every reported figure and its alternatives")
                 source_table(frame)
             if facts.other_volume_data:
                 with st.expander("Partial-year and cumulative figures"):
-                    source_table(panels.period_volumes_frame(route))
+                    source_table(panels.period_volumes_table(route))
     with tab_dates:
         if tab_dates.open:
             history = panels.status_periods_frame(whole, as_of=catalog.as_of)
@@ -442,7 +527,7 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
             milestones = panels.milestones_frame(route)
             if len(milestones):
                 st.altair_chart(charts.milestone_timeline(milestones), width="stretch")
-                source_table(milestones.drop(columns=["date_sort", "route_id"], errors="ignore"))
+                source_table(panels.milestones_table(milestones))
             else:
                 st.info(md(describe.no_milestone_text(start, year)))
     with tab_notes:
@@ -507,36 +592,36 @@ def overview_panel(atlas: Atlas, year: int) -> None:
         if tab_gas.open:
             gas = panels.gas_exports_frame(catalog)
             st.altair_chart(charts.gas_exports_chart(gas), width="stretch", height=CHART_HEIGHT)
-            st.caption("Azerbaijan's gas exports by destination, bcm. Missing years are gaps, "
-                       "not zeros.")
-            source_table(gas)
+            st.caption("Azerbaijan's gas exports by destination, bcm. Years without a sourced "
+                       "figure are gaps in the chart and say “no figure” in the table, "
+                       "never zero.")
+            source_table(panels.gas_exports_table(gas))
     with tab_len:
         if tab_len.open:
             drawn = {rid: atlas.drawn_length_km(rid) or 0.0 for rid in atlas.routes}
             lengths = panels.corridor_overview(catalog, drawn)
             st.altair_chart(charts.lengths_chart(lengths), width="stretch", height=CHART_HEIGHT)
-            st.dataframe(lengths, hide_index=True, width="stretch")
+            source_table(panels.lengths_table(lengths))
             st.caption("Capacities")
-            source_table(panels.capacities_overview(catalog))
+            source_table(panels.capacities_table(catalog))
     with tab_time:
         if tab_time.open:
             frame = panels.all_milestones(catalog)
             st.altair_chart(charts.milestone_timeline(frame, colour_by="route",
                                                       colours=by_name), width="stretch")
-            source_table(frame.drop(columns=["date_sort", "route_id"], errors="ignore"), height=320)
+            source_table(panels.milestones_table(frame), height=320)
     with tab_ctx:
         if tab_ctx.open:
-            ctx = panels.context_figures_frame(catalog)
-            for _, row in ctx.iterrows():
-                flag = " ⚠️ disputed" if row["disputed"] or row["caveat"] else ""
-                st.markdown(f"**{md(row['text'])}**{flag}  \n{md(row['support_level'])} — "
-                            f"{md(row['source'])}")
-                if row["alternatives"]:
-                    st.caption(f"Other sources: {md(row['alternatives'])}")
-                if row["note"]:
-                    st.caption(md(row["note"]))
-                if row["caveat"]:
-                    st.warning(f"Caveat: {md(row['caveat'])}")
+            for item in panels.context_items(catalog):
+                flag = " ⚠️ disputed" if item.disputed else ""
+                st.markdown(f"**{md(item.text)}**{flag}  \n{md(item.support)} — "
+                            f"{md(item.source)}")
+                if item.alternatives:
+                    st.caption(f"Other sources: {md(item.alternatives)}")
+                if item.note:
+                    st.caption(md(item.note))
+                if item.caveat:
+                    st.warning(f"Caveat: {md(item.caveat)}")
             with st.expander("Known gaps in the data"):
                 for gap in catalog.gaps:
                     st.markdown(f"- {md(gap)}")
@@ -559,7 +644,7 @@ def render_export(geo_dir: str, view: MapView, fmt: str, size: tuple[int, int], 
 
 def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
     """Download the current view, with the user's own layers, as an image, a page,
-    a map file or data."""
+    a map file or data. Only the chosen format's options are shown."""
     box = st.expander("⬇️ Export this view", key="export_open", on_change="rerun")
     if not box.open:  # its widgets are sent only while it is open
         return
@@ -568,40 +653,55 @@ def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
         c1, c2 = st.columns(2)
         fmt = c1.selectbox("Format", exports.FORMATS, format_func=FORMAT_LABELS.get,
                            key="export_format")
-        preset = c2.radio("Size", ["slide", "a4", "custom"], horizontal=True,
-                          key="export_size",
-                          format_func={"slide": "Slide 16:9", "a4": "A4 landscape",
-                                       "custom": "Custom"}.get)
-        size = SIZE_PRESETS.get(preset, SIZE_PRESETS["slide"])
-        if preset == "custom":
-            w = c1.number_input("Width (px)", MIN_SIDE, MAX_SIDE, 1600, step=10,
-                                key="export_w")
-            h = c2.number_input("Height (px)", MIN_SIDE, MAX_SIDE, 900, step=10,
-                                key="export_h")
-            size = parse_size(f"{int(w)}x{int(h)}")
-        scale = c1.radio("Scale", [1, 2], horizontal=True, format_func=lambda s: f"{s}×",
-                         key="export_scale")
-        paper = c2.radio("PDF paper", ["a4", "letter"], horizontal=True, key="export_paper",
-                         format_func=str.upper)
-        static = st.checkbox("Print render (no browser)", value=not browser,
-                             disabled=not browser, key="export_static",
-                             help="Draws the map with matplotlib from the same style table; "
-                                  "PNG, PDF and SVG.")
-        if not browser:
-            st.info("Chromium is not installed on this server, so PNG and PDF use the print "
-                    "render. Install it (`apt-get install chromium`) for pixel-faithful "
-                    "snapshots of the live map.")
+        options = exports.OPTIONS[fmt]
+        size, scale, paper, static = SIZE_PRESETS["slide"], 1, "a4", False
+        if "size" in options:
+            preset = c2.radio("Size", ["slide", "a4", "custom"], horizontal=True,
+                              key="export_size",
+                              format_func={"slide": "Slide 16:9", "a4": "A4 landscape",
+                                           "custom": "Custom"}.get)
+            size = SIZE_PRESETS.get(preset, SIZE_PRESETS["slide"])
+            if preset == "custom":
+                w = c1.number_input("Width (px)", MIN_SIDE, MAX_SIDE, 1600, step=10,
+                                    key="export_w")
+                h = c2.number_input("Height (px)", MIN_SIDE, MAX_SIDE, 900, step=10,
+                                    key="export_h")
+                size = parse_size(f"{int(w)}x{int(h)}")
+        if "scale" in options:
+            scale = int(c1.radio("Scale", [1, 2], horizontal=True,
+                                 format_func=lambda s: f"{s}×", key="export_scale",
+                                 help="2× doubles the pixels each way: sharper on screens "
+                                      "and in print, same layout."))
+        if "paper" in options:
+            paper = c2.radio("Paper", ["a4", "letter"], horizontal=True, key="export_paper",
+                             format_func={"a4": "A4", "letter": "US Letter"}.get,
+                             help="Landscape; the map fills the page.")
+        if "static" in options:
+            static = st.checkbox("Print render (no browser)", value=not browser,
+                                 disabled=not browser, key="export_static",
+                                 help="Draws the map with matplotlib from the same style "
+                                      "table instead of the browser.")
+            if not browser:
+                st.info("Chromium is not installed on this server, so PNG and PDF use the "
+                        "print render. Install it (`apt-get install chromium`) for "
+                        "pixel-faithful snapshots of the live map.")
+        if not options:
+            st.caption({"html": "The live map in one file, with its controls; opens offline.",
+                        "geojson": "The visible layers' features, with licence and "
+                                   "attribution per feature.",
+                        "csv": "Every figure of the visible layers with its sources.",
+                        "kml": "The visible layers for Google Earth."}.get(fmt, ""))
         extent = "the whole corridor" if view.bbox is None else (
             "W {:.2f}, S {:.2f}, E {:.2f}, N {:.2f}".format(*view.extent))
         mine = f" + {len(own)} of your own" if own else ""
         st.caption(f"{len(view.layers)} layer(s){mine} · as of {view.year} · extent: {extent}")
-        request = (view, fmt, size, int(scale), static, paper, tuple(o.digest for o in own))
+        request = (view, fmt, size, scale, static, paper, tuple(o.digest for o in own))
         if st.button("Prepare download", key="export_go", type="primary"):
             try:
                 with st.spinner(f"Rendering {FORMAT_LABELS[fmt]}…"):
                     if own:  # the user's data stays in this session: not in the shared cache
                         result = exports.export(atlas, view, fmt, vendor_dir=VENDOR_DIR,
-                                                size=size, scale=int(scale), static=static,
+                                                size=size, scale=scale, static=static,
                                                 paper=paper,  # type: ignore[arg-type]
                                                 user_layers=own)
                     else:
@@ -627,10 +727,8 @@ def facility_panel(atlas: Atlas, facility_id: str) -> None:
         st.session_state.pop("facility", None)
         return
     st.header(md(fac.name))
-    st.caption(f"{md(fac.kind)} · location: {md(fac.precision or 'not stated')}")
-    st.dataframe({"fact": [k.replace("_", " ") for k in fac.facts],
-                  "value": [str(v) for v in fac.facts.values()]},
-                 hide_index=True, width="stretch")
+    st.caption(f"{md(fac.kind)} · location: {md(location_text(fac))}")
+    source_table(panels.facility_table(fac))
     source_table(panels.sources_frame(fac.sources))
 
 
@@ -663,10 +761,18 @@ def compare_view(atlas: Atlas, view: MapView) -> None:
                      help="Two synchronised maps: pan or zoom one and the other follows."):
         st.caption("Turn on to compare the corridor in two years.")
         return
+    # Only the data's years can be picked: a year outside them cannot be typed in and
+    # then silently not drawn.
+    years = list(range(first, last + 1))
     c1, c2 = st.columns(2)
-    year_a = c1.number_input("Left: as of", first, last, 2005, key="compare_a")
-    year_b = c2.number_input("Right: as of", first, last, default_year(atlas.catalog),
-                             key="compare_b")
+    help_text = f"The data covers {first}–{last}."
+    year_a = c1.selectbox("Left: as of", years, index=years.index(min(max(2005, first), last)),
+                          key="compare_a", help=help_text)
+    year_b = c2.selectbox("Right: as of", years,
+                          index=years.index(min(max(default_year(atlas.catalog), first), last)),
+                          key="compare_b", help=help_text)
+    if year_a == year_b:
+        st.caption(f"Both maps show {year_a}: pick another year on one side to compare.")
     from corridor_atlas.compare import compare_map
 
     dual = compare_map(atlas, view, int(year_a), int(year_b), vendor_dir=VENDOR_DIR,
@@ -676,31 +782,22 @@ def compare_view(atlas: Atlas, view: MapView) -> None:
 
 
 def user_layers() -> list[UserLayer]:
-    """Layers the user uploads: checked, kept for this browser session only."""
+    """Layers the user uploads: checked, kept for this browser session only; the map fits
+    to a layer once, when it is added."""
     with st.sidebar.expander("➕ Your own layers"):
         files = st.file_uploader(
             "GeoJSON, KML, zipped Shapefile or GeoPackage", key="uploads",
             type=["geojson", "json", "kml", "zip", "gpkg"], accept_multiple_files=True,
             help="Drawn on the map for you only; nothing is stored on the server.")
-        cache: dict[str, UserLayer | str] = st.session_state.setdefault("_uploaded", {})
-        layers: list[UserLayer] = []
-        for upload in (files or [])[:MAX_USER_LAYERS]:
-            if upload.file_id not in cache:
-                try:
-                    cache[upload.file_id] = read_upload(upload.getvalue(), upload.name)
-                except AtlasError as err:
-                    cache[upload.file_id] = str(err)
-            result = cache[upload.file_id]
-            if isinstance(result, str):
-                st.error(md(result))
-            else:
-                layers.append(result)
-                st.caption(md(result.describe()))
-        if files and len(files) > MAX_USER_LAYERS:
-            st.warning(f"Only the first {MAX_USER_LAYERS} files are drawn.")
-        for stale in set(cache) - {f.file_id for f in files or []}:
-            del cache[stale]
-    return layers
+        shelf: Shelf = st.session_state.setdefault("_shelf", Shelf())
+        shelved = shelf.update(Upload(f.file_id, f.name, f.getvalue()) for f in files or [])
+        for note in shelved.notes:
+            {"error": st.error, "warning": st.warning, "info": st.caption}[note.level](
+                md(note.text))
+    extent = union_bbox(layer.bounds for layer in shelved.added)
+    if extent is not None:
+        _fit(extent, max_zoom=UPLOAD_FIT_MAX_ZOOM, padding=UPLOAD_FIT_PADDING_PX)
+    return list(shelved.layers)
 
 
 def share_link(query: str) -> None:
@@ -747,7 +844,8 @@ def main() -> None:
             parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, basemap=basemap,
                               countries_url=COUNTRIES_URL)
             if "fit" in st.session_state:
-                parts.groups.append(fit_group(*st.session_state["fit"]))
+                request, bbox, *options = st.session_state["fit"]
+                parts.groups.append(fit_group(request, bbox, **(options[0] if options else {})))
             target = st.session_state.get("map_target")
             with st.container(key="atlas_map"):
                 state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
@@ -779,15 +877,19 @@ def main() -> None:
             overview_panel(atlas, year)
         else:
             route_panel(atlas, selected, year, in_year)
+        picked = st.session_state.get("_after_pick")
+        if picked is not None:  # sent with every run; the page acts on each pick once
+            st.html(page.after_pick(picked[0], close_sidebar=picked[1]),
+                    unsafe_allow_javascript=True)
     share_link(write_url(atlas, toggled, year, selected, state, flows))
     if st.session_state.get("playing"):
         _, last = year_range(atlas.catalog)
-        if year >= last:
-            st.session_state["playing"] = False
+        if year >= last:  # the switch is drawn: it is turned off before it is, next run
+            st.session_state["_stop_play"] = True
         else:
             time.sleep(PLAY_STEP_S)
             st.session_state["_next_year"] = year + 1
-            st.rerun()
+        st.rerun()
 
 
 main()

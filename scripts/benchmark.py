@@ -20,13 +20,10 @@ import importlib.metadata
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -40,7 +37,7 @@ if str(ROOT / "src") not in sys.path:
 import folium  # noqa: E402
 import geopandas as gpd  # noqa: E402
 
-from corridor_atlas import maps, styles  # noqa: E402
+from corridor_atlas import maps, serve, snapshot, styles  # noqa: E402
 from corridor_atlas.layers import Atlas, load_atlas  # noqa: E402
 from corridor_atlas.scene import build_scene  # noqa: E402
 from corridor_atlas.view import default_view  # noqa: E402
@@ -48,11 +45,6 @@ from corridor_atlas.view import default_view  # noqa: E402
 GEO = ROOT / "geo"
 VENDOR = ROOT / "static" / "vendor"
 APP = ROOT / "app.py"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 IFRAME = "iframe[title='streamlit_folium.st_folium']"
 TOGGLE_KEY = "layer_btc"
 TOGGLE_LABEL = "Baku–Tbilisi–Ceyhan oil pipeline (BTC)"
@@ -294,37 +286,6 @@ def apptest_metrics(repeat: int, files: dict[str, Path], countries: Path,
 # ---------------------------------------------------------------- browser
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
-        with contextlib.suppress(OSError), \
-                opener.open(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
-            if resp.read().strip() == b"ok":
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"streamlit not healthy on port {port} after {timeout:.0f} s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
 LOCAL_PREFIXES = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 JS_MAP_STATE = """([iframe, colour]) => {
@@ -435,22 +396,18 @@ def _explore_paint(browser: Any, html_path: Path, repeat: int) -> dict[str, Any]
 def browser_metrics(repeat: int, explore_html: Path) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    server_log = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the server
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true"]
+    chromium = snapshot.find_chromium()
+    if chromium is None:
+        raise RuntimeError(snapshot.NOT_FOUND)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=server_log, stderr=subprocess.STDOUT, env=env)
+    server = serve.start_app(ROOT, APP.name)
+    url = server.url + "/"
     out: dict[str, Any] = {}
     try:
-        wait_healthy(port, proc)
         out["server_start_ms"] = (time.perf_counter() - start) * 1000.0
-        log(f"streamlit healthy on port {port} after {out['server_start_ms']:.0f} ms")
+        log(f"streamlit healthy on port {server.port} after {out['server_start_ms']:.0f} ms")
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                         args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=chromium, args=snapshot.LAUNCH_ARGS)
             try:
                 blocked: list[str] = []
                 # Cold: the first visit after server start (untimed warm-up for the rest).
@@ -501,13 +458,10 @@ def browser_metrics(repeat: int, explore_html: Path) -> dict[str, Any]:
             finally:
                 browser.close()
     except BaseException:
-        server_log.seek(0)
-        tail = server_log.read().decode(errors="replace")[-3000:]
-        log(f"streamlit log tail:\n{tail}")
+        log(f"streamlit log tail:\n{server.log_tail(3000)}")
         raise
     finally:
-        stop(proc)
-        server_log.close()
+        server.stop()
     return out
 
 
@@ -529,7 +483,7 @@ EXPORT_TARGETS_MS = {"png (browser)": 3000, "png (print render)": 1500, "html": 
 
 def export_metrics(atlas: Atlas, repeat: int, skip_browser: bool) -> list[Row]:
     """Time and size of each export format for the default view, slide size, scale 1."""
-    from corridor_atlas import exports, snapshot
+    from corridor_atlas import exports
     from corridor_atlas.view import default_view
 
     view = default_view(atlas)

@@ -10,9 +10,11 @@ the Natural Earth places, and writes ``geo/catalog.json``: the layer table plus
 every figure of ``corridor-facts.json`` with its source. Nothing is computed
 here that is not in the sources, except the reviewed tables below (how each route
 is shown, what each volume measures, which capacity was in force when, the short
-names the map writes). Corrections and new facts are edits to ``geo/sources/`` or
-to these tables, never to the built files; ``tests/test_geo_data.py`` checks that
-this build reproduces ``geo/`` byte for byte.
+names the map writes, and the reader's words for the research's working notes:
+facility names and locations, and field names or ids in texts readers see).
+Corrections and new facts are edits to ``geo/sources/`` or to these tables, never to
+the built files; ``tests/test_geo_data.py`` checks that this build reproduces
+``geo/`` byte for byte.
 """
 
 from __future__ import annotations
@@ -245,6 +247,65 @@ FACILITY_LABELS: dict[str, str] = {
     "igdir": "Iğdır",
 }
 
+# Facility names as readers get them, where the research's name carries a working note.
+FACILITY_NAMES: dict[str, str] = {
+    # research: "… referred to as Haydar Aliyev terminal in the brief – name not verified"
+    "ceyhan_terminal": "Ceyhan Marine Terminal (BTC terminal)",
+}
+
+# What each facility's point stands for, read from the research's precision note (which
+# stays in the catalog as data): the site itself, one point for a field or complex, the
+# centre of the town the facility is, the nearby town or village standing in for a site
+# no source locates, or no point at all.
+FACILITY_LOCATION: dict[str, str] = {
+    "sangachal": "site",
+    "ceyhan_terminal": "none",
+    "supsa_terminal": "site",
+    "erzurum": "centre",
+    "turkgozu": "centre",
+    "kipoi_junction": "nearby",
+    "kipoi_cs": "nearby",
+    "fier_cs": "nearby",
+    "tap_landfall_melendugno": "nearby",
+    "star_refinery": "nearby",
+    "shah_deniz": "area",
+    "acg": "area",
+    "kars_station": "site",
+    "akhalkalaki": "centre",
+    "alat_port": "nearby",
+    "nakhchivan_city": "centre",
+    "igdir": "centre",
+    "dilucu": "none",
+}
+
+# Where a facility without a point is, in the words of its precision note.
+FACILITY_WHERE: dict[str, str] = {
+    "ceyhan_terminal": "The sources describe it as about 20 km north-east of Yumurtalık, "
+                       "on İskenderun Bay.",
+    "dilucu": "On the Aras river (the 'Umut', Hope, bridge) in Aralık district, 38 km from "
+              "Aralık and 85 km from Iğdır.",
+}
+
+# The research's working words in texts readers see (notes, events, gaps), in reader
+# words: its field names and ids become what the atlas calls those things. Each must
+# match a text.
+READER_WORDS: dict[str, str] = {
+    "(GOGC 27.6 Mt, see annual_volumes)": "(GOGC 27.6 Mt, see the annual volumes)",
+    "(11.2 bcm, see other_volume_data)": "(11.2 bcm, see the partial-year figures)",
+    "(see each row's 'what')": "(see what each row measures)",
+    "(Azerbaijan's exports to Europe are listed in gas_exports_azerbaijan)":
+        "(Azerbaijan's exports to Europe are under Gas exports in the corridor overview)",
+    "(see gas_exports_azerbaijan)": "(see Gas exports in the corridor overview)",
+    "(see kars_nakhchivan)": "(see the Kars–Nakhchivan railway)",
+    "The geojson adds a traced segment 2 (existing Nakhchivan railway "
+    "Ordubad–Julfa–Nakhchivan, OSM) so that the layer joins kars_nakhchivan; that segment "
+    "is not part of TRIPP.":
+        "The map adds a traced section (the existing Nakhchivan railway "
+        "Ordubad–Julfa–Nakhchivan, from OpenStreetMap) so that the line joins the "
+        "Kars–Nakhchivan railway; that section is not part of TRIPP.",
+    "(see 'precision')": "(see each facility's location)",
+}
+
 # Coordinates the research wrote as degrees-minutes-seconds read as decimals: Kars
 # station's "40.361865, 43.062405" is 40°36′18.65″ N, 43°06′24.05″ E (the OpenStreetMap
 # station node the BTK and Kars–Nakhchivan lines end at is 40.60494, 43.10685).
@@ -357,8 +418,25 @@ def _dms(value: float) -> float:
     return round(degrees + minutes / 60 + seconds / 3600, 5)
 
 
+def _reader_words(obj: object, used: set) -> object:
+    """``obj`` with :data:`READER_WORDS` replaced in every text it holds."""
+    if isinstance(obj, dict):
+        return {key: _reader_words(value, used) for key, value in obj.items()}
+    if isinstance(obj, list):
+        return [_reader_words(value, used) for value in obj]
+    if isinstance(obj, str):
+        for old, new in READER_WORDS.items():
+            if old in obj:
+                used.add(old)
+                obj = obj.replace(old, new)
+    return obj
+
+
 def _facility(fac: dict) -> dict:
-    out = {**fac, "category": FACILITY_CATEGORY[fac["id"]],
+    out = {**fac, "name": FACILITY_NAMES.get(fac["id"], fac["name"]),
+           "location": FACILITY_LOCATION[fac["id"]],
+           "location_note": FACILITY_WHERE.get(fac["id"]),
+           "category": FACILITY_CATEGORY[fac["id"]],
            "label": FACILITY_LABELS.get(fac["id"])}
     if fac["id"] in DMS_AS_DECIMAL:
         out["lon"], out["lat"] = _dms(fac["lon"]), _dms(fac["lat"])
@@ -405,6 +483,9 @@ def _unused(table: dict, used: set, name: str) -> None:
 def build(reference: Path, out: Path = GEO) -> None:
     """Write ``out`` (catalog, routes, facilities, places) from the sources in ``reference``."""
     facts = json.loads((reference / "corridor-facts.json").read_text(encoding="utf-8"))
+    words_used: set = set()
+    facts = _reader_words(facts, words_used)
+    _unused(READER_WORDS, words_used, "READER_WORDS")
     routes_by_id = {r["id"]: r for r in facts["routes"]}
     out.joinpath("routes").mkdir(parents=True, exist_ok=True)
     out.joinpath("basemap").mkdir(parents=True, exist_ok=True)

@@ -1,41 +1,39 @@
-"""Concurrent-load test: N browser sessions against ``streamlit run``, on loopback only.
+"""Page loads under load: N Chromium pages against ``streamlit run``, on loopback only.
 
-Each session opens the app, turns a layer off and on, moves the year, and exports a
-PNG; the script reports errors (which must be 0), p50/p95 time per interaction, and
-the server's memory before and after. Everything is bounded in count and time, and
-every request that is not to 127.0.0.1 is aborted.
+Each page opens the app, turns a layer off and on, moves the year, and exports a PNG;
+the script reports errors (which must be 0), p50/p95 time per interaction as a user
+sees it (drawn in the page), and the server's memory before and after. Everything is
+bounded in count and time, and every request that is not to 127.0.0.1 is aborted.
+
+The pages run on the same machine as the server, so on a small machine this measures
+the browsers as much as the server; ``scripts/loadgen.py`` loads the server alone.
 
     python scripts/loadtest.py --sessions 20 --rounds 2
     python scripts/loadtest.py --sessions 20 --replicas 2   # two app processes behind nginx
 
-With ``--replicas 2`` the script starts two app processes and an nginx reverse proxy
-(``ip_hash`` stickiness, WebSocket upgrade) on free loopback ports; nginx must be
-installed (``apt-get install nginx``).
+With ``--replicas 2`` the app processes run behind nginx (``scripts/replicas.py``; nginx
+must be installed: ``apt-get install nginx``). All pages come from 127.0.0.1, so
+``ip_hash`` keeps them on one replica: this checks the proxy, not the spread.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [p for p in (str(HERE), str(HERE.parent / "src")) if p not in sys.path]
+
+import procstat  # noqa: E402
+import replicas  # noqa: E402
 
 from corridor_atlas.snapshot import LAUNCH_ARGS, find_chromium  # noqa: E402
 
@@ -45,152 +43,6 @@ TOGGLE_LABEL = "Baku–Tbilisi–Ceyhan oil pipeline (BTC)"
 STEP_TIMEOUT_MS = 60_000
 OPEN_TIMEOUT_MS = 120_000
 SESSION_TIMEOUT_S = 300
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def healthy(url: str) -> bool:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(url, timeout=2) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children, in MB (Linux /proc)."""
-    total = 0
-    pids = [pid]
-    with contextlib.suppress(OSError):
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    for p in pids:
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-    return total / 1024
-
-
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    with contextlib.suppress(OSError):
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            with contextlib.suppress(OSError):
-                found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-def tree_cpu_s(pid: int) -> float:
-    """CPU seconds used by a process and all its descendants, live or reaped (Linux /proc)."""
-    total, stack, seen = 0.0, [pid], set()
-    while stack:
-        p = stack.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            total += sum(int(v) for v in fields[11:15]) / _TICK  # utime stime cutime cstime
-        stack += _children(p)
-    return total
-
-
-def machine_busy_s() -> float:
-    """CPU seconds the whole machine has spent busy (all cores), from /proc/stat."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
-    return (sum(values[:8]) - idle) / _TICK
-
-
-@contextlib.contextmanager
-def app_process(port: int) -> Iterator[subprocess.Popen[bytes]]:
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true"]
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while not healthy(f"http://127.0.0.1:{port}/_stcore/health"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                raise RuntimeError("the app did not start:\n"
-                                   + log.read().decode("utf-8", "replace")[-2000:])
-            time.sleep(0.2)
-        yield proc
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-NGINX_CONF = """
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy;
-  fastcgi_temp_path {tmp}/fcgi; uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
-  client_max_body_size 26m;
-  map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
-  upstream atlas {{
-    ip_hash;  # one browser stays on one replica: its session and its download files live there
-    {servers}
-  }}
-  server {{
-    listen 127.0.0.1:{port};
-    location / {{
-      proxy_pass http://atlas;
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection $connection_upgrade;
-      proxy_set_header Host $host;
-      proxy_read_timeout 86400;
-    }}
-  }}
-}}
-"""
-
-
-@contextlib.contextmanager
-def nginx_proxy(ports: list[int]) -> Iterator[int]:
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        raise RuntimeError("nginx not found: apt-get install nginx")
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        servers = "\n    ".join(f"server 127.0.0.1:{p};" for p in ports)
-        conf = Path(tmp) / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(tmp=tmp, servers=servers, port=port))
-        proc = subprocess.Popen([nginx, "-c", str(conf), "-g", "daemon off;"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            deadline = time.monotonic() + 20
-            while not healthy(f"http://127.0.0.1:{port}/_stcore/health"):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("nginx did not start: "
-                                       + (proc.stderr.read().decode() if proc.stderr else ""))
-                time.sleep(0.2)
-            yield port
-        finally:
-            proc.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=10)
 
 
 @dataclass
@@ -340,23 +192,20 @@ def print_report(data: dict[str, object]) -> None:
         print(f"- {err}")
 
 
-def run(sessions: int, rounds: int, replicas: int, export: bool,
+def run(sessions: int, rounds: int, count: int, export: bool,
         ramp: float = 0.0) -> dict[str, object]:
-    ports = [free_port() for _ in range(replicas)]
-    with contextlib.ExitStack() as stack:
-        procs = [stack.enter_context(app_process(p)) for p in ports]
-        base_port = stack.enter_context(nginx_proxy(ports)) if replicas > 1 else ports[0]
-        base = f"http://127.0.0.1:{base_port}"
-        memory = {"before": sum(rss_mb(p.pid) for p in procs)}
-        cpu_before = sum(tree_cpu_s(p.pid) for p in procs), machine_busy_s()
+    with replicas.replicas(count) as cluster:
+        pids = cluster.pids()
+        memory = {"before": sum(procstat.tree_rss_mb(p) for p in pids)}
+        cpu_before = sum(procstat.tree_cpu_s(p) for p in pids), procstat.machine_busy_s()
         start = time.perf_counter()
-        results = asyncio.run(drive(base, sessions, rounds, export, ramp))
+        results = asyncio.run(drive(cluster.url, sessions, rounds, export, ramp))
         elapsed = time.perf_counter() - start
-        memory["after"] = sum(rss_mb(p.pid) for p in procs)
+        memory["after"] = sum(procstat.tree_rss_mb(p) for p in pids)
         memory["per session (after − before)"] = (memory["after"] - memory["before"]) / sessions
-        cpu = {"server": sum(tree_cpu_s(p.pid) for p in procs) - cpu_before[0],
-               "machine": machine_busy_s() - cpu_before[1]}
-    return report(results, memory, sessions, replicas, elapsed, cpu)
+        cpu = {"server": sum(procstat.tree_cpu_s(p) for p in pids) - cpu_before[0],
+               "machine": procstat.machine_busy_s() - cpu_before[1]}
+    return report(results, memory, sessions, count, elapsed, cpu)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -380,5 +229,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     sys.exit(main())

@@ -8,13 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+from corridor_atlas import serve
 
 # The library's own discovery and launch flags, shared with the PNG/PDF exports.
 from corridor_atlas.snapshot import CHROMIUM_ENV, CHROMIUM_FALLBACKS
@@ -34,7 +29,7 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 INLINE_SCHEMES = frozenset({"data", "blob"})
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 ROUTE_PATH = "path.leaflet-interactive"
-SERVER_START_TIMEOUT_S = 60.0
+SERVER_START_TIMEOUT_S = serve.START_TIMEOUT_S
 VIEWPORT = {"width": 1400, "height": 1000}
 LOAD_TIMEOUT_MS = 45_000  # first page of a fresh server: imports and data loading
 UPDATE_TIMEOUT_MS = 15_000  # one rerun of the app
@@ -63,63 +58,22 @@ def require_chromium(env: Mapping[str, str] | None = None,
 
 # --- The app server --------------------------------------------------------------------------
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _tail(log: Any, limit: int = 4000) -> str:
-    log.flush()
-    log.seek(0)
-    text = log.read().decode("utf-8", "replace")
-    return text[-limit:] or "(no output)"
-
-
-def _healthy(url: str) -> bool:
-    # No proxy: an http_proxy in the environment must not see requests to 127.0.0.1.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 @contextlib.contextmanager
 def run_app(root: Path, app: str = "app.py", timeout: float = SERVER_START_TIMEOUT_S,
             env: Mapping[str, str] | None = None) -> Iterator[str]:
     """Run ``streamlit run app.py`` on a free local port; yield its base URL.
 
-    ``env`` adds to (or overrides) the server's environment.
+    ``env`` adds to (or overrides) the server's environment. A server that does not come
+    up fails the test with its output.
     """
-    port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(root / app),
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
-        try:
-            deadline = time.monotonic() + timeout
-            while not _healthy(f"{base}/_stcore/health"):
-                if proc.poll() is not None:
-                    pytest.fail(f"the app server exited with code {proc.returncode}:\n"
-                                f"{_tail(log)}", pytrace=False)
-                if time.monotonic() > deadline:
-                    pytest.fail(f"the app server did not answer {base}/_stcore/health within "
-                                f"{timeout:.0f} s:\n{_tail(log)}", pytrace=False)
-                time.sleep(0.2)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    try:
+        server = serve.start_app(root, app, env=env, timeout=timeout)
+    except serve.ServerError as err:
+        pytest.fail(str(err), pytrace=False)
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 # --- Watching a page -------------------------------------------------------------------------
@@ -228,6 +182,13 @@ COUNT_STROKES = f"""([colours, least, most]) => {{
   return n >= least && n <= most;
 }}"""
 
+# The same for fills: users' points are discs filled with their colour, ringed in white.
+COUNT_FILLS = f"""([colours, least, most]) => {{
+  const n = Array.from(document.querySelectorAll('{ROUTE_PATH}'))
+    .filter(p => colours.includes((p.getAttribute('fill') || '').toUpperCase())).length;
+  return n >= least && n <= most;
+}}"""
+
 VIEW = f"""() => {{
   const map = ({FIND_MAP})();
   const c = map.getCenter();
@@ -325,3 +286,18 @@ def zoom_in_and_drag(page: Any, frame: Any, *, clicks: int = 2,
     page.mouse.down()
     page.mouse.move(x + by[0], y + by[1], steps=8)
     page.mouse.up()
+
+
+# --- Play ------------------------------------------------------------------------------------
+
+PLAY_LABEL = "Play through the years"
+
+
+def play_switch(page: Any) -> Any:
+    """The sidebar's Play switch (checked while the years play)."""
+    return page.get_by_role("switch", name=PLAY_LABEL)
+
+
+def flip_play(page: Any) -> None:
+    """Switch Play on or off as a user does: a click on its label."""
+    page.locator("[data-testid='stSidebar']").get_by_text(PLAY_LABEL, exact=True).click()

@@ -93,10 +93,13 @@ def chromium() -> str:
 # closes its browser when it is done.
 @pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from . import browser_support as bs
 
+    # A waiting assertion waits as long as one rerun of the app may take on a busy
+    # machine, not Playwright's default of 5 s: a click's rerun can queue behind another.
+    expect.set_options(timeout=bs.UPDATE_TIMEOUT_MS)
     with sync_playwright() as pw:
         launched = pw.chromium.launch(executable_path=chromium, args=bs.LAUNCH_ARGS)
         try:

@@ -34,6 +34,15 @@ def _drawn_routes(args: dict) -> set[str]:
             if f'"route_id": "{rid}"' in script}
 
 
+def catalog_name(route_id: str) -> str:
+    from corridor_atlas.catalog import load_catalog
+
+    from .conftest import GEO_DIR
+
+    catalog, _ = load_catalog(GEO_DIR)
+    return catalog.route(route_id).name
+
+
 def catalog_short_name(route_id: str) -> str:
     from corridor_atlas.catalog import load_catalog
 
@@ -109,7 +118,7 @@ def test_selecting_a_route_shows_its_panel_with_figures(app):
     app.run()
     frames = [df.value for df in app.dataframe]
     volumes = next(f for f in frames if "year" in f.columns and "series" in f.columns)
-    assert 8.1 in volumes["value"].tolist()
+    assert "8.1 bcm" in volumes["volume"].tolist()
     assert not any("figure" in f.columns for f in frames)
     # the selected route is drawn heavier on the map
     assert f'"weight": {styles.SELECTED_WEIGHT}' in _map_args(app)["feature_group"]
@@ -220,6 +229,26 @@ def test_export_panel_print_render_png(monkeypatch):
     assert [b for b in at.get("download_button") if "corridor-atlas_all_2026.png" in b.proto.label]
 
 
+def test_export_panel_shows_only_the_options_of_the_chosen_format():
+    """Size and scale for a PNG, paper for a PDF, nothing for a data file."""
+    at = _open_export(_run())
+    wanted = {"png": {"export_size", "export_scale", "export_static"},
+              "pdf": {"export_paper", "export_static"},
+              "svg": {"export_size"},
+              "html": set(), "geojson": set(), "csv": set(), "kml": set()}
+    for fmt, keys in wanted.items():
+        at.selectbox(key="export_format").set_value(fmt).run()
+        assert not at.exception
+        shown = {w.key for w in [*at.radio, *at.checkbox, *at.number_input]
+                 if w.key and w.key.startswith("export_")}
+        assert shown == keys, fmt
+    at.selectbox(key="export_format").set_value("png").run()
+    at.radio(key="export_size").set_value("custom").run()
+    assert {w.key for w in at.number_input} >= {"export_w", "export_h"}
+    at.selectbox(key="export_format").set_value("csv").run()
+    assert not {w.key for w in at.number_input} & {"export_w", "export_h"}
+
+
 def test_without_chromium_the_app_offers_the_print_render(monkeypatch, tmp_path):
     monkeypatch.setenv("CORRIDOR_ATLAS_CHROMIUM", str(tmp_path / "none"))
     at = _open_export(_run())
@@ -283,14 +312,23 @@ def test_garbage_in_the_url_gives_notices_not_errors():
 
 def test_kind_filter_hides_other_kinds():
     at = _run()
-    at.multiselect(key="filter_kinds").set_value(["rail"]).run()
+    at.pills(key="filter_kinds").set_value(["rail"]).run()
     assert _drawn_routes(_map_args(at)) == {"btk", "kars_nakhchivan"}
     assert any("Hidden by the filters: 5" in c.value for c in at.caption)
 
 
+def test_the_filters_show_every_kind_and_status_in_full_words():
+    at = _run()
+    kinds, statuses = at.pills(key="filter_kinds"), at.pills(key="filter_status")
+    assert kinds.options == list(styles.KIND_LABELS.values())
+    assert statuses.options == list(styles.STATUS_LABELS.values())
+    assert kinds.value == list(styles.KIND_LABELS) and statuses.value == list(
+        styles.STATUS_LABELS)
+
+
 def test_status_filter_uses_the_year():
     at = _run_with({"year": "2016"})
-    at.multiselect(key="filter_status").set_value(["construction"]).run()
+    at.pills(key="filter_status").set_value(["construction"]).run()
     assert _drawn_routes(_map_args(at)) == {"tanap", "tap", "btk"}
 
 
@@ -320,9 +358,14 @@ def test_table_view_lists_visible_routes_with_pattern_and_sources():
     at.session_state["main_tab"] = "Table"
     at.run()
     table = next(df.value for df in at.dataframe if "line" in df.value.columns)
-    rows = table.set_index("layer")
-    assert rows.loc["tanap", "status"] == "construction" and rows.loc["tanap", "line"] == "dashed"
-    assert rows.loc["btc", "line"] == "solid"
+    rows = table.set_index("name")
+    tanap, btc = (catalog_name(r) for r in ("tanap", "btc"))
+    assert rows.loc[tanap, "status"] == "Under construction"
+    assert rows.loc[tanap, "line"] == "dashed"
+    assert rows.loc[btc, "line"] == "solid" and rows.loc[btc, "documented length"] == "1,768 km"
+    assert rows.loc[btc, "kind"] == "Oil pipeline"
+    assert list(table.columns) == ["name", "kind", "status", "line", "documented length",
+                                   "drawn length", "design capacity", "source", "url"]
     assert (table["source"].str.len() > 0).all()
 
 

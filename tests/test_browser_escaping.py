@@ -457,7 +457,7 @@ def test_script_payloads_never_run(hostile_app: str, hostile_geo, open_page: Ope
               "buffer": UPLOAD.read_bytes()}
     rerun(page, lambda: page.locator("[data-testid='stSidebar'] input[type=file]")
           .set_input_files(files=[upload]))
-    frame.wait_for_function(bs.COUNT_STROKES, arg=[[USER_COLOUR], 1, 10**6])
+    frame.wait_for_function(bs.COUNT_FILLS, arg=[[USER_COLOUR], 1, 10**6])
     settle(page)
     hover_tip(page, frame, "id", USER_FEATURE, tips, UPLOAD_LAYER, USER_TIP, dialogs=dialogs)
     page.mouse.move(5, 5)
@@ -510,7 +510,7 @@ def test_script_payloads_never_run(hostile_app: str, hostile_geo, open_page: Ope
     standalone_dialogs = record_dialogs(standalone)
     standalone.goto(html.as_uri())
     standalone.wait_for_function(f"() => ({bs.ROUTE_IDS_DRAWN})().includes('{ROUTE_ID}')")
-    standalone.wait_for_function(bs.COUNT_STROKES, arg=[[USER_COLOUR], 1, 10**6])
+    standalone.wait_for_function(bs.COUNT_FILLS, arg=[[USER_COLOUR], 1, 10**6])
     bs.view(standalone)
     tips = standalone.locator(".leaflet-tooltip")
     hover_tip(standalone, standalone, "route_id", ROUTE_ID, tips, IMG,

@@ -250,7 +250,7 @@ def test_csv_facility_rows_carry_their_sources(atlas) -> None:
     rows = _csv_rows(atlas, MapView(layers=(FACILITIES_ID,)))
     assert rows and {r["route_id"] for r in rows} == {FACILITIES_ID}
     sangachal = [r for r in rows if r["route"] == "Sangachal Terminal"]
-    assert {r["figure"] for r in sangachal} >= {"area ha", "operator"}
+    assert {r["figure"] for r in sangachal} >= {"area (ha)", "distance from Baku (km)", "operator"}
     assert all("bp Azerbaijan" in r["source_publisher"].split(SOURCE_SEPARATOR)
                and r["source_url"] for r in sangachal)
 

@@ -173,7 +173,7 @@ def test_kml_puts_the_users_layer_in_its_own_folder(run, own):
     assert all(p.findtext(f"{KML}styleUrl") == "#user-layer" for p in placemarks)
     style = root.find(f".//{KML}Style[@id='user-layer']")
     assert style is not None
-    assert style.findtext(f"{KML}LineStyle/{KML}color") == "ffa779cc"
+    assert style.findtext(f"{KML}LineStyle/{KML}color") == "ff327d2e"  # #2E7D32, aabbggrr
     description = placemarks[0].findtext(f"{KML}description")
     assert "&lt;img" in description and "<img" not in description  # shown, never run
 

@@ -73,7 +73,8 @@ def test_staleness_reads_partial_dates_by_their_last_day(dated, stale) -> None:
 
 def test_each_kind_of_value_in_words() -> None:
     src = Source(url="https://a.org/x", title="t", publisher="P", date="2020")
-    assert figure_value(Figure("length", "documented length", 1768.0, "km")) == "1768 km"
+    assert figure_value(Figure("length", "documented length", 1768.0, "km")) == "1,768 km"
+    assert figure_value(Figure("length", "x", 4000.232552, "km")) == "4,000.232552 km"
     assert figure_value(Figure("capacity", "expanded capacity added", 1.2, "bcm/y",
                                increment=True)) == "+1.2 bcm/y"
     assert figure_value(Figure("shareholder", "shareholder", 30.1, "%", part="bp")) == (
@@ -84,7 +85,7 @@ def test_each_kind_of_value_in_words() -> None:
                                (Part("AZE", 449.0), Part("GEO", 235.0)), "km")) == (
         "AZE 449 km, GEO 235 km")
     assert figure_value(Figure("drawn_length", "drawn length", 1750.4, "km")) == (
-        "1750 km as drawn")
+        "1,750 km as drawn")
     assert figure_value(Figure("cost", "cost", None)) == NO_SOURCED_VALUE
     assert figure_source(Figure("description", "kind", "oil")) == DESCRIPTIVE_SOURCE
     assert figure_source(Figure("drawn_length", "drawn length", 1.0, "km")) == DRAWN_SOURCE
@@ -158,8 +159,16 @@ def test_route_figures_are_every_sourced_figure_in_order(catalog: Catalog) -> No
 def test_facility_facts_keep_their_type(catalog: Catalog) -> None:
     sangachal = next(f for f in catalog.facilities.items if f.id == "sangachal")
     figures = facility_figures(sangachal)
-    assert [f.label for f in figures] == [k.replace("_", " ") for k in sangachal.facts]
+    assert [f.label for f in figures] == ["area (ha)", "distance from Baku (km)",
+                                          "processing capacity", "storage", "first oil export",
+                                          "operator"]
     assert [f.value for f in figures] == list(sangachal.facts.values())
+    fier = next(f for f in catalog.facilities.items if f.id == "fier_cs")
+    area = facility_figures(fier)[0]
+    assert (area.label, area.value, area.unit) == ("area", 162970, "m²")
+    kars = next(f for f in catalog.facilities.items if f.id == "kars_station")
+    assert (facility_figures(kars)[0].label, facility_figures(kars)[0].value) == ("opened",
+                                                                                 "1899")
     assert all(f.sources == tuple(sangachal.sources) for f in figures)
 
 

@@ -56,7 +56,7 @@ def _imports(paths: list[Path]) -> dict[str, str]:
 
 def _undeclared(paths: list[Path], declared: set[str]) -> list[str]:
     dists = importlib.metadata.packages_distributions()
-    local = {"corridor_atlas", "tests"}
+    local = {"corridor_atlas", "tests", *(p.stem for p in (ROOT / "scripts").glob("*.py"))}
     missing = []
     for module, where in sorted(_imports(paths).items()):
         if module in sys.stdlib_module_names or module in local:

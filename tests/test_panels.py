@@ -48,7 +48,7 @@ def _row(frame: pd.DataFrame, figure: str) -> pd.Series:
 def test_btc_documented_length_is_1768_from_bp(catalog: Catalog) -> None:
     frame = key_figures(catalog.route("btc"), 1750.4)
     row = _row(frame, "documented length")
-    assert row["value"] == "1768 km"
+    assert row["value"] == "1,768 km"
     assert row["source"] == "bp Azerbaijan, n.d."
     assert row["url"].startswith("https://www.bp.com/")
     assert list(frame.columns) == ["figure", "value", "note", "source", "url"]
@@ -93,12 +93,12 @@ def test_btc_key_figures_rows(catalog: Catalog) -> None:
     assert status["url"] == "https://azinfo.net/news/1000461"
     assert status["note"].startswith("Operating")
     drawn = _row(frame, "drawn length")
-    assert drawn["value"] == "1750 km as drawn"
+    assert drawn["value"] == "1,750 km as drawn"
     assert drawn["source"] == DRAWN_SOURCE
     alternatives = frame[frame["figure"] == "length (alternative)"]
-    assert sorted(alternatives["value"]) == ["1773 km", "1776 km", "1776 km"]
+    assert sorted(alternatives["value"]) == ["1,773 km", "1,776 km", "1,776 km"]
     assert "Georgian Encyclopedia, n.d." in set(alternatives["source"])
-    assert _row(frame, "length in TUR")["value"] == "1076 km"
+    assert _row(frame, "length in TUR")["value"] == "1,076 km"
     diameter = _row(frame, "diameter")
     assert diameter["value"] == "42 in"
     assert "46 in in Georgia" in diameter["note"]
@@ -127,7 +127,9 @@ def test_every_key_figure_row_is_sourced_or_says_no_sourced_value(catalog: Catal
                 sourced = isinstance(row.source, str) and row.source.strip() != ""
                 assert sourced or row.value == NO_SOURCED_VALUE, (route.id, row.figure)
                 if row.value == NO_SOURCED_VALUE:
-                    assert pd.isna(row.source), (route.id, row.figure)
+                    assert row.source == "", (route.id, row.figure)
+                assert not any(pd.isna(v) for v in (row.figure, row.value, row.note,
+                                                    row.source)), (route.id, row.figure)
 
 
 def test_figures_other_than_descriptive_rows_carry_a_real_source(catalog: Catalog) -> None:
@@ -146,7 +148,7 @@ def test_figures_other_than_descriptive_rows_carry_a_real_source(catalog: Catalo
 def test_btk_diameter_has_no_sourced_value(catalog: Catalog) -> None:
     row = _row(key_figures(catalog.route("btk"), None), "diameter")
     assert row["value"] == NO_SOURCED_VALUE
-    assert pd.isna(row["source"])
+    assert row["source"] == "" and row["note"] == ""
 
 
 def test_btk_without_shareholders_and_without_drawn_length(catalog: Catalog) -> None:
@@ -208,7 +210,7 @@ def test_milestones_sorted_and_partial_dates_parsed(catalog: Catalog) -> None:
     frame = milestones_frame(catalog.route("btc"))
     assert list(frame.columns) == ["date", "date_sort", "precision", "event", "effect",
                                    "applies to", "note", "source", "url", "route_id"]
-    assert by_effect(frame) == {"2005-05-25": "construction", "2006-05-28": "in use",
+    assert by_effect(frame) == {"2005-05-25": "under construction", "2006-05-28": "in use",
                                 "2008-08-05": "suspended", "2008-08-25": "back in use",
                                 "2009-03": "expansion", "2014-08-11": "no change"}
     assert frame["date_sort"].is_monotonic_increasing
@@ -393,7 +395,7 @@ def test_context_figures_frame(catalog: Catalog) -> None:
     trade = frame.loc["trade_2021"]
     assert trade["support_level"] == "partly supported"
     assert bool(trade["disputed"]) is True
-    assert trade["alternatives"].startswith("4.6 (Azernews, 2022-03-28); ")
+    assert trade["alternatives"].startswith(f"4.6 {trade['unit']} (Azernews, 2022-03-28); ")
     assert trade["source"] == "AZERTAC (German), 2022-12-03"
     star = frame.loc["star_value"]
     assert bool(star["disputed"]) is False

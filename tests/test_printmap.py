@@ -165,7 +165,9 @@ def test_pdf_has_one_page_with_searchable_title_and_credits(atlas):
     assert IGDIR_TITLE in text
     assert "Natural Earth" in text and "OpenStreetMap contributors" in text
     assert "As of 2024" in text
-    assert reader.metadata.title == IGDIR_TITLE
+    title = reader.metadata.title  # the page title names the atlas, the route and the year
+    assert title.startswith("Corridor Atlas — ") and "Iğdır–Nakhchivan gas pipeline" in title
+    assert "2024" in title
     assert reader.metadata.producer == "Corridor Atlas"
 
 

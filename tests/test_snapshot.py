@@ -8,7 +8,10 @@ thread) for the module, so its launch counter starts at zero.
 from __future__ import annotations
 
 import io
+import itertools
+import math
 import os
+import re
 import signal
 import threading
 from collections.abc import Iterator, Sequence
@@ -26,6 +29,7 @@ from corridor_atlas.scene import Scene, build_scene
 from corridor_atlas.view import SIZE_PRESETS, MapView, title_for
 
 from . import browser_support as bs
+from . import pdf_support
 from .conftest import VENDOR_DIR
 
 # Each route is drawn in its own shade of its kind's hue.
@@ -141,6 +145,59 @@ def test_png_custom_size(atlas, tap_scene, renderer) -> None:
     assert png_size(png) == (800, 600)
 
 
+# Chromium draws its viewport in tiles within a memory budget (512 MB on a desktop, less on
+# a small machine); what does not fit is left undrawn, in the map's sea colour. A browser
+# given a small budget shows at a small size what a 6000×6000 picture does on an ordinary
+# one: 2000×2000 at 2× needs 64 MB a layer, and the basemap, routes and names are layers.
+SMALL_BUDGET = "--force-gpu-mem-available-mb=64"
+LARGE = (2000, 2000)
+
+
+def _rgb_array(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+@browser
+def test_large_png_is_whole_whatever_the_browsers_memory(atlas, renderer,
+                                                         monkeypatch) -> None:
+    view = MapView(layers=tuple(atlas.default_layers()), year=2026)
+    scene = build_scene(atlas, view)
+    png = snapshot.render_png(atlas, scene, size=LARGE, scale=2, vendor_dir=VENDOR_DIR)
+    reference = _rgb_array(png)  # the browser's usual budget holds this picture
+    small = snapshot._Renderer([*snapshot.LAUNCH_ARGS, SMALL_BUDGET])
+    monkeypatch.setattr(snapshot, "_renderer", small)
+    try:
+        png = snapshot.render_png(atlas, scene, size=LARGE, scale=2, vendor_dir=VENDOR_DIR)
+    finally:
+        small.shutdown()
+    pixels = _rgb_array(png)
+    assert pixels.shape == reference.shape == (LARGE[1] * 2, LARGE[0] * 2, 3)
+    land = rgb(styles.LAND_COLOUR)
+    for name, picture in (("usual budget", reference), ("small budget", pixels)):
+        # land in every quarter of the picture, from the top rows to the bottom ones
+        for rows in np.array_split(picture, 4, axis=0):
+            share = float((np.abs(rows - land) <= 3).all(axis=-1).mean())
+            assert share > 0.4, f"{name}: a quarter of the picture is {share:.0%} land"
+    # the same picture: the same layout, the same names in the same places
+    differs = float((np.abs(pixels - reference) > 8).any(axis=-1).mean())
+    assert differs < 0.001, f"{differs:.2%} of the pixels differ from the whole picture"
+
+
+def test_large_pictures_are_taken_in_strips_that_cover_them() -> None:
+    from corridor_atlas import pngbands
+
+    for small in ((1600, 900, 2), (1754, 1240, 2), (3000, 3000, 1)):  # slide, A4: one shot
+        assert pngbands.strips(*small) == [(0, small[1])]
+    for width, height, scale in ((6000, 6000, 1), (6000, 6000, 2), (3001, 2999, 2),
+                                 (500, 6000, 2), (6000, 400, 2)):
+        strips = pngbands.strips(width, height, scale)
+        assert len(strips) > 1
+        assert strips[0][0] == 0 and sum(rows for _, rows in strips) == height
+        assert all(a + n == b for (a, n), (b, _) in itertools.pairwise(strips))
+        assert all(width * rows * scale * scale <= pngbands.STRIP_PX
+                   for _, rows in strips if rows > 1)
+
+
 # --- PDF -------------------------------------------------------------------------------------
 
 @browser
@@ -163,6 +220,60 @@ def test_pdf_is_one_landscape_page(atlas, renderer, paper: str) -> None:
     for part in ("Natural Earth", "OpenStreetMap contributors", "Global Energy Monitor",
                  title_for(view, atlas.catalog)):
         assert part in text, (part, text[:300])
+
+
+# Kars to Nakhchivan on A4, about zoom 8.5 (the app's ?view=40.6,43.3,8): BTC solid, BTK
+# on its schematic band, Kars–Nakhchivan dashed (under construction) in 2026.
+ZOOMED = MapView(layers=("btc", "btk", "kars_nakhchivan"), year=2026,
+                 bbox=(42.2, 39.6, 45.6, 41.4))
+EARTH_M = 40_075_016.686  # Web Mercator's equator
+
+
+def _scale_bar_km(text: str) -> int:
+    (km,) = re.findall(r"\b(\d+) km\b", text)
+    return int(km)
+
+
+def _km_per_100_px(bbox: tuple[float, float, float, float], size: tuple[int, int]) -> float:
+    """The ground distance 100 CSS px cover at the middle of a map fitted to ``bbox``."""
+    west, south, east, north = bbox
+
+    def y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
+
+    world_px = min(size[0] / ((east - west) / 360), size[1] / (y(north) - y(south)))
+    middle = math.degrees(2 * math.atan(math.exp((y(north) + y(south)) * math.pi)) - math.pi / 2)
+    return 100 * EARTH_M * math.cos(math.radians(middle)) / world_px / 1000
+
+
+@browser
+def test_zoomed_pdf_draws_lines_dashes_and_scale_as_the_map_does(atlas, renderer) -> None:
+    scene = build_scene(atlas, ZOOMED)
+    pdf = snapshot.render_pdf(atlas, scene, paper="a4", vendor_dir=VENDOR_DIR)
+    drawn = pdf_support.paints(pdf)
+    # every line of a route at a width its style gives, in CSS px (not 10× that)
+    for layer in scene.routes:
+        looks = [st for seg in layer.segments for st in (seg.style, seg.band, seg.casing) if st]
+        widths = {round(st.weight, 3) for st in looks}
+        lines = [p for p in drawn if p.kind == "stroke" and p.colour == layer.colour.upper()]
+        assert lines, f"{layer.id} is not in the PDF"
+        assert {p.width_px for p in lines} <= widths, (layer.id, widths)
+    # the dashes of a line under construction as the style says ("10 7"), not blobs: Skia
+    # outlines each dash, a capsule as long as the dash and as wide as the line
+    dash = float(styles.STATUS_DASH["construction"].split()[0])
+    kars = scene.route("kars_nakhchivan")
+    assert kars is not None and any(seg.phase == "construction" for seg in kars.segments)
+    capsules = [c for p in drawn if p.kind == "fill" and p.colour == kars.colour.upper()
+                for c in p.pieces if c.side > 3]
+    assert len(capsules) > 20, "the dashed line is not drawn as dashes"
+    spans = sorted(c.span for c in capsules)  # a dash bent round a corner spans less
+    assert spans[-1] <= dash + styles.LINE_WEIGHT + 0.5, spans[-5:]
+    assert abs(spans[len(spans) // 2] - (dash + styles.LINE_WEIGHT)) < 0.5, spans
+    # the scale bar: 100 px or less of ground, and at least half of it (1-2-3-5 steps)
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    km = _scale_bar_km(text)
+    ground = _km_per_100_px(ZOOMED.extent, snapshot.PAPERS["a4"].viewport)
+    assert ground / 2 <= km <= ground * 1.01, f"the scale bar says {km} km for {ground:.0f} km"
 
 
 # --- Standalone HTML -------------------------------------------------------------------------

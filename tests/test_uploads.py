@@ -435,3 +435,43 @@ def test_no_temporary_folder_leaks_on_damaged_zip(tmp_path, monkeypatch):
     for name in ("truncated.zip", "missing_dbf.zip", "symlink.zip"):
         _refusal_any((BAD / name).read_bytes(), name)
     assert os.listdir(tmp_path) == []
+
+
+# --- a session's uploads ---------------------------------------------------------------------
+
+
+def test_shelf_reads_each_file_once_and_draws_each_content_once(monkeypatch):
+    from corridor_atlas import uploads
+    from corridor_atlas.uploads import Shelf, Upload
+
+    reads: list[str] = []
+    real = uploads.read_upload
+    monkeypatch.setattr(uploads, "read_upload",
+                        lambda data, name, **kw: reads.append(name) or real(data, name, **kw))
+    data = (GOOD / "points_4326.geojson").read_bytes()
+    shelf = Shelf()
+    first = shelf.update([Upload("1", "a.geojson", data), Upload("2", "b.geojson", data)])
+    assert [la.name for la in first.layers] == ["a"] and first.added == first.layers
+    assert [n.level for n in first.notes] == ["info", "warning"]
+    again = shelf.update([Upload("1", "a.geojson", data), Upload("2", "b.geojson", data)])
+    assert again.layers == first.layers and again.added == ()
+    assert reads == ["a.geojson"]  # the copy is not read while the first is there
+    # the first goes: its copy is drawn in its place, the same data, so no new fit
+    moved = shelf.update([Upload("2", "b.geojson", data)])
+    assert [la.name for la in moved.layers] == ["b"] and moved.added == ()
+    assert shelf.update([]).layers == ()
+    back = shelf.update([Upload("3", "a.geojson", data)])  # uploaded anew: fitted anew
+    assert [la.name for la in back.added] == ["a"]
+
+
+def test_shelf_copy_of_a_refused_file_is_refused_too():
+    from corridor_atlas.uploads import Shelf, Upload
+
+    bad = b'{"type": "FeatureCollection", "features": [1]}'
+    shelved = Shelf().update([Upload("1", "x.geojson", bad), Upload("2", "y.geojson", bad)])
+    assert shelved.layers == ()
+    assert [(n.file, n.level) for n in shelved.notes] == [("x.geojson", "error"),
+                                                           ("y.geojson", "error")]
+    assert shelved.notes[0].text.startswith("x.geojson: feature #0")
+    assert shelved.notes[1].text == ("y.geojson: already added as x.geojson (the same data), "
+                                     "which cannot be used (see above)")

@@ -34,6 +34,10 @@ suspension or an idle period (``resumed``: operating again), or leaves it as it 
 Role = Literal["route", "context", "connection"]
 """One of the seven routes; a context layer; or one of the corridor's newer links
 ("Connections"). Only routes are on when the map opens."""
+Location = Literal["site", "area", "centre", "nearby", "none"]
+"""What a facility's point stands for: the ``site`` itself, a point for a whole field or
+complex (``area``), the ``centre`` of the town a facility is, the ``nearby`` town or
+village standing in for a site no source locates, or no point at all (``none``)."""
 Url = Annotated[str, Field(pattern=r"^https?://\S+$")]
 PartialDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -285,7 +289,9 @@ class Facility(_Model):
     category: Literal["terminal", "junction", "compressor", "refinery", "field", "station", "city"]
     lon: float | None = Field(ge=-180, le=180)
     lat: float | None = Field(ge=-90, le=90)
-    precision: str | None
+    precision: str | None  # the research's note on the coordinate (data, not shown)
+    location: Location | None = None
+    location_note: str | None = None  # where it is, in words, when the map cannot show it
     facts: dict[str, str | float]
     sources: list[Source] = Field(min_length=1)
     proxy_points: list[dict[str, Any]] = []

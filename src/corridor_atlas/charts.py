@@ -20,6 +20,7 @@ from .catalog import Route
 from .describe import sources_label
 from .figures import first_url
 from .headline import FlowPoint
+from .legend import KIND_HEADERS
 from .panels import REPORTED, capacity_steps, volumes_frame
 
 __all__ = [
@@ -56,6 +57,11 @@ _UNDER = alt.Legend(orient="bottom", direction="vertical", titleLimit=0, labelLi
 
 _DEFAULT_HEIGHT = 220
 _FULL_YEAR = "full calendar year"
+
+
+def _title(text: str, subtitle: str) -> alt.Title:
+    """A chart title short enough for a phone's width, the detail on a line below."""
+    return alt.Title(text=text, subtitle=subtitle, anchor="start")
 
 
 def _colour_scale(colours: Mapping[str, str] | None) -> alt.Scale | Any:
@@ -229,7 +235,7 @@ def volume_chart(route: Route, unit: str, *, colour: str,
                     ]))
 
     return alt.layer(*layers).properties(
-        height=height, title=f"{route.short_name}: annual volumes ({unit})",
+        height=height, title=_title(f"{route.short_name}: annual volumes", f"{unit} a year"),
         autosize=_FIT_WIDTH).resolve_scale(y="shared")
 
 
@@ -321,9 +327,7 @@ def gas_exports_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None 
                  alt.Tooltip("sources:N", title="sources"),
                  alt.Tooltip("url:N", title="url")])
     return alt.layer(line, points).properties(
-        # a short title and a subtitle: a long title is cut short in a narrow panel
-        height=height, title=alt.Title("Azerbaijan's gas exports",
-                                       subtitle="by destination, bcm a year", anchor="start"))
+        height=height, title=_title("Azerbaijan's gas exports", "by destination, bcm a year"))
 
 
 # --------------------------------------------------------------------------- lengths
@@ -348,11 +352,15 @@ def lengths_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None = No
     long["missing"] = [row.without_documented_length if row.measure == "documented"
                        else row.without_drawn_length for row in long.itertuples()]
     long = long.dropna(subset=["km"])
+    long["kind name"] = long["kind"].map(KIND_HEADERS)  # the axis says what readers say
     encoding: dict[str, Any] = {
-        "x": alt.X("kind:N", title="kind", sort=list(dict.fromkeys(frame["kind"]))),
+        "x": alt.X("kind name:N", title=None,
+                   sort=[KIND_HEADERS[k] for k in dict.fromkeys(frame["kind"])],
+                   # a label a word a line, so the kinds' names never overlap
+                   axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')")),
         "xOffset": alt.XOffset("measure:N", sort=["documented", "drawn"]),
         "y": alt.Y("km:Q", title="length (km)"),
-        "tooltip": [alt.Tooltip("kind:N", title="kind"),
+        "tooltip": [alt.Tooltip("kind name:N", title="kind"),
                     alt.Tooltip("measure:N", title="length"),
                     alt.Tooltip("km:Q", title="km", format=",.0f"),
                     alt.Tooltip("routes:Q", title="routes of this kind"),
@@ -368,8 +376,7 @@ def lengths_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None = No
                                       scale=alt.Scale(domain=["documented", "drawn"],
                                                       range=[RULE_GREY, _LIGHT_GREY]))
     return alt.Chart(long).mark_bar().encode(**encoding).properties(
-        height=height, title=alt.Title("Route length by kind",
-                                       subtitle="documented and as drawn, km", anchor="start"))
+        height=height, title=_title("Route length by kind", "documented against drawn, km"))
 
 
 # --------------------------------------------------------------------------- flows over time

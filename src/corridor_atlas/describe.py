@@ -11,22 +11,24 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .catalog import AnnualVolume, Dispute, Route, Source
-from .figures import Citation, Figure, is_stale
+from .catalog import AnnualVolume, Dispute, Facility, Location, Route, Source
+from .figures import Citation, Figure, facility_figures, is_stale
 from .flows import Flow, Missing
-from .format import date, number, percent, published, quantity
+from .format import date, number, percent, quantity
 from .styles import KIND_LABELS, STATUS_LABELS
 from .timeline import State
 
 if TYPE_CHECKING:  # headline reads figures through panels, which imports this module
     from .headline import BuildHeadline, ExportHeadline, RouteHeadline, RouteStart
 
-__all__ = ["DESCRIPTIVE_SOURCE", "DRAWN_SOURCE", "MILESTONES_SOURCE", "NOT_BEGUN",
-           "NO_SOURCED_VALUE", "Card", "build_card", "dispute_line", "disputed_status",
-           "export_card", "figure_note", "figure_source", "figure_value", "flow_lines",
-           "flow_reason", "no_exports_text", "no_milestone_text", "no_volume_text", "route_card",
-           "route_panel_cards", "since_line", "source_label", "sources_label", "stale_note",
-           "status_in_year_line", "status_line", "status_today_line", "volume_text"]
+__all__ = ["DESCRIPTIVE_SOURCE", "DRAWN_SOURCE", "FACILITIES_NAME", "LOCATION_WORDS",
+           "MILESTONES_SOURCE", "NOT_BEGUN", "NO_SOURCED_VALUE", "Card", "build_card",
+           "dispute_line", "disputed_status", "export_card", "facility_facts", "figure_note",
+           "figure_source", "figure_value", "flow_lines", "flow_reason", "length_text",
+           "location_text", "no_exports_text", "no_milestone_text", "no_volume_text",
+           "route_card", "route_label", "route_panel_cards", "since_line", "source_label",
+           "sources_label", "stale_note", "status_in_year_line", "status_line",
+           "status_today_line", "status_word", "volume_text"]
 
 NO_SOURCED_VALUE = "no sourced value"
 """Shown in place of a figure the catalog has no source for."""
@@ -38,12 +40,57 @@ DESCRIPTIVE_SOURCE = "atlas catalog (descriptive entry)"
 """Source of rows that name or describe a route rather than give a figure."""
 
 NOT_BEGUN = "Not yet agreed"
-"""A route's status in a year before its first dated milestone with an effect."""
+"""A route's status in a year before its first dated milestone with an effect (not drawn)."""
+
+FACILITIES_NAME = "Facilities"
+"""The facilities layer's name, wherever layers are named (sidebar, layer control)."""
+
+LOCATION_WORDS: dict[Location, str] = {
+    "site": "the site itself",
+    "area": "one point for the whole field or complex",
+    "centre": "the town or city centre",
+    "nearby": "approximate (the nearest town or village: no source locates the site "
+              "itself)",
+    "none": "not known (no source gives its coordinates, so it is not on the map)",
+}
+"""What a facility's point stands for (its ``location``), as the panel and popup say it."""
 
 MILESTONES_SOURCE = "the route's dated milestones (Dates tab)"
 """Source of a status read from the absence of any milestone up to a year."""
 
 _HOLDER_KINDS = ("shareholder", "shareholder_previous")
+
+
+# --------------------------------------------------------------------------- names
+
+
+def route_label(route: Route) -> str:
+    """A route's name wherever it is named on its own (sidebar, layer control, panel,
+    table, search, tooltip); the map's names and the legend use its ``short_name``."""
+    return route.name
+
+
+def status_word(phase: str | None) -> str:
+    """A status (or none yet) in words: ``"Under construction"``, ``"Not yet agreed"``."""
+    if phase is None:
+        return NOT_BEGUN
+    return STATUS_LABELS.get(phase, phase)  # type: ignore[call-overload]
+
+
+def length_text(km: float | None) -> str:
+    """``"1,768 km"``, or :data:`NO_SOURCED_VALUE`."""
+    return NO_SOURCED_VALUE if km is None else f"{number(round(km))} km"
+
+
+def location_text(facility: Facility) -> str:
+    """Where a facility's point is, in words (and where the facility is, if said)."""
+    text = LOCATION_WORDS[facility.location] if facility.location else "not stated"
+    return f"{text}. {facility.location_note}" if facility.location_note else text
+
+
+def facility_facts(facility: Facility) -> list[tuple[str, str]]:
+    """A facility's facts as (what, value) in words, in the catalog's order."""
+    return [(f.label, figure_value(f)) for f in facility_figures(facility)]
 
 
 # --------------------------------------------------------------------------- sources
@@ -76,16 +123,16 @@ def sources_label(sources: Iterable[Citation]) -> str:
 
 def _amount(value: float, unit: str | None) -> str:
     if unit == "%":
-        return f"{published(value)}%"
-    return f"{published(value)} {unit}" if unit else published(value)
+        return f"{number(value)}%"
+    return f"{number(value)} {unit}" if unit else number(value)
 
 
 def figure_value(figure: Figure) -> str:
     """
-    A figure's value as the panels show it: ``"1768 km"``; an increment
-    ``"+1.2 bcm/y"``; a breakdown ``"AZE 449 km, GEO 235 km"``; a shareholding
-    ``"bp: 30.1%"``; a drawn length ``"1750 km as drawn"``; a value no source gives,
-    :data:`NO_SOURCED_VALUE`.
+    A figure's value as the panels show it, every digit the source gives with thousands
+    separators: ``"1,768 km"``; an increment ``"+1.2 bcm/y"``; a breakdown
+    ``"AZE 449 km, GEO 235 km"``; a shareholding ``"bp: 30.1%"``; a drawn length
+    ``"1,750 km as drawn"``; a value no source gives, :data:`NO_SOURCED_VALUE`.
     """
     value = figure.value
     if figure.kind == "status_in_year":
@@ -97,7 +144,7 @@ def figure_value(figure: Figure) -> str:
     elif isinstance(value, tuple):
         text = ", ".join(f"{part.name} {_amount(part.value, figure.unit)}" for part in value)
     elif figure.kind == "drawn_length":
-        text = f"{value:.0f} {figure.unit} as drawn"
+        text = f"{number(round(value))} {figure.unit} as drawn"
     else:
         text = ("+" if figure.increment else "") + _amount(value, figure.unit)
     if figure.kind in _HOLDER_KINDS and figure.part:

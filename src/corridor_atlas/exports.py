@@ -35,6 +35,14 @@ MIME: dict[str, str] = {
     "kml": "application/vnd.google-earth.kml+xml",
 }
 Renderer = Literal["browser", "print", "data", "html"]
+Option = Literal["size", "scale", "paper", "static"]
+OPTIONS: dict[str, tuple[Option, ...]] = {
+    "png": ("size", "scale", "static"),  # pixels, pixel density, browser or print render
+    "pdf": ("paper", "static"),  # a page: its paper sets the size
+    "svg": ("size",),  # always the print render; vectors, so no pixel density
+    "html": (), "geojson": (), "csv": (), "kml": (),
+}
+"""The options of :func:`export` each format uses; it ignores the others."""
 #: Landscape pages for the print-render PDF, at 100 px per inch (A4 297×210 mm, Letter 11×8.5 in).
 PAPER_PX: dict[str, tuple[int, int]] = {"a4": (1169, 827), "letter": (1100, 850)}
 

@@ -29,11 +29,14 @@ from .timeline import route_state
 
 __all__ = [
     "DESCRIPTIVE_KINDS",
+    "FACILITY_FACTS",
+    "YEAR",
     "Citation",
     "Figure",
     "FigureKind",
     "Part",
     "facility_figures",
+    "fact_label",
     "first_day",
     "first_url",
     "is_stale",
@@ -326,8 +329,91 @@ def route_figures(route: Route) -> tuple[Figure, ...]:
     return (*key, *volumes, *period_figures(route), *milestones)
 
 
+YEAR = "year"
+"""The "unit" of a fact that is a year: written as it is, with no thousands separator."""
+
+FACILITY_FACTS: dict[str, tuple[str, str | None]] = {
+    "area_ha": ("area", "ha"),
+    "area_m2": ("area", "m²"),
+    "distance_from_baku_km": ("distance from Baku", "km"),
+    "processing_capacity": ("processing capacity", None),
+    "storage": ("storage", None),
+    "storage_tanks": ("storage tanks", None),
+    "tanks": ("tanks", None),
+    "first_oil_export": ("first oil export", None),
+    "first_oil": ("first oil", None),
+    "operator": ("operator", None),
+    "jetty": ("jetty", None),
+    "capacity": ("capacity", None),
+    "first_tanker": ("first tanker", None),
+    "1000th_tanker": ("1,000th tanker", None),
+    "opened": ("opened", YEAR),
+    "municipality": ("municipality", None),
+    "BTE_turkish_section_km": ("Georgian border to Erzurum", "km"),
+    "province": ("province", None),
+    "district": ("district", None),
+    "note": ("note", None),
+    "tanap_ms4": ("TANAP metering station (MS4)", None),
+    "tie_in": ("TANAP–TAP tie-in", None),
+    "compressors": ("compressors", None),
+    "works_start": ("works started", None),
+    "mechanical_completion": ("mechanical completion", None),
+    "expansion": ("expansion", None),
+    "construction_start": ("construction started", None),
+    "microtunnel": ("microtunnel", None),
+    "onshore_length_km": ("onshore length", "km"),
+    "prt": ("Pipeline Receiving Terminal", None),
+    "investment_usd_bn": ("investment", "billion USD"),
+    "foundation": ("foundation", None),
+    "inauguration": ("inauguration", None),
+    "first_crude_cargo": ("first crude cargo", None),
+    "products": ("products", None),
+    "water_depth_m": ("water depth", "m"),
+    "reserves": ("reserves", None),
+    "discovery": ("discovery", None),
+    "stage1_start": ("Stage 1 start", None),
+    "stage2_fid": ("Stage 2 final investment decision", None),
+    "shareholders_2025": ("shareholders in 2025", "%"),
+    "psa_signed": ("production sharing agreement signed", None),
+    "psa_extended": ("production sharing agreement extended", None),
+    "participating_interests_2021": ("participating interests in 2021", "%"),
+    "role": ("role", None),
+    "population_2014": ("population in 2014", None),
+    "phase1_capacity": ("Phase 1 capacity", None),
+    "phase2_capacity": ("Phase 2 capacity", None),
+    "btk_opening": ("BTK opening", None),
+}
+"""A facility fact's name in the catalog → what readers call it, and the unit its value
+is in (a number is given in it; a text that does not name it gets it in the label)."""
+
+_KEY_UNITS = {"km": "km", "m": "m", "m2": "m²", "ha": "ha"}
+
+
+def fact_label(key: str) -> tuple[str, str | None]:
+    """The words and unit of a facility fact: from :data:`FACILITY_FACTS`, or, for a fact
+    not listed there, its name in words (a unit at its end, ``_km``, read as one)."""
+    if key in FACILITY_FACTS:
+        return FACILITY_FACTS[key]
+    words = [w for w in key.split("_") if w]
+    unit = _KEY_UNITS.get(words[-1].lower()) if len(words) > 1 else None
+    if unit is not None:
+        words = words[:-1]
+    return " ".join(words), unit
+
+
 def facility_figures(facility: Facility) -> tuple[Figure, ...]:
-    """A facility's facts, each with all the facility's sources."""
-    return tuple(Figure("facility_fact", key.replace("_", " "), value,
-                        sources=tuple(facility.sources))
-                 for key, value in facility.facts.items())
+    """A facility's facts, each with all the facility's sources: a number in its unit
+    (a year as its text), a text as it is, with the unit in the label when the text does
+    not name it."""
+    figures = []
+    for key, value in facility.facts.items():
+        label, unit = fact_label(key)
+        if isinstance(value, str) or unit == YEAR:
+            shown = value if isinstance(value, str) else f"{value:.0f}"
+            if unit not in (None, YEAR) and unit not in shown:
+                label = f"{label} ({unit})"
+            figures.append(Figure("facility_fact", label, shown, sources=tuple(facility.sources)))
+        else:
+            figures.append(Figure("facility_fact", label, value, unit,
+                                  sources=tuple(facility.sources)))
+    return tuple(figures)

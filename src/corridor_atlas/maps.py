@@ -34,7 +34,16 @@ from jinja2 import Template
 from . import styles
 from .assets import AssetMode, localize
 from .catalog import Catalog
-from .describe import dispute_line, flow_lines, since_line, status_line
+from .describe import (
+    FACILITIES_NAME,
+    dispute_line,
+    facility_facts,
+    flow_lines,
+    location_text,
+    route_label,
+    since_line,
+    status_line,
+)
 from .layers import Atlas
 from .legend import LegendRow
 from .markup import esc
@@ -80,6 +89,13 @@ path.leaflet-interactive:focus {{ outline: none; }}
   font: 11px/1.3 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3);
   max-height: 70vh; overflow-y: auto; }}
 .atlas-legend summary {{ cursor: pointer; font-weight: 600; font-size: 12px; }}
+@media (max-width: {NARROW_PX - 1}px) {{
+  /* a phone: folded, the legend is a button a finger can tap; opened, it keeps most
+     of the map in sight and scrolls */
+  .atlas-legend {{ padding: 0 10px; max-height: 55vh; }}
+  .atlas-legend summary {{ font-size: 13px; line-height: 36px; min-width: 64px; }}
+  .atlas-legend details[open] summary {{ line-height: 30px; }}
+}}
 .atlas-legend h4 {{ margin: 3px 0 1px; font-size: 11px; color: #555; }}
 .atlas-legend .row {{ display: flex; align-items: center; gap: 6px; white-space: nowrap; }}
 .atlas-legend svg {{ flex: none; }}
@@ -324,30 +340,34 @@ class _Fit(MacroElement):
         # its own target: fit after the frame, and after that zoom if it runs
         " if (map._animatingZoom) { map.once('zoomend', fit); return; }"
         " window.__atlasFit = {{ this.id }};"
-        " map.fitBounds({{ this.bounds }}, {animate: false, maxZoom: {{ this.max_zoom }}});"
+        " map.fitBounds({{ this.bounds }}, {animate: false, maxZoom: {{ this.max_zoom }},"
+        " padding: [{{ this.padding }}, {{ this.padding }}]});"
         " map.fire('atlasfit'); }"
         " function later(){ L.Util.requestAnimFrame(fit); }"
         " group.on('add', later); later(); })({{ this._parent.get_name() }});"
         "{% endmacro %}"
     )
 
-    def __init__(self, request: str, bbox: BBox, max_zoom: float) -> None:
+    def __init__(self, request: str, bbox: BBox, max_zoom: float, padding: int = 0) -> None:
         super().__init__()
         self._name = "AtlasFit"
         west, south, east, north = bbox
         self.id = _js(request)
         self.bounds = _js([[south, west], [north, east]])
         self.max_zoom = _js(max_zoom)
+        self.padding = _js(int(padding))
 
 
-def fit_group(request: str, bbox: BBox, *, max_zoom: float = 10) -> folium.FeatureGroup:
+def fit_group(request: str, bbox: BBox, *, max_zoom: float = 10,
+              padding: int = 0) -> folium.FeatureGroup:
     """A feature group that fits the live map to ``bbox`` when ``request`` is new.
 
-    The map keeps the view the user moves it to afterwards, on every rerun, until a new
-    request comes.
+    ``max_zoom`` is the closest it goes (an extent of no size, a single point, opens
+    there); ``padding`` the pixels kept free around ``bbox``. The map keeps the view the
+    user moves it to afterwards, on every rerun, until a new request comes.
     """
     group = folium.FeatureGroup(name="fit", show=True, control=False)
-    group.add_child(_Fit(request, bbox, max_zoom))
+    group.add_child(_Fit(request, bbox, max_zoom, padding))
     return group
 
 
@@ -545,7 +565,8 @@ def _arrow_lines(layer: RouteLayer) -> list[dict[str, Any]]:
 
 def route_group(layer: RouteLayer, *, year: int | None) -> folium.FeatureGroup:
     """One route as a feature group: casing, schematic bands, lines, arrows and tooltips."""
-    label = f'<span style="color:{layer.colour}">&#9644;</span> {esc(layer.route.short_name)}'
+    # the layer control names each route as the sidebar does
+    label = f'<span style="color:{layer.colour}">&#9644;</span> {esc(route_label(layer.route))}'
     group = folium.FeatureGroup(name=label, show=True)
     under = [(s, s.casing) for s in layer.segments if s.casing is not None]
     under += [(s, s.band) for s in layer.segments if s.band is not None]
@@ -570,7 +591,7 @@ def route_group(layer: RouteLayer, *, year: int | None) -> folium.FeatureGroup:
     if layer.arrows:
         group.add_child(_Arrows(_arrow_lines(layer)))
     for mark in layer.disputes:
-        tip = (f'<div class="atlas-tip"><b>{esc(layer.route.short_name)}</b>: '
+        tip = (f'<div class="atlas-tip"><b>{esc(route_label(layer.route))}</b>: '
                f"{esc(status_line(layer.route, mark.status, year))}<br>"
                f'<span class="dispute">{esc(dispute_line(mark.dispute))}</span></div>')
         folium.Marker(
@@ -586,19 +607,19 @@ def _facility_popup(layer_fac: Any) -> tuple[str, str]:
     fac = layer_fac.facility
     label = styles.FACILITY_LABELS[fac.category]
     tip = f'<div class="atlas-tip"><b>{esc(fac.name)}</b><br>{esc(label)}</div>'
-    facts = "".join(f"<tr><td>{esc(k.replace('_', ' '))}</td><td>{esc(v)}</td></tr>"
-                    for k, v in fac.facts.items())
+    facts = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>"
+                    for k, v in facility_facts(fac))
     sources = "; ".join(esc(s.publisher) for s in fac.sources)
     popup = (f'<div class="atlas-popup"><b>{esc(fac.name)}</b><br>{esc(fac.kind)}'
              f"<table>{facts}</table>"
-             f'<span class="muted">Location: {esc(fac.precision)}<br>Sources: {sources}</span>'
-             "</div>")
+             f'<span class="muted">Location: {esc(location_text(fac))}<br>'
+             f"Sources: {sources}</span></div>")
     return tip, popup
 
 
 def facilities_group(layer: FacilityLayer) -> folium.FeatureGroup:
     """Facilities as circle markers, ringed in their category's colour."""
-    group = folium.FeatureGroup(name="&#9679; Facilities", show=True)
+    group = folium.FeatureGroup(name=f"&#9679; {esc(FACILITIES_NAME)}", show=True)
     features = []
     colours = {}
     for mark in layer.marks:
@@ -674,15 +695,31 @@ def user_group(layer: UserLayerScene) -> folium.FeatureGroup:
         feature["id"] = f"user-{index}-{i}"
     group = folium.FeatureGroup(name=f'<span style="color:{colour}">&#9632;</span> '
                                      f"{esc(layer.layer.name)}", show=True)
+    edges = [{"type": "Feature", "properties": {}, "geometry": f["geometry"]}
+             for f in data["features"] if f["geometry"]["type"] not in ("Point", "MultiPoint")]
+    if edges:  # the white edge under the lines and outlines that no route has
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": edges}, interactive=False, control=False,
+            style_function=lambda _f: {"color": styles.USER_CASING, "fill": False,
+                                       "weight": styles.USER_CASING_WEIGHT, "opacity": 1.0,
+                                       "lineCap": "round", "lineJoin": "round"},
+        ).add_to(group)
+
+    def look(feature: dict[str, Any]) -> dict[str, Any]:
+        if feature["geometry"]["type"] in ("Point", "MultiPoint"):  # discs ringed in white
+            return {"color": styles.USER_CASING, "weight": styles.USER_POINT_RING,
+                    "fillColor": colour, "fillOpacity": 1.0, "radius": styles.USER_POINT_RADIUS}
+        return {"color": colour, "weight": styles.USER_WEIGHT, "fillColor": colour,
+                "fillOpacity": styles.USER_FILL_OPACITY, "lineCap": "round",
+                "lineJoin": "round"}
+
     folium.GeoJson(
         data,
         name=f"user-{index}",
         marker=folium.CircleMarker(radius=styles.USER_POINT_RADIUS,
                                    weight=styles.USER_POINT_RING, fill=True,
-                                   fill_color="#ffffff", fill_opacity=1.0),
-        style_function=lambda _f: {"color": colour, "weight": styles.USER_WEIGHT,
-                                   "fillColor": colour, "fillOpacity": styles.USER_FILL_OPACITY,
-                                   "radius": styles.USER_POINT_RADIUS},
+                                   fill_color=colour, fill_opacity=1.0),
+        style_function=look,
         highlight_function=lambda _f: {"weight": styles.USER_WEIGHT + 2},
     ).add_child(_Details(popup=False)).add_to(group)
     return group
@@ -825,7 +862,9 @@ def snapshot_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path,
     m = base_map(atlas, basemap=scene.view.basemap,  # type: ignore[arg-type]
                  bounds=scene.extent, controls=interactive,
                  zoom_snap=0.25 if interactive else 0)
-    m.get_root().header.add_child(_AnnotationCss(), name="atlas_annotation_css")
+    root = m.get_root()
+    root.title = esc(scene.page_title)  # the file's <title>: PDF metadata, tabs, bookmarks
+    root.header.add_child(_AnnotationCss(), name="atlas_annotation_css")
     title = _js(f'<div class="atlas-title" role="heading" aria-level="1">{esc(scene.title)}'
                 f'<div class="sub">{esc(scene.subtitle)}</div></div>')
     footer = _js(f'<div class="atlas-footer">{esc(scene.credits)}<br>{esc(scene.sources)}</div>')
@@ -836,7 +875,6 @@ def snapshot_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path,
         f"f.onAdd = function() {{ var d = L.DomUtil.create('div'); d.innerHTML = {footer};"
         " return d; }; f.addTo(map);"
         "map.attributionControl.remove();"
-        f"document.title = {_js(scene.title)};"
         "map.whenReady(function() { setTimeout(function() { window.atlasReady = true; }, 0); });"
     ).add_to(m)
     for group in layer_groups(scene):

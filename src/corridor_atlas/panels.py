@@ -26,20 +26,24 @@ from typing import Any
 import pandas as pd
 
 from . import figures
-from .catalog import Alternative, Catalog, ContextFigure, Milestone, Route, Source
+from .catalog import Alternative, Catalog, ContextFigure, Facility, Milestone, Route, Source
 from .describe import (
     DESCRIPTIVE_SOURCE,
     DRAWN_SOURCE,
     NO_SOURCED_VALUE,
+    facility_facts,
     figure_note,
     figure_source,
     figure_value,
+    length_text,
+    route_label,
     source_label,
     sources_label,
+    status_word,
 )
 from .format import date as date_text
-from .format import published
-from .styles import STATUS_LABELS
+from .format import number, published, quantity
+from .styles import FACILITY_LABELS, KIND_LABELS, STATUS_LABELS
 from .timeline import periods
 
 __all__ = [
@@ -47,21 +51,40 @@ __all__ = [
     "DRAWN_SOURCE",
     "GAS_DESTINATIONS",
     "KINDS",
+    "LINK",
+    "NO_FIGURE",
     "NO_SOURCED_VALUE",
     "REPORTED",
     "CapacityLine",
+    "ContextItem",
     "all_milestones",
     "capacities_overview",
+    "capacities_table",
     "capacity_series",
     "context_figures_frame",
+    "context_items",
     "corridor_overview",
+    "facility_table",
     "gas_exports_frame",
+    "gas_exports_table",
     "key_figures",
+    "layers_table",
+    "lengths_table",
     "milestones_frame",
+    "milestones_table",
+    "period_volumes_table",
+    "sources_frame",
     "status_periods_frame",
     "volume_units",
     "volumes_frame",
+    "volumes_table",
 ]
+
+LINK = "url"
+"""The column of a reader's table that holds each row's link (``None``: no link)."""
+
+NO_FIGURE = "no figure"
+"""A cell of a table by year for which no source gives a figure."""
 
 KINDS: tuple[str, ...] = ("oil", "gas", "rail", "power")
 """Route kinds, in the order the overview lists them."""
@@ -81,7 +104,7 @@ MILESTONE_COLUMNS = ["date", "date_sort", "precision", "event", "effect", "appli
                      "source", "url", "route_id"]
 EFFECT_LABELS = {
     "planned": "agreed or planned",
-    "construction": "construction",
+    "construction": "under construction",
     "operating": "in use",
     "suspended": "suspended",
     "resumed": "back in use",
@@ -105,6 +128,22 @@ _SERIES: dict[figures.FigureKind, str] = {
 _PER_YEAR = ("y", "year", "yr", "a")
 _PER_DAY = ("day", "d")
 _DAYS_PER_YEAR = 365
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float) and math.isnan(value))
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every missing value an empty text, but for the :data:`LINK` column
+    (a row without a link keeps ``None``; the app shows it as an empty cell)."""
+    out = frame.copy()
+    for column in out.columns:
+        if column != LINK:
+            out[column] = pd.Series(["" if _missing(v) else v for v in out[column]],
+                                    index=out.index, dtype=object)
+    return out
 
 
 # --------------------------------------------------------------------------- key figures
@@ -134,15 +173,16 @@ def key_figures(route: Route, drawn_length_km: float | None, *,
     -------
     pandas.DataFrame
         Columns ``figure, value, note, source, url``. Every row carries a source,
-        or its value is :data:`NO_SOURCED_VALUE`. Names and other descriptive
-        rows carry :data:`DESCRIPTIVE_SOURCE`.
+        or its value is :data:`NO_SOURCED_VALUE` (and its source is empty). Names and
+        other descriptive rows carry :data:`DESCRIPTIVE_SOURCE`. No text is missing:
+        a row with no note has an empty one; only ``url`` may be ``None``.
     """
     in_year = (figures.status_in_year(route, year, as_of=as_of)
                if year is not None and as_of is not None else None)
     rows = [{"figure": f.label, "value": figure_value(f), "note": figure_note(f, as_of),
              "source": figure_source(f), "url": f.url}
             for f in figures.key_figures(route, drawn_length_km, in_year=in_year)]
-    return pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS)
+    return _readable(pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS))
 
 
 # --------------------------------------------------------------------------- milestones
@@ -219,6 +259,18 @@ def all_milestones(catalog: Catalog) -> pd.DataFrame:
     return _milestone_frame(rows, [*MILESTONE_COLUMNS, "route"])
 
 
+def milestones_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """
+    Milestones (:func:`milestones_frame` or :func:`all_milestones`) as readers get them:
+    ``[route,] date, event, status change, applies to, note, source, url``, dates in words,
+    in the frame's order, without the columns that sort and chart them.
+    """
+    columns = [*(["route"] if "route" in frame.columns else []), "date", "event", "effect",
+               "applies to", "note", "source", LINK]
+    out = frame[columns].assign(date=[date_text(d) for d in frame["date"]])
+    return _readable(out.rename(columns={"effect": "status change"}))
+
+
 # --------------------------------------------------------------------------- volumes
 
 
@@ -247,6 +299,32 @@ def period_volumes_frame(route: Route) -> pd.DataFrame:
             for f in figures.period_figures(route)]
     return pd.DataFrame(rows, columns=["period", "value", "unit", "what", "note", "source",
                                        "url"])
+
+
+def volumes_table(route: Route) -> pd.DataFrame:
+    """
+    :func:`volumes_frame` as readers get it: ``year, volume, what, period, note, source,
+    url, series``, each volume with its unit and every digit the source gives.
+    """
+    frame = volumes_frame(route)
+    out = pd.DataFrame({
+        "year": [str(y) for y in frame["year"]],
+        "volume": [quantity(v, u) for v, u in zip(frame["value"], frame["unit"], strict=True)],
+        "what": frame["what"], "period": frame["period_note"], "note": frame["note"],
+        "source": frame["source"], LINK: frame["url"], "series": frame["series"]})
+    return _readable(out)
+
+
+def period_volumes_table(route: Route) -> pd.DataFrame:
+    """:func:`period_volumes_frame` as readers get it: ``period, volume, what, note,
+    source, url``."""
+    frame = period_volumes_frame(route)
+    out = pd.DataFrame({
+        "period": frame["period"],
+        "volume": [quantity(v, u) for v, u in zip(frame["value"], frame["unit"], strict=True)],
+        "what": frame["what"], "note": frame["note"], "source": frame["source"],
+        LINK: frame["url"]})
+    return _readable(out)
 
 
 def volume_units(route: Route) -> list[str]:
@@ -418,6 +496,29 @@ def corridor_overview(catalog: Catalog, drawn_km: Mapping[str, float], *,
         "drawn_km", "drawn_routes", "without_drawn_length", "length_notes"])
 
 
+def lengths_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """
+    :func:`corridor_overview` as readers get it: ``kind, routes, documented length,
+    drawn length, no documented length, notes``; a sum over only some of a kind's
+    routes says how many.
+    """
+    rows = []
+    for row in frame.itertuples(index=False):
+        documented = length_text(None if _missing(row.documented_km) else row.documented_km)
+        if 0 < row.documented_routes < row.routes:
+            documented += f" ({row.documented_routes} of {row.routes} routes)"
+        drawn = "not drawn" if _missing(row.drawn_km) else length_text(row.drawn_km)
+        if 0 < row.drawn_routes < row.routes:
+            drawn += f" ({row.drawn_routes} of {row.routes} routes)"
+        rows.append({"kind": KIND_LABELS[row.kind], "routes": str(row.routes),
+                     "documented length": documented, "drawn length": drawn,
+                     "no documented length": row.without_documented_length,
+                     "notes": row.length_notes})
+    return _readable(pd.DataFrame(rows, columns=["kind", "routes", "documented length",
+                                                 "drawn length", "no documented length",
+                                                 "notes"]))
+
+
 def capacities_overview(catalog: Catalog, *, include_context: bool = True) -> pd.DataFrame:
     """
     One row per route per published capacity, with its source.
@@ -438,6 +539,24 @@ def capacities_overview(catalog: Catalog, *, include_context: bool = True) -> pd
                      "url": cap.source.url} for cap in route.facts.capacity)
     return pd.DataFrame(rows, columns=["route_id", "route", "kind", "status", "role", "what",
                                        "value", "unit", "note", "source", "url"])
+
+
+def capacities_table(catalog: Catalog, *, include_context: bool = True) -> pd.DataFrame:
+    """
+    :func:`capacities_overview` as readers get it: ``route`` (short name), ``kind`` and
+    ``status`` in words, ``capacity`` (what it is), ``value`` with its unit, ``note``,
+    ``source``, ``url``.
+    """
+    frame = capacities_overview(catalog, include_context=include_context)
+    values = [NO_SOURCED_VALUE if _missing(v) else quantity(v, u)
+              for v, u in zip(frame["value"], frame["unit"], strict=True)]
+    out = pd.DataFrame({
+        "route": frame["route"], "kind": [KIND_LABELS[k] for k in frame["kind"]],
+        "status": [STATUS_LABELS[s] for s in frame["status"]], "capacity": frame["what"],
+        "value": values,
+        "note": [None if n == NO_SOURCED_VALUE else n for n in frame["note"]],
+        "source": frame["source"], LINK: frame["url"]})
+    return _readable(out)
 
 
 def gas_exports_frame(catalog: Catalog) -> pd.DataFrame:
@@ -462,14 +581,36 @@ def gas_exports_frame(catalog: Catalog) -> pd.DataFrame:
     return frame
 
 
-def _plain(value: float | Mapping[str, float]) -> str:
+def gas_exports_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """
+    :func:`gas_exports_frame` as readers get it: one row a year, a column a destination
+    (``"6.17 bcm"``, or :data:`NO_FIGURE` where no source gives one), then ``note``,
+    ``sources`` and ``url``.
+    """
+    destinations = list(dict.fromkeys(frame["destination"]))
+    rows = []
+    for year, part in frame.groupby("year", sort=True):
+        bcm = dict(zip(part["destination"], part["bcm"], strict=True))
+        first = part.iloc[0]
+        rows.append({"year": str(year),
+                     **{d: NO_FIGURE if _missing(bcm.get(d)) else quantity(bcm[d], "bcm")
+                        for d in destinations},
+                     "note": first["note"], "sources": first["sources"], LINK: first["url"]})
+    return _readable(pd.DataFrame(rows, columns=["year", *destinations, "note", "sources",
+                                                 LINK]))
+
+
+def _plain(value: float | Mapping[str, float], unit: str) -> str:
+    def amount(v: float) -> str:
+        return f"{number(v)}%" if unit == "%" else quantity(v, unit)
+
     if isinstance(value, Mapping):
-        return ", ".join(f"{k} {published(v)}" for k, v in value.items())
-    return published(value)
+        return ", ".join(f"{k} {amount(v)}" for k, v in value.items())
+    return amount(value)
 
 
-def _alternatives_text(alternatives: Sequence[Alternative]) -> str:
-    return "; ".join(f"{_plain(alt.value)} ({source_label(alt.source)})"
+def _alternatives_text(alternatives: Sequence[Alternative], unit: str) -> str:
+    return "; ".join(f"{_plain(alt.value, unit)} ({source_label(alt.source)})"
                      for alt in alternatives)
 
 
@@ -494,18 +635,43 @@ def context_figures_frame(catalog: Catalog) -> pd.DataFrame:
     for fig in catalog.context_figures:
         outcome = None
         if fig.outcome is not None:
-            outcome = (f"{published(fig.outcome.value)} {fig.outcome.unit} "
+            outcome = (f"{quantity(fig.outcome.value, fig.outcome.unit)} "
                        f"({source_label(fig.outcome.source)})")
         rows.append({"id": fig.id, "text": fig.text, "value": fig.value, "unit": fig.unit,
                      "year": fig.year, "support_level": fig.support_level, "note": fig.note,
                      "source": source_label(fig.source), "url": fig.source.url,
-                     "alternatives": _alternatives_text(fig.alternatives),
+                     "alternatives": _alternatives_text(fig.alternatives, fig.unit),
                      "disputed": _is_disputed(fig), "outcome": outcome,
                      "caveat": (f"{fig.caveat.text} ({sources_label(fig.caveat.sources)})"
                                 if fig.caveat is not None else None)})
     return pd.DataFrame(rows, columns=["id", "text", "value", "unit", "year", "support_level",
                                        "note", "source", "url", "alternatives", "disputed",
                                        "outcome", "caveat"])
+
+
+@dataclass(frozen=True)
+class ContextItem:
+    """A context figure in words, as the overview lists it (an empty text: nothing to say)."""
+
+    text: str
+    disputed: bool
+    support: str
+    source: str
+    url: str | None
+    alternatives: str
+    outcome: str
+    note: str
+    caveat: str
+
+
+def context_items(catalog: Catalog) -> list[ContextItem]:
+    """The context figures (:func:`context_figures_frame`) in words, in catalog order."""
+    frame = _readable(context_figures_frame(catalog))
+    return [ContextItem(text=row["text"], disputed=bool(row["disputed"]) or bool(row["caveat"]),
+                        support=row["support_level"], source=row["source"], url=row[LINK],
+                        alternatives=row["alternatives"], outcome=row["outcome"],
+                        note=row["note"], caveat=row["caveat"])
+            for _, row in frame.iterrows()]
 
 
 # --------------------------------------------------------------------------- as of a year
@@ -527,8 +693,8 @@ def route_until(route: Route, year: int | None) -> Route:
     return route.model_copy(update={"facts": facts.model_copy(update=cut)})
 
 
-TABLE_COLUMNS = ["layer", "name", "kind", "status", "line", "documented_km", "drawn_km",
-                 "capacity", "source", "url"]
+TABLE_COLUMNS = ["name", "kind", "status", "line", "documented length", "drawn length",
+                 "design capacity", "source", LINK]
 PATTERN_WORDS = {"operating": "solid", "construction": "dashed", "planned": "dotted",
                  "suspended": "dash-dot", "idle": "faded dash-dot-dot", "closed": "faded dots"}
 
@@ -536,7 +702,8 @@ PATTERN_WORDS = {"operating": "solid", "construction": "dashed", "planned": "dot
 def layers_table(catalog: Catalog, layers: Iterable[str], *, status: Mapping[str, str | None],
                  drawn_km: Mapping[str, float], facilities: bool = False) -> pd.DataFrame:
     """
-    One row per visible route (and facility), with its key figures and their sources.
+    One row per visible route (and facility), in words, with its key figures and their
+    sources: the Table tab.
 
     Parameters
     ----------
@@ -545,11 +712,17 @@ def layers_table(catalog: Catalog, layers: Iterable[str], *, status: Mapping[str
     layers
         Visible route ids, in the order to list them.
     status
-        Status of each route in the year shown (``None``: not begun, listed as such).
+        Status of each route in the year shown (``None``: not yet agreed, listed as such).
     drawn_km
         Drawn length of each route.
     facilities
         Add a row per facility.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name, kind, status, line, documented length, drawn length,
+        design capacity, source, url``; lengths as ``"1,768 km"``.
     """
     rows: list[dict[str, Any]] = []
     for rid in layers:
@@ -562,30 +735,36 @@ def layers_table(catalog: Catalog, layers: Iterable[str], *, status: Mapping[str
         design = next((c for c in f.capacity if c.what == "design"), None)
         length_source = f.length_km.source
         rows.append({
-            "layer": rid,
-            "name": route.name,
-            "kind": route.kind,
-            "status": phase or "not begun",
+            "name": route_label(route),
+            "kind": KIND_LABELS[route.kind],
+            "status": status_word(phase),
             "line": PATTERN_WORDS.get(phase or "", "not drawn"),
-            "documented_km": f.length_km.value,
-            "drawn_km": round(drawn_km[rid], 1) if rid in drawn_km else None,
-            "capacity": (f"{published(design.value)} {design.unit} (design)" if design
-                         else NO_SOURCED_VALUE),
+            "documented length": length_text(f.length_km.value if length_source else None),
+            "drawn length": length_text(drawn_km[rid]) if rid in drawn_km else "not drawn",
+            "design capacity": (f"{number(design.value)} {design.unit}" if design
+                                else NO_SOURCED_VALUE),
             "source": "; ".join(dict.fromkeys(
                 [source_label(s) for s in (length_source, design.source if design else None)
                  if s is not None])) or NO_SOURCED_VALUE,
-            "url": (length_source.url if length_source else None)
+            LINK: (length_source.url if length_source else None)
             or (design.source.url if design else None),
         })
     if facilities:
         for fac in catalog.facilities.items:
             rows.append({
-                "layer": "facilities", "name": fac.name, "kind": fac.category, "status": "",
+                "name": fac.name, "kind": FACILITY_LABELS[fac.category], "status": "",
                 "line": "point" if fac.lon is not None else "not drawn (no sourced location)",
-                "documented_km": None, "drawn_km": None, "capacity": "",
-                "source": sources_label(fac.sources), "url": figures.first_url(fac.sources),
+                "documented length": "", "drawn length": "", "design capacity": "",
+                "source": sources_label(fac.sources), LINK: figures.first_url(fac.sources),
             })
-    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    return _readable(pd.DataFrame(rows, columns=TABLE_COLUMNS))
+
+
+def facility_table(facility: Facility) -> pd.DataFrame:
+    """A facility's facts in words: ``fact, value``, in the catalog's order."""
+    rows = facility_facts(facility)
+    return pd.DataFrame({"fact": [r[0] for r in rows], "value": [r[1] for r in rows]},
+                        columns=["fact", "value"])
 
 
 def sources_frame(sources: Iterable[Source]) -> pd.DataFrame:

@@ -431,7 +431,7 @@ def render_static(atlas: Atlas, scene: Scene, *, fmt: PrintFormat,
         matplotlib.style.use("default")  # independent of any settings the process changed
         mpl.rcParams.update(_SAVE_RC)
         fig = _figure(atlas, scene, width, height, scale, keep_text=fmt != "png")
-        title = scene.title
+        title = scene.page_title
         metadata: dict[str, Any] = {
             "png": {"Software": _NAME, "Title": title},
             "svg": {"Date": None, "Creator": _NAME, "Title": title},
@@ -624,13 +624,16 @@ def _draw_map(ax: Axes, atlas: Atlas, scene: Scene, panel: tuple[float, float], 
             shapes = _user_shapes(layer.layer)
             add(shapes.polygons, facecolor=styles.USER_COLOUR, alpha=styles.USER_FILL_OPACITY,
                 edgecolor="none")
+            edge = styles.LineStyle(styles.USER_CASING, styles.USER_CASING_WEIGHT, None, 1.0)
             user_line = styles.LineStyle(styles.USER_COLOUR, styles.USER_WEIGHT, None, 1.0)
+            add(shapes.polygons, **_stroke_kwargs(edge))
+            add(shapes.lines, **_stroke_kwargs(edge))
             add(shapes.polygons, **_stroke_kwargs(user_line))
             add(shapes.lines, **_stroke_kwargs(user_line))
             if len(shapes.points):
                 ax.scatter(shapes.points[:, 0], shapes.points[:, 1],
                            s=_pt(2 * styles.USER_POINT_RADIUS) ** 2, marker="o",
-                           facecolors="#ffffff", edgecolors=styles.USER_COLOUR,
+                           facecolors=styles.USER_COLOUR, edgecolors=styles.USER_CASING,
                            linewidths=_pt(styles.USER_POINT_RING), zorder=zorder)
                 zorder += 0.001
 

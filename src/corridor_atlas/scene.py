@@ -43,6 +43,7 @@ from .view import (
     credits_line,
     default_year,
     opening_extent,
+    page_title,
     sources_line,
     title_for,
 )
@@ -148,6 +149,7 @@ class Scene:
     subtitle: str
     credits: str
     sources: str
+    page_title: str  # the document title of an export (PDF, HTML, PNG)
     flow_year: int | None = None  # the year whose flows are drawn (flows on)
     scales: tuple[FlowScale, ...] = ()  # the flow scales the legend shows
     not_begun: tuple[str, ...] = ()  # toggled on but not yet begun in the year
@@ -312,6 +314,7 @@ def build_scene(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = 
         subtitle=as_of_text(view, catalog),
         credits=credits_line(catalog),
         sources=sources_line(view, catalog),
+        page_title=page_title(view, catalog),
         flow_year=flow_year,
         scales=used_scales,
         not_begun=tuple(not_begun),

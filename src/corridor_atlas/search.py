@@ -23,7 +23,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from .layers import Atlas
@@ -282,8 +282,9 @@ def build_index(atlas: Atlas) -> SearchIndex:
     Routes: name, short name, Turkish and Azerbaijani names, the facts' name and
     each alias (language tag such as ``" (TR)"`` removed); the box is the extent of
     the drawn route, ``None`` if its layer did not load. Facilities: name and id
-    (underscores as spaces); the box is a small square around the drawn point, or
-    around the catalog's coordinates, ``None`` if it has neither.
+    (underscores as spaces; a match on the id shows the name); the box is a small
+    square around the drawn point, or around the catalog's coordinates, ``None`` if it
+    has neither.
     """
     catalog = atlas.catalog
     if catalog is None:
@@ -299,6 +300,10 @@ def build_index(atlas: Atlas) -> SearchIndex:
         bbox = drawn.get(facility.id)
         if bbox is None and facility.lon is not None and facility.lat is not None:
             bbox = _point_bbox(facility.lon, facility.lat)
-        names = [facility.name, facility.id.replace("_", " ")]
-        entries += _entries_for("facility", facility.id, facility.name, names, bbox)
+        id_words = facility.id.replace("_", " ")
+        # its id finds it too, but a match on it shows the facility's name: ids are no
+        # words for readers
+        entries += [replace(e, name=facility.name) if e.name == id_words else e
+                    for e in _entries_for("facility", facility.id, facility.name,
+                                          [facility.name, id_words], bbox)]
     return SearchIndex(tuple(entries))

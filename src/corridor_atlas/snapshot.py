@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 from branca.element import Element
 
+from . import pngbands, pngtext
 from .errors import AtlasError, BrowserUnavailableError, ExportError
 from .layers import Atlas
 from .maps import snapshot_map
@@ -61,6 +62,7 @@ LAUNCH_ARGS = [
 DEFAULT_TIMEOUT_S = 60.0
 ALLOWED_SCHEMES = frozenset({"file", "data", "blob", "about"})
 CSS_DPI = 96
+SOFTWARE = "Corridor Atlas"
 MM_PER_INCH = 25.4
 
 
@@ -88,6 +90,7 @@ PAPERS: dict[str, PaperSize] = {
 # Wait for the page's own "drawn" flag, then for fonts and two frames so the last
 # layout is painted before the screenshot.
 _READY = "() => window.atlasReady === true"
+_SCROLL = "y => { window.scrollTo(0, y); return window.scrollY; }"
 _SETTLED = """() => document.fonts.ready.then(() => new Promise(
     done => requestAnimationFrame(() => requestAnimationFrame(() => done(true)))))"""
 
@@ -345,7 +348,7 @@ def _open(browser: Browser, html: str, deadline: float, *, size: tuple[int, int]
 
 
 def render_png(atlas: Atlas, scene: Scene, *, size: tuple[int, int] = SIZE_PRESETS["slide"],
-               scale: int = 1, vendor_dir: Path, timeout: float = DEFAULT_TIMEOUT_S) -> bytes:
+               scale: int = 1, vendor_dir: Path, timeout: float | None = None) -> bytes:
     """
     The scene as a PNG: title, as-of date, names, legend and credits, fitted to its extent.
 
@@ -362,7 +365,8 @@ def render_png(atlas: Atlas, scene: Scene, *, size: tuple[int, int] = SIZE_PRESE
     vendor_dir
         The ``static/vendor`` folder.
     timeout
-        Seconds to wait, queueing included.
+        Seconds to wait, queueing included; by default a minute, and a second more for
+        each million pixels (a large picture is taken in strips and joined).
 
     Raises
     ------
@@ -373,18 +377,52 @@ def render_png(atlas: Atlas, scene: Scene, *, size: tuple[int, int] = SIZE_PRESE
     """
     width, height = check_size(size)
     parse_scale(scale)
-    html = _page_html(atlas, scene, vendor_dir=vendor_dir, interactive=False)
+    strips = pngbands.strips(width, height, scale)
+    if len(strips) == 1:
+        html = _page_html(atlas, scene, vendor_dir=vendor_dir, interactive=False)
+        viewport = (width, height)
+    else:  # laid out at the full size, seen through a viewport one strip high
+        html = _page_html(atlas, scene, vendor_dir=vendor_dir, interactive=False,
+                          extra_css=_fixed_css(width, height))
+        viewport = (width, max(rows for _, rows in strips))
 
-    def job(browser: Browser, deadline: float) -> bytes:
-        context, page = _open(browser, html, deadline, size=(width, height), scale=scale,
+    if timeout is None:
+        timeout = DEFAULT_TIMEOUT_S + width * height * scale * scale / 1e6
+
+    def job(browser: Browser, deadline: float) -> list[tuple[bytes, int, int]]:
+        context, page = _open(browser, html, deadline, size=viewport, scale=scale,
                               blocked=_renderer.blocked)
         try:
-            return page.screenshot(type="png", animations="disabled", caret="hide",
-                                   timeout=_remaining_ms(deadline))
+            if len(strips) == 1:
+                return [(page.screenshot(type="png", animations="disabled", caret="hide",
+                                         timeout=_remaining_ms(deadline)), 0, height * scale)]
+            shots = []
+            for top, rows in strips:
+                y = min(top, height - viewport[1])  # the last strip: the page's bottom
+                if page.evaluate(_SCROLL, y) != y:
+                    raise ExportError(f"the picture could not be taken in strips ({y} px)")
+                shot = page.screenshot(type="png", animations="disabled", caret="hide",
+                                       timeout=_remaining_ms(deadline))
+                shots.append((shot, (top - y) * scale, rows * scale))
         finally:
             context.close()
+        return shots
 
-    return _renderer.run(job, timeout)
+    shots = _renderer.run(job, timeout)  # the browser is free again while strips are joined
+    png = shots[0][0] if len(shots) == 1 else pngbands.join(shots, width * scale,
+                                                             height * scale)
+    return pngtext.with_text(png, {"Title": scene.page_title, "Software": SOFTWARE})
+
+
+def _fixed_css(width: int, height: int) -> str:
+    """The page laid out at ``width`` × ``height`` CSS pixels whatever the viewport.
+
+    The map's sizes that follow the window (``vh``, ``vw``) follow the page instead.
+    """
+    return (f"<style>html, body {{ width: {width}px !important; height: {height}px !important;"
+            " margin: 0 !important; padding: 0 !important; }"
+            f".atlas-legend {{ max-height: {0.7 * height:.0f}px !important; }}"
+            f".atlas-footer {{ max-width: {0.6 * width:.0f}px !important; }}</style>")
 
 
 def _print_css(paper: PaperSize) -> str:

@@ -10,6 +10,7 @@ Status is carried by the line pattern, so it does not depend on colour alone.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -87,11 +88,19 @@ FACILITY_LABELS: dict[str, str] = {
     "city": "Town (route node)",
 }
 
-USER_COLOUR = "#CC79A7"  # reddish purple: users' own layers, apart from every route kind
+USER_COLOUR = "#2E7D32"
+"""Users' own layers: green, the one hue no route kind uses. At least
+:data:`USER_MIN_DIFFERENCE` (CIEDE2000) from every route's shade as each status draws it
+(faded, schematic) on land and sea, and 3:1 against both."""
+USER_MIN_DIFFERENCE = 25.0
+"""The least CIEDE2000 difference between :data:`USER_COLOUR` and a route as drawn: about
+twice what tells two thin lines apart at a glance."""
 USER_WEIGHT = 3.0  # lines and polygon outlines of users' layers (px)
+USER_CASING = "#FFFFFF"  # a white edge under users' lines: no route has one, in any vision
+USER_CASING_WEIGHT = USER_WEIGHT + 3.0
 USER_FILL_OPACITY = 0.25  # polygon fill of users' layers
-USER_POINT_RADIUS = 5  # users' points: white circles ringed in USER_COLOUR (px)
-USER_POINT_RING = 2
+USER_POINT_RADIUS = 5  # users' points: discs of USER_COLOUR ringed in white (facilities
+USER_POINT_RING = 2  # are the other way round: white discs ringed in their colour)
 
 LAND_COLOUR = "#F4F1EA"
 BORDER_COLOUR = "#A8A296"
@@ -208,6 +217,61 @@ def contrast(a: str, b: str) -> float:
     """WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
     high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIELAB (D65) of a ``#rrggbb`` sRGB colour."""
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+    xyz = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b,
+           0.2126729 * r + 0.7151522 * g + 0.0721750 * b,
+           0.0193339 * r + 0.1191920 * g + 0.9503041 * b)
+    fx, fy, fz = (t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
+                  for t in (xyz[0] / 0.95047, xyz[1], xyz[2] / 1.08883))
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def delta_e_2000(lab1: tuple[float, float, float], lab2: tuple[float, float, float]) -> float:
+    """The CIEDE2000 colour difference of two CIELAB colours (Sharma, Wu & Dalal 2005)."""
+    (l1, a1, b1), (l2, a2, b2) = lab1, lab2
+    c_mean = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(c_mean ** 7 / (c_mean ** 7 + 25 ** 7)))
+    a1, a2 = (1 + g) * a1, (1 + g) * a2
+    c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
+    h1 = math.degrees(math.atan2(b1, a1)) % 360 if c1 else 0.0
+    h2 = math.degrees(math.atan2(b2, a2)) % 360 if c2 else 0.0
+    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
+    d_hue = 2 * math.sqrt(c1 * c2) * math.sin(math.radians(dh) / 2)
+    l_mean, c_mean = (l1 + l2) / 2, (c1 + c2) / 2
+    if c1 * c2 == 0:
+        h_mean = h1 + h2
+    elif abs(h1 - h2) <= 180:
+        h_mean = (h1 + h2) / 2
+    else:
+        h_mean = (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
+    t = (1 - 0.17 * math.cos(math.radians(h_mean - 30)) + 0.24 * math.cos(math.radians(2 * h_mean))
+         + 0.32 * math.cos(math.radians(3 * h_mean + 6))
+         - 0.20 * math.cos(math.radians(4 * h_mean - 63)))
+    s_l = 1 + 0.015 * (l_mean - 50) ** 2 / math.sqrt(20 + (l_mean - 50) ** 2)
+    s_c = 1 + 0.045 * c_mean
+    s_h = 1 + 0.015 * c_mean * t
+    r_t = (-math.sin(math.radians(60 * math.exp(-(((h_mean - 275) / 25) ** 2))))
+           * 2 * math.sqrt(c_mean ** 7 / (c_mean ** 7 + 25 ** 7)))
+    dl, dc, dhh = (l2 - l1) / s_l, (c2 - c1) / s_c, d_hue / s_h
+    return math.sqrt(dl ** 2 + dc ** 2 + dhh ** 2 + r_t * dc * dhh)
+
+
+def colour_difference(a: str, b: str) -> float:
+    """How far apart two ``#rrggbb`` colours look: CIEDE2000 (0 the same, 100 black to white)."""
+    return delta_e_2000(_lab(a), _lab(b))
+
+
+def over(colour: str, ground: str, opacity: float) -> str:
+    """``colour`` drawn at ``opacity`` over ``ground``, as the browser blends it."""
+    top = [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    under = [int(ground.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    return "#{:02X}{:02X}{:02X}".format(*(round(opacity * a + (1 - opacity) * b)
+                                          for a, b in zip(top, under, strict=True)))
 
 
 def label_colour(colour: str, halo: str = LABEL_HALO) -> str:

@@ -26,6 +26,13 @@ SIZE_PRESETS: dict[str, tuple[int, int]] = {"slide": (1600, 900), "a4": (1754, 1
 MIN_SIDE, MAX_SIDE = 320, 6000
 SCALES = (1, 2)
 CORRIDOR_BBOX: BBox = (18.0, 36.5, 50.5, 42.6)  # Melendugno to Baku, Ceyhan to Supsa
+UPLOAD_FIT_MAX_ZOOM = 9.0
+"""The closest the map zooms when it fits itself to a user's new layer. A single point
+(an extent of no size) opens at this zoom: about 80 km across a phone, 200 km across a
+desktop map, near enough to find the point and far enough to see the towns around it."""
+UPLOAD_FIT_PADDING_PX = 28
+"""Room kept around a user's new layer when the map fits to it: its edge points are not
+cut in half by the map's edge nor hidden under the controls."""
 
 
 @dataclass(frozen=True)
@@ -202,6 +209,45 @@ def title_for(view: MapView, catalog: Catalog) -> str:
     return "Azerbaijan–Georgia–Türkiye–Europe energy and transport corridor"
 
 
+def _degrees(low: float, high: float, positive: str, negative: str) -> str:
+    """``41.10–45.50°E``: a span of longitude or latitude, with its hemisphere."""
+    def one(v: float) -> str:
+        return f"{abs(v):.2f}°{positive if v >= 0 else negative}"
+
+    if (low >= 0) == (high >= 0):
+        return f"{abs(low):.2f}–{one(high)}"
+    return f"{one(low)}–{one(high)}"
+
+
+def extent_text(view: MapView) -> str:
+    """Where the view looks: a "Zoom to" area's name, the whole corridor, or its bounds."""
+    if view.bbox is None:
+        return "whole corridor"
+    for preset in PRESETS.values():
+        if all(abs(a - b) < 1e-6 for a, b in zip(preset.bbox, view.bbox, strict=True)):
+            return preset.label
+    west, south, east, north = view.bbox
+    return f"{_degrees(west, east, 'E', 'W')}, {_degrees(south, north, 'N', 'S')}"
+
+
+def page_title(view: MapView, catalog: Catalog) -> str:
+    """The document title of an export (PDF metadata, HTML ``<title>``, PNG ``Title``).
+
+    ``Corridor Atlas — routes as of 2026 — South Caucasus``: what is drawn, the year
+    and where.
+    """
+    year = view.year if view.year is not None else default_year(catalog)
+    subject = "routes"
+    if view.selected:
+        try:
+            subject = catalog.route(view.selected).name
+        except KeyError:
+            subject = view.selected
+    if view.flows:
+        subject += " and flows"
+    return f"Corridor Atlas — {subject} as of {year} — {extent_text(view)}"
+
+
 def as_of_text(view: MapView, catalog: Catalog) -> str:
     year = view.year if view.year is not None else default_year(catalog)
     return f"As of {year} · data as of {catalog.as_of}"
@@ -237,6 +283,15 @@ def bbox_from_leaflet(bounds: object) -> BBox | None:
     if not (west < east and south < north):
         return None
     return (west, south, east, north)
+
+
+def union_bbox(boxes: Iterable[BBox]) -> BBox | None:
+    """The smallest bbox holding all ``boxes``; ``None`` for none."""
+    boxes = list(boxes)
+    if not boxes:
+        return None
+    west, south, east, north = zip(*boxes, strict=True)
+    return (min(west), min(south), max(east), max(north))
 
 
 def view_for_bbox(bbox: BBox, *, width_px: int = 800, height_px: int = 640,

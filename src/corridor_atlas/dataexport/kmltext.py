@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from .. import styles
 from ..catalog import Facility
-from ..describe import NO_SOURCED_VALUE, dispute_line, flow_lines, since_line, source_label
+from ..describe import (
+    NO_SOURCED_VALUE,
+    dispute_line,
+    facility_facts,
+    flow_lines,
+    location_text,
+    since_line,
+    source_label,
+)
 from ..format import published
 from ..scene import RouteLayer, Segment
 from .properties import documented_km
@@ -66,15 +74,14 @@ def route_description(layer: RouteLayer, segment: Segment, year: int | None,
 
 
 def facility_description(facility: Facility) -> str:
+    """A facility's balloon, in the words of its popup on the live map (its id is the
+    placemark's, not the reader's)."""
     lines = [facility.kind, f"Category: {styles.FACILITY_LABELS[facility.category]}"]
-    for key, value in facility.facts.items():
-        shown = published(value) if isinstance(value, float | int) else value
-        lines.append(f"{key.replace('_', ' ')}: {shown}")
-    lines.append(f"Location: {facility.precision or 'not stated'}")
+    lines += [f"{label}: {value}" for label, value in facility_facts(facility)]
+    lines.append(f"Location: {location_text(facility)}")
     lines.append("Sources: " + "; ".join(
         join(source_label(s), s.title, s.url, sep=", ") for s in facility.sources))
     lines.append(f"Licence: {FACILITY_LICENCE}")
-    lines.append(f"Facility: {facility.id}")
     return "\n".join(lines)
 
 

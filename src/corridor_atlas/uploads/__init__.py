@@ -20,6 +20,9 @@ A file passes through small steps, each a module of its own:
 * :mod:`.diagnose`: when GDAL cannot read a file, the first problem in it, located.
 * :mod:`.normalise`: drawable 2-D geometry in EPSG:4326 with JSON-ready properties.
 
+:class:`Shelf` keeps a browser session's files: each read once, the same content drawn
+once, at most :data:`MAX_LAYERS` layers, and a note naming the file for each.
+
 The result is plain data: the file's properties are kept as they were, so whatever
 shows them escapes them (the map builds its tooltips as it does for routes).
 """
@@ -37,11 +40,12 @@ from .limits import Limits, too_big
 from .messages import Refusal, file_label, layer_name, short
 from .normalise import crs_label, normalise
 from .read import read_frame
+from .shelf import MAX_LAYERS, Note, Shelf, Shelved, Upload, content_digest
 from .sniff import ACCEPTED, check_format, check_text, sniff
 
-__all__ = ["ACCEPTED", "Limits", "UserLayer", "attribute_table",
-           "crs_label", "file_label", "layer_name", "property_columns", "read_upload",
-           "read_upload_file", "sniff"]
+__all__ = ["ACCEPTED", "MAX_LAYERS", "Limits", "Note", "Shelf", "Shelved", "Upload",
+           "UserLayer", "attribute_table", "content_digest", "crs_label", "file_label",
+           "layer_name", "property_columns", "read_upload", "read_upload_file", "sniff"]
 
 
 def read_upload(data: bytes, filename: str, *, limits: Limits | None = None) -> UserLayer:

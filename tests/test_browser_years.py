@@ -1,0 +1,120 @@
+"""The year controls in a real browser: Play from the last year, Compare's two years.
+
+The system Chromium driven by Playwright, fully offline: every page aborts (and
+records) requests to any host but the local app server. Without Chromium these
+tests are skipped, except when ``$CI`` is true, where a missing browser fails them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from corridor_atlas.view import year_range
+
+from . import browser_support as bs
+from .conftest import OpenPage
+
+pytestmark = pytest.mark.browser
+
+LEFT = "Left: as of"
+# Every year the sidebar slider shows, recorded on each animation frame from now on.
+RECORD_YEARS = """() => {
+  const slider = () => document.querySelector("[data-testid='stSidebar'] input[type='range']");
+  window.__years = [Number(slider().value)];
+  const step = () => {
+    const year = Number(slider().value);
+    if (year !== window.__years[window.__years.length - 1]) window.__years.push(year);
+    requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+}"""
+# The year titles of the compare maps ("As of 2005"), left first.
+COMPARE_TITLES = """() => Array.from(document.querySelectorAll('.atlas-compare-title'))
+    .map(t => t.textContent)"""
+
+
+def year_slider(page: Page) -> Any:
+    return page.locator("[data-testid='stSidebar']").get_by_role("slider")
+
+
+def compare_frame(page: Page) -> Any:
+    """The frame of the two compare maps (the second streamlit-folium iframe)."""
+    titles = page.frame_locator(bs.MAP_IFRAME).nth(1).locator(".atlas-compare-title").first
+    titles.wait_for(state="attached", timeout=bs.LOAD_TIMEOUT_MS)
+    frame = page.locator(bs.MAP_IFRAME).nth(1).element_handle().content_frame()
+    assert frame is not None
+    return frame
+
+
+def wait_left_title(frame: Any, text: str) -> None:
+    frame.wait_for_function(f"want => ({COMPARE_TITLES})()[0] === want", arg=text,
+                            timeout=bs.UPDATE_TIMEOUT_MS)
+
+
+def test_play_at_the_last_year_plays_again_from_the_first(open_page: OpenPage, app_url: str,
+                                                          catalog) -> None:
+    first, last = year_range(catalog)
+    page, log = open_page(bs.local_hosts_only)
+    page.goto(f"{app_url}/?year={last}")
+    bs.map_frame(page)
+    expect(year_slider(page)).to_have_value(str(last))
+    page.evaluate(RECORD_YEARS)
+
+    bs.flip_play(page)
+    # not nothing: it plays, from the first year, and says so
+    expect(bs.play_switch(page)).to_be_checked()
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_text(f"playing again from {first}")).to_be_visible()
+    page.wait_for_function(f"() => window.__years.includes({first + 1})",
+                           timeout=bs.UPDATE_TIMEOUT_MS)
+    bs.flip_play(page)
+    expect(bs.play_switch(page)).not_to_be_checked()
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=bs.UPDATE_TIMEOUT_MS)
+    seen = page.evaluate("() => window.__years")
+    assert seen[:3] == [last, first, first + 1], seen
+    assert seen[1:] == list(range(first, seen[-1] + 1)), seen  # each year in turn
+    log.assert_clean()
+
+
+def test_compare_years_are_the_datas_and_say_so(open_page: OpenPage, app_url: str,
+                                                catalog) -> None:
+    """A year outside the data cannot be entered and then silently not drawn."""
+    first, last = year_range(catalog)
+    page, log = open_page(bs.local_hosts_only)
+    page.goto(f"{app_url}/")
+    bs.map_frame(page)
+    page.get_by_role("tab", name="Compare two years").click()
+    page.get_by_text("Show two years side by side").click()
+    frame = compare_frame(page)
+    wait_left_title(frame, "As of 2005")
+    left = page.locator("[data-testid='stSelectbox'], [data-testid='stNumberInput']").filter(
+        has_text=LEFT)
+    expect(left).to_have_count(1)
+    field = left.locator("input").first
+
+    def enter(text: str) -> None:
+        field.click()
+        field.press("ControlOrMeta+a")
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+
+    enter("2012")  # a year of the data: drawn
+    wait_left_title(frame, "As of 2012")
+
+    enter("1800")
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=bs.UPDATE_TIMEOUT_MS)
+    # what the left side shows is what it draws: 2012 still, never 1800
+    expect(left).not_to_contain_text("1800")
+    assert field.input_value() != "1800"
+    expect(left).to_contain_text("2012")
+    wait_left_title(frame, "As of 2012")
+    # and the reader is told which years there are
+    left.hover()
+    tip = left.get_by_test_id("stTooltipHoverTarget")
+    tip.hover()
+    expect(page.get_by_test_id("stTooltipContent")).to_contain_text(f"{first}–{last}")
+    log.assert_clean()
