@@ -26,7 +26,7 @@ from .reader_support import CATALOG, IDS, check_app, plain, problems_in, visible
 APP = str(ROOT / "app.py")
 YEARS: tuple[int | None, ...] = (1995, 2005, 2012, 2020, None)  # None: the app's own year
 ROUTE_TABS = ("Key figures", "Volumes", "Dates", "Caveats")
-OVERVIEW_TABS = ("Volumes over time", "Gas exports", "Timeline", "Context", "Lengths")
+OVERVIEW_TABS = ("Volumes", "Gas exports", "Timeline", "Context", "Lengths")
 
 
 # --------------------------------------------------------------------------- the app, read
