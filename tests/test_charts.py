@@ -330,3 +330,12 @@ def test_a_unit_with_quotes_never_reaches_a_vega_expression(catalog: Catalog) ->
               for t in layer["encoding"].get("tooltip", [])]
     titles += [layer["encoding"]["y"].get("title", "") for layer in spec["layer"]]
     assert "per year" in titles and not any(odd in t for t in titles), titles
+
+
+def test_overview_chart_titles_fit_a_narrow_panel(catalog: Catalog) -> None:
+    """A title longer than a narrow panel is cut short ("documented vs drawn (k…"): the
+    titles stay short and the rest goes in a subtitle, which is shorter still."""
+    for chart in (gas_exports_chart(gas_exports_frame(catalog)),
+                  lengths_chart(corridor_overview(catalog, {}))):
+        title = chart.to_dict()["title"]
+        assert len(title["text"]) <= 30 and len(title["subtitle"]) <= 30, title

@@ -48,8 +48,8 @@ CAPACITY_DERIVED = "capacity in force (from a daily rate × 365)"
 _DASHES = {CAPACITY_IN_FORCE: [1, 0], CAPACITY_DERIVED: [6, 4]}
 # Under the chart, where a narrow panel leaves it the chart's width, and never cut short
 # (Vega-Lite cuts legend titles and labels at 180 px by default).
-_WHOLE_LEGEND = alt.Legend(orient="bottom", direction="horizontal", titleOrient="left",
-                           titleLimit=0, labelLimit=0)
+_WHOLE_LEGEND = alt.Legend(orient="bottom", direction="horizontal", titleLimit=0,
+                           labelLimit=0)
 # The chart fits the panel's width; its plot keeps its height and legends add to it.
 _FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 # Legends under a volume chart sit side by side: each stacks its own entries, so all fit.
