@@ -20,7 +20,7 @@ from corridor_atlas.printmap import PT_PER_PX, _dashes, _map_extent
 from corridor_atlas.printmap import render_static as _render
 from corridor_atlas.projection import mercator
 from corridor_atlas.scene import build_scene
-from corridor_atlas.view import CORRIDOR_BBOX, PRESETS, SIZE_PRESETS, MapView
+from corridor_atlas.view import CORRIDOR_BBOX, PRESETS, SIZE_PRESETS, MapView, page_title
 
 from .conftest import CONTEXT_IDS, ROUTE_IDS
 
@@ -165,7 +165,9 @@ def test_pdf_has_one_page_with_searchable_title_and_credits(atlas):
     assert IGDIR_TITLE in text
     assert "Natural Earth" in text and "OpenStreetMap contributors" in text
     assert "As of 2024" in text
-    assert reader.metadata.title == IGDIR_TITLE
+    # the document's title says what, when and where (the heading is the picture's)
+    assert reader.metadata.title == page_title(IGDIR, atlas.catalog)
+    assert reader.metadata.title.startswith("Corridor Atlas — ") and "2024" in reader.metadata.title
     assert reader.metadata.producer == "Corridor Atlas"
 
 
