@@ -502,14 +502,15 @@ def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
                               format_func={"slide": "Slide 16:9", "a4": "A4 landscape",
                                            "custom": "Custom"}.get)
             size = SIZE_PRESETS.get(preset, SIZE_PRESETS["slide"])
-            if preset == "custom":
-                w = c1.number_input("Width (px)", MIN_SIDE, MAX_SIDE, 1600, step=10,
+            if preset == "custom":  # a row of its own: in order on a phone too
+                w1, w2 = st.columns(2)
+                w = w1.number_input("Width (px)", MIN_SIDE, MAX_SIDE, 1600, step=10,
                                     key="export_w")
-                h = c2.number_input("Height (px)", MIN_SIDE, MAX_SIDE, 900, step=10,
+                h = w2.number_input("Height (px)", MIN_SIDE, MAX_SIDE, 900, step=10,
                                     key="export_h")
                 size = parse_size(f"{int(w)}x{int(h)}")
         if "scale" in options:
-            scale = int(c1.radio("Scale", [1, 2], horizontal=True,
+            scale = int(st.radio("Scale", [1, 2], horizontal=True,
                                  format_func=lambda s: f"{s}×", key="export_scale",
                                  help="2× doubles the pixels each way: sharper on screens "
                                       "and in print, same layout."))
