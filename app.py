@@ -54,6 +54,7 @@ from corridor_atlas.view import (
     MapView,
     bbox_from_leaflet,
     default_year,
+    extent_text,
     parse_size,
     union_bbox,
     view_for_bbox,
@@ -664,14 +665,15 @@ def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
                               format_func={"slide": "Slide 16:9", "a4": "A4 landscape",
                                            "custom": "Custom"}.get)
             size = SIZE_PRESETS.get(preset, SIZE_PRESETS["slide"])
-            if preset == "custom":
-                w = c1.number_input("Width (px)", MIN_SIDE, MAX_SIDE, 1600, step=10,
+            if preset == "custom":  # a row of its own: in order on a phone too
+                w1, w2 = st.columns(2)
+                w = w1.number_input("Width (px)", MIN_SIDE, MAX_SIDE, 1600, step=10,
                                     key="export_w")
-                h = c2.number_input("Height (px)", MIN_SIDE, MAX_SIDE, 900, step=10,
+                h = w2.number_input("Height (px)", MIN_SIDE, MAX_SIDE, 900, step=10,
                                     key="export_h")
                 size = parse_size(f"{int(w)}x{int(h)}")
         if "scale" in options:
-            scale = int(c1.radio("Scale", [1, 2], horizontal=True,
+            scale = int(st.radio("Scale", [1, 2], horizontal=True,
                                  format_func=lambda s: f"{s}×", key="export_scale",
                                  help="2× doubles the pixels each way: sharper on screens "
                                       "and in print, same layout."))
@@ -694,12 +696,19 @@ def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
                                    "attribution per feature.",
                         "csv": "Every figure of the visible layers with its sources.",
                         "kml": "The visible layers for Google Earth."}.get(fmt, ""))
-        extent = "the whole corridor" if view.bbox is None else (
-            "W {:.2f}, S {:.2f}, E {:.2f}, N {:.2f}".format(*view.extent))
+        # Sent to an area (a link's view, a search hit, "Zoom to") but not yet told what it
+        # shows: exporting now would draw the whole corridor, not what is on screen.
+        settling = view.bbox is None and bool(st.session_state.get("map_target")
+                                              or st.session_state.get("fit"))
         mine = f" + {len(own)} of your own" if own else ""
-        st.caption(f"{len(view.layers)} layer(s){mine} · as of {view.year} · extent: {extent}")
+        if settling:
+            st.caption("Waiting for the map to show the area asked for, so that the export "
+                       "shows the same area…")
+        else:
+            st.caption(f"{len(view.layers)} layer(s){mine} · as of {view.year} · extent: "
+                       f"{extent_text(view)}")
         request = (view, fmt, size, scale, static, paper, tuple(o.digest for o in own))
-        if st.button("Prepare download", key="export_go", type="primary"):
+        if st.button("Prepare download", key="export_go", type="primary", disabled=settling):
             try:
                 with st.spinner(f"Rendering {FORMAT_LABELS[fmt]}…"):
                     if own:  # the user's data stays in this session: not in the shared cache

@@ -12,12 +12,14 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import re
 from dataclasses import dataclass
 
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 PT_PER_CSS_PX = 0.75
+EARTH_M = 40_075_016.686  # Web Mercator's equator
 
 
 @dataclass(frozen=True)
@@ -101,3 +103,37 @@ def paints(pdf: bytes) -> list[Paint]:
         elif name == "n":
             subpaths = []
     return out
+
+
+def text(pdf: bytes) -> str:
+    """The first page's text, its runs of white space as single spaces."""
+    return " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+
+
+def scale_bar_km(words: str) -> int:
+    """The kilometres the scale bar in ``words`` reads (there is one)."""
+    (km,) = re.findall(r"\b(\d+) km\b", words)
+    return int(km)
+
+
+def km_per_100_px(bbox: tuple[float, float, float, float], size: tuple[int, int]) -> float:
+    """The ground 100 CSS px cover at the middle of a map of ``size`` fitted to ``bbox``.
+
+    A Leaflet scale bar is the largest of 1, 2, 3, 5 × 10ⁿ that fits 100 px: between
+    half this and this.
+    """
+    west, south, east, north = bbox
+
+    def y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
+
+    world_px = min(size[0] / ((east - west) / 360), size[1] / (y(north) - y(south)))
+    middle = math.degrees(2 * math.atan(math.exp((y(north) + y(south)) * math.pi)) - math.pi / 2)
+    return 100 * EARTH_M * math.cos(math.radians(middle)) / world_px / 1000
+
+
+def title(pdf: bytes) -> str:
+    """The document's title (its information dictionary)."""
+    meta = PdfReader(io.BytesIO(pdf)).metadata
+    assert meta is not None and meta.title, "the PDF has no title"
+    return str(meta.title)

@@ -249,6 +249,17 @@ def test_export_panel_shows_only_the_options_of_the_chosen_format():
     assert not {w.key for w in at.number_input} & {"export_w", "export_h"}
 
 
+def test_export_waits_until_the_map_shows_the_view_it_was_sent_to():
+    """A link to a zoomed view: until the map reports the area it shows, an export would
+    draw the whole corridor (a PDF with a 300 km scale bar for a view at 20 km)."""
+    at = _run_with({"view": "40.6,43.3,8"})
+    at.session_state["export_open"] = True
+    at.run()
+    assert at.button(key="export_go").disabled
+    assert not [c for c in at.caption if "whole corridor" in c.value]
+    assert [c for c in at.caption if "Waiting for the map" in c.value]
+
+
 def test_without_chromium_the_app_offers_the_print_render(monkeypatch, tmp_path):
     monkeypatch.setenv("CORRIDOR_ATLAS_CHROMIUM", str(tmp_path / "none"))
     at = _open_export(_run())

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from corridor_atlas.view import year_range
+from corridor_atlas.view import opening_extent, year_range
 
 from . import browser_support as bs
 from .conftest import OpenPage
@@ -31,6 +31,16 @@ RECORD_YEARS = """() => {
   };
   requestAnimationFrame(step);
 }"""
+
+
+# The compare map shows the corridor from west to east, and not much more.
+FRAMES_CORRIDOR = f"""([west, east]) => {{
+  const map = ({bs.FIND_MAP})(), b = map && map.getBounds();
+  return !!b && b.getWest() <= west && b.getEast() >= east
+    && b.getEast() - b.getWest() < 2 * (east - west);
+}}"""
+
+
 def year_slider(page: Page) -> Any:
     return page.locator("[data-testid='stSidebar']").get_by_role("slider")
 
@@ -68,7 +78,7 @@ def test_play_at_the_last_year_plays_again_from_the_first(open_page: OpenPage, a
 
 
 def test_compare_years_are_the_datas_and_say_so(open_page: OpenPage, app_url: str,
-                                                catalog) -> None:
+                                                atlas, catalog) -> None:
     """A year outside the data cannot be entered and then silently not drawn."""
     first, last = year_range(catalog)
     page, log = open_page(bs.local_hosts_only)
@@ -77,6 +87,10 @@ def test_compare_years_are_the_datas_and_say_so(open_page: OpenPage, app_url: st
     page.get_by_role("tab", name="Compare two years").click()
     page.get_by_text("Show two years side by side").click()
     wait_left_title(page, "As of 2005")
+    # the two maps show the corridor (made in a hidden tab, they once showed the world)
+    frame = page.locator(bs.MAP_IFRAME).nth(1).element_handle().content_frame()
+    west, _south, east, _north = opening_extent(atlas)
+    frame.wait_for_function(FRAMES_CORRIDOR, arg=[west, east], timeout=bs.UPDATE_TIMEOUT_MS)
     left = page.locator("[data-testid='stSelectbox'], [data-testid='stNumberInput']").filter(
         has_text=LEFT)
     expect(left).to_have_count(1)

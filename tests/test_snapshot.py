@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import io
 import itertools
-import math
 import os
-import re
 import signal
 import threading
 from collections.abc import Iterator, Sequence
@@ -226,24 +224,6 @@ def test_pdf_is_one_landscape_page(atlas, renderer, paper: str) -> None:
 # on its schematic band, Kars–Nakhchivan dashed (under construction) in 2026.
 ZOOMED = MapView(layers=("btc", "btk", "kars_nakhchivan"), year=2026,
                  bbox=(42.2, 39.6, 45.6, 41.4))
-EARTH_M = 40_075_016.686  # Web Mercator's equator
-
-
-def _scale_bar_km(text: str) -> int:
-    (km,) = re.findall(r"\b(\d+) km\b", text)
-    return int(km)
-
-
-def _km_per_100_px(bbox: tuple[float, float, float, float], size: tuple[int, int]) -> float:
-    """The ground distance 100 CSS px cover at the middle of a map fitted to ``bbox``."""
-    west, south, east, north = bbox
-
-    def y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
-
-    world_px = min(size[0] / ((east - west) / 360), size[1] / (y(north) - y(south)))
-    middle = math.degrees(2 * math.atan(math.exp((y(north) + y(south)) * math.pi)) - math.pi / 2)
-    return 100 * EARTH_M * math.cos(math.radians(middle)) / world_px / 1000
 
 
 @browser
@@ -270,9 +250,8 @@ def test_zoomed_pdf_draws_lines_dashes_and_scale_as_the_map_does(atlas, renderer
     assert spans[-1] <= dash + styles.LINE_WEIGHT + 0.5, spans[-5:]
     assert abs(spans[len(spans) // 2] - (dash + styles.LINE_WEIGHT)) < 0.5, spans
     # the scale bar: 100 px or less of ground, and at least half of it (1-2-3-5 steps)
-    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
-    km = _scale_bar_km(text)
-    ground = _km_per_100_px(ZOOMED.extent, snapshot.PAPERS["a4"].viewport)
+    km = pdf_support.scale_bar_km(pdf_support.text(pdf))
+    ground = pdf_support.km_per_100_px(ZOOMED.extent, snapshot.PAPERS["a4"].viewport)
     assert ground / 2 <= km <= ground * 1.01, f"the scale bar says {km} km for {ground:.0f} km"
 
 

@@ -69,6 +69,23 @@ def _year(value: object, name: str) -> int:
                          f"not {str(value)[:20]!r}") from None
 
 
+def _fit_when_sized(bbox: tuple[float, float, float, float]) -> maps._Script:
+    """Fit a map to ``bbox`` once it has a size.
+
+    A map made in a hidden frame (the app's tab before it is shown) has no size when it
+    is fitted, and Leaflet then shows the whole world; fitted again when the frame gets
+    its size, it shows the extent asked for.
+    """
+    west, south, east, north = bbox
+    bounds = json.dumps([[south, west], [north, east]])
+    return maps._Script(
+        f"var b = {bounds};"
+        "function sized(){ var s = map.getSize(); return s.x > 0 && s.y > 0; }"
+        "if (sized()) { map.fitBounds(b, {animate: false}); }"
+        "map.on('resize', function(e){ if (sized() && (e.oldSize.x === 0 || e.oldSize.y === 0))"
+        " { map.fitBounds(b, {animate: false}); } });")
+
+
 def _side_script(year: int, *, credits: str) -> maps._Script:
     """Title and credits of one map."""
     title = json.dumps('<div class="atlas-compare-title" role="heading" aria-level="2">'
@@ -118,7 +135,8 @@ def compare_map(atlas: Atlas, view: MapView, year_a: int, year_b: int, *,
                    control_scale=True, min_zoom=4, max_zoom=15, zoom_snap=0.5,
                    max_bounds=True, min_lat=maps.MAP_BOUNDS[1], min_lon=maps.MAP_BOUNDS[0],
                    max_lat=maps.MAP_BOUNDS[3], max_lon=maps.MAP_BOUNDS[2])
-    west, south, east, north = view.bbox or opening_extent(atlas)
+    extent = view.bbox or opening_extent(atlas)
+    west, south, east, north = extent
     dual.fit_bounds([[south, west], [north, east]])
     header = dual.get_root().header
     header.add_child(maps._Css(), name="atlas_css")
@@ -131,6 +149,7 @@ def compare_map(atlas: Atlas, view: MapView, year_a: int, year_b: int, *,
         if atlas.countries is not None:
             maps._countries_layer(atlas, tiles=False, url=countries_url).add_to(side)
         _side_script(year, credits=credits).add_to(side)
+        _fit_when_sized(extent).add_to(side)
         for group in maps.layer_groups(scene):
             group.add_to(side)
         key, labels = maps.annotation_groups(scene, legend=legend or "bottomright",
