@@ -19,14 +19,23 @@ from corridor_atlas.describe import disputed_status, flow_lines
 from corridor_atlas.errors import AtlasError
 from corridor_atlas.flows import route_flow
 from corridor_atlas.layers import FACILITIES_ID, Atlas, load_atlas
-from corridor_atlas.maps import BASEMAPS, ROUTE_MARK, fit_group, map_parts
+from corridor_atlas.maps import (
+    BASEMAPS,
+    HIDDEN,
+    ROUTE_MARK,
+    SWITCH_STAMP,
+    fit_group,
+    map_parts,
+    user_layer_id,
+)
 from corridor_atlas.markup import md
 from corridor_atlas.scene import Scene, build_scene
 from corridor_atlas.search import Hit, SearchIndex, build_index
 from corridor_atlas.snapshot import find_chromium
 from corridor_atlas.uploads import UserLayer, attribute_table, read_upload
-from corridor_atlas.urlstate import UrlState, parse_query, to_query
+from corridor_atlas.urlstate import UrlState, parse_query, standing, to_query
 from corridor_atlas.view import (
+    FOCUS_MAX_ZOOM,
     MAX_SIDE,
     MIN_SIDE,
     PRESETS,
@@ -35,8 +44,8 @@ from corridor_atlas.view import (
     MapView,
     bbox_from_leaflet,
     default_year,
+    focus_extent,
     parse_size,
-    view_for_bbox,
     year_range,
 )
 
@@ -53,9 +62,10 @@ MAP_CSS = """<style>
 .st-key-atlas_map iframe { height: max(380px, calc(100vh - 190px)) !important; }
 </style>"""
 # The click position makes each click a new value (a rerun) even on the same route;
-# the bounds are the extent an export reproduces.
+# the bounds are the extent an export reproduces; the selected layers are what the map's
+# layer control switched (maps.live_layer_control).
 MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds", "center",
-               "zoom"]
+               "zoom", "selected_layers"]
 PLAY_STEP_S = 0.9
 MAX_USER_LAYERS = 5
 FORMAT_LABELS = {
@@ -64,7 +74,7 @@ FORMAT_LABELS = {
     "kml": "KML for Google Earth",
 }
 
-st.set_page_config(page_title="Corridor Atlas", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Corridor Atlas", page_icon=":material/map:", layout="wide")
 
 
 @st.cache_data(show_spinner="Loading the corridor data…")
@@ -84,7 +94,8 @@ def read_url(atlas: Atlas) -> None:
     st.session_state["_url_read"] = True
     state, notices = parse_query(st.query_params.to_dict(), layer_ids=atlas.layer_ids(),
                                  route_ids=list(atlas.routes),
-                                 years=year_range(atlas.catalog), presets=PRESETS)
+                                 years=year_range(atlas.catalog), presets=PRESETS,
+                                 kinds=styles.KIND_LABELS, statuses=styles.STATUS_LABELS)
     st.session_state["_url_notices"] = notices
     if state.layers is not None:
         for lid in atlas.layer_ids():
@@ -95,45 +106,67 @@ def read_url(atlas: Atlas) -> None:
         st.session_state["route"] = state.route
     if state.view is not None:
         st.session_state["map_target"] = state.view
+        st.session_state["_opening"] = state.view  # the map opens there, at any size
     if state.preset is not None:
         st.session_state["zoom_to"] = state.preset
-        _fit(PRESETS[state.preset].bbox)
+        st.session_state["_opening"] = PRESETS[state.preset].bbox
     if state.flows is not None:
         st.session_state["flows"] = state.flows
+    if state.kinds is not None:
+        st.session_state["filter_kinds"] = list(state.kinds)
+    if state.statuses is not None:
+        st.session_state["filter_status"] = list(state.statuses)
 
 
 def write_url(atlas: Atlas, toggled: list[str], year: int, selected: str | None,
-              map_state: dict | None, flows: bool) -> str:
-    """Keep the URL in step with the view; return the query string of a shareable link."""
+              map_state: dict | None, flows: bool, kinds: Sequence[str],
+              statuses: Sequence[str]) -> str:
+    """Keep the URL in step with the view; return the query string of a shareable link.
+
+    The notices about what the opening URL asked for that was ignored stand while the URL
+    still holds what the app wrote for it then, and go once the reader sets that part of
+    the view (see :func:`corridor_atlas.urlstate.standing`).
+    """
     assert atlas.catalog is not None
-    center, zoom = (map_state or {}).get("center"), (map_state or {}).get("zoom")
-    view = None
-    if isinstance(center, dict) and isinstance(zoom, int | float):
-        try:
-            view = (round(float(center["lat"]), 4), round(float(center["lng"]), 4), float(zoom))
-        except (KeyError, TypeError, ValueError):
-            view = None
-    if view is not None and "map_target" not in st.session_state:
-        # the view the map opened on (fitted to its size) is no choice of the user's
+    view = _reported_view(map_state)
+    if view is not None:
         first = st.session_state.setdefault("_first_view", view)
-        if view == first:
-            view = None
+        if "_opening" not in st.session_state and _near(view, first):
+            view = None  # the default view, fitted to the map's size: no choice of the user's
     preset = st.session_state.get("zoom_to")
     if preset is not None and view is not None:
-        fitted = st.session_state.setdefault("_fit_view", view)  # where the fit put the map
-        if not _near(view, fitted):
+        fitted = st.session_state.get("_fit_view")  # where the fit put the map
+        before = st.session_state.get("_fit_from")
+        if fitted is None and (before is None or not _near(view, before)):
+            st.session_state["_fit_view"] = fitted = view  # the fit has moved the map
+        if fitted is not None and not _near(view, fitted):
             preset = None  # moved away from the area picked: the link keeps where the map is
     if preset is not None:
         view = None
     elif view is None:
         view = st.session_state.get("map_target")
     default = UrlState(tuple(atlas.default_layers()), default_year(atlas.catalog), None, None,
-                       flows=False)
-    query = to_query(UrlState(tuple(toggled), year, selected, view, preset, flows),
-                     default=default)
+                       flows=False, kinds=tuple(styles.KIND_LABELS),
+                       statuses=tuple(styles.STATUS_LABELS))
+    query = to_query(UrlState(tuple(toggled), year, selected, view, preset, flows,
+                              tuple(kinds), tuple(statuses)), default=default)
+    opened = st.session_state.setdefault("_url_opened", query)
+    st.session_state["_url_notices"] = standing(st.session_state.get("_url_notices", []),
+                                                opened=opened, now=query)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
     return urlencode(query)
+
+
+def _reported_view(map_state: dict | None) -> tuple[float, float, float] | None:
+    """The (lat, lon, zoom) the map last reported, rounded as the URL writes it."""
+    center, zoom = (map_state or {}).get("center"), (map_state or {}).get("zoom")
+    if not isinstance(center, dict) or not isinstance(zoom, int | float):
+        return None
+    try:
+        return round(float(center["lat"]), 4), round(float(center["lng"]), 4), float(zoom)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _near(a: Sequence[float], b: Sequence[float]) -> bool:
@@ -152,33 +185,42 @@ def _pick(hit: Hit) -> None:
         st.session_state["route"] = OVERVIEW
         st.session_state["facility"] = hit.id
     if hit.bbox is not None:
-        width, height = map_size()
-        st.session_state["map_target"] = view_for_bbox(hit.bbox, width_px=width,
-                                                       height_px=height)
-        st.session_state.pop("zoom_to", None)
+        _focus(hit.bbox)
+    if hit.bbox is None:
+        note = f"No source gives the location of {hit.label}, so the map stays where it is."
+    elif hit.proxies:
+        note = (f"No source gives the location of {hit.label} itself: the map shows the "
+                f"area of {' and '.join(hit.proxies)}, which stand in for it.")
+    else:
+        note = None
+    st.session_state["_pick_note"] = note
     st.session_state["search"] = ""
 
 
-def map_size() -> tuple[int, int]:
-    """The map's size in pixels, from the extent and zoom it last reported (or a guess)."""
-    state = st.session_state.get("map") or {}
-    bounds, zoom = bbox_from_leaflet(state.get("bounds")), state.get("zoom")
-    if bounds is None or not isinstance(zoom, int | float):
-        return 800, MAP_HEIGHT
-    west, south, east, north = bounds
-    scale = 256 * 2 ** float(zoom)
-
-    def y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
-
-    return (max(200, round((east - west) / 360 * scale)),
-            max(200, round((y(north) - y(south)) * scale)))
+def _pick_route(atlas: Atlas) -> None:
+    """A route was picked in the "Route panel" list: show it and zoom to the whole of it."""
+    st.session_state.pop("facility", None)
+    route_id = st.session_state.get("route")
+    frame = atlas.routes.get(route_id) if isinstance(route_id, str) else None
+    if frame is None or frame.empty:
+        return
+    st.session_state[f"layer_{route_id}"] = True
+    west, south, east, north = (float(v) for v in frame.total_bounds)
+    if all(math.isfinite(v) for v in (west, south, east, north)):
+        _focus((west, south, east, north))
 
 
-def _fit(bbox: BBox) -> None:
+def _focus(bbox: BBox) -> None:
+    """Zoom to a picked route or place, with enough around it for its surroundings."""
+    st.session_state.pop("zoom_to", None)  # the map leaves the area picked before
+    _fit(focus_extent(bbox), max_zoom=FOCUS_MAX_ZOOM)
+
+
+def _fit(bbox: BBox, *, max_zoom: float = 10) -> None:
     """Fit the map to ``bbox`` on its next draw, at whatever size it is."""
-    st.session_state["fit"] = (f"{time.monotonic_ns()}", bbox)
+    st.session_state["fit"] = (f"{time.monotonic_ns()}", bbox, max_zoom)
     st.session_state.pop("_fit_view", None)
+    st.session_state["_fit_from"] = _reported_view(st.session_state.get("map"))
     st.session_state.pop("map_target", None)
 
 
@@ -199,12 +241,34 @@ def _label(atlas: Atlas, layer_id: str) -> str:
     return atlas.catalog.route(layer_id).name if atlas.catalog else layer_id
 
 
-def _on_map_click() -> None:
-    """A click on a route in the map opens its panel."""
+def _on_map_change() -> None:
+    """What the reader did on the map: a click on a route opens its panel; a layer
+    switched in the map's layer control is switched in the sidebar too (one state)."""
     value = st.session_state.get("map") or {}
-    found = _CLICKED_ROUTE.search(value.get("last_object_clicked_tooltip") or "")
-    if found and found.group(1) in st.session_state.get("_route_ids", ()):
-        st.session_state["route"] = found.group(1)
+    click = (value.get("last_object_clicked"), value.get("last_object_clicked_tooltip"))
+    if click != st.session_state.get("_click_seen"):  # a new click, not a pan or zoom
+        st.session_state["_click_seen"] = click
+        found = _CLICKED_ROUTE.search(click[1] or "")
+        if found and found.group(1) in st.session_state.get("_route_ids", ()):
+            st.session_state["route"] = found.group(1)
+            st.session_state.pop("facility", None)
+    switches = {str(e.get("name")): e.get("url") for e in value.get("selected_layers") or ()
+                if isinstance(e, dict)}
+    stamp = switches.pop(SWITCH_STAMP, None)
+    if stamp is not None and stamp != st.session_state.get("_switch_seen"):  # a new click
+        st.session_state["_switch_seen"] = stamp
+        for layer_id, state in switches.items():
+            if layer_id in (*st.session_state.get("_layer_ids", ()),
+                            *st.session_state.get("_own_ids", ())):
+                st.session_state[f"layer_{layer_id}"] = state != HIDDEN
+
+
+def _keep_view() -> None:
+    """Another basemap redraws the map from scratch: open it where the reader is."""
+    view = _reported_view(st.session_state.get("map"))
+    if view is not None:
+        st.session_state["_opening"] = view
+        st.session_state.pop("fit", None)  # done already: not again on the new map
 
 
 def search_box(atlas: Atlas) -> None:
@@ -213,15 +277,18 @@ def search_box(atlas: Atlas) -> None:
                                   help="English, Turkish or Azerbaijani; case and accents "
                                        "don't matter.")
     if not query:
+        if st.session_state.get("_pick_note"):  # about the last pick, until the next search
+            st.sidebar.caption(md(st.session_state["_pick_note"]))
         return
+    st.session_state.pop("_pick_note", None)
     hits = search_index(str(GEO_DIR)).search(query)
     if not hits:
         st.sidebar.caption("No route or place matches.")
     for hit in hits:
-        icon = "〰️" if hit.kind == "route" else "📍"
+        icon = ":material/route:" if hit.kind == "route" else ":material/location_on:"
         note = "" if hit.matched == hit.label else f" — “{hit.matched}”"
-        st.sidebar.button(f"{icon} {md(hit.label)}{md(note)}", key=f"hit_{hit.kind}_{hit.id}",
-                          on_click=_pick, args=(hit,), width="stretch")
+        st.sidebar.button(f"{md(hit.label)}{md(note)}", key=f"hit_{hit.kind}_{hit.id}",
+                          icon=icon, on_click=_pick, args=(hit,), width="stretch")
 
 
 def year_control(atlas: Atlas) -> int:
@@ -236,7 +303,8 @@ def year_control(atlas: Atlas) -> int:
     playing = st.session_state.get("playing", False)
     if playing and st.session_state["year"] >= last:  # the end of the data: stop playing
         st.session_state["playing"] = playing = False
-    st.sidebar.button("⏸ Pause" if playing else "▶ Play through the years", key="play",
+    st.sidebar.button("Pause" if playing else "Play through the years", key="play",
+                      icon=":material/pause:" if playing else ":material/play_arrow:",
                       on_click=_toggle_play)
     return int(st.session_state["year"])
 
@@ -265,11 +333,13 @@ def zoom_to() -> None:
 
 
 def filters(atlas: Atlas) -> tuple[list[str], list[str]]:
+    # every kind and status to start with, unless the URL chose (read_url)
+    st.session_state.setdefault("filter_kinds", list(styles.KIND_LABELS))
+    st.session_state.setdefault("filter_status", list(styles.STATUS_LABELS))
     with st.sidebar.expander("Filter by kind and status"):
-        kinds = st.multiselect("Kinds", list(styles.KIND_LABELS), default=list(styles.KIND_LABELS),
+        kinds = st.multiselect("Kinds", list(styles.KIND_LABELS),
                                format_func=styles.KIND_LABELS.get, key="filter_kinds")
         status = st.multiselect("Status in the year shown", list(styles.STATUS_LABELS),
-                                default=list(styles.STATUS_LABELS),
                                 format_func=styles.STATUS_LABELS.get, key="filter_status")
     return kinds, status
 
@@ -307,25 +377,32 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
                 visible.append(lid)
         ids = [r.id for r in catalog.routes if r.id in atlas.routes]
         st.session_state["_route_ids"] = tuple(ids)
+        st.session_state["_layer_ids"] = tuple(toggles)
         if st.session_state.get("route") not in (OVERVIEW, *ids):
             st.session_state["route"] = OVERVIEW
         selected = st.sidebar.selectbox(
             "Route panel", [OVERVIEW, *ids], key="route",
             format_func=lambda i: "Corridor overview" if i == OVERVIEW else catalog.route(i).name,
-            help="Or click a route on the map.",
-            on_change=lambda: st.session_state.pop("facility", None))
+            help="Or click a route on the map.", on_change=_pick_route, args=(atlas,))
     else:
         selected = OVERVIEW
     basemap = st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
-                               key="basemap")
+                               key="basemap", on_change=_keep_view)
     return visible, (None if selected == OVERVIEW else selected), basemap
+
+
+def url_notices(box: Any) -> None:
+    """What the URL asked for that was ignored, while the URL still holds it (write_url)."""
+    for notice in st.session_state.get("_url_notices", []):
+        box.warning(md(notice.text), icon=":material/link_off:")
 
 
 def notices(atlas: Atlas) -> None:
     if not atlas.problems:
         return
-    with st.expander(f"⚠️ {len(atlas.problems)} data problem(s): the affected layers are "
-                     "not drawn, everything else is", expanded=True):
+    with st.expander(f"{len(atlas.problems)} data problem(s): the affected layers are "
+                     "not drawn, everything else is", expanded=True,
+                     icon=":material/warning:"):
         for problem in atlas.problems:
             st.text(str(problem))
 
@@ -437,7 +514,7 @@ def overview_panel(atlas: Atlas) -> None:
         if tab_ctx.open:
             ctx = panels.context_figures_frame(catalog)
             for _, row in ctx.iterrows():
-                flag = " ⚠️ disputed" if row["disputed"] or row["caveat"] else ""
+                flag = " :material/warning: disputed" if row["disputed"] or row["caveat"] else ""
                 st.markdown(f"**{md(row['text'])}**{flag}  \n{md(row['support_level'])} — "
                             f"{md(row['source'])}")
                 if row["alternatives"]:
@@ -469,7 +546,8 @@ def render_export(geo_dir: str, view: MapView, fmt: str, size: tuple[int, int], 
 def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
     """Download the current view, with the user's own layers, as an image, a page,
     a map file or data."""
-    box = st.expander("⬇️ Export this view", key="export_open", on_change="rerun")
+    box = st.expander("Export this view", key="export_open", on_change="rerun",
+                      icon=":material/download:")
     if not box.open:  # its widgets are sent only while it is open
         return
     with box:
@@ -584,15 +662,19 @@ def compare_view(atlas: Atlas, view: MapView) -> None:
               returned_objects=[])
 
 
-def user_layers() -> list[UserLayer]:
-    """Layers the user uploads: checked, kept for this browser session only."""
-    with st.sidebar.expander("➕ Your own layers"):
+def user_layers() -> tuple[list[UserLayer], list[UserLayer]]:
+    """Layers the user uploads: checked, kept for this browser session only.
+
+    Returns the layers shown and the layers switched off (here or in the map's layer
+    control, which lists them too)."""
+    with st.sidebar.expander("Your own layers", icon=":material/add:"):
         files = st.file_uploader(
             "GeoJSON, KML, zipped Shapefile or GeoPackage", key="uploads",
             type=["geojson", "json", "kml", "zip", "gpkg"], accept_multiple_files=True,
             help="Drawn on the map for you only; nothing is stored on the server.")
         cache: dict[str, UserLayer | str] = st.session_state.setdefault("_uploaded", {})
         layers: list[UserLayer] = []
+        hidden: list[UserLayer] = []
         for upload in (files or [])[:MAX_USER_LAYERS]:
             if upload.file_id not in cache:
                 try:
@@ -602,19 +684,28 @@ def user_layers() -> list[UserLayer]:
             result = cache[upload.file_id]
             if isinstance(result, str):
                 st.error(md(result))
+            elif result.digest and any(o.digest == result.digest for o in layers + hidden):
+                st.caption(f"{md(result.name)}: the same file again, drawn once.")
             else:
-                layers.append(result)
                 st.caption(md(result.describe()))
+                switch = user_layer_id(result)
+                if switch:
+                    st.session_state.setdefault(f"layer_{switch}", True)
+                shown = not switch or st.checkbox(f"Show {md(result.name)} on the map",
+                                                  key=f"layer_{switch}")
+                (layers if shown else hidden).append(result)
         if files and len(files) > MAX_USER_LAYERS:
             st.warning(f"Only the first {MAX_USER_LAYERS} files are drawn.")
         for stale in set(cache) - {f.file_id for f in files or []}:
             del cache[stale]
-    return layers
+    st.session_state["_own_ids"] = tuple(user_layer_id(o) for o in layers + hidden)
+    return layers, hidden
 
 
 def share_link(query: str) -> None:
     base = (st.context.url or "").split("?")[0] or "http://localhost:8501/"
-    box = st.sidebar.expander("🔗 Link to this view", key="share_open", on_change="rerun")
+    box = st.sidebar.expander("Link to this view", key="share_open", on_change="rerun",
+                              icon=":material/link:")
     if box.open:  # drawn only while open: the code block is costly for a page to draw
         with box:
             st.caption("Copy this link (button at the right) to share exactly this view. "
@@ -640,31 +731,32 @@ def main() -> None:
     zoom_to()
     kinds, wanted_status = filters(atlas)
     toggled, selected, basemap = sidebar(atlas)
-    own = user_layers()
+    own, own_off = user_layers()
     in_year = timeline.statuses_in(atlas.catalog.routes, year, as_of=atlas.catalog.as_of)
     view = MapView(layers=tuple(toggled), selected=selected, basemap=basemap, year=year,
                    flows=flows, kinds=tuple(kinds), statuses=tuple(wanted_status))
     scene = build_scene(atlas, view, own)
     col_map, col_panel = st.columns([3, 2], gap="medium")
     with col_map:
-        for notice in st.session_state.get("_url_notices", []):
-            st.warning(md(notice))
+        url_box = st.container()  # filled once the URL is written (write_url)
         notices(atlas)
         tab_map, tab_compare, tab_table = lazy_tabs(["Map", "Compare two years", "Table"],
                                                     key="main_tab")
         with tab_map:
             parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, basemap=basemap,
-                              countries_url=COUNTRIES_URL)
+                              countries_url=COUNTRIES_URL,
+                              switched_off=[lid for lid in atlas.layer_ids()
+                                            if lid not in toggled], own_off=own_off,
+                              opening=st.session_state.get("_opening"))
             if "fit" in st.session_state:
-                parts.groups.append(fit_group(*st.session_state["fit"]))
-            target = st.session_state.get("map_target")
+                request, box, max_zoom = st.session_state["fit"]
+                parts.groups.append(fit_group(request, box, max_zoom=max_zoom))
             with st.container(key="atlas_map"):
+                # the map opens on the view the URL asked for (the base map's opening)
                 state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
                                   use_container_width=True, feature_group_to_add=parts.groups,
                                   layer_control=parts.control, returned_objects=MAP_RETURNS,
-                                  on_change=_on_map_click,
-                                  center=target[:2] if target else None,
-                                  zoom=target[2] if target else None)
+                                  on_change=_on_map_change)
             not_begun = [atlas.catalog.route(lid).short_name for lid in scene.not_begun]
             if not_begun:
                 st.caption(f"Not yet agreed in {year}, so not drawn: "
@@ -688,7 +780,8 @@ def main() -> None:
             overview_panel(atlas)
         else:
             route_panel(atlas, selected, year, in_year)
-    share_link(write_url(atlas, toggled, year, selected, state, flows))
+    share_link(write_url(atlas, toggled, year, selected, state, flows, kinds, wanted_status))
+    url_notices(url_box)
     if st.session_state.get("playing"):
         _, last = year_range(atlas.catalog)
         if year >= last:

@@ -35,7 +35,7 @@ from . import styles
 from .assets import AssetMode, localize
 from .catalog import Catalog
 from .describe import dispute_line, flow_lines, since_line, status_line
-from .layers import Atlas
+from .layers import FACILITIES_ID, Atlas
 from .legend import LegendRow
 from .markup import esc
 from .scene import FacilityLayer, RouteLayer, Scene, Segment, UserLayerScene
@@ -64,6 +64,10 @@ DISPLAY_PRECISION_DEG = 1e-4  # ~10 m grid
 USER_TIP_PROPERTIES = 8  # properties a user's feature shows in its tooltip, at most
 USER_TIP_KEY_MAX = 40  # characters of a property's name…
 USER_TIP_VALUE_MAX = 120  # …and of its value
+TILE_NOTICE = ("Web map tiles could not be loaded (offline?). The bundled countries are "
+               f"shown instead; choose “{BASEMAPS['offline']}” under Basemap for the "
+               "offline map.")
+Opening = tuple[float, float, float] | BBox  # (lat, lon, zoom), or W, S, E, N to fit
 NARROW_PX = 480  # the legend starts folded on a map narrower than this (a phone's)
 ROUTE_MARK = "@route="
 """Starts the hidden route id in a route's tooltip; the app reads the clicked route from it."""
@@ -103,6 +107,11 @@ path.leaflet-interactive:focus {{ outline: none; }}
   border: 2px solid #fff; box-sizing: border-box; box-shadow: 0 0 2px rgba(0,0,0,.6);
   font: bold 11px/12px system-ui, sans-serif; text-align: center; }}
 .atlas-tip .dispute {{ color: {styles.DISPUTE_COLOUR}; }}
+.atlas-tile-notice {{ position: absolute; z-index: 1000; top: 10px; left: 50%;
+  transform: translateX(-50%); box-sizing: border-box; width: max-content;
+  max-width: min(360px, calc(100% - 130px)); background: rgba(255,255,255,.96);
+  padding: 5px 9px; border-radius: 4px; border-left: 4px solid #b45309;
+  font: 12px/1.35 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
 .atlas-label-dot {{ position: absolute; width: {styles.PLACE_DOT_PX}px;
   height: {styles.PLACE_DOT_PX}px; margin: -{styles.PLACE_DOT_PX / 2}px 0 0
   -{styles.PLACE_DOT_PX / 2}px; border-radius: 50%; background: #333;
@@ -396,9 +405,42 @@ def attribution_text(catalog: Catalog | None) -> str:
     return " | ".join(f"{a.short or a.text} ({a.licence})" for a in catalog.attribution)
 
 
+class _TileNotice(MacroElement):
+    """Says on the map when web tiles fail to load, and fills the bundled countries in.
+
+    A load of tiles with any failure (no internet, a blocked server) shows the notice
+    and draws the countries as the offline basemap does; a later load without failures
+    takes both back.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(tiles, map){"
+        " var failed = 0, shown = false, note = L.DomUtil.create('div', 'atlas-tile-notice');"
+        " note.setAttribute('role', 'status'); note.textContent = {{ this.text }};"
+        " L.DomEvent.disableClickPropagation(note); L.DomEvent.disableScrollPropagation(note);"
+        " function show(on){ if (on === shown) { return; } shown = on;"
+        "  if (on) { map.getContainer().appendChild(note); } else { L.DomUtil.remove(note); }"
+        "  if (map._atlasCountries) { map._atlasCountries.setStyle("
+        "   {fillOpacity: on ? 1 : 0}); }"
+        "  map.getContainer().setAttribute('data-tiles', on ? 'failed' : 'loaded'); }"
+        " tiles.on('loading', function(){ failed = 0; });"
+        " tiles.on('tileerror', function(){ failed += 1; show(true); });"
+        " tiles.on('load', function(){ if (!failed) { show(false); } });"
+        "})({{ this._parent.get_name() }}, {{ this._parent._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "AtlasTileNotice"
+        self.text = _js(TILE_NOTICE)
+
+
 def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
              countries_url: str | None = None, bounds: BBox | None = None,
-             controls: bool = True, zoom_snap: float = 0.25) -> folium.Map:
+             controls: bool = True, zoom_snap: float = 0.25,
+             opening: Opening | None = None) -> folium.Map:
     """
     The map without the scene: basemap, controls, CSS, label engine and credits.
 
@@ -414,27 +456,41 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
         ``None`` embeds them in the map, for a self-contained file.
     bounds
         W, S, E, N to fit the view to; ``None`` fits the routes tightly.
+    opening
+        Where a live map opens instead, at whatever size it is: (lat, lon, zoom) (a
+        view someone shared), or W, S, E, N to fit (a "Zoom to" area). Either is set
+        as the map is made, with no zoom animation that a view set during it would
+        undo.
     controls
         Zoom, fullscreen and measure controls (off for a snapshot).
     zoom_snap
         Zoom steps; 0 fits ``bounds`` exactly (snapshots).
     """
-    m = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
+    view = opening if opening is not None and len(opening) == 3 else None
+    m = folium.Map(location=view[:2] if view else DEFAULT_CENTER,
+                   zoom_start=view[2] if view else DEFAULT_ZOOM, tiles=None,
                    control_scale=True, min_zoom=2 if bounds else 3, max_zoom=15,
                    zoom_snap=zoom_snap, zoom_control=controls, max_bounds=True,
                    min_lat=MAP_BOUNDS[1], min_lon=MAP_BOUNDS[0],
                    max_lat=MAP_BOUNDS[3], max_lon=MAP_BOUNDS[2],
                    # a still picture is drawn at once, at its final zoom
                    zoom_animation=controls, fade_animation=controls)
-    west, south, east, north = bounds or opening_extent(atlas)
-    m.fit_bounds([[south, west], [north, east]])
+    if view is None:
+        # at once: a zoom animation from the first view would swallow any view set
+        # while it runs (a shared link's, a search pick's)
+        west, south, east, north = (opening if opening is not None and len(opening) == 4
+                                    else bounds or opening_extent(atlas))
+        _Script(f"map.fitBounds({_js([[south, west], [north, east]])}, {{animate: false}});"
+                ).add_to(m)
     m.get_root().header.add_child(_Css(), name="atlas_css")
     m.default_js = [*m.default_js, ("topojson_client", TOPOJSON_JS), ("rbush", RBUSH_JS),
                     ("leaflet_polylinedecorator", DECORATOR_JS)]
     m.add_child(_LabelEngine())
     if basemap == "osm":
-        folium.TileLayer(OSM_TILES, attr="© OpenStreetMap contributors", name="OpenStreetMap",
-                         control=False, max_zoom=19).add_to(m)
+        tiles = folium.TileLayer(OSM_TILES, attr="© OpenStreetMap contributors",
+                                 name="OpenStreetMap", control=False, max_zoom=19)
+        tiles.add_child(_TileNotice())
+        tiles.add_to(m)
     if atlas.countries is not None:
         _countries_layer(atlas, tiles=basemap == "osm", url=countries_url).add_to(m)
     if controls:
@@ -466,8 +522,11 @@ def _countries_layer(atlas: Atlas, *, tiles: bool, url: str | None) -> _Script:
                         "color": styles.BORDER_COLOUR, "weight": 0.8})
     draw = ("function(d){ var gj = d && d.type === 'Topology' ? "
             "topojson.feature(d, d.objects.countries) : d;"
-            " L.geoJSON(gj, {pane: 'atlasBasemap', interactive: false, "
-            f"style: {style}, smoothFactor: 1.5}}).addTo(map); }}")
+            " map._atlasCountries = L.geoJSON(gj, {pane: 'atlasBasemap', interactive: false, "
+            f"style: {style}, smoothFactor: 1.5}}).addTo(map);"
+            # web tiles that failed before the countries came: fill them in at once
+            " if (map.getContainer().getAttribute('data-tiles') === 'failed') {"
+            " map._atlasCountries.setStyle({fillOpacity: 1}); } }")
     if url is None:
         assert atlas.countries is not None
         data = atlas.countries_topojson or atlas.countries[["geometry"]].to_json(
@@ -543,10 +602,18 @@ def _arrow_lines(layer: RouteLayer) -> list[dict[str, Any]]:
     return out
 
 
+def route_control_label(route: Any, colour: str) -> str:
+    """A route's entry in the layer control: a swatch of its colour and its short name."""
+    return f'<span style="color:{colour}">&#9644;</span> {esc(route.short_name)}'
+
+
+FACILITIES_CONTROL_LABEL = "&#9679; Facilities"
+
+
 def route_group(layer: RouteLayer, *, year: int | None) -> folium.FeatureGroup:
     """One route as a feature group: casing, schematic bands, lines, arrows and tooltips."""
-    label = f'<span style="color:{layer.colour}">&#9644;</span> {esc(layer.route.short_name)}'
-    group = folium.FeatureGroup(name=label, show=True)
+    group = folium.FeatureGroup(name=route_control_label(layer.route, layer.colour), show=True,
+                                atlas_layer=layer.id)
     under = [(s, s.casing) for s in layer.segments if s.casing is not None]
     under += [(s, s.band) for s in layer.segments if s.band is not None]
     if under:
@@ -598,7 +665,7 @@ def _facility_popup(layer_fac: Any) -> tuple[str, str]:
 
 def facilities_group(layer: FacilityLayer) -> folium.FeatureGroup:
     """Facilities as circle markers, ringed in their category's colour."""
-    group = folium.FeatureGroup(name="&#9679; Facilities", show=True)
+    group = folium.FeatureGroup(name=FACILITIES_CONTROL_LABEL, show=True, atlas_layer=layer.id)
     features = []
     colours = {}
     for mark in layer.marks:
@@ -656,6 +723,16 @@ def user_tips(layer: UserLayer) -> list[str]:
     return tips
 
 
+def user_layer_id(layer: UserLayer) -> str:
+    """The id the app switches a user's layer by (from its upload's digest; "" without one)."""
+    return f"own_{layer.digest}" if layer.digest else ""
+
+
+def user_control_label(layer: UserLayer) -> str:
+    """A user's layer in the layer control: a swatch of its colour and its name."""
+    return f'<span style="color:{styles.USER_COLOUR}">&#9632;</span> {esc(layer.name)}'
+
+
 def user_group(layer: UserLayerScene) -> folium.FeatureGroup:
     """
     A user's own layer: points, lines and polygons in one colour, each with a tooltip of
@@ -672,8 +749,8 @@ def user_group(layer: UserLayerScene) -> folium.FeatureGroup:
     data = json.loads(frame.to_json(drop_id=True))
     for i, feature in enumerate(data["features"]):
         feature["id"] = f"user-{index}-{i}"
-    group = folium.FeatureGroup(name=f'<span style="color:{colour}">&#9632;</span> '
-                                     f"{esc(layer.layer.name)}", show=True)
+    group = folium.FeatureGroup(name=user_control_label(layer.layer), show=True,
+                                atlas_layer=user_layer_id(layer.layer) or None)
     folium.GeoJson(
         data,
         name=f"user-{index}",
@@ -733,6 +810,88 @@ def layer_control() -> folium.LayerControl:
     return folium.LayerControl(position="topright", collapsed=True)
 
 
+SWITCH_STAMP = "#"
+"""The name of the entry that makes each click in the live layer control a new report."""
+SHOWN, HIDDEN = "shown", "hidden"
+
+
+class _LayerSwitches(MacroElement):
+    """The live map's layer control as a switch of the app's layers (one state with the app).
+
+    Every group that carries an ``atlasLayer`` option (a layer the app's sidebar
+    switches) is listed; the groups marked ``atlasOff`` stand for layers switched off
+    and are taken off the map at once, so they are listed unticked. When the reader
+    ticks or unticks one, the map reports every listed layer as ``shown`` or
+    ``hidden`` through streamlit-folium's ``selected_layers`` (with a stamp that makes
+    each click a new value), and the app switches its layers to match: the sidebar,
+    the URL and the exports follow, and the next draw keeps the choice.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(control, map){"
+        " var groups = [];"
+        " map.eachLayer(function(l){ if (l.options && l.options.atlasLayer) { groups.push(l); } });"
+        " window.__atlasSwitches = groups;"
+        " groups.forEach(function(g){ if (g.options.atlasOff) { map.removeLayer(g); } });"
+        # drawn again after a click in it: open again, where the reader left it
+        " if (window.__atlasSwitchOpen) { window.__atlasSwitchOpen = false; control.expand(); }"
+        " if (window.__atlasSwitchWatch) { return; }"
+        " window.__atlasSwitchWatch = true; var clicks = 0;"
+        " document.addEventListener('change', function(e){"
+        "  var box = e.target && e.target.closest && e.target.closest('.leaflet-control-layers');"
+        "  var data = window.__GLOBAL_DATA__; if (!box || !data) { return; }"
+        "  var report = {};"
+        "  (window.__atlasSwitches || []).forEach(function(g){ var id = g.options.atlasLayer;"
+        "   report[id] = {name: id, url: map.hasLayer(g) ? {{ this.shown }} : {{ this.hidden }}};"
+        "  });"
+        "  clicks += 1; report[{{ this.stamp }}] = {name: {{ this.stamp }},"
+        "   url: Date.now().toString(36) + '.' + clicks};"
+        # sent by streamlit-folium with the overlay change it has already seen
+        "  data.selected_layers = report; window.__atlasSwitchOpen = true;"
+        " });"
+        "})({{ this._parent.get_name() }}, {{ this._parent._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "AtlasLayerSwitches"
+        self.stamp, self.shown, self.hidden = _js(SWITCH_STAMP), _js(SHOWN), _js(HIDDEN)
+
+
+def live_layer_control() -> folium.LayerControl:
+    """The layer control of the live map: it switches the app's layers (see
+    :class:`_LayerSwitches`)."""
+    control = layer_control()
+    control.add_child(_LayerSwitches())
+    return control
+
+
+def off_groups(atlas: Atlas, layer_ids: Sequence[str],
+               own: Sequence[UserLayer] = ()) -> list[folium.FeatureGroup]:
+    """Empty groups standing for layers switched off (the atlas's, by id, and the user's
+    own), so the layer control lists them unticked and can switch them on."""
+    catalog = atlas.catalog
+    colours = (styles.route_colours((r.id, r.kind) for r in catalog.routes)
+               if catalog is not None else {})
+    groups = []
+    for lid in layer_ids:
+        if lid == FACILITIES_ID:
+            name = FACILITIES_CONTROL_LABEL
+        elif catalog is not None and lid in colours:
+            name = route_control_label(catalog.route(lid), colours[lid])
+        else:
+            continue
+        groups.append(folium.FeatureGroup(name=name, show=False, atlas_layer=lid,
+                                          atlas_off=True))
+    for layer in own:
+        if user_layer_id(layer):
+            groups.append(folium.FeatureGroup(name=user_control_label(layer), show=False,
+                                              atlas_layer=user_layer_id(layer), atlas_off=True))
+    return groups
+
+
 @dataclass
 class MapParts:
     """A base map and the scene's feature groups, with assets pointed at the vendored copies."""
@@ -743,14 +902,26 @@ class MapParts:
 
 
 def map_parts(atlas: Atlas, scene: Scene, *, vendor_dir: Path, basemap: Basemap = "offline",
-              asset_mode: AssetMode = "static",
-              countries_url: str | None = None) -> MapParts:
-    """The pieces a live app mounts: constant base map + the scene's swappable groups."""
-    base = localize(base_map(atlas, basemap=basemap, countries_url=countries_url),
+              asset_mode: AssetMode = "static", countries_url: str | None = None,
+              switched_off: Sequence[str] = (), own_off: Sequence[UserLayer] = (),
+              opening: Opening | None = None) -> MapParts:
+    """The pieces a live app mounts: constant base map + the scene's swappable groups.
+
+    ``switched_off`` are the ids of the app's layers switched off, ``own_off`` the
+    user's own layers switched off: the layer control lists them unticked. ``opening``
+    is where the map opens (see :func:`base_map`).
+    The names on the map are not in the layer control: the app has no state for them.
+    """
+    base = localize(base_map(atlas, basemap=basemap, countries_url=countries_url,
+                             opening=opening),
                     mode=asset_mode, vendor_dir=vendor_dir)
+    key, labels = annotation_groups(scene)
+    labels.control = False
     groups = [localize(g, mode=asset_mode, vendor_dir=vendor_dir)
-              for g in [*layer_groups(scene), *annotation_groups(scene)]]
-    return MapParts(base, groups, localize(layer_control(), mode=asset_mode, vendor_dir=vendor_dir))
+              for g in [*layer_groups(scene), key, labels,
+                        *off_groups(atlas, switched_off, own_off)]]
+    return MapParts(base, groups,
+                    localize(live_layer_control(), mode=asset_mode, vendor_dir=vendor_dir))
 
 
 def build_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path, basemap: Basemap = "offline",
