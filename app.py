@@ -74,7 +74,16 @@ FORMAT_LABELS = {
     "kml": "KML for Google Earth",
 }
 
-st.set_page_config(page_title="Corridor Atlas", page_icon=":material/map:", layout="wide")
+# The page's icon: a folded map with a route across it, drawn here as SVG (an emoji is an
+# empty box without an emoji font; a Material icon as favicon is fetched from the web).
+PAGE_ICON = ('<svg viewBox="0 0 24 24"><path d="M2 5.5l6.7-2.5 6.6 2.5L22 3v15.5L15.3 21'
+             f'l-6.6-2.5L2 21z" fill="{styles.LAND_COLOUR}" stroke="#333" stroke-width="1.6" '
+             'stroke-linejoin="round"/><path d="M8.7 3v15.5M15.3 5.5V21" stroke="#333" '
+             'stroke-width="1.2"/><path d="M3.5 15c3.5-.5 4.5-6 8.5-6.5s5 3 8.5 1.5" '
+             f'fill="none" stroke="{styles.KIND_COLOURS["oil"]}" stroke-width="2.2" '
+             'stroke-linecap="round"/></svg>')
+
+st.set_page_config(page_title="Corridor Atlas", page_icon=PAGE_ICON, layout="wide")
 
 
 @st.cache_data(show_spinner="Loading the corridor data…")

@@ -37,14 +37,14 @@ def _drawn_routes(args: dict) -> set[str]:
 def _drawn_groups(args: dict) -> int:
     """The feature groups the map draws (not the stand-ins of layers switched off)."""
     script = args["feature_group"] or ""
-    return script.count("L.featureGroup(") - script.count('"atlasOff": true')
+    return script.count("L.featureGroup(") - script.count("g.atlasOff = true;")
 
 
 def _switched_off(args: dict) -> set[str]:
     """The layers the map's layer control lists as switched off."""
     import re
 
-    return set(re.findall(r'"atlasLayer": "([a-z0-9_]+)",\s*"atlasOff": true',
+    return set(re.findall(r'g\.atlasLayer = "([a-z0-9_]+)"; g\.atlasOff = true;',
                           args["feature_group"] or ""))
 
 
@@ -557,7 +557,8 @@ def test_filters_in_the_url_are_read_and_written():
     assert q["kinds"] == "rail" and set(q["status"].split(",")) == {"operating", "construction"}
     at.multiselect(key="filter_kinds").set_value(["oil", "gas"]).run()
     assert set(_query(at)["kinds"].split(",")) == {"oil", "gas"}
-    assert _drawn_routes(_map_args(at)) == {"btc", "scp", "tanap", "tap", "igdir_nakhchivan"}
+    # (Iğdır–Nakhchivan is not operating or under construction in 2026: the status filter)
+    assert _drawn_routes(_map_args(at)) == {"btc", "scp", "tanap", "tap"}
     at.multiselect(key="filter_kinds").set_value(list(styles.KIND_LABELS)).run()
     at.multiselect(key="filter_status").set_value(list(styles.STATUS_LABELS)).run()
     assert "kinds" not in _query(at) and "status" not in _query(at)  # all: left out
@@ -565,7 +566,7 @@ def test_filters_in_the_url_are_read_and_written():
 
 def test_bad_filter_values_in_the_url_give_notices():
     at = _run_with({"kinds": "oil,<b>coal</b>", "status": "ruined"})
-    text = " ".join(w.value for w in at.warning)
+    text = " ".join(w.value for w in at.warning).replace("\\", "")  # Markdown escapes
     assert "Ignored unknown kind(s) in the URL" in text and "coal" in text
     assert "Ignored unknown status(es) in the URL: 'ruined'" in text
     assert at.multiselect(key="filter_kinds").value == ["oil"]

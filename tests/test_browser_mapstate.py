@@ -62,7 +62,8 @@ def query(page: Page) -> dict[str, str]:
 
 
 def wait_drawn(frame: Frame, ids: set[str]) -> None:
-    frame.wait_for_function(f"want => ({DRAWN})() === want", arg=json.dumps(sorted(ids)),
+    frame.wait_for_function(f"want => ({DRAWN})() === want",
+                            arg=json.dumps(sorted(ids), separators=(",", ":")),
                             timeout=bs.UPDATE_TIMEOUT_MS)
 
 

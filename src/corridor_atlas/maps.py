@@ -602,6 +602,31 @@ def _arrow_lines(layer: RouteLayer) -> list[dict[str, Any]]:
     return out
 
 
+class _SwitchTag(MacroElement):
+    """Marks a feature group as the layer ``id`` of the app (``off``: a stand-in for it
+    while it is switched off), for the live layer control (:class:`_LayerSwitches`)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(g){ g.atlasLayer = {{ this.layer }}; g.atlasOff = {{ this.off }}; })"
+        "({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, layer_id: str, off: bool) -> None:
+        super().__init__()
+        self._name = "AtlasSwitchTag"
+        self.layer, self.off = _js(layer_id), _js(off)
+
+
+def _switched(group: folium.FeatureGroup, layer_id: str, *,
+              off: bool = False) -> folium.FeatureGroup:
+    """``group`` tagged as the app's layer ``layer_id`` (nothing without an id)."""
+    if layer_id:
+        group.add_child(_SwitchTag(layer_id, off))
+    return group
+
+
 def route_control_label(route: Any, colour: str) -> str:
     """A route's entry in the layer control: a swatch of its colour and its short name."""
     return f'<span style="color:{colour}">&#9644;</span> {esc(route.short_name)}'
@@ -612,8 +637,8 @@ FACILITIES_CONTROL_LABEL = "&#9679; Facilities"
 
 def route_group(layer: RouteLayer, *, year: int | None) -> folium.FeatureGroup:
     """One route as a feature group: casing, schematic bands, lines, arrows and tooltips."""
-    group = folium.FeatureGroup(name=route_control_label(layer.route, layer.colour), show=True,
-                                atlas_layer=layer.id)
+    group = _switched(folium.FeatureGroup(name=route_control_label(layer.route, layer.colour),
+                                          show=True), layer.id)
     under = [(s, s.casing) for s in layer.segments if s.casing is not None]
     under += [(s, s.band) for s in layer.segments if s.band is not None]
     if under:
@@ -665,7 +690,7 @@ def _facility_popup(layer_fac: Any) -> tuple[str, str]:
 
 def facilities_group(layer: FacilityLayer) -> folium.FeatureGroup:
     """Facilities as circle markers, ringed in their category's colour."""
-    group = folium.FeatureGroup(name=FACILITIES_CONTROL_LABEL, show=True, atlas_layer=layer.id)
+    group = _switched(folium.FeatureGroup(name=FACILITIES_CONTROL_LABEL, show=True), layer.id)
     features = []
     colours = {}
     for mark in layer.marks:
@@ -749,8 +774,8 @@ def user_group(layer: UserLayerScene) -> folium.FeatureGroup:
     data = json.loads(frame.to_json(drop_id=True))
     for i, feature in enumerate(data["features"]):
         feature["id"] = f"user-{index}-{i}"
-    group = folium.FeatureGroup(name=user_control_label(layer.layer), show=True,
-                                atlas_layer=user_layer_id(layer.layer) or None)
+    group = _switched(folium.FeatureGroup(name=user_control_label(layer.layer), show=True),
+                      user_layer_id(layer.layer))
     folium.GeoJson(
         data,
         name=f"user-{index}",
@@ -818,8 +843,9 @@ SHOWN, HIDDEN = "shown", "hidden"
 class _LayerSwitches(MacroElement):
     """The live map's layer control as a switch of the app's layers (one state with the app).
 
-    Every group that carries an ``atlasLayer`` option (a layer the app's sidebar
-    switches) is listed; the groups marked ``atlasOff`` stand for layers switched off
+    Every group tagged with an ``atlasLayer`` (a layer the app's sidebar switches, see
+    :class:`_SwitchTag`) is listed; the groups marked ``atlasOff`` stand for layers
+    switched off
     and are taken off the map at once, so they are listed unticked. When the reader
     ticks or unticks one, the map reports every listed layer as ``shown`` or
     ``hidden`` through streamlit-folium's ``selected_layers`` (with a stamp that makes
@@ -831,9 +857,9 @@ class _LayerSwitches(MacroElement):
         "{% macro script(this, kwargs) %}"
         "(function(control, map){"
         " var groups = [];"
-        " map.eachLayer(function(l){ if (l.options && l.options.atlasLayer) { groups.push(l); } });"
+        " map.eachLayer(function(l){ if (l.atlasLayer) { groups.push(l); } });"
         " window.__atlasSwitches = groups;"
-        " groups.forEach(function(g){ if (g.options.atlasOff) { map.removeLayer(g); } });"
+        " groups.forEach(function(g){ if (g.atlasOff) { map.removeLayer(g); } });"
         # drawn again after a click in it: open again, where the reader left it
         " if (window.__atlasSwitchOpen) { window.__atlasSwitchOpen = false; control.expand(); }"
         " if (window.__atlasSwitchWatch) { return; }"
@@ -842,7 +868,7 @@ class _LayerSwitches(MacroElement):
         "  var box = e.target && e.target.closest && e.target.closest('.leaflet-control-layers');"
         "  var data = window.__GLOBAL_DATA__; if (!box || !data) { return; }"
         "  var report = {};"
-        "  (window.__atlasSwitches || []).forEach(function(g){ var id = g.options.atlasLayer;"
+        "  (window.__atlasSwitches || []).forEach(function(g){ var id = g.atlasLayer;"
         "   report[id] = {name: id, url: map.hasLayer(g) ? {{ this.shown }} : {{ this.hidden }}};"
         "  });"
         "  clicks += 1; report[{{ this.stamp }}] = {name: {{ this.stamp }},"
@@ -883,12 +909,12 @@ def off_groups(atlas: Atlas, layer_ids: Sequence[str],
             name = route_control_label(catalog.route(lid), colours[lid])
         else:
             continue
-        groups.append(folium.FeatureGroup(name=name, show=False, atlas_layer=lid,
-                                          atlas_off=True))
+        groups.append(_switched(folium.FeatureGroup(name=name, show=False), lid, off=True))
     for layer in own:
         if user_layer_id(layer):
-            groups.append(folium.FeatureGroup(name=user_control_label(layer), show=False,
-                                              atlas_layer=user_layer_id(layer), atlas_off=True))
+            groups.append(_switched(folium.FeatureGroup(name=user_control_label(layer),
+                                                        show=False),
+                                    user_layer_id(layer), off=True))
     return groups
 
 
