@@ -298,10 +298,16 @@ class _Legend(MacroElement):
         "var det = d.querySelector('details');"
         "if (det) { det.querySelector('summary').addEventListener('click', function(){"
         " touched = true; setTimeout(function(){ on && on.fire('atlaslayout'); }, 0); }); }"
+        # the page's stylesheets (Leaflet's places the corners) may still be loading when
+        # a map opens at once on its view: place the legend again when they have come
+        "function styled(){ var left = 0, done = function(){ if (--left === 0) { place(); } };"
+        " Array.prototype.forEach.call(document.querySelectorAll('link[rel=stylesheet]'),"
+        "  function(l){ if (!l.sheet) { left++; l.addEventListener('load', done);"
+        "   l.addEventListener('error', done); } }); }"
         "function add(){ on = group._map; c.addTo(on); on.on('atlasfit', place);"
         " if (det && on.getSize().x < {{ this.narrow }}) { det.open = false; }"
         # a live map may still be on its way to its opening view: look again after it
-        " place(); if (on.options.zoomAnimation) { L.Util.requestAnimFrame(place); } }"
+        " place(); styled(); if (on.options.zoomAnimation) { L.Util.requestAnimFrame(place); } }"
         "group.on('add', add);"
         "group.on('remove', function(){ if (on) { on.off('atlasfit', place); } c.remove(); });"
         "if (group._map) { add(); }"
