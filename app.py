@@ -358,6 +358,7 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
     toggles = atlas.layer_ids()
     defaults = set(atlas.default_layers())
     visible: list[str] = []
+    listed: list[str] = []  # in the order the sidebar lists them (the layer control's too)
     if catalog is not None:
         routes = [r for r in catalog.routes if r.id in toggles]
         st.sidebar.subheader("Routes")
@@ -368,6 +369,7 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
             st.sidebar.caption(label)
             for r in members:
                 st.session_state.setdefault(f"layer_{r.id}", r.id in defaults)
+                listed.append(r.id)
                 if st.sidebar.checkbox(md(r.name), key=f"layer_{r.id}"):
                     visible.append(r.id)
         connections = [r for r in routes if r.role == "connection"]
@@ -376,17 +378,19 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
                                  help="The corridor's newer links, off when the map opens")
             for r in connections:
                 st.session_state.setdefault(f"layer_{r.id}", r.id in defaults)
+                listed.append(r.id)
                 if st.sidebar.checkbox(md(r.name), key=f"layer_{r.id}"):
                     visible.append(r.id)
         st.sidebar.subheader("Context layers")
         for lid in [r.id for r in routes if r.role == "context"] + [FACILITIES_ID] * (
                 FACILITIES_ID in toggles):
             st.session_state.setdefault(f"layer_{lid}", lid in defaults)
+            listed.append(lid)
             if st.sidebar.checkbox(md(_label(atlas, lid)), key=f"layer_{lid}"):
                 visible.append(lid)
         ids = [r.id for r in catalog.routes if r.id in atlas.routes]
         st.session_state["_route_ids"] = tuple(ids)
-        st.session_state["_layer_ids"] = tuple(toggles)
+        st.session_state["_layer_ids"] = tuple(listed)
         if st.session_state.get("route") not in (OVERVIEW, *ids):
             st.session_state["route"] = OVERVIEW
         selected = st.sidebar.selectbox(
@@ -756,6 +760,8 @@ def main() -> None:
                               countries_url=COUNTRIES_URL,
                               switched_off=[lid for lid in atlas.layer_ids()
                                             if lid not in toggled], own_off=own_off,
+                              listed=[*st.session_state.get("_layer_ids", ()),
+                                      *st.session_state.get("_own_ids", ())],
                               opening=st.session_state.get("_opening"))
             if "fit" in st.session_state:
                 request, box, max_zoom = st.session_state["fit"]

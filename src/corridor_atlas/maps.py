@@ -866,6 +866,11 @@ class _LayerSwitches(MacroElement):
         " map.eachLayer(function(l){ if (l.atlasLayer) { groups.push(l); } });"
         " window.__atlasSwitches = groups;"
         " groups.forEach(function(g){ if (g.atlasOff) { map.removeLayer(g); } });"
+        # listed in the sidebar's order, whether drawn or not (Leaflet 1.9's own list)
+        " var order = {{ this.order }}, rank = function(e){ var i = order.indexOf("
+        "  e.layer.atlasLayer); return i < 0 ? order.length : i; };"
+        " if (order.length && control._layers && control._update) {"
+        "  control._layers.sort(function(a, b){ return rank(a) - rank(b); }); control._update(); }"
         # drawn again after a click in it: open again, where the reader left it
         " if (window.__atlasSwitchOpen) { window.__atlasSwitchOpen = false; control.expand(); }"
         " if (window.__atlasSwitchWatch) { return; }"
@@ -886,17 +891,18 @@ class _LayerSwitches(MacroElement):
         "{% endmacro %}"
     )
 
-    def __init__(self) -> None:
+    def __init__(self, order: Sequence[str] = ()) -> None:
         super().__init__()
         self._name = "AtlasLayerSwitches"
         self.stamp, self.shown, self.hidden = _js(SWITCH_STAMP), _js(SHOWN), _js(HIDDEN)
+        self.order = _js(list(order))
 
 
-def live_layer_control() -> folium.LayerControl:
+def live_layer_control(order: Sequence[str] = ()) -> folium.LayerControl:
     """The layer control of the live map: it switches the app's layers (see
-    :class:`_LayerSwitches`)."""
+    :class:`_LayerSwitches`), listed in ``order`` (their ids)."""
     control = layer_control()
-    control.add_child(_LayerSwitches())
+    control.add_child(_LayerSwitches(order))
     return control
 
 
@@ -936,12 +942,13 @@ class MapParts:
 def map_parts(atlas: Atlas, scene: Scene, *, vendor_dir: Path, basemap: Basemap = "offline",
               asset_mode: AssetMode = "static", countries_url: str | None = None,
               switched_off: Sequence[str] = (), own_off: Sequence[UserLayer] = (),
-              opening: Opening | None = None) -> MapParts:
+              listed: Sequence[str] = (), opening: Opening | None = None) -> MapParts:
     """The pieces a live app mounts: constant base map + the scene's swappable groups.
 
     ``switched_off`` are the ids of the app's layers switched off, ``own_off`` the
-    user's own layers switched off: the layer control lists them unticked. ``opening``
-    is where the map opens (see :func:`base_map`).
+    user's own layers switched off: the layer control lists them unticked, with the
+    layers drawn, in the order of ``listed`` (ids). ``opening`` is where the map opens
+    (see :func:`base_map`).
     The names on the map are not in the layer control: the app has no state for them.
     """
     base = localize(base_map(atlas, basemap=basemap, countries_url=countries_url,
@@ -952,8 +959,8 @@ def map_parts(atlas: Atlas, scene: Scene, *, vendor_dir: Path, basemap: Basemap 
     groups = [localize(g, mode=asset_mode, vendor_dir=vendor_dir)
               for g in [*layer_groups(scene), key, labels,
                         *off_groups(atlas, switched_off, own_off)]]
-    return MapParts(base, groups,
-                    localize(live_layer_control(), mode=asset_mode, vendor_dir=vendor_dir))
+    return MapParts(base, groups, localize(live_layer_control(listed), mode=asset_mode,
+                                           vendor_dir=vendor_dir))
 
 
 def build_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path, basemap: Basemap = "offline",

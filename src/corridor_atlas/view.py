@@ -241,7 +241,7 @@ def bbox_from_leaflet(bounds: object) -> BBox | None:
 
 #: A picked route or place is shown with at least this much around it, each way (km),
 #: and no closer than this zoom: enough for the names and the routes nearby to show.
-FOCUS_MIN_KM = 100.0
+FOCUS_MIN_KM = 150.0
 FOCUS_MAX_ZOOM = 10.0
 KM_PER_DEG_LAT = 111.32
 
