@@ -201,15 +201,43 @@ def test_web_tiles_that_cannot_load_say_so_on_the_map(open_page: OpenPage,
     bs.settle(page)
     inside = page.frame_locator(bs.MAP_IFRAME).first
     expect(inside.locator(".atlas-tile-notice")).to_have_count(0)
+    bs.zoom_in_and_drag(page, frame)
+    bs.settle(page)
+    where = bs.view(frame)
     # The tests are offline: every tile request is aborted, as with no internet.
     bs.rerun(page, lambda: page.get_by_text(BASEMAPS["osm"]).click())
     notice = inside.locator(".atlas-tile-notice")
     expect(notice).to_be_visible()
     expect(notice).to_have_text(TILE_NOTICE)
     frame = bs.map_frame(page)
+    # the map is made anew for the other basemap, where the reader was
+    assert_near(bs.view(frame), where["lat"], where["lng"], where["zoom"])
     # and the countries are filled in, as on the offline basemap, instead of a blue sea
     frame.wait_for_function("() => Array.from(document.querySelectorAll("
                             "'.leaflet-atlasBasemap-pane path'))"
                             ".some(p => p.getAttribute('fill-opacity') === '1')")
     assert {urlsplit(u).hostname for u in log.external} == {"tile.openstreetmap.org"}
     assert {k for k in log.problems() if k != "external requests (aborted)"} == set()
+
+
+def test_moving_the_map_keeps_the_route_picked_after_a_click(open_page: OpenPage,
+                                                             app_url: str) -> None:
+    """A route clicked on the map, then another picked in the list: moving the map
+    afterwards is no new click, and leaves the panel on the route picked."""
+    page, log = open_app(open_page, 1440)
+    page.goto(f"{app_url}/")
+    frame = bs.map_frame(page)
+    bs.settle(page)
+    points = frame.wait_for_function(f"id => {{ const p = ({bs.CLICKABLE_POINTS})(id);"
+                                     " return p.length ? p : null; }", arg="tap").json_value()
+    bs.rerun(page, lambda: page.mouse.click(*bs.to_page(page, points[len(points) // 2])))
+    expect(page.get_by_role("heading", name=TAP_NAME)).to_be_visible()
+    bs.choose(page, "Route panel", "Baku–Tbilisi–Ceyhan oil pipeline (BTC)")
+    btc = page.get_by_role("heading", name="Baku–Tbilisi–Ceyhan oil pipeline (BTC)")
+    expect(btc).to_be_visible()
+    bs.view(frame)
+    bs.rerun(page, lambda: bs.zoom_in_and_drag(page, frame, clicks=1))
+    expect(btc).to_be_visible()
+    expect(page.get_by_role("heading", name=TAP_NAME)).to_have_count(0)
+    assert query(page).get("route") == "btc"
+    log.assert_clean()
