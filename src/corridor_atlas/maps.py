@@ -3,9 +3,11 @@
 The base map (basemap, controls, CSS, the label engine, credits) does not depend on
 the scene, so a live app keeps it mounted and swaps only the scene's feature groups
 (streamlit-folium's ``feature_group_to_add``): one per layer, one for the names on the
-map, one for the legend. :func:`build_map` puts everything into one map, for the
-standalone HTML and tests; :func:`snapshot_map` adds the title, as-of line and credits
-of a picture.
+map, one for the legend. The live map's layer control switches the app's own layers,
+so the sidebar and the map are one state (:func:`live_layer_control`); the base map opens
+directly on the view a shared link asks for (``opening``). :func:`build_map` puts
+everything into one map, for the standalone HTML and tests; :func:`snapshot_map` adds
+the title, as-of line and credits of a picture.
 
 Everything here draws what the :class:`~corridor_atlas.scene.Scene` says; nothing here
 decides order, phases, filters, styles or names. Text from the data that reaches the
@@ -856,7 +858,8 @@ class _LayerSwitches(MacroElement):
     ticks or unticks one, the map reports every listed layer as ``shown`` or
     ``hidden`` through streamlit-folium's ``selected_layers`` (with a stamp that makes
     each click a new value), and the app switches its layers to match: the sidebar,
-    the URL and the exports follow, and the next draw keeps the choice.
+    the URL and the exports follow, and the next draw keeps the choice. The list keeps
+    the sidebar's order (``order``, by id), so a layer switched off stays in its place.
     """
 
     _template = Template(
