@@ -241,3 +241,21 @@ def test_moving_the_map_keeps_the_route_picked_after_a_click(open_page: OpenPage
     expect(page.get_by_role("heading", name=TAP_NAME)).to_have_count(0)
     assert query(page).get("route") == "btc"
     log.assert_clean()
+
+
+def test_a_zoom_to_area_stays_in_the_url_until_the_map_moves(open_page: OpenPage,
+                                                             app_url: str) -> None:
+    page, log = open_app(open_page, 1440)
+    page.goto(f"{app_url}/")
+    frame = bs.map_frame(page)
+    bs.settle(page)
+    bs.choose(page, "Zoom to", "Nakhchivan")
+    bs.view(frame)
+    bs.settle(page)  # the map has said where the fit put it
+    assert query(page).get("view") == "nakhchivan"  # the area's name: a link for any size
+    bs.rerun(page, lambda: bs.zoom_in_and_drag(page, frame, clicks=1))
+    moved = bs.view(frame)
+    lat, lon, zoom = (float(v) for v in query(page)["view"].split(","))
+    assert_near({"lat": lat, "lng": lon, "zoom": zoom}, moved["lat"], moved["lng"],
+                moved["zoom"])
+    log.assert_clean()
