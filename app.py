@@ -36,14 +36,23 @@ from corridor_atlas.errors import AtlasError
 from corridor_atlas.flows import route_flow
 from corridor_atlas.format import date as date_text
 from corridor_atlas.layers import FACILITIES_ID, Atlas, load_atlas
-from corridor_atlas.maps import BASEMAPS, ROUTE_MARK, fit_group, map_parts
+from corridor_atlas.maps import (
+    BASEMAPS,
+    HIDDEN,
+    ROUTE_MARK,
+    SWITCH_STAMP,
+    fit_group,
+    map_parts,
+    user_layer_id,
+)
 from corridor_atlas.markup import md, md_link
 from corridor_atlas.scene import Scene, build_scene
 from corridor_atlas.search import Hit, SearchIndex, build_index
 from corridor_atlas.snapshot import find_chromium
 from corridor_atlas.uploads import Shelf, Upload, UserLayer, attribute_table
-from corridor_atlas.urlstate import UrlState, parse_query, to_query
+from corridor_atlas.urlstate import UrlState, parse_query, standing, to_query
 from corridor_atlas.view import (
+    FOCUS_MAX_ZOOM,
     MAX_SIDE,
     MIN_SIDE,
     PRESETS,
@@ -55,9 +64,9 @@ from corridor_atlas.view import (
     bbox_from_leaflet,
     default_year,
     extent_text,
+    focus_extent,
     parse_size,
     union_bbox,
-    view_for_bbox,
     year_range,
 )
 
@@ -74,9 +83,10 @@ MAP_CSS = """<style>
 .st-key-atlas_map iframe { height: max(380px, calc(100vh - 190px)) !important; }
 </style>"""
 # The click position makes each click a new value (a rerun) even on the same route;
-# the bounds are the extent an export reproduces.
+# the bounds are the extent an export reproduces; the selected layers are what the map's
+# layer control switched (maps.live_layer_control).
 MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds", "center",
-               "zoom"]
+               "zoom", "selected_layers"]
 PLAY_STEP_S = 0.9
 # Tables: each column as wide as its header and its longest text, up to a cap; a table
 # whose text runs longer wraps it over three lines. A header is never cut short, names,
@@ -101,7 +111,16 @@ FORMAT_LABELS = {
     "kml": "KML for Google Earth",
 }
 
-st.set_page_config(page_title="Corridor Atlas", page_icon="🗺️", layout="wide")
+# The page's icon: a folded map with a route across it, drawn here as SVG (an emoji is an
+# empty box without an emoji font; a Material icon as favicon is fetched from the web).
+PAGE_ICON = ('<svg viewBox="0 0 24 24"><path d="M2 5.5l6.7-2.5 6.6 2.5L22 3v15.5L15.3 21'
+             f'l-6.6-2.5L2 21z" fill="{styles.LAND_COLOUR}" stroke="#333" stroke-width="1.6" '
+             'stroke-linejoin="round"/><path d="M8.7 3v15.5M15.3 5.5V21" stroke="#333" '
+             'stroke-width="1.2"/><path d="M3.5 15c3.5-.5 4.5-6 8.5-6.5s5 3 8.5 1.5" '
+             f'fill="none" stroke="{styles.KIND_COLOURS["oil"]}" stroke-width="2.2" '
+             'stroke-linecap="round"/></svg>')
+
+st.set_page_config(page_title="Corridor Atlas", page_icon=PAGE_ICON, layout="wide")
 
 
 @st.cache_data(show_spinner="Loading the corridor data…")
@@ -121,7 +140,8 @@ def read_url(atlas: Atlas) -> None:
     st.session_state["_url_read"] = True
     state, notices = parse_query(st.query_params.to_dict(), layer_ids=atlas.layer_ids(),
                                  route_ids=list(atlas.routes),
-                                 years=year_range(atlas.catalog), presets=PRESETS)
+                                 years=year_range(atlas.catalog), presets=PRESETS,
+                                 kinds=styles.KIND_LABELS, statuses=styles.STATUS_LABELS)
     st.session_state["_url_notices"] = notices
     if state.layers is not None:
         for lid in atlas.layer_ids():
@@ -132,45 +152,67 @@ def read_url(atlas: Atlas) -> None:
         st.session_state["route"] = state.route
     if state.view is not None:
         st.session_state["map_target"] = state.view
+        st.session_state["_opening"] = state.view  # the map opens there, at any size
     if state.preset is not None:
         st.session_state["zoom_to"] = state.preset
-        _fit(PRESETS[state.preset].bbox)
+        st.session_state["_opening"] = PRESETS[state.preset].bbox
     if state.flows is not None:
         st.session_state["flows"] = state.flows
+    if state.kinds is not None:
+        st.session_state["filter_kinds"] = list(state.kinds)
+    if state.statuses is not None:
+        st.session_state["filter_status"] = list(state.statuses)
 
 
 def write_url(atlas: Atlas, toggled: list[str], year: int, selected: str | None,
-              map_state: dict | None, flows: bool) -> str:
-    """Keep the URL in step with the view; return the query string of a shareable link."""
+              map_state: dict | None, flows: bool, kinds: Sequence[str],
+              statuses: Sequence[str]) -> str:
+    """Keep the URL in step with the view; return the query string of a shareable link.
+
+    The notices about what the opening URL asked for that was ignored stand while the URL
+    still holds what the app wrote for it then, and go once the reader sets that part of
+    the view (see :func:`corridor_atlas.urlstate.standing`).
+    """
     assert atlas.catalog is not None
-    center, zoom = (map_state or {}).get("center"), (map_state or {}).get("zoom")
-    view = None
-    if isinstance(center, dict) and isinstance(zoom, int | float):
-        try:
-            view = (round(float(center["lat"]), 4), round(float(center["lng"]), 4), float(zoom))
-        except (KeyError, TypeError, ValueError):
-            view = None
-    if view is not None and "map_target" not in st.session_state:
-        # the view the map opened on (fitted to its size) is no choice of the user's
+    view = _reported_view(map_state)
+    if view is not None:
         first = st.session_state.setdefault("_first_view", view)
-        if view == first:
-            view = None
+        if "_opening" not in st.session_state and _near(view, first):
+            view = None  # the default view, fitted to the map's size: no choice of the user's
     preset = st.session_state.get("zoom_to")
     if preset is not None and view is not None:
-        fitted = st.session_state.setdefault("_fit_view", view)  # where the fit put the map
-        if not _near(view, fitted):
+        fitted = st.session_state.get("_fit_view")  # where the fit put the map
+        before = st.session_state.get("_fit_from")
+        if fitted is None and (before is None or not _near(view, before)):
+            st.session_state["_fit_view"] = fitted = view  # the fit has moved the map
+        if fitted is not None and not _near(view, fitted):
             preset = None  # moved away from the area picked: the link keeps where the map is
     if preset is not None:
         view = None
     elif view is None:
         view = st.session_state.get("map_target")
     default = UrlState(tuple(atlas.default_layers()), default_year(atlas.catalog), None, None,
-                       flows=False)
-    query = to_query(UrlState(tuple(toggled), year, selected, view, preset, flows),
-                     default=default)
+                       flows=False, kinds=tuple(styles.KIND_LABELS),
+                       statuses=tuple(styles.STATUS_LABELS))
+    query = to_query(UrlState(tuple(toggled), year, selected, view, preset, flows,
+                              tuple(kinds), tuple(statuses)), default=default)
+    opened = st.session_state.setdefault("_url_opened", query)
+    st.session_state["_url_notices"] = standing(st.session_state.get("_url_notices", []),
+                                                opened=opened, now=query)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
     return urlencode(query)
+
+
+def _reported_view(map_state: dict | None) -> tuple[float, float, float] | None:
+    """The (lat, lon, zoom) the map last reported, rounded as the URL writes it."""
+    center, zoom = (map_state or {}).get("center"), (map_state or {}).get("zoom")
+    if not isinstance(center, dict) or not isinstance(zoom, int | float):
+        return None
+    try:
+        return round(float(center["lat"]), 4), round(float(center["lng"]), 4), float(zoom)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _near(a: Sequence[float], b: Sequence[float]) -> bool:
@@ -189,10 +231,15 @@ def _pick(hit: Hit) -> None:
         st.session_state["route"] = OVERVIEW
         st.session_state["facility"] = hit.id
     if hit.bbox is not None:
-        width, height = map_size()
-        st.session_state["map_target"] = view_for_bbox(hit.bbox, width_px=width,
-                                                       height_px=height)
-        st.session_state.pop("zoom_to", None)
+        _focus(hit.bbox)
+    if hit.bbox is None:
+        note = f"No source gives the location of {hit.label}, so the map stays where it is."
+    elif hit.proxies:
+        note = (f"No source gives the location of {hit.label} itself: the map shows the "
+                f"area of {' and '.join(hit.proxies)}, which stand in for it.")
+    else:
+        note = None
+    st.session_state["_pick_note"] = note
     st.session_state["search"] = ""
     _after_pick(close_sidebar=True)
 
@@ -204,20 +251,24 @@ def _after_pick(*, close_sidebar: bool) -> None:
     st.session_state["_after_pick"] = (count, close_sidebar)
 
 
-def map_size() -> tuple[int, int]:
-    """The map's size in pixels, from the extent and zoom it last reported (or a guess)."""
-    state = st.session_state.get("map") or {}
-    bounds, zoom = bbox_from_leaflet(state.get("bounds")), state.get("zoom")
-    if bounds is None or not isinstance(zoom, int | float):
-        return 800, MAP_HEIGHT
-    west, south, east, north = bounds
-    scale = 256 * 2 ** float(zoom)
+def _pick_route(atlas: Atlas) -> None:
+    """A route was picked in the "Route panel" list: show it and zoom to the whole of it."""
+    st.session_state.pop("facility", None)
+    _after_pick(close_sidebar=True)
+    route_id = st.session_state.get("route")
+    frame = atlas.routes.get(route_id) if isinstance(route_id, str) else None
+    if frame is None or frame.empty:
+        return
+    st.session_state[f"layer_{route_id}"] = True
+    west, south, east, north = (float(v) for v in frame.total_bounds)
+    if all(math.isfinite(v) for v in (west, south, east, north)):
+        _focus((west, south, east, north))
 
-    def y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
 
-    return (max(200, round((east - west) / 360 * scale)),
-            max(200, round((y(north) - y(south)) * scale)))
+def _focus(bbox: BBox) -> None:
+    """Zoom to a picked route or place, with enough around it for its surroundings."""
+    st.session_state.pop("zoom_to", None)  # the map leaves the area picked before
+    _fit(focus_extent(bbox), max_zoom=FOCUS_MAX_ZOOM)
 
 
 def _fit(bbox: BBox, **options: Any) -> None:
@@ -225,6 +276,7 @@ def _fit(bbox: BBox, **options: Any) -> None:
     those of :func:`~corridor_atlas.maps.fit_group`)."""
     st.session_state["fit"] = (f"{time.monotonic_ns()}", bbox, options)
     st.session_state.pop("_fit_view", None)
+    st.session_state["_fit_from"] = _reported_view(st.session_state.get("map"))
     st.session_state.pop("map_target", None)
 
 
@@ -242,13 +294,35 @@ def _label(atlas: Atlas, layer_id: str) -> str:
     return route_label(atlas.catalog.route(layer_id)) if atlas.catalog else layer_id
 
 
-def _on_map_click() -> None:
-    """A click on a route in the map opens its panel."""
+def _on_map_change() -> None:
+    """What the reader did on the map: a click on a route opens its panel; a layer
+    switched in the map's layer control is switched in the sidebar too (one state)."""
     value = st.session_state.get("map") or {}
-    found = _CLICKED_ROUTE.search(value.get("last_object_clicked_tooltip") or "")
-    if found and found.group(1) in st.session_state.get("_route_ids", ()):
-        st.session_state["route"] = found.group(1)
-        _after_pick(close_sidebar=False)
+    click = (value.get("last_object_clicked"), value.get("last_object_clicked_tooltip"))
+    if click != st.session_state.get("_click_seen"):  # a new click, not a pan or zoom
+        st.session_state["_click_seen"] = click
+        found = _CLICKED_ROUTE.search(click[1] or "")
+        if found and found.group(1) in st.session_state.get("_route_ids", ()):
+            st.session_state["route"] = found.group(1)
+            st.session_state.pop("facility", None)
+            _after_pick(close_sidebar=False)
+    switches = {str(e.get("name")): e.get("url") for e in value.get("selected_layers") or ()
+                if isinstance(e, dict)}
+    stamp = switches.pop(SWITCH_STAMP, None)
+    if stamp is not None and stamp != st.session_state.get("_switch_seen"):  # a new click
+        st.session_state["_switch_seen"] = stamp
+        for layer_id, state in switches.items():
+            if layer_id in (*st.session_state.get("_layer_ids", ()),
+                            *st.session_state.get("_own_ids", ())):
+                st.session_state[f"layer_{layer_id}"] = state != HIDDEN
+
+
+def _keep_view() -> None:
+    """Another basemap redraws the map from scratch: open it where the reader is."""
+    view = _reported_view(st.session_state.get("map"))
+    if view is not None:
+        st.session_state["_opening"] = view
+        st.session_state.pop("fit", None)  # done already: not again on the new map
 
 
 def search_box(atlas: Atlas) -> None:
@@ -257,15 +331,18 @@ def search_box(atlas: Atlas) -> None:
                                   help="English, Turkish or Azerbaijani; case and accents "
                                        "don't matter.")
     if not query:
+        if st.session_state.get("_pick_note"):  # about the last pick, until the next search
+            st.sidebar.caption(md(st.session_state["_pick_note"]))
         return
+    st.session_state.pop("_pick_note", None)
     hits = search_index(str(GEO_DIR)).search(query)
     if not hits:
         st.sidebar.caption("No route or place matches.")
     for hit in hits:
-        icon = "〰️" if hit.kind == "route" else "📍"
+        icon = ":material/route:" if hit.kind == "route" else ":material/location_on:"
         note = "" if hit.matched == hit.label else f" — “{hit.matched}”"
-        st.sidebar.button(f"{icon} {md(hit.label)}{md(note)}", key=f"hit_{hit.kind}_{hit.id}",
-                          on_click=_pick, args=(hit,), width="stretch")
+        st.sidebar.button(f"{md(hit.label)}{md(note)}", key=f"hit_{hit.kind}_{hit.id}",
+                          icon=icon, on_click=_pick, args=(hit,), width="stretch")
 
 
 def year_control(atlas: Atlas) -> int:
@@ -336,14 +413,16 @@ def zoom_to() -> None:
 
 def filters(atlas: Atlas) -> tuple[list[str], list[str]]:
     """Kinds and statuses to show, as pills: every choice in full words, none cut short."""
+    # every kind and status to start with, unless the URL chose (read_url)
+    st.session_state.setdefault("filter_kinds", list(styles.KIND_LABELS))
+    st.session_state.setdefault("filter_status", list(styles.STATUS_LABELS))
     with st.sidebar.expander("Filter by kind and status"):
         kinds = st.pills("Kinds", list(styles.KIND_LABELS), selection_mode="multi",
-                         default=list(styles.KIND_LABELS), format_func=styles.KIND_LABELS.get,
-                         key="filter_kinds", help=FILTER_HELP)
+                         format_func=styles.KIND_LABELS.get, key="filter_kinds",
+                         help=FILTER_HELP)
         status = st.pills("Status in the year shown", list(styles.STATUS_LABELS),
-                          selection_mode="multi", default=list(styles.STATUS_LABELS),
-                          format_func=styles.STATUS_LABELS.get, key="filter_status",
-                          help=FILTER_HELP)
+                          selection_mode="multi", format_func=styles.STATUS_LABELS.get,
+                          key="filter_status", help=FILTER_HELP)
     return list(kinds or []), list(status or [])
 
 
@@ -352,6 +431,7 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
     toggles = atlas.layer_ids()
     defaults = set(atlas.default_layers())
     visible: list[str] = []
+    listed: list[str] = []  # in the order the sidebar lists them (the layer control's too)
     if catalog is not None:
         routes = [r for r in catalog.routes if r.id in toggles]
         st.sidebar.subheader("Routes")
@@ -362,6 +442,7 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
             st.sidebar.caption(label)
             for r in members:
                 st.session_state.setdefault(f"layer_{r.id}", r.id in defaults)
+                listed.append(r.id)
                 if st.sidebar.checkbox(md(r.name), key=f"layer_{r.id}"):
                     visible.append(r.id)
         connections = [r for r in routes if r.role == "connection"]
@@ -370,12 +451,14 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
                                  help="The corridor's newer links, off when the map opens")
             for r in connections:
                 st.session_state.setdefault(f"layer_{r.id}", r.id in defaults)
+                listed.append(r.id)
                 if st.sidebar.checkbox(md(r.name), key=f"layer_{r.id}"):
                     visible.append(r.id)
         st.sidebar.subheader("Context layers")
         for lid in [r.id for r in routes if r.role == "context"] + [FACILITIES_ID] * (
                 FACILITIES_ID in toggles):
             st.session_state.setdefault(f"layer_{lid}", lid in defaults)
+            listed.append(lid)
             if st.sidebar.checkbox(md(_label(atlas, lid)), key=f"layer_{lid}",
                                    help="Terminals, junctions, compressor stations, "
                                         "refineries, fields and railway stations"
@@ -383,27 +466,33 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
                 visible.append(lid)
         ids = [r.id for r in catalog.routes if r.id in atlas.routes]
         st.session_state["_route_ids"] = tuple(ids)
+        st.session_state["_layer_ids"] = tuple(listed)
         if st.session_state.get("route") not in (OVERVIEW, *ids):
             st.session_state["route"] = OVERVIEW
         selected = st.sidebar.selectbox(
             "Route panel", [OVERVIEW, *ids], key="route",
             format_func=lambda i: ("Corridor overview" if i == OVERVIEW
                                    else route_label(catalog.route(i))),
-            help="Or click a route on the map.",
-            on_change=lambda: (st.session_state.pop("facility", None),
-                               _after_pick(close_sidebar=True)))
+            help="Or click a route on the map.", on_change=_pick_route, args=(atlas,))
     else:
         selected = OVERVIEW
     basemap = st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
-                               key="basemap")
+                               key="basemap", on_change=_keep_view)
     return visible, (None if selected == OVERVIEW else selected), basemap
+
+
+def url_notices(box: Any) -> None:
+    """What the URL asked for that was ignored, while the URL still holds it (write_url)."""
+    for notice in st.session_state.get("_url_notices", []):
+        box.warning(md(notice.text), icon=":material/link_off:")
 
 
 def notices(atlas: Atlas) -> None:
     if not atlas.problems:
         return
-    with st.expander(f"⚠️ {len(atlas.problems)} data problem(s): the affected layers are "
-                     "not drawn, everything else is", expanded=True):
+    with st.expander(f"{len(atlas.problems)} data problem(s): the affected layers are "
+                     "not drawn, everything else is", expanded=True,
+                     icon=":material/warning:"):
         for problem in atlas.problems:
             st.text(str(problem))
 
@@ -617,7 +706,7 @@ def overview_panel(atlas: Atlas, year: int) -> None:
     with tab_ctx:
         if tab_ctx.open:
             for item in panels.context_items(catalog):
-                flag = " ⚠️ disputed" if item.disputed else ""
+                flag = " :material/warning: disputed" if item.disputed else ""
                 st.markdown(f"**{md(item.text)}**{flag}  \n{md(item.support)} — "
                             f"{md(item.source)}")
                 if item.alternatives:
@@ -649,7 +738,8 @@ def render_export(geo_dir: str, view: MapView, fmt: str, size: tuple[int, int], 
 def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
     """Download the current view, with the user's own layers, as an image, a page,
     a map file or data. Only the chosen format's options are shown."""
-    box = st.expander("⬇️ Export this view", key="export_open", on_change="rerun")
+    box = st.expander("Export this view", key="export_open", on_change="rerun",
+                      icon=":material/download:")
     if not box.open:  # its widgets are sent only while it is open
         return
     with box:
@@ -793,10 +883,13 @@ def compare_view(atlas: Atlas, view: MapView) -> None:
               returned_objects=[])
 
 
-def user_layers() -> list[UserLayer]:
-    """Layers the user uploads: checked, kept for this browser session only; the map fits
-    to a layer once, when it is added."""
-    with st.sidebar.expander("➕ Your own layers"):
+def user_layers() -> tuple[list[UserLayer], list[UserLayer]]:
+    """Layers the user uploads, kept for this browser session only; the map fits to a
+    layer once, when it is added.
+
+    Returns the layers shown and the layers switched off (here or in the map's layer
+    control, which lists them too)."""
+    with st.sidebar.expander("Your own layers", icon=":material/add:"):
         files = st.file_uploader(
             "GeoJSON, KML, zipped Shapefile or GeoPackage", key="uploads",
             type=["geojson", "json", "kml", "zip", "gpkg"], accept_multiple_files=True,
@@ -806,15 +899,26 @@ def user_layers() -> list[UserLayer]:
         for note in shelved.notes:
             {"error": st.error, "warning": st.warning, "info": st.caption}[note.level](
                 md(note.text))
+        layers: list[UserLayer] = []
+        hidden: list[UserLayer] = []
+        for layer in shelved.layers:
+            switch = user_layer_id(layer)
+            if switch:
+                st.session_state.setdefault(f"layer_{switch}", True)
+            shown = not switch or st.checkbox(f"Show {md(layer.name)} on the map",
+                                              key=f"layer_{switch}")
+            (layers if shown else hidden).append(layer)
+    st.session_state["_own_ids"] = tuple(user_layer_id(o) for o in layers + hidden)
     extent = union_bbox(layer.bounds for layer in shelved.added)
     if extent is not None:
         _fit(extent, max_zoom=UPLOAD_FIT_MAX_ZOOM, padding=UPLOAD_FIT_PADDING_PX)
-    return list(shelved.layers)
+    return layers, hidden
 
 
 def share_link(query: str) -> None:
     base = (st.context.url or "").split("?")[0] or "http://localhost:8501/"
-    box = st.sidebar.expander("🔗 Link to this view", key="share_open", on_change="rerun")
+    box = st.sidebar.expander("Link to this view", key="share_open", on_change="rerun",
+                              icon=":material/link:")
     if box.open:  # drawn only while open: the code block is costly for a page to draw
         with box:
             st.caption("Copy this link (button at the right) to share exactly this view. "
@@ -840,32 +944,34 @@ def main() -> None:
     zoom_to()
     kinds, wanted_status = filters(atlas)
     toggled, selected, basemap = sidebar(atlas)
-    own = user_layers()
+    own, own_off = user_layers()
     in_year = timeline.statuses_in(atlas.catalog.routes, year, as_of=atlas.catalog.as_of)
     view = MapView(layers=tuple(toggled), selected=selected, basemap=basemap, year=year,
                    flows=flows, kinds=tuple(kinds), statuses=tuple(wanted_status))
     scene = build_scene(atlas, view, own)
     col_map, col_panel = st.columns([3, 2], gap="medium")
     with col_map:
-        for notice in st.session_state.get("_url_notices", []):
-            st.warning(md(notice))
+        url_box = st.container()  # filled once the URL is written (write_url)
         notices(atlas)
         tab_map, tab_compare, tab_table = lazy_tabs(["Map", "Compare two years", "Table"],
                                                     key="main_tab")
         with tab_map:
             parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, basemap=basemap,
-                              countries_url=COUNTRIES_URL)
+                              countries_url=COUNTRIES_URL,
+                              switched_off=[lid for lid in atlas.layer_ids()
+                                            if lid not in toggled], own_off=own_off,
+                              listed=[*st.session_state.get("_layer_ids", ()),
+                                      *st.session_state.get("_own_ids", ())],
+                              opening=st.session_state.get("_opening"))
             if "fit" in st.session_state:
-                request, bbox, *options = st.session_state["fit"]
-                parts.groups.append(fit_group(request, bbox, **(options[0] if options else {})))
-            target = st.session_state.get("map_target")
+                request, bbox, options = st.session_state["fit"]
+                parts.groups.append(fit_group(request, bbox, **options))
             with st.container(key="atlas_map"):
+                # the map opens on the view the URL asked for (the base map's opening)
                 state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
                                   use_container_width=True, feature_group_to_add=parts.groups,
                                   layer_control=parts.control, returned_objects=MAP_RETURNS,
-                                  on_change=_on_map_click,
-                                  center=target[:2] if target else None,
-                                  zoom=target[2] if target else None)
+                                  on_change=_on_map_change)
             not_begun = [atlas.catalog.route(lid).short_name for lid in scene.not_begun]
             if not_begun:
                 st.caption(f"Not yet agreed in {year}, so not drawn: "
@@ -893,7 +999,8 @@ def main() -> None:
         if picked is not None:  # sent with every run; the page acts on each pick once
             st.html(page.after_pick(picked[0], close_sidebar=picked[1]),
                     unsafe_allow_javascript=True)
-    share_link(write_url(atlas, toggled, year, selected, state, flows))
+    share_link(write_url(atlas, toggled, year, selected, state, flows, kinds, wanted_status))
+    url_notices(url_box)
     if st.session_state.get("playing"):
         _, last = year_range(atlas.catalog)
         if year >= last:  # the switch is drawn: it is turned off before it is, next run

@@ -301,3 +301,74 @@ def play_switch(page: Any) -> Any:
 def flip_play(page: Any) -> None:
     """Switch Play on or off as a user does: a click on its label."""
     page.locator("[data-testid='stSidebar']").get_by_text(PLAY_LABEL, exact=True).click()
+
+
+# --- The app's runs ---------------------------------------------------------------------------
+
+CHOOSE_TRIES = 3
+CHOOSE_TIMEOUT_MS = 3_000
+
+# Counts the runs of the app's script (the state Streamlit shows on its root element) and
+# notes the time of each change; installed in every page before the app's own scripts.
+RUN_COUNTER = """(() => {
+  if (window.top !== window) return;
+  const runs = window.__atlasRuns = {done: 0, changed: performance.now()};
+  new MutationObserver(records => {
+    for (const r of records) {
+      runs.changed = performance.now();
+      if (r.oldValue === 'running') runs.done++;
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                        attributeFilter: ['data-test-script-state']});
+})();"""
+SETTLED = """([after, quietMs]) => {
+  const app = document.querySelector("[data-testid='stApp']"), runs = window.__atlasRuns;
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && runs.done > after && performance.now() - runs.changed > quietMs;
+}"""
+QUIET_MS = 750  # > streamlit-folium's 250 ms debounce of map events, and a round trip
+
+
+def runs_done(page: Any) -> int:
+    """How many runs of the app's script have ended since the page loaded."""
+    return int(page.evaluate("() => window.__atlasRuns.done"))
+
+
+def settle(page: Any, after: int | None = None) -> None:
+    """Wait until the app is idle: its script not running, and quiet for a moment.
+
+    With ``after`` (a :func:`runs_done` count), also wait until a run more has ended:
+    the rerun an action just asked for.
+    """
+    page.wait_for_function(SETTLED, arg=[-1 if after is None else after, QUIET_MS])
+
+
+def rerun(page: Any, action: Callable[[], Any]) -> None:
+    """Do ``action`` (one that reruns the app) and wait until that rerun is over."""
+    before = runs_done(page)
+    action()
+    settle(page, before)
+
+
+def choose(page: Any, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox ``label`` and wait for the app's rerun.
+
+    The list closes when anything scrolls under it, so the box is first brought to the
+    middle of the viewport; a list that closed before its option was clicked is opened again.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+    from playwright.sync_api import expect
+
+    box = page.get_by_role("combobox", name=label)
+    box.evaluate("e => e.scrollIntoView({block: 'center'})")
+    for attempt in range(CHOOSE_TRIES):
+        box.click()
+        try:
+            rerun(page, lambda: page.get_by_role("option", name=option).click(
+                timeout=CHOOSE_TIMEOUT_MS))
+        except PlaywrightTimeoutError:
+            if attempt == CHOOSE_TRIES - 1:
+                raise
+        else:
+            expect(box).to_have_value(option)
+            return

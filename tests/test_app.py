@@ -43,6 +43,20 @@ def catalog_name(route_id: str) -> str:
     return catalog.route(route_id).name
 
 
+def _drawn_groups(args: dict) -> int:
+    """The feature groups the map draws (not the stand-ins of layers switched off)."""
+    script = args["feature_group"] or ""
+    return script.count("L.featureGroup(") - script.count("g.atlasOff = true;")
+
+
+def _switched_off(args: dict) -> set[str]:
+    """The layers the map's layer control lists as switched off."""
+    import re
+
+    return set(re.findall(r'g\.atlasLayer = "([a-z0-9_]+)"; g\.atlasOff = true;',
+                          args["feature_group"] or ""))
+
+
 def catalog_short_name(route_id: str) -> str:
     from corridor_atlas.catalog import load_catalog
 
@@ -62,7 +76,7 @@ def test_app_draws_the_seven_routes_with_local_assets(app):
     args = _map_args(app)
     assert _drawn_routes(args) == set(ROUTE_IDS)
     # a group per route, the legend's and the names'
-    assert args["feature_group"].count("L.featureGroup(") == len(ROUTE_IDS) + 2
+    assert _drawn_groups(args) == len(ROUTE_IDS) + 2
     for rid in ROUTE_IDS:
         assert json.dumps(catalog_short_name(rid), ensure_ascii=False) in args["feature_group"]
     links = args["js_links"] + args["css_links"]
@@ -70,14 +84,14 @@ def test_app_draws_the_seven_routes_with_local_assets(app):
     assert "http" not in json.dumps(links)
     assert "layer_control" in args["layer_control"]
     assert args["returned_objects"] == ["last_object_clicked", "last_object_clicked_tooltip",
-                                        "bounds", "center", "zoom"]
+                                        "bounds", "center", "zoom", "selected_layers"]
 
 
 def test_unchecking_a_layer_removes_it_from_the_map_script(app):
     app.checkbox(key="layer_btc").uncheck().run()
     args = _map_args(app)
     assert "btc" not in _drawn_routes(args)
-    assert args["feature_group"].count("L.featureGroup(") == len(ROUTE_IDS) - 1 + 2
+    assert _drawn_groups(args) == len(ROUTE_IDS) - 1 + 2
     app.checkbox(key="layer_btc").check().run()
     assert "btc" in _drawn_routes(_map_args(app))  # and back
 
@@ -308,7 +322,18 @@ def test_route_and_view_in_the_url():
     at = _run_with({"route": "btk", "view": "41.2,44.1,7"})
     assert at.header[0].value.startswith("Baku–Tbilisi–Kars railway")
     args = _map_args(at)
-    assert args["center"] == [41.2, 44.1] and args["zoom"] == 7
+    # the map opens there (whatever its size), with no fit to the routes to undo it
+    assert _opening(args) == ([41.2, 44.1], 7)
+    assert "fitBounds" not in args["script"]
+
+
+def _opening(args: dict) -> tuple[list[float], float]:
+    """The centre and zoom the map script makes the map with."""
+    import re
+
+    found = re.search(r'center: (\[[^\]]*\]),.*?"zoom": ([0-9.]+)', args["script"], re.S)
+    assert found, "no L.map options in the map script"
+    return json.loads(found.group(1)), float(found.group(2))
 
 
 def test_garbage_in_the_url_gives_notices_not_errors():
@@ -350,9 +375,86 @@ def test_search_picks_a_route_and_zooms_to_it():
     hit.click().run()
     assert not at.exception
     assert at.header[0].value.startswith("Iğdır–Nakhchivan")
-    args = _map_args(at)
-    assert args["zoom"] >= 8 and 39 < args["center"][0] < 40.5
+    # the map fits the whole route, at whatever size it is
+    (box,) = _fits(_map_args(at))
+    assert box == _route_box("igdir_nakhchivan")
     assert at.query_params["route"] in ("igdir_nakhchivan", ["igdir_nakhchivan"])
+
+
+def _route_box(route_id: str) -> list[list[float]]:
+    """The box the map fits to show a whole route: [[south, west], [north, east]]."""
+    from corridor_atlas.layers import load_atlas
+    from corridor_atlas.view import focus_extent
+
+    from .conftest import GEO_DIR
+
+    west, south, east, north = focus_extent(
+        tuple(float(v) for v in load_atlas(GEO_DIR).routes[route_id].total_bounds))
+    return [[south, west], [north, east]]
+
+
+def _span_km(box: list[list[float]]) -> tuple[float, float]:
+    """East–west and north–south extent of a fitted box, in km."""
+    import math
+
+    (south, west), (north, east) = box
+    lat = math.radians((south + north) / 2)
+    return (east - west) * 111.32 * math.cos(lat), (north - south) * 111.32
+
+
+def test_picking_a_route_in_the_route_panel_list_zooms_to_it():
+    at = _run_with({"layers": "btc"})
+    assert _fits(_map_args(at)) == []
+    at.selectbox(key="route").set_value("tap").run()
+    args = _map_args(at)
+    assert _fits(args) == [_route_box("tap")]
+    assert _max_zooms(args) == [10]
+    assert "tap" in _drawn_routes(args)  # shown, so there is something to zoom to
+    assert at.checkbox(key="layer_tap").value
+    at.selectbox(key="route").set_value("__overview__").run()
+    assert _fits(_map_args(at)) == [_route_box("tap")]  # the overview does not move the map
+
+
+def test_search_picks_a_facility_with_its_surroundings():
+    at = _run()
+    at.text_input(key="search").input("sangachal").run()
+    at.button(key="hit_facility_sangachal").click().run()
+    args = _map_args(at)
+    (box,) = _fits(args)
+    (south, west), (north, east) = box
+    assert west < 49.48 < east and south < 40.2 < north  # the terminal's point
+    from corridor_atlas.view import FOCUS_MIN_KM
+
+    across, up = _span_km(box)
+    assert min(across, up) >= FOCUS_MIN_KM - 1  # Baku, the coast and the routes, not a dot
+    assert _max_zooms(args) == [10]
+    assert '"facility_id": "sangachal"' in args["feature_group"]
+
+
+def test_a_place_without_a_sourced_location_zooms_to_its_proxies_and_says_so():
+    at = _run()
+    at.text_input(key="search").input("ceyhan").run()
+    at.button(key="hit_facility_ceyhan_terminal").click().run()
+    (box,) = _fits(_map_args(at))
+    (south, west), (north, east) = box
+    # the sourced towns standing in for the terminal: Ceyhan and Yumurtalık
+    assert west < 35.797 and east > 35.817 and south < 36.769 and north > 37.033
+    assert min(_span_km(box)) >= 99  # (at least the town, the coast and the line's end)
+    note = " ".join(c.value for c in at.sidebar.caption)
+    assert "No source gives the location of Ceyhan Marine Terminal" in note
+    assert "Ceyhan town and Yumurtalık town" in note
+    assert at.header[0].value.startswith("Ceyhan Marine Terminal")
+
+
+def test_a_place_without_any_location_leaves_the_map_and_says_so():
+    at = _run()
+    at.text_input(key="search").input("dilucu").run()
+    at.button(key="hit_facility_dilucu").click().run()
+    assert _fits(_map_args(at)) == []
+    note = " ".join(c.value for c in at.sidebar.caption)
+    assert "so the map stays where it is" in note
+    at.text_input(key="search").input("tap").run()  # the next search: the note goes
+    assert "stays where it is" not in " ".join(c.value for c in at.sidebar.caption)
 
 
 def test_search_finds_a_facility_and_opens_its_panel():
@@ -448,13 +550,30 @@ def _fits(args: dict) -> list[list[list[float]]]:
             re.findall(r"map\.fitBounds\((\[\[.*?\]\])", args["feature_group"] or "")]
 
 
+def _opening_fits(args: dict) -> list[list[list[float]]]:
+    """The boxes the base map opens fitted to (at once, without a zoom animation)."""
+    import re
+
+    return [json.loads(box) for box in
+            re.findall(r"map\.fitBounds\((\[\[.*?\]\]), \{animate: false\}\)", args["script"])]
+
+
+def _max_zooms(args: dict) -> list[float]:
+    """The closest zoom each fit may go to."""
+    import re
+
+    return [float(z) for z in re.findall(r"maxZoom: ([0-9.]+)[,}]", args["feature_group"] or "")]
+
+
 def test_a_preset_in_the_url_fits_the_map_to_it():
     from corridor_atlas.view import PRESETS
 
     at = _run_with({"view": "south-caucasus"})
     assert at.selectbox(key="zoom_to").value == "south-caucasus"
     west, south, east, north = PRESETS["south-caucasus"].bbox
-    assert _fits(_map_args(at)) == [[[south, west], [north, east]]]
+    # the map opens fitted to it, at once and whatever its size
+    assert _opening_fits(_map_args(at)) == [[[south, west], [north, east]]]
+    assert _fits(_map_args(at)) == []
     assert at.query_params["view"] in ("south-caucasus", ["south-caucasus"])
 
 
@@ -572,3 +691,82 @@ def test_empty_tabs_explain_themselves_from_the_data():
     at.run()
     info = " ".join(_plain(i.value) for i in at.info)
     assert "No dated milestone up to 2005. TANAP's first is dated 25 October 2011" in info
+
+
+# --------------------------------------------------------------------------- one map state
+
+
+def _query(at: AppTest) -> dict[str, str]:
+    return {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+
+
+def test_filters_in_the_url_are_read_and_written():
+    at = _run_with({"kinds": "rail", "status": "operating,construction"})
+    assert at.pills(key="filter_kinds").value == ["rail"]
+    assert at.pills(key="filter_status").value == ["operating", "construction"]
+    assert _drawn_routes(_map_args(at)) == {"btk", "kars_nakhchivan"}
+    assert not at.warning
+    q = _query(at)
+    assert q["kinds"] == "rail" and set(q["status"].split(",")) == {"operating", "construction"}
+    at.pills(key="filter_kinds").set_value(["oil", "gas"]).run()
+    assert set(_query(at)["kinds"].split(",")) == {"oil", "gas"}
+    # (Iğdır–Nakhchivan is not operating or under construction in 2026: the status filter)
+    assert _drawn_routes(_map_args(at)) == {"btc", "scp", "tanap", "tap"}
+    at.pills(key="filter_kinds").set_value(list(styles.KIND_LABELS)).run()
+    at.pills(key="filter_status").set_value(list(styles.STATUS_LABELS)).run()
+    assert "kinds" not in _query(at) and "status" not in _query(at)  # all: left out
+
+
+def test_bad_filter_values_in_the_url_give_notices():
+    at = _run_with({"kinds": "oil,<b>coal</b>", "status": "ruined"})
+    text = " ".join(w.value for w in at.warning).replace("\\", "")  # Markdown escapes
+    assert "Ignored unknown kind(s) in the URL" in text and "coal" in text
+    assert "Ignored unknown status(es) in the URL: 'ruined'" in text
+    assert at.pills(key="filter_kinds").value == ["oil"]
+    assert at.pills(key="filter_status").value == list(styles.STATUS_LABELS)
+    assert _query(at).get("kinds") == "oil" and "status" not in _query(at)
+
+
+def test_url_notices_go_once_the_url_no_longer_has_the_bad_value():
+    at = _run_with({"year": "abc", "route": "atlantis", "zoom": "5"})
+    def shown() -> str:
+        return " ".join(w.value for w in at.warning)
+
+    assert "not a whole number" in shown() and "no such route" in shown()
+    assert "unknown URL parameter" in shown()
+    at.run()  # the app rewrote the URL without them: the notices are still there to read
+    assert "not a whole number" in shown() and "no such route" in shown()
+    at.slider(key="year").set_value(2010).run()  # the reader sets the year: its notice goes
+    assert "not a whole number" not in shown() and "no such route" in shown()
+    assert "unknown URL parameter" not in shown()  # the URL is not the link opened any more
+    at.slider(key="year").set_value(2026).run()  # and it stays gone
+    assert "not a whole number" not in shown()
+    at.selectbox(key="route").set_value("tap").run()
+    assert not at.warning
+
+
+def test_the_layer_control_lists_the_layers_switched_off():
+    at = _run()
+    args = _map_args(at)
+    off = {"baku_supsa", "black_sea_cable", "facilities", "igb", "kilis_aleppo",
+           "horadiz_aghband", "tripp", "bstn"}
+    assert _switched_off(args) == off
+    at.checkbox(key="layer_tap").uncheck().run()
+    assert _switched_off(_map_args(at)) == off | {"tap"}
+    assert "Names on the map" not in _map_args(at)["layer_control"]  # no state for it
+
+
+def test_no_emoji_in_the_apps_labels():
+    """Emoji draw as empty boxes where no emoji font is installed: the app uses
+    Streamlit's bundled Material icons (``:material/…:``), which work offline everywhere."""
+    import ast
+
+    emoji = [(0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x2300, 0x23FF), (0x2B00, 0x2BFF),
+             (0x25A0, 0x25FF), (0x3030, 0x3030), (0x303D, 0x303D), (0xFE0F, 0xFE0F),
+             (0x200D, 0x200D)]
+    found = []
+    for node in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found += [(node.lineno, ch) for ch in node.value
+                      if any(lo <= ord(ch) <= hi for lo, hi in emoji)]
+    assert found == []

@@ -24,7 +24,6 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Frame, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from corridor_atlas import styles
 from corridor_atlas.catalog import Facility, Route, load_catalog
@@ -32,6 +31,7 @@ from corridor_atlas.errors import LayerError
 from corridor_atlas.layers import load_atlas, read_route
 
 from . import browser_support as bs
+from .browser_support import RUN_COUNTER, choose, rerun, runs_done, settle
 from .conftest import GEO_DIR, ROOT, OpenPage, read_json, write_json
 
 pytestmark = pytest.mark.browser
@@ -65,8 +65,6 @@ MIN_POISONED = 10
 VIEW = "41,32,4.5"  # lat, lon, zoom of the live map
 HOVER_TRIES = 5
 HOVER_TIMEOUT_MS = 3_000
-CHOOSE_TRIES = 3
-CHOOSE_TIMEOUT_MS = 3_000
 
 # Whatever a payload becomes if it is ever parsed as markup (the map's own scripts,
 # Streamlit's and Leaflet's, use none of these).
@@ -104,26 +102,6 @@ TARGET_POINTS = f"""([key, value]) => {{
   }}
   return out.length ? out : null;
 }}"""
-
-# Counts the runs of the app's script (the state Streamlit shows on its root element) and
-# notes the time of each change; installed in every page before the app's own scripts.
-RUN_COUNTER = """(() => {
-  if (window.top !== window) return;
-  const runs = window.__atlasRuns = {done: 0, changed: performance.now()};
-  new MutationObserver(records => {
-    for (const r of records) {
-      runs.changed = performance.now();
-      if (r.oldValue === 'running') runs.done++;
-    }
-  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                        attributeFilter: ['data-test-script-state']});
-})();"""
-SETTLED = """([after, quietMs]) => {
-  const app = document.querySelector("[data-testid='stApp']"), runs = window.__atlasRuns;
-  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-    && runs.done > after && performance.now() - runs.changed > quietMs;
-}"""
-QUIET_MS = 750  # > streamlit-folium's 250 ms debounce of map events, and a round trip
 
 # Where the app shows text as Markdown: st.markdown, headers, captions.
 MARKDOWN = "[data-testid='stMarkdownContainer'], [data-testid='stCaptionContainer']"
@@ -270,53 +248,11 @@ def in_markdown(route: Route) -> list[str]:
     return [p for p in PAYLOADS if p in fields]
 
 
-def runs_done(page: Page) -> int:
-    """How many runs of the app's script have ended since the page loaded."""
-    return int(page.evaluate("() => window.__atlasRuns.done"))
-
-
-def settle(page: Page, after: int | None = None) -> None:
-    """Wait until the app is idle: its script not running, and quiet for a moment.
-
-    With ``after`` (a :func:`runs_done` count), also wait until a run more has ended:
-    the rerun an action just asked for.
-    """
-    page.wait_for_function(SETTLED, arg=[-1 if after is None else after, QUIET_MS])
-
-
-def rerun(page: Page, action: Callable[[], Any]) -> None:
-    """Do ``action`` (one that reruns the app) and wait until that rerun is over."""
-    before = runs_done(page)
-    action()
-    settle(page, before)
-
-
 def open_tab(page: Page, name: str) -> None:
     """Open a tab (the app reruns to fill it) and wait until it is drawn."""
     rerun(page, lambda: page.get_by_role("tab", name=name, exact=True).click())
     expect(page.get_by_role("tab", name=name, exact=True)).to_have_attribute(
         "aria-selected", "true")
-
-
-def choose(page: Page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox ``label`` and wait for the app's rerun.
-
-    The list closes when anything scrolls under it, so the box is first brought to the
-    middle of the viewport; a list that closed before its option was clicked is opened again.
-    """
-    box = page.get_by_role("combobox", name=label)
-    box.evaluate("e => e.scrollIntoView({block: 'center'})")
-    for attempt in range(CHOOSE_TRIES):
-        box.click()
-        try:
-            rerun(page, lambda: page.get_by_role("option", name=option).click(
-                timeout=CHOOSE_TIMEOUT_MS))
-        except PlaywrightTimeoutError:
-            if attempt == CHOOSE_TRIES - 1:
-                raise
-        else:
-            expect(box).to_have_value(option)
-            return
 
 
 def record_dialogs(page: Page) -> list[str]:
@@ -452,7 +388,7 @@ def test_script_payloads_never_run(hostile_app: str, hostile_geo, open_page: Ope
     expect(page.get_by_role("heading", name=IMG)).to_be_visible()
 
     # A hostile upload under a hostile name: drawn, named in the sidebar, hovered.
-    page.get_by_text("➕ Your own layers").click()
+    page.get_by_text("Your own layers").click()
     upload = {"name": UPLOAD_NAME, "mimeType": "application/geo+json",
               "buffer": UPLOAD.read_bytes()}
     rerun(page, lambda: page.locator("[data-testid='stSidebar'] input[type=file]")
@@ -470,7 +406,7 @@ def test_script_payloads_never_run(hostile_app: str, hostile_geo, open_page: Ope
     open_tab(page, "Map")
 
     # The standalone HTML export of this view, the user's layer included.
-    rerun(page, lambda: page.get_by_text("⬇️ Export this view").click())
+    rerun(page, lambda: page.get_by_text("Export this view").click())
     choose(page, "Format", HTML_FORMAT)
     page.get_by_role("button", name="Prepare download").click()
     save = page.get_by_role("button", name="Save ")
@@ -495,7 +431,7 @@ def test_script_payloads_never_run(hostile_app: str, hostile_geo, open_page: Ope
     search = page.get_by_role("textbox", name="Search routes and places")
     search.fill(FACILITY_SEARCH)
     rerun(page, lambda: search.press("Enter"))
-    rerun(page, lambda: page.get_by_role("button", name=f"📍 {IMG}").click())
+    rerun(page, lambda: page.locator(f".st-key-hit_facility_{FACILITY_ID} button").click())
     expect(page.get_by_role("heading", name=IMG)).to_be_visible()
     # the panel's caption: the facility's kind, as text, and where its point is, in words
     facility = next(f for f in load_catalog(hostile_geo[0], strict=False)[0].facilities.items

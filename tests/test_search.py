@@ -203,11 +203,20 @@ def test_facility_bbox_surrounds_the_point(index, atlas):
     assert e - w < 1 and n - s < 1
 
 
-def test_facility_without_coordinates_is_found_with_no_bbox(index):
+def test_facility_without_coordinates_is_found_by_its_sourced_proxies(index):
+    # No source gives the terminal's own location; the catalog gives two sourced towns
+    # that stand in for it: the box is around them, and the hit names them.
     hit = next(h for h in index.search("ceyhan") if h.id == "ceyhan_terminal")
     assert hit.kind == "facility"
-    assert hit.bbox is None
+    assert hit.proxies == ("Ceyhan town", "Yumurtalık town")
+    w, s, e, n = hit.bbox
+    assert w < 35.79667 < e and w < 35.817 < e and s < 36.76917 < n and s < 37.033 < n
     assert "ceyhan_terminal" in ids(index.search("ceyhan terminal"))
+
+
+def test_facility_without_any_location_is_found_with_no_bbox(index):
+    hit = next(h for h in index.search("dilucu") if h.id == "dilucu")
+    assert (hit.kind, hit.bbox, hit.proxies) == ("facility", None, ())
 
 
 def test_hits_are_frozen(index):

@@ -3,9 +3,11 @@
 The base map (basemap, controls, CSS, the label engine, credits) does not depend on
 the scene, so a live app keeps it mounted and swaps only the scene's feature groups
 (streamlit-folium's ``feature_group_to_add``): one per layer, one for the names on the
-map, one for the legend. :func:`build_map` puts everything into one map, for the
-standalone HTML and tests; :func:`snapshot_map` adds the title, as-of line and credits
-of a picture.
+map, one for the legend. The live map's layer control switches the app's own layers,
+so the sidebar and the map are one state (:func:`live_layer_control`); the base map opens
+directly on the view a shared link asks for (``opening``). :func:`build_map` puts
+everything into one map, for the standalone HTML and tests; :func:`snapshot_map` adds
+the title, as-of line and credits of a picture.
 
 Everything here draws what the :class:`~corridor_atlas.scene.Scene` says; nothing here
 decides order, phases, filters, styles or names. Text from the data that reaches the
@@ -44,7 +46,7 @@ from .describe import (
     since_line,
     status_line,
 )
-from .layers import Atlas
+from .layers import FACILITIES_ID, Atlas
 from .legend import LegendRow
 from .markup import esc
 from .scene import FacilityLayer, RouteLayer, Scene, Segment, UserLayerScene
@@ -73,6 +75,10 @@ DISPLAY_PRECISION_DEG = 1e-4  # ~10 m grid
 USER_TIP_PROPERTIES = 8  # properties a user's feature shows in its tooltip, at most
 USER_TIP_KEY_MAX = 40  # characters of a property's name…
 USER_TIP_VALUE_MAX = 120  # …and of its value
+TILE_NOTICE = ("Web map tiles could not be loaded (offline?). The bundled countries are "
+               f"shown instead; choose “{BASEMAPS['offline']}” under Basemap for the "
+               "offline map.")
+Opening = tuple[float, float, float] | BBox  # (lat, lon, zoom), or W, S, E, N to fit
 NARROW_PX = 480  # the legend starts folded on a map narrower than this (a phone's)
 ROUTE_MARK = "@route="
 """Starts the hidden route id in a route's tooltip; the app reads the clicked route from it."""
@@ -120,6 +126,11 @@ path.leaflet-interactive:focus {{ outline: none; }}
   border: 2px solid #fff; box-sizing: border-box; box-shadow: 0 0 2px rgba(0,0,0,.6);
   font: bold 11px/12px system-ui, sans-serif; text-align: center; }}
 .atlas-tip .dispute {{ color: {styles.DISPUTE_COLOUR}; }}
+.atlas-tile-notice {{ position: absolute; z-index: 1000; top: 10px; left: 50%;
+  transform: translateX(-50%); box-sizing: border-box; width: max-content;
+  max-width: min(360px, calc(100% - 130px)); background: rgba(255,255,255,.96);
+  padding: 5px 9px; border-radius: 4px; border-left: 4px solid #b45309;
+  font: 12px/1.35 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
 .atlas-label-dot {{ position: absolute; width: {styles.PLACE_DOT_PX}px;
   height: {styles.PLACE_DOT_PX}px; margin: -{styles.PLACE_DOT_PX / 2}px 0 0
   -{styles.PLACE_DOT_PX / 2}px; border-radius: 50%; background: #333;
@@ -306,10 +317,16 @@ class _Legend(MacroElement):
         "var det = d.querySelector('details');"
         "if (det) { det.querySelector('summary').addEventListener('click', function(){"
         " touched = true; setTimeout(function(){ on && on.fire('atlaslayout'); }, 0); }); }"
+        # the page's stylesheets (Leaflet's places the corners) may still be loading when
+        # a map opens at once on its view: place the legend again when they have come
+        "function styled(){ var left = 0, done = function(){ if (--left === 0) { place(); } };"
+        " Array.prototype.forEach.call(document.querySelectorAll('link[rel=stylesheet]'),"
+        "  function(l){ if (!l.sheet) { left++; l.addEventListener('load', done);"
+        "   l.addEventListener('error', done); } }); }"
         "function add(){ on = group._map; c.addTo(on); on.on('atlasfit', place);"
         " if (det && on.getSize().x < {{ this.narrow }}) { det.open = false; }"
         # a live map may still be on its way to its opening view: look again after it
-        " place(); if (on.options.zoomAnimation) { L.Util.requestAnimFrame(place); } }"
+        " place(); styled(); if (on.options.zoomAnimation) { L.Util.requestAnimFrame(place); } }"
         "group.on('add', add);"
         "group.on('remove', function(){ if (on) { on.off('atlasfit', place); } c.remove(); });"
         "if (group._map) { add(); }"
@@ -417,9 +434,42 @@ def attribution_text(catalog: Catalog | None) -> str:
     return " | ".join(f"{a.short or a.text} ({a.licence})" for a in catalog.attribution)
 
 
+class _TileNotice(MacroElement):
+    """Says on the map when web tiles fail to load, and fills the bundled countries in.
+
+    A load of tiles with any failure (no internet, a blocked server) shows the notice
+    and draws the countries as the offline basemap does; a later load without failures
+    takes both back.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(tiles, map){"
+        " var failed = 0, shown = false, note = L.DomUtil.create('div', 'atlas-tile-notice');"
+        " note.setAttribute('role', 'status'); note.textContent = {{ this.text }};"
+        " L.DomEvent.disableClickPropagation(note); L.DomEvent.disableScrollPropagation(note);"
+        " function show(on){ if (on === shown) { return; } shown = on;"
+        "  if (on) { map.getContainer().appendChild(note); } else { L.DomUtil.remove(note); }"
+        "  if (map._atlasCountries) { map._atlasCountries.setStyle("
+        "   {fillOpacity: on ? 1 : 0}); }"
+        "  map.getContainer().setAttribute('data-tiles', on ? 'failed' : 'loaded'); }"
+        " tiles.on('loading', function(){ failed = 0; });"
+        " tiles.on('tileerror', function(){ failed += 1; show(true); });"
+        " tiles.on('load', function(){ if (!failed) { show(false); } });"
+        "})({{ this._parent.get_name() }}, {{ this._parent._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "AtlasTileNotice"
+        self.text = _js(TILE_NOTICE)
+
+
 def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
              countries_url: str | None = None, bounds: BBox | None = None,
-             controls: bool = True, zoom_snap: float = 0.25) -> folium.Map:
+             controls: bool = True, zoom_snap: float = 0.25,
+             opening: Opening | None = None) -> folium.Map:
     """
     The map without the scene: basemap, controls, CSS, label engine and credits.
 
@@ -435,27 +485,41 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
         ``None`` embeds them in the map, for a self-contained file.
     bounds
         W, S, E, N to fit the view to; ``None`` fits the routes tightly.
+    opening
+        Where a live map opens instead, at whatever size it is: (lat, lon, zoom) (a
+        view someone shared), or W, S, E, N to fit (a "Zoom to" area). Either is set
+        as the map is made, with no zoom animation that a view set during it would
+        undo.
     controls
         Zoom, fullscreen and measure controls (off for a snapshot).
     zoom_snap
         Zoom steps; 0 fits ``bounds`` exactly (snapshots).
     """
-    m = folium.Map(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
+    view = opening if opening is not None and len(opening) == 3 else None
+    m = folium.Map(location=view[:2] if view else DEFAULT_CENTER,
+                   zoom_start=view[2] if view else DEFAULT_ZOOM, tiles=None,
                    control_scale=True, min_zoom=2 if bounds else 3, max_zoom=15,
                    zoom_snap=zoom_snap, zoom_control=controls, max_bounds=True,
                    min_lat=MAP_BOUNDS[1], min_lon=MAP_BOUNDS[0],
                    max_lat=MAP_BOUNDS[3], max_lon=MAP_BOUNDS[2],
                    # a still picture is drawn at once, at its final zoom
                    zoom_animation=controls, fade_animation=controls)
-    west, south, east, north = bounds or opening_extent(atlas)
-    m.fit_bounds([[south, west], [north, east]])
+    if view is None:
+        # at once: a zoom animation from the first view would swallow any view set
+        # while it runs (a shared link's, a search pick's)
+        west, south, east, north = (opening if opening is not None and len(opening) == 4
+                                    else bounds or opening_extent(atlas))
+        _Script(f"map.fitBounds({_js([[south, west], [north, east]])}, {{animate: false}});"
+                ).add_to(m)
     m.get_root().header.add_child(_Css(), name="atlas_css")
     m.default_js = [*m.default_js, ("topojson_client", TOPOJSON_JS), ("rbush", RBUSH_JS),
                     ("leaflet_polylinedecorator", DECORATOR_JS)]
     m.add_child(_LabelEngine())
     if basemap == "osm":
-        folium.TileLayer(OSM_TILES, attr="© OpenStreetMap contributors", name="OpenStreetMap",
-                         control=False, max_zoom=19).add_to(m)
+        tiles = folium.TileLayer(OSM_TILES, attr="© OpenStreetMap contributors",
+                                 name="OpenStreetMap", control=False, max_zoom=19)
+        tiles.add_child(_TileNotice())
+        tiles.add_to(m)
     if atlas.countries is not None:
         _countries_layer(atlas, tiles=basemap == "osm", url=countries_url).add_to(m)
     if controls:
@@ -487,8 +551,11 @@ def _countries_layer(atlas: Atlas, *, tiles: bool, url: str | None) -> _Script:
                         "color": styles.BORDER_COLOUR, "weight": 0.8})
     draw = ("function(d){ var gj = d && d.type === 'Topology' ? "
             "topojson.feature(d, d.objects.countries) : d;"
-            " L.geoJSON(gj, {pane: 'atlasBasemap', interactive: false, "
-            f"style: {style}, smoothFactor: 1.5}}).addTo(map); }}")
+            " map._atlasCountries = L.geoJSON(gj, {pane: 'atlasBasemap', interactive: false, "
+            f"style: {style}, smoothFactor: 1.5}}).addTo(map);"
+            # web tiles that failed before the countries came: fill them in at once
+            " if (map.getContainer().getAttribute('data-tiles') === 'failed') {"
+            " map._atlasCountries.setStyle({fillOpacity: 1}); } }")
     if url is None:
         assert atlas.countries is not None
         data = atlas.countries_topojson or atlas.countries[["geometry"]].to_json(
@@ -564,11 +631,44 @@ def _arrow_lines(layer: RouteLayer) -> list[dict[str, Any]]:
     return out
 
 
+class _SwitchTag(MacroElement):
+    """Marks a feature group as the layer ``id`` of the app (``off``: a stand-in for it
+    while it is switched off), for the live layer control (:class:`_LayerSwitches`)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(g){ g.atlasLayer = {{ this.layer }}; g.atlasOff = {{ this.off }}; })"
+        "({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, layer_id: str, off: bool) -> None:
+        super().__init__()
+        self._name = "AtlasSwitchTag"
+        self.layer, self.off = _js(layer_id), _js(off)
+
+
+def _switched(group: folium.FeatureGroup, layer_id: str, *,
+              off: bool = False) -> folium.FeatureGroup:
+    """``group`` tagged as the app's layer ``layer_id`` (nothing without an id)."""
+    if layer_id:
+        group.add_child(_SwitchTag(layer_id, off))
+    return group
+
+
+def route_control_label(route: Any, colour: str) -> str:
+    """A route's entry in the layer control: a swatch of its colour and its name, as the
+    sidebar names it."""
+    return f'<span style="color:{colour}">&#9644;</span> {esc(route_label(route))}'
+
+
+FACILITIES_CONTROL_LABEL = f"&#9679; {esc(FACILITIES_NAME)}"
+
+
 def route_group(layer: RouteLayer, *, year: int | None) -> folium.FeatureGroup:
     """One route as a feature group: casing, schematic bands, lines, arrows and tooltips."""
-    # the layer control names each route as the sidebar does
-    label = f'<span style="color:{layer.colour}">&#9644;</span> {esc(route_label(layer.route))}'
-    group = folium.FeatureGroup(name=label, show=True)
+    group = _switched(folium.FeatureGroup(name=route_control_label(layer.route, layer.colour),
+                                          show=True), layer.id)
     under = [(s, s.casing) for s in layer.segments if s.casing is not None]
     under += [(s, s.band) for s in layer.segments if s.band is not None]
     if under:
@@ -620,7 +720,7 @@ def _facility_popup(layer_fac: Any) -> tuple[str, str]:
 
 def facilities_group(layer: FacilityLayer) -> folium.FeatureGroup:
     """Facilities as circle markers, ringed in their category's colour."""
-    group = folium.FeatureGroup(name=f"&#9679; {esc(FACILITIES_NAME)}", show=True)
+    group = _switched(folium.FeatureGroup(name=FACILITIES_CONTROL_LABEL, show=True), layer.id)
     features = []
     colours = {}
     for mark in layer.marks:
@@ -678,6 +778,16 @@ def user_tips(layer: UserLayer) -> list[str]:
     return tips
 
 
+def user_layer_id(layer: UserLayer) -> str:
+    """The id the app switches a user's layer by (from its upload's digest; "" without one)."""
+    return f"own_{layer.digest}" if layer.digest else ""
+
+
+def user_control_label(layer: UserLayer) -> str:
+    """A user's layer in the layer control: a swatch of its colour and its name."""
+    return f'<span style="color:{styles.USER_COLOUR}">&#9632;</span> {esc(layer.name)}'
+
+
 def user_group(layer: UserLayerScene) -> folium.FeatureGroup:
     """
     A user's own layer: points, lines and polygons in one colour, each with a tooltip of
@@ -694,8 +804,8 @@ def user_group(layer: UserLayerScene) -> folium.FeatureGroup:
     data = json.loads(frame.to_json(drop_id=True))
     for i, feature in enumerate(data["features"]):
         feature["id"] = f"user-{index}-{i}"
-    group = folium.FeatureGroup(name=f'<span style="color:{colour}">&#9632;</span> '
-                                     f"{esc(layer.layer.name)}", show=True)
+    group = _switched(folium.FeatureGroup(name=user_control_label(layer.layer), show=True),
+                      user_layer_id(layer.layer))
     edges = [{"type": "Feature", "properties": {}, "geometry": f["geometry"]}
              for f in data["features"] if f["geometry"]["type"] not in ("Point", "MultiPoint")]
     if edges:  # the white edge under the lines and outlines that no route has
@@ -771,6 +881,96 @@ def layer_control() -> folium.LayerControl:
     return folium.LayerControl(position="topright", collapsed=True)
 
 
+SWITCH_STAMP = "#"
+"""The name of the entry that makes each click in the live layer control a new report."""
+SHOWN, HIDDEN = "shown", "hidden"
+
+
+class _LayerSwitches(MacroElement):
+    """The live map's layer control as a switch of the app's layers (one state with the app).
+
+    Every group tagged with an ``atlasLayer`` (a layer the app's sidebar switches, see
+    :class:`_SwitchTag`) is listed; the groups marked ``atlasOff`` stand for layers
+    switched off
+    and are taken off the map at once, so they are listed unticked. When the reader
+    ticks or unticks one, the map reports every listed layer as ``shown`` or
+    ``hidden`` through streamlit-folium's ``selected_layers`` (with a stamp that makes
+    each click a new value), and the app switches its layers to match: the sidebar,
+    the URL and the exports follow, and the next draw keeps the choice. The list keeps
+    the sidebar's order (``order``, by id), so a layer switched off stays in its place.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function(control, map){"
+        " var groups = [];"
+        " map.eachLayer(function(l){ if (l.atlasLayer) { groups.push(l); } });"
+        " window.__atlasSwitches = groups;"
+        " groups.forEach(function(g){ if (g.atlasOff) { map.removeLayer(g); } });"
+        # listed in the sidebar's order, whether drawn or not (Leaflet 1.9's own list)
+        " var order = {{ this.order }}, rank = function(e){ var i = order.indexOf("
+        "  e.layer.atlasLayer); return i < 0 ? order.length : i; };"
+        " if (order.length && control._layers && control._update) {"
+        "  control._layers.sort(function(a, b){ return rank(a) - rank(b); }); control._update(); }"
+        # drawn again after a click in it: open again, where the reader left it
+        " if (window.__atlasSwitchOpen) { window.__atlasSwitchOpen = false; control.expand(); }"
+        " if (window.__atlasSwitchWatch) { return; }"
+        " window.__atlasSwitchWatch = true; var clicks = 0;"
+        " document.addEventListener('change', function(e){"
+        "  var box = e.target && e.target.closest && e.target.closest('.leaflet-control-layers');"
+        "  var data = window.__GLOBAL_DATA__; if (!box || !data) { return; }"
+        "  var report = {};"
+        "  (window.__atlasSwitches || []).forEach(function(g){ var id = g.atlasLayer;"
+        "   report[id] = {name: id, url: map.hasLayer(g) ? {{ this.shown }} : {{ this.hidden }}};"
+        "  });"
+        "  clicks += 1; report[{{ this.stamp }}] = {name: {{ this.stamp }},"
+        "   url: Date.now().toString(36) + '.' + clicks};"
+        # sent by streamlit-folium with the overlay change it has already seen
+        "  data.selected_layers = report; window.__atlasSwitchOpen = true;"
+        " });"
+        "})({{ this._parent.get_name() }}, {{ this._parent._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, order: Sequence[str] = ()) -> None:
+        super().__init__()
+        self._name = "AtlasLayerSwitches"
+        self.stamp, self.shown, self.hidden = _js(SWITCH_STAMP), _js(SHOWN), _js(HIDDEN)
+        self.order = _js(list(order))
+
+
+def live_layer_control(order: Sequence[str] = ()) -> folium.LayerControl:
+    """The layer control of the live map: it switches the app's layers (see
+    :class:`_LayerSwitches`), listed in ``order`` (their ids)."""
+    control = layer_control()
+    control.add_child(_LayerSwitches(order))
+    return control
+
+
+def off_groups(atlas: Atlas, layer_ids: Sequence[str],
+               own: Sequence[UserLayer] = ()) -> list[folium.FeatureGroup]:
+    """Empty groups standing for layers switched off (the atlas's, by id, and the user's
+    own), so the layer control lists them unticked and can switch them on."""
+    catalog = atlas.catalog
+    colours = (styles.route_colours((r.id, r.kind) for r in catalog.routes)
+               if catalog is not None else {})
+    groups = []
+    for lid in layer_ids:
+        if lid == FACILITIES_ID:
+            name = FACILITIES_CONTROL_LABEL
+        elif catalog is not None and lid in colours:
+            name = route_control_label(catalog.route(lid), colours[lid])
+        else:
+            continue
+        groups.append(_switched(folium.FeatureGroup(name=name, show=False), lid, off=True))
+    for layer in own:
+        if user_layer_id(layer):
+            groups.append(_switched(folium.FeatureGroup(name=user_control_label(layer),
+                                                        show=False),
+                                    user_layer_id(layer), off=True))
+    return groups
+
+
 @dataclass
 class MapParts:
     """A base map and the scene's feature groups, with assets pointed at the vendored copies."""
@@ -781,14 +981,27 @@ class MapParts:
 
 
 def map_parts(atlas: Atlas, scene: Scene, *, vendor_dir: Path, basemap: Basemap = "offline",
-              asset_mode: AssetMode = "static",
-              countries_url: str | None = None) -> MapParts:
-    """The pieces a live app mounts: constant base map + the scene's swappable groups."""
-    base = localize(base_map(atlas, basemap=basemap, countries_url=countries_url),
+              asset_mode: AssetMode = "static", countries_url: str | None = None,
+              switched_off: Sequence[str] = (), own_off: Sequence[UserLayer] = (),
+              listed: Sequence[str] = (), opening: Opening | None = None) -> MapParts:
+    """The pieces a live app mounts: constant base map + the scene's swappable groups.
+
+    ``switched_off`` are the ids of the app's layers switched off, ``own_off`` the
+    user's own layers switched off: the layer control lists them unticked, with the
+    layers drawn, in the order of ``listed`` (ids). ``opening`` is where the map opens
+    (see :func:`base_map`).
+    The names on the map are not in the layer control: the app has no state for them.
+    """
+    base = localize(base_map(atlas, basemap=basemap, countries_url=countries_url,
+                             opening=opening),
                     mode=asset_mode, vendor_dir=vendor_dir)
+    key, labels = annotation_groups(scene)
+    labels.control = False
     groups = [localize(g, mode=asset_mode, vendor_dir=vendor_dir)
-              for g in [*layer_groups(scene), *annotation_groups(scene)]]
-    return MapParts(base, groups, localize(layer_control(), mode=asset_mode, vendor_dir=vendor_dir))
+              for g in [*layer_groups(scene), key, labels,
+                        *off_groups(atlas, switched_off, own_off)]]
+    return MapParts(base, groups, localize(live_layer_control(listed), mode=asset_mode,
+                                           vendor_dir=vendor_dir))
 
 
 def build_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path, basemap: Basemap = "offline",

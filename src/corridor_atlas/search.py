@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from .layers import Atlas
 
@@ -129,6 +129,7 @@ class Hit:
     matched: str  # the name that matched, as spelled in the catalog
     score: float
     bbox: BBox | None  # west, south, east, north; None when it has no geometry
+    proxies: tuple[str, ...] = ()  # the box is around these places: its own is not sourced
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ class _Entry:
     loose: str
     bbox: BBox | None
     order: int  # position among the names of its item: the earlier, the preferred
+    proxies: tuple[str, ...] = ()
 
 
 def _band(query: str, key: str) -> float | None:
@@ -211,7 +213,7 @@ class SearchIndex:
             held = best.get(ident)
             if held is None or (score, -entry.order) > (held[0], -held[1]):
                 best[ident] = (score, entry.order, entry)
-        hits = [Hit(e.kind, e.id, e.label, e.name, score, e.bbox)
+        hits = [Hit(e.kind, e.id, e.label, e.name, score, e.bbox, e.proxies)
                 for score, _, e in best.values()]
         hits.sort(key=lambda h: (-h.score, h.kind != "route", fold(h.label), h.label, h.id))
         return hits[:limit]
@@ -260,8 +262,27 @@ def _facility_bboxes(atlas: Atlas) -> dict[str, BBox]:
     return boxes
 
 
+def _proxy_bbox(facility: Any) -> tuple[BBox | None, tuple[str, ...]]:
+    """The box around a facility's sourced proxy points (nearby towns standing in for a
+    location no source gives), and their names; ``(None, ())`` without any."""
+    points = []
+    for proxy in facility.proxy_points:
+        try:
+            lon, lat = float(proxy["lon"]), float(proxy["lat"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if math.isfinite(lon) and math.isfinite(lat) and proxy.get("source"):
+            points.append((lon, lat, str(proxy.get("name") or "")))
+    if not points:
+        return None, ()
+    boxes = [_point_bbox(lon, lat) for lon, lat, _ in points]
+    return ((min(b[0] for b in boxes), min(b[1] for b in boxes),
+             max(b[2] for b in boxes), max(b[3] for b in boxes)),
+            tuple(name for *_, name in points if name))
+
+
 def _entries_for(kind: HitKind, item_id: str, label: str, names: Iterable[str],
-                 bbox: BBox | None) -> list[_Entry]:
+                 bbox: BBox | None, proxies: tuple[str, ...] = ()) -> list[_Entry]:
     entries: list[_Entry] = []
     seen: set[str] = set()
     for name in names:
@@ -271,7 +292,7 @@ def _entries_for(kind: HitKind, item_id: str, label: str, names: Iterable[str],
             continue
         seen.add(key)
         entries.append(_Entry(kind, item_id, label, name, key, _loosen(key), bbox,
-                              len(entries)))
+                              len(entries), proxies))
     return entries
 
 
@@ -283,8 +304,9 @@ def build_index(atlas: Atlas) -> SearchIndex:
     each alias (language tag such as ``" (TR)"`` removed); the box is the extent of
     the drawn route, ``None`` if its layer did not load. Facilities: name and id
     (underscores as spaces; a match on the id shows the name); the box is a small
-    square around the drawn point, or around the catalog's coordinates, ``None`` if it
-    has neither.
+    square around the drawn point, or around the catalog's coordinates, or around
+    the sourced proxy points that stand in for a location no source gives (the hit
+    names them), ``None`` if it has none.
     """
     catalog = atlas.catalog
     if catalog is None:
@@ -298,12 +320,15 @@ def build_index(atlas: Atlas) -> SearchIndex:
     drawn = _facility_bboxes(atlas)
     for facility in catalog.facilities.items:
         bbox = drawn.get(facility.id)
+        proxies: tuple[str, ...] = ()
         if bbox is None and facility.lon is not None and facility.lat is not None:
             bbox = _point_bbox(facility.lon, facility.lat)
+        if bbox is None:
+            bbox, proxies = _proxy_bbox(facility)
         id_words = facility.id.replace("_", " ")
         # its id finds it too, but a match on it shows the facility's name: ids are no
         # words for readers
         entries += [replace(e, name=facility.name) if e.name == id_words else e
                     for e in _entries_for("facility", facility.id, facility.name,
-                                          [facility.name, id_words], bbox)]
+                                          [facility.name, id_words], bbox, proxies)]
     return SearchIndex(tuple(entries))

@@ -294,6 +294,28 @@ def union_bbox(boxes: Iterable[BBox]) -> BBox | None:
     return (min(west), min(south), max(east), max(north))
 
 
+#: A picked route or place is shown with at least this much around it, each way (km),
+#: and no closer than this zoom: enough for the names and the routes nearby to show.
+FOCUS_MIN_KM = 150.0
+FOCUS_MAX_ZOOM = 10.0
+KM_PER_DEG_LAT = 111.32
+
+
+def focus_extent(bbox: BBox, *, min_km: float = FOCUS_MIN_KM) -> BBox:
+    """``bbox`` grown about its centre to at least ``min_km`` across, east–west and
+    north–south (a point becomes a square of that side); a larger box is kept as it is."""
+    west, south, east, north = bbox
+    lat = (south + north) / 2
+    half_lat = min_km / KM_PER_DEG_LAT / 2
+    half_lon = min(180.0, half_lat / max(math.cos(math.radians(lat)), 0.01))
+    if north - south < 2 * half_lat:
+        south, north = max(-85.0, lat - half_lat), min(85.0, lat + half_lat)
+    lon = (west + east) / 2
+    if east - west < 2 * half_lon:
+        west, east = max(-180.0, lon - half_lon), min(180.0, lon + half_lon)
+    return west, south, east, north
+
+
 def view_for_bbox(bbox: BBox, *, width_px: int = 800, height_px: int = 640,
                   max_zoom: float = 11.0) -> tuple[float, float, float]:
     """Center (lat, lon) and the Web Mercator zoom that fits ``bbox`` in a map of that size."""
