@@ -152,7 +152,7 @@ def test_the_map_fits_to_an_uploaded_point_once(open_page, app_url: str) -> None
     page.goto(f"{app_url}/")
     frame = bs.map_frame(page)
     opening = bs.view(frame)
-    page.get_by_text("➕ Your own layers").click()
+    page.get_by_text("Your own layers").click()
     point = {"type": "Feature", "properties": {"name": "Gori"},
              "geometry": {"type": "Point", "coordinates": list(GORI)}}
     upload = {"name": "gori.geojson", "mimeType": "application/geo+json",
