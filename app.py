@@ -21,6 +21,7 @@ from corridor_atlas import (
     headline,
     page,
     panels,
+    phases,
     settings,
     styles,
     timeline,
@@ -121,6 +122,9 @@ PAGE_ICON = ('<svg viewBox="0 0 24 24"><path d="M2 5.5l6.7-2.5 6.6 2.5L22 3v15.5
              'stroke-linecap="round"/></svg>')
 
 st.set_page_config(page_title="Corridor Atlas", page_icon=PAGE_ICON, layout="wide")
+# this run's phase times, when asked for (the benchmark's breakdown)
+CLOCK = phases.RunClock.from_env(run=st.session_state.get("_runs", 0) + 1)
+st.session_state["_runs"] = CLOCK.run
 
 
 @st.cache_data(show_spinner="Loading the corridor data…")
@@ -928,6 +932,7 @@ def share_link(query: str) -> None:
 
 def main() -> None:
     atlas = load(str(GEO_DIR))
+    CLOCK.mark("data")
     st.sidebar.title("Corridor Atlas")
     st.sidebar.caption("Energy and transport routes from the Caspian through Georgia and "
                        "Türkiye to Europe.")
@@ -945,10 +950,12 @@ def main() -> None:
     kinds, wanted_status = filters(atlas)
     toggled, selected, basemap = sidebar(atlas)
     own, own_off = user_layers()
+    CLOCK.mark("sidebar")
     in_year = timeline.statuses_in(atlas.catalog.routes, year, as_of=atlas.catalog.as_of)
     view = MapView(layers=tuple(toggled), selected=selected, basemap=basemap, year=year,
                    flows=flows, kinds=tuple(kinds), statuses=tuple(wanted_status))
     scene = build_scene(atlas, view, own)
+    CLOCK.mark("scene")
     col_map, col_panel = st.columns([3, 2], gap="medium")
     with col_map:
         url_box = st.container()  # filled once the URL is written (write_url)
@@ -966,12 +973,14 @@ def main() -> None:
             if "fit" in st.session_state:
                 request, bbox, options = st.session_state["fit"]
                 parts.groups.append(fit_group(request, bbox, **options))
+            CLOCK.mark("map parts")
             with st.container(key="atlas_map"):
                 # the map opens on the view the URL asked for (the base map's opening)
                 state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
                                   use_container_width=True, feature_group_to_add=parts.groups,
                                   layer_control=parts.control, returned_objects=MAP_RETURNS,
                                   on_change=_on_map_change)
+            CLOCK.mark("map sent")
             not_begun = [atlas.catalog.route(lid).short_name for lid in scene.not_begun]
             if not_begun:
                 st.caption(f"Not yet agreed in {year}, so not drawn: "
@@ -987,6 +996,7 @@ def main() -> None:
         with tab_table:
             if tab_table.open:
                 table_view(atlas, scene, year, in_year, own)
+    CLOCK.mark("below the map")
     with col_panel:
         facility = st.session_state.get("facility")
         if selected is None and facility:
@@ -999,8 +1009,10 @@ def main() -> None:
         if picked is not None:  # sent with every run; the page acts on each pick once
             st.html(page.after_pick(picked[0], close_sidebar=picked[1]),
                     unsafe_allow_javascript=True)
+    CLOCK.mark("panel")
     share_link(write_url(atlas, toggled, year, selected, state, flows, kinds, wanted_status))
     url_notices(url_box)
+    CLOCK.mark("url")
     if st.session_state.get("playing"):
         _, last = year_range(atlas.catalog)
         if year >= last:  # the switch is drawn: it is turned off before it is, next run
@@ -1008,7 +1020,12 @@ def main() -> None:
         else:
             time.sleep(PLAY_STEP_S)
             st.session_state["_play_year"] = year + 1
+        CLOCK.finish()
         st.rerun()
 
 
-main()
+try:
+    main()
+    CLOCK.finish()
+finally:
+    CLOCK.finish(completed=False)  # a run cut short (a completed one is written already)
