@@ -127,7 +127,9 @@ CLOCK = phases.RunClock.from_env(run=st.session_state.get("_runs", 0) + 1)
 st.session_state["_runs"] = CLOCK.run
 
 
-@st.cache_data(show_spinner="Loading the corridor data…")
+# One atlas per process, shared read-only by every session and run: no copy per run, and
+# what is worked out once per atlas (corridor_atlas.memo) stays worked out.
+@st.cache_resource(show_spinner="Loading the corridor data…")
 def load(geo_dir: str) -> Atlas:
     return load_atlas(Path(geo_dir))
 

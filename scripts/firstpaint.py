@@ -445,8 +445,9 @@ def changes(page: Any, repeat: int, drawn_in: dict[int, list[str]], first: int, 
 # ---------------------------------------------------------------- the run
 
 
-def measure(repeat: int) -> dict[str, Any]:
-    """Cold visits, then ``repeat`` rounds of the three pages in turn, then the changes."""
+def measure(repeat: int, *, changes_too: bool = True) -> dict[str, Any]:
+    """Cold visits, then ``repeat`` rounds of the three pages in turn, then the changes
+    (unless ``changes_too`` is false)."""
     from playwright.sync_api import sync_playwright
 
     from corridor_atlas.describe import route_label
@@ -491,9 +492,10 @@ def measure(repeat: int) -> dict[str, Any]:
                 log(f"round {i + 1}: " + ", ".join(
                     f"{k} {visits[k][-1].paint_ms:,.0f} ms" for k in PAGES))
             assert page is not None
-            log("toggle and year change")
-            out["changes"] = changes(page, repeat, drawn_in, first, last,
-                                     route_label(toggle), colour)
+            if changes_too:
+                log("toggle and year change")
+                out["changes"] = changes(page, repeat, drawn_in, first, last,
+                                         route_label(toggle), colour)
             page.context.close()
         finally:
             browser.close()
@@ -557,7 +559,9 @@ def report(r: dict[str, Any]) -> str:
     lines += ["", "### The server's first script run of each session (median of "
               f"{n}, ms)", "", "| phase | ms |", "|---|---:|"]
     lines += [f"| {name} | {ms:,.1f} |" for name, ms in r["server_phases"]]
-    c = r["changes"]
+    c = r.get("changes")
+    if c is None:
+        return "\n".join(lines)
     lines += ["", f"### Changes, end to end in Chromium (median of {n} each)", "",
               "| change | median | samples | goal |", "|---|---:|---|---|"]
     for key, what in CHANGES.items():
@@ -577,8 +581,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--no-changes", action="store_true",
+                        help="first paint only: no toggle or year change")
     args = parser.parse_args(argv)
-    result = measure(args.repeat)
+    result = measure(args.repeat, changes_too=not args.no_changes)
     print(report(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")

@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 
 from corridor_atlas import styles
-from corridor_atlas.assets import iter_links
-from corridor_atlas.maps import build_map
+from corridor_atlas.assets import MAP_BUNDLE, iter_links
+from corridor_atlas.maps import build_map, map_parts
 from corridor_atlas.scene import build_scene
 from corridor_atlas.view import MapView
 
@@ -112,11 +112,14 @@ def test_map_draws_every_default_route_offline(app, app_url, atlas, colours) -> 
     static = {u.path for _, u in assets if u.path.startswith("/app/static/")}
     assert all(path.startswith(VENDOR_PATH) for path in static), static
     scene = build_scene(atlas, MapView(layers=tuple(atlas.default_layers())))
-    js, css = iter_links(build_map(atlas, scene, vendor_dir=VENDOR_DIR, asset_mode="static"))
+    parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, countries_url="/countries")
+    js, css = iter_links(parts.base)
     wanted = {urlsplit(url).path for url in js + css if not url.startswith("data:")}
     assert wanted and all(path.startswith(VENDOR_PATH) for path in wanted), wanted
     assert wanted <= static, f"never requested: {sorted(wanted - static)}"
-    assert f"{VENDOR_PATH}leaflet@1.9.3/dist/leaflet.js" in static
+    # Leaflet and its plugins in one file, none of them on its own
+    assert f"{VENDOR_PATH}{MAP_BUNDLE}" in static
+    assert not any(path.endswith(".js") for path in static - {f"{VENDOR_PATH}{MAP_BUNDLE}"})
     log.assert_clean()
 
 
