@@ -770,3 +770,19 @@ def test_no_emoji_in_the_apps_labels():
             found += [(node.lineno, ch) for ch in node.value
                       if any(lo <= ord(ch) <= hi for lo, hi in emoji)]
     assert found == []
+
+
+def test_a_rerun_works_nothing_out_again_for_the_atlas(app):
+    """The atlas is the same object in every run (not a copy), so what was worked out for
+    it once (names, places, the opening extent, the scene's rows) is not worked out again."""
+    from corridor_atlas import memo
+
+    def both_years() -> None:
+        app.slider(key="year").set_value(2012).run()
+        app.slider(key="year").set_value(2026).run()
+
+    both_years()
+    before = memo.kept()  # what the two views needed
+    app.run()
+    both_years()
+    assert memo.kept() == before
