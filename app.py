@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -122,9 +122,13 @@ PAGE_ICON = ('<svg viewBox="0 0 24 24"><path d="M2 5.5l6.7-2.5 6.6 2.5L22 3v15.5
              'stroke-linecap="round"/></svg>')
 
 st.set_page_config(page_title="Corridor Atlas", page_icon=PAGE_ICON, layout="wide")
-# this run's phase times, when asked for (the benchmark's breakdown)
-CLOCK = phases.RunClock.from_env(run=st.session_state.get("_runs", 0) + 1)
-st.session_state["_runs"] = CLOCK.run
+# The session's how-many-th run this is, and this run's phase times when asked for (the
+# benchmark's breakdown).
+RUN = st.session_state["_runs"] = st.session_state.get("_runs", 0) + 1
+CLOCK = phases.RunClock.from_env(run=RUN)
+# How long the rest of the page waits for the map to be drawn on a session's first run, in
+# case the map never starts the run that brings it (see main).
+REST_WAITS_S = 5.0
 
 
 # One atlas per process, shared read-only by every session and run: no copy per run, and
@@ -417,11 +421,17 @@ def zoom_to() -> None:
                          on_change=_zoom_to)
 
 
+def filter_state() -> tuple[list[str], list[str]]:
+    """The kinds and statuses shown: every one to start with, unless the URL chose
+    (read_url)."""
+    kinds = st.session_state.setdefault("filter_kinds", list(styles.KIND_LABELS))
+    statuses = st.session_state.setdefault("filter_status", list(styles.STATUS_LABELS))
+    return list(kinds or []), list(statuses or [])
+
+
 def filters(atlas: Atlas) -> tuple[list[str], list[str]]:
     """Kinds and statuses to show, as pills: every choice in full words, none cut short."""
-    # every kind and status to start with, unless the URL chose (read_url)
-    st.session_state.setdefault("filter_kinds", list(styles.KIND_LABELS))
-    st.session_state.setdefault("filter_status", list(styles.STATUS_LABELS))
+    filter_state()
     with st.sidebar.expander("Filter by kind and status"):
         kinds = st.pills("Kinds", list(styles.KIND_LABELS), selection_mode="multi",
                          format_func=styles.KIND_LABELS.get, key="filter_kinds",
@@ -432,49 +442,88 @@ def filters(atlas: Atlas) -> tuple[list[str], list[str]]:
     return list(kinds or []), list(status or [])
 
 
+def layer_sections(atlas: Atlas) -> list[tuple[str | None, str | None, list[str]]]:
+    """The sidebar's layer switches in the order it lists them (the layer control's too):
+    (subheader, caption, layer ids) a group; no subheader continues the one above."""
+    catalog = atlas.catalog
+    if catalog is None:
+        return []
+    toggles = atlas.layer_ids()
+    routes = [r for r in catalog.routes if r.id in toggles]
+    sections: list[tuple[str | None, str | None, list[str]]] = []
+    for kind, label in styles.KIND_LABELS.items():
+        members = [r.id for r in routes if r.role == "route" and r.kind == kind]
+        if members:
+            sections.append((None if sections else "Routes", label, members))
+    connections = [r.id for r in routes if r.role == "connection"]
+    if connections:
+        sections.append(("Connections", None, connections))
+    sections.append(("Context layers", None, [r.id for r in routes if r.role == "context"]
+                     + [FACILITIES_ID] * (FACILITIES_ID in toggles)))
+    return sections
+
+
+def layer_state(atlas: Atlas) -> tuple[list[str], str | None]:
+    """The layers switched on and the route whose panel is open, from the session's state
+    (what the sidebar's switches and list hold); sets each switch's default first."""
+    assert atlas.catalog is not None
+    defaults = set(atlas.default_layers())
+    listed = [lid for _, _, ids in layer_sections(atlas) for lid in ids]
+    for lid in listed:
+        st.session_state.setdefault(f"layer_{lid}", lid in defaults)
+    ids = [r.id for r in atlas.catalog.routes if r.id in atlas.routes]
+    st.session_state["_route_ids"] = tuple(ids)
+    st.session_state["_layer_ids"] = tuple(listed)
+    if st.session_state.get("route") not in (OVERVIEW, *ids):
+        st.session_state["route"] = OVERVIEW
+    route = st.session_state["route"]
+    return ([lid for lid in listed if st.session_state[f"layer_{lid}"]],
+            None if route == OVERVIEW else route)
+
+
+class Controls(NamedTuple):
+    """What the sidebar's controls hold."""
+
+    year: int
+    flows: bool
+    kinds: list[str]
+    statuses: list[str]
+    layers: list[str]
+    selected: str | None  # the route whose panel is open
+    basemap: str
+
+
+def opening_controls(atlas: Atlas) -> Controls:
+    """What the sidebar's controls hold when a session opens (what the URL set, else each
+    one's default), without drawing them: the session's first run draws the map before
+    them (see main), and the next run's controls give the same."""
+    assert atlas.catalog is not None
+    kinds, statuses = filter_state()
+    layers, selected = layer_state(atlas)
+    year = int(st.session_state.setdefault("year", default_year(atlas.catalog)))
+    return Controls(year, bool(st.session_state.get("flows", False)), kinds, statuses, layers,
+                    selected, st.session_state.get("basemap", next(iter(BASEMAPS))))
+
+
 def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
     catalog = atlas.catalog
-    toggles = atlas.layer_ids()
-    defaults = set(atlas.default_layers())
     visible: list[str] = []
-    listed: list[str] = []  # in the order the sidebar lists them (the layer control's too)
     if catalog is not None:
-        routes = [r for r in catalog.routes if r.id in toggles]
-        st.sidebar.subheader("Routes")
-        for kind, label in styles.KIND_LABELS.items():
-            members = [r for r in routes if r.role == "route" and r.kind == kind]
-            if not members:
-                continue
-            st.sidebar.caption(label)
-            for r in members:
-                st.session_state.setdefault(f"layer_{r.id}", r.id in defaults)
-                listed.append(r.id)
-                if st.sidebar.checkbox(md(r.name), key=f"layer_{r.id}"):
-                    visible.append(r.id)
-        connections = [r for r in routes if r.role == "connection"]
-        if connections:
-            st.sidebar.subheader("Connections",
-                                 help="The corridor's newer links, off when the map opens")
-            for r in connections:
-                st.session_state.setdefault(f"layer_{r.id}", r.id in defaults)
-                listed.append(r.id)
-                if st.sidebar.checkbox(md(r.name), key=f"layer_{r.id}"):
-                    visible.append(r.id)
-        st.sidebar.subheader("Context layers")
-        for lid in [r.id for r in routes if r.role == "context"] + [FACILITIES_ID] * (
-                FACILITIES_ID in toggles):
-            st.session_state.setdefault(f"layer_{lid}", lid in defaults)
-            listed.append(lid)
-            if st.sidebar.checkbox(md(_label(atlas, lid)), key=f"layer_{lid}",
-                                   help="Terminals, junctions, compressor stations, "
-                                        "refineries, fields and railway stations"
-                                   if lid == FACILITIES_ID else None):
-                visible.append(lid)
-        ids = [r.id for r in catalog.routes if r.id in atlas.routes]
-        st.session_state["_route_ids"] = tuple(ids)
-        st.session_state["_layer_ids"] = tuple(listed)
-        if st.session_state.get("route") not in (OVERVIEW, *ids):
-            st.session_state["route"] = OVERVIEW
+        layer_state(atlas)  # each switch's default, the order they are listed in
+        for subheader, caption, layer_ids in layer_sections(atlas):
+            if subheader:
+                st.sidebar.subheader(subheader, help=(
+                    "The corridor's newer links, off when the map opens"
+                    if subheader == "Connections" else None))
+            if caption:
+                st.sidebar.caption(caption)
+            for lid in layer_ids:
+                if st.sidebar.checkbox(md(_label(atlas, lid)), key=f"layer_{lid}",
+                                       help="Terminals, junctions, compressor stations, "
+                                            "refineries, fields and railway stations"
+                                       if lid == FACILITIES_ID else None):
+                    visible.append(lid)
+        ids = st.session_state["_route_ids"]
         selected = st.sidebar.selectbox(
             "Route panel", [OVERVIEW, *ids], key="route",
             format_func=lambda i: ("Corridor overview" if i == OVERVIEW
@@ -932,6 +981,17 @@ def share_link(query: str) -> None:
             st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
 
 
+@st.fragment(run_every=REST_WAITS_S)
+def _rest_if_the_map_is_not_drawn() -> None:
+    """Drawn on a session's first run only: if the map has not started the next run
+    REST_WAITS_S after it (a map that failed to load), start it, so the controls and the
+    panel come all the same. Draws nothing; once the next run is under way, it is not
+    called again."""
+    calls = st.session_state["_rest_waits"] = st.session_state.get("_rest_waits", 0) + 1
+    if calls > 1 and st.session_state.get("_runs", 0) <= 1:
+        st.rerun(scope="app")
+
+
 def main() -> None:
     atlas = load(str(GEO_DIR))
     CLOCK.mark("data")
@@ -945,13 +1005,25 @@ def main() -> None:
         return
     st.html(MAP_CSS + CARD_CSS)
     read_url(atlas)
-    search_box(atlas)
-    year = year_control(atlas)
-    flows = flows_switch(atlas, year)
-    zoom_to()
-    kinds, wanted_status = filters(atlas)
-    toggled, selected, basemap = sidebar(atlas)
-    own, own_off = user_layers()
+    # A session's first run sends the map and what is written under it, nothing else: the
+    # sidebar's controls, the panel and the export panel each need the browser to fetch
+    # and run more code, which would hold the map back. They come with the next run,
+    # which the map starts as soon as it is drawn (it reports its view), or after
+    # REST_WAITS_S if it never does. The first run draws what the controls will show.
+    first = RUN == 1
+    if first:
+        year, flows, kinds, wanted_status, toggled, selected, basemap = opening_controls(atlas)
+        own, own_off = [], []
+        with st.sidebar:
+            _rest_if_the_map_is_not_drawn()
+    else:
+        search_box(atlas)
+        year = year_control(atlas)
+        flows = flows_switch(atlas, year)
+        zoom_to()
+        kinds, wanted_status = filters(atlas)
+        toggled, selected, basemap = sidebar(atlas)
+        own, own_off = user_layers()
     CLOCK.mark("sidebar")
     in_year = timeline.statuses_in(atlas.catalog.routes, year, as_of=atlas.catalog.as_of)
     view = MapView(layers=tuple(toggled), selected=selected, basemap=basemap, year=year,
@@ -990,8 +1062,9 @@ def main() -> None:
             if scene.filtered:
                 st.caption(f"Hidden by the filters: {len(scene.filtered)} layer(s).")
             credits(atlas)
-            export_panel(atlas, replace(view, bbox=bbox_from_leaflet((state or {}).get("bounds"))),
-                         own)
+            if not first:
+                export_panel(atlas, replace(
+                    view, bbox=bbox_from_leaflet((state or {}).get("bounds"))), own)
         with tab_compare:
             if tab_compare.open:
                 compare_view(atlas, view)
@@ -999,6 +1072,11 @@ def main() -> None:
             if tab_table.open:
                 table_view(atlas, scene, year, in_year, own)
     CLOCK.mark("below the map")
+    query = write_url(atlas, toggled, year, selected, state, flows, kinds, wanted_status)
+    url_notices(url_box)
+    if first:
+        CLOCK.mark("url")
+        return
     with col_panel:
         facility = st.session_state.get("facility")
         if selected is None and facility:
@@ -1012,8 +1090,7 @@ def main() -> None:
             st.html(page.after_pick(picked[0], close_sidebar=picked[1]),
                     unsafe_allow_javascript=True)
     CLOCK.mark("panel")
-    share_link(write_url(atlas, toggled, year, selected, state, flows, kinds, wanted_status))
-    url_notices(url_box)
+    share_link(query)
     CLOCK.mark("url")
     if st.session_state.get("playing"):
         _, last = year_range(atlas.catalog)

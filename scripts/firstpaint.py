@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -68,7 +69,7 @@ MARKS_JS = """(() => {
   const IFRAME = "__IFRAME__";
   const page = {
     shell: '[data-testid="stApp"]',
-    element: '[data-testid="stMain"] [data-testid="stElementContainer"]',
+    text: '[data-testid="stMain"] [data-testid="stText"]',
     sidebar: '[data-testid="stSidebarUserContent"] [data-testid="stSlider"]',
     iframe: IFRAME,
     cards: '[data-testid="stMetric"]',
@@ -252,29 +253,30 @@ def _context(browser: Any, blocked: list[str]) -> Any:
 def visit(browser: Any, kind: str, url: str, blocked: list[str],
           phase_log: Path | None = None, keep: bool = False) -> tuple[Visit, Any]:
     """Open ``url`` in a fresh context and time its first paint; with ``keep``, return the
-    open page (else None) for more measurements."""
+    open page (else None) for more measurements.
+
+    The first paint is taken in the page: from the start of the navigation to the first
+    animation frame that has the empty page's text, or a route path in the map's iframe.
+    """
     ctx = _context(browser, blocked)
     page = ctx.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    start = time.perf_counter()
     page.goto(url, wait_until="commit")
-    if kind == "empty":
-        page.get_by_text("An empty Streamlit page.").wait_for(state="attached")
-    else:
-        page.frame_locator(IFRAME).locator("path.leaflet-interactive").first.wait_for(
-            state="attached")
-    paint = (time.perf_counter() - start) * 1000.0
-    result = Visit(paint)
+    painted = "text" if kind == "empty" else "route"
+    page.wait_for_function(f"() => !!(window.__paintMarks || {{}}).{painted}")
+    result = Visit(0.0)
     if kind != "empty":  # let the page finish, to see when everything else came
         page.wait_for_function(IDLE_JS)
         page.frame_locator(IFRAME).locator(".leaflet-atlasBasemap-pane path").first.wait_for(
             state="attached")
-        if kind == "atlas":
-            page.wait_for_function("() => !!window.__paintMarks.chart || "
-                                   "!document.querySelector('.vega-embed')")
+        if kind == "atlas":  # the controls, the cards and the charts of the opening panel
+            page.wait_for_function("() => { const m = window.__paintMarks;"
+                                   " return !!(m.sidebar && m.cards && m.chart); }")
+            page.wait_for_function(IDLE_JS)
     origin = page.evaluate("() => performance.timeOrigin")
     marks = page.evaluate("() => { window.__paintMarks.done = 1; return window.__paintMarks; }")
     result.marks = {k: v - origin for k, v in marks.items() if k != "done"}
+    result.paint_ms = result.marks[painted]
     result.resources = [[n, s - origin, e - origin, b] for n, s, e, b in
                         page.evaluate(RESOURCES_JS)]
     if kind != "empty":
@@ -284,7 +286,8 @@ def visit(browser: Any, kind: str, url: str, blocked: list[str],
         since = origin / 1000.0
         result.runs = [{**r, "started_ms": r["started"] * 1000.0 - origin}
                        for r in phases.read_runs(phase_log)
-                       if r["started"] >= since and r["run"] == 1]
+                       if r["started"] >= since and r["run"] <= 2]
+        result.runs.sort(key=lambda r: r["run"])
     if keep:
         return result, page
     ctx.close()
@@ -305,13 +308,14 @@ def _starts(resources: list[list[Any]], *needles: str) -> list[float]:
 def steps(v: Visit) -> dict[str, float | None]:
     """The steps of one atlas visit, in ms from navigation start (None: did not happen)."""
     m = v.marks
-    first_run = v.runs[0] if v.runs else None
+    first_run = next((r for r in v.runs if r["run"] == 1), None)
+    second_run = next((r for r in v.runs if r["run"] == 2), None)
 
-    def phase_end(name: str) -> float | None:
-        if first_run is None:
+    def phase_end(name: str, run: dict[str, Any] | None = first_run) -> float | None:
+        if run is None:
             return None
-        found = [p for p in first_run["phases"] if p.name == name]
-        return first_run["started_ms"] + found[0].end_ms if found else None
+        found = [p for p in run["phases"] if p.name == name]
+        return run["started_ms"] + found[0].end_ms if found else None
 
     top_js = [r for r in v.resources if "/static/js/" in r[0]]
     boot = [r[2] for r in top_js if r[1] - top_js[0][1] < 50] if top_js else []
@@ -338,14 +342,20 @@ def steps(v: Visit) -> dict[str, float | None]:
         "basemap fetched (countries.topojson)": max(_ends(v.map_resources, "countries."),
                                                     default=None),
         "basemap drawn": m.get("basemap"),
-        "sidebar drawn (year slider)": m.get("sidebar"),
-        "panel cards drawn": m.get("cards"),
-        "server: panel written": phase_end("panel"),
+        "sidebar's controls drawn (year slider)": m.get("sidebar"),
+        "panel's cards drawn": m.get("cards"),
         "server: script run ends": (first_run["started_ms"] + first_run["total_ms"]
                                     if first_run else None),
+        "server: panel written (in the first run)": phase_end("panel"),
+        "server: second run starts (the map reported its view)": (
+            second_run["started_ms"] if second_run else None),
+        "server: panel written in the second run": phase_end("panel", second_run),
         "script finished (page idle)": m.get("idle"),
         "Vega-Lite bundle loaded": max(_ends(v.resources, "/embed."), default=None),
-        "first chart drawn": m.get("chart"),
+        "panel's first chart drawn": m.get("chart"),
+        "page complete (controls, cards and chart)": (
+            max(m["sidebar"], m["cards"], m["chart"])
+            if all(k in m for k in ("sidebar", "cards", "chart")) else None),
     }
     return out
 
@@ -362,14 +372,15 @@ def breakdown(visits: list[Visit]) -> list[tuple[str, float | None, int]]:
     return sorted(rows, key=lambda r: (r[1] is None, r[1] or 0.0))
 
 
-def server_phases(visits: list[Visit]) -> list[tuple[str, float]]:
-    """The median length of each phase of the first script run of the visits."""
+def server_phases(visits: list[Visit], run: int) -> list[tuple[str, float]]:
+    """The median length of each phase of the visits' ``run``-th script run."""
     per: dict[str, list[float]] = {}
     for v in visits:
-        if v.runs:
-            for p in v.runs[0]["phases"]:
-                per.setdefault(p.name, []).append(p.ms)
-            per.setdefault("whole run", []).append(v.runs[0]["total_ms"])
+        for r in v.runs:
+            if r["run"] == run:
+                for p in r["phases"]:
+                    per.setdefault(p.name, []).append(p.ms)
+                per.setdefault("whole run", []).append(r["total_ms"])
     return [(name, statistics.median(values)) for name, values in per.items()]
 
 
@@ -467,7 +478,8 @@ def measure(repeat: int, *, changes_too: bool = True) -> dict[str, Any]:
     chromium = snapshot.find_chromium()
     if chromium is None:
         raise RuntimeError(snapshot.NOT_FOUND)
-    out: dict[str, Any] = {"repeat": repeat}
+    out: dict[str, Any] = {"repeat": repeat, "load_before": os.getloadavg()[0],
+                           "cores": os.cpu_count()}
     blocked: list[str] = []
     with tempfile.TemporaryDirectory() as tmp, servers(Path(tmp), Path(tmp) / "phases.jsonl") \
             as running, sync_playwright() as pw:
@@ -499,6 +511,7 @@ def measure(repeat: int, *, changes_too: bool = True) -> dict[str, Any]:
             page.context.close()
         finally:
             browser.close()
+    out["load_after"] = os.getloadavg()[0]
     out["cold"] = {k: asdict_visit(v) for k, v in cold.items()}
     out["visits"] = {k: [asdict_visit(v) for v in vs] for k, vs in visits.items()}
     out["paint"] = {k: median([v.paint_ms for v in vs]) for k, vs in visits.items()}
@@ -507,7 +520,8 @@ def measure(repeat: int, *, changes_too: bool = True) -> dict[str, Any]:
     out["map_ratio"] = out["paint"]["map"] / out["paint"]["empty"]
     out["breakdown"] = breakdown(visits["atlas"])
     out["map_breakdown"] = breakdown(visits["map"])
-    out["server_phases"] = server_phases(visits["atlas"])
+    out["server_phases"] = server_phases(visits["atlas"], 1)
+    out["server_phases_2"] = server_phases(visits["atlas"], 2)
     out["blocked"] = sorted(set(blocked))
     return out
 
@@ -538,10 +552,13 @@ def report(r: dict[str, Any]) -> str:
             if kind == "atlas" else ""
         lines.append(f"| {what} | {_ms(r['paint'][kind])} | {ratio:.2f}{goal} | "
                      f"{_ms(r['cold'][kind]['paint_ms'])} |")
-    lines += ["", "First paint: the empty page's line of text attached; for the two maps, the "
-              "first route path attached in the map's iframe. Samples (ms): " + "; ".join(
+    lines += ["", "First paint: from the start of the navigation to the first animation frame "
+              "with the empty page's line of text, or with a route path in the map's iframe. "
+              "Samples (ms): " + "; ".join(
                   f"{k} " + ", ".join(f"{s:,.0f}" for s in v)
-                  for k, v in r["paint_samples"].items()) + ".", ""]
+                  for k, v in r["paint_samples"].items()) + ". Machine load (1-minute load "
+              f"average, {r['cores']} cores): {r['load_before']:.1f} at the start, "
+              f"{r['load_after']:.1f} at the end.", ""]
     lines += [f"### Where the time goes: Corridor Atlas (median of {n}, ms from navigation)",
               "", "| step | at | after the step before |", "|---|---:|---:|"]
     before = 0.0
@@ -556,9 +573,12 @@ def report(r: dict[str, Any]) -> str:
     for name, at, _count in r["map_breakdown"]:
         if at is not None and not name.startswith("server"):
             lines.append(f"| {name} | {_ms(at)} |")
-    lines += ["", "### The server's first script run of each session (median of "
-              f"{n}, ms)", "", "| phase | ms |", "|---|---:|"]
-    lines += [f"| {name} | {ms:,.1f} |" for name, ms in r["server_phases"]]
+    lines += ["", f"### The server's script runs of each session (median of {n}, ms)", "",
+              "| phase | first run | second run |", "|---|---:|---:|"]
+    second = dict(r.get("server_phases_2") or [])
+    for name, ms in r["server_phases"]:
+        other = f"{second[name]:,.1f}" if name in second else "–"
+        lines.append(f"| {name} | {ms:,.1f} | {other} |")
     c = r.get("changes")
     if c is None:
         return "\n".join(lines)

@@ -8,8 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from corridor_atlas import styles
+from corridor_atlas.view import default_year
 
-from .conftest import ROOT, ROUTE_IDS, XSS
+from .conftest import ROOT, ROUTE_IDS, XSS, open_session
 
 APP = str(ROOT / "app.py")
 
@@ -17,7 +18,7 @@ APP = str(ROOT / "app.py")
 def _run(monkeypatch=None, geo_dir=None) -> AppTest:
     if monkeypatch is not None and geo_dir is not None:
         monkeypatch.setenv("CORRIDOR_ATLAS_GEO_DIR", str(geo_dir))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_session(AppTest.from_file(APP, default_timeout=60))
     assert not at.exception, at.exception
     return at
 
@@ -289,7 +290,7 @@ def _run_with(query: dict[str, str]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
-    at.run()
+    open_session(at)
     assert not at.exception, at.exception
     return at
 
@@ -786,3 +787,48 @@ def test_a_rerun_works_nothing_out_again_for_the_atlas(app):
     app.run()
     both_years()
     assert memo.kept() == before
+
+
+# --------------------------------------------------------------------------- first paint
+
+
+def _first_run(query: dict[str, str] | None = None) -> AppTest:
+    """A session's first run only (a browser has not drawn the map yet)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_sessions_first_run_sends_the_map_and_nothing_to_hold_it_back(catalog):
+    """Each control, card, chart and table needs the browser to fetch and run code of its
+    own, on the same connections and thread as the map: the first run sends the map alone,
+    and the run the map starts once it is drawn sends the rest."""
+    at = _first_run()
+    assert _drawn_routes(_map_args(at)) == set(ROUTE_IDS)
+    assert at.sidebar.title[0].value == "Corridor Atlas"
+    others = {kind: len(at.get(kind)) for kind in (
+        "checkbox", "toggle", "slider", "selectbox", "text_input", "radio", "button_group",
+        "file_uploader", "expander", "metric", "vega_lite_chart", "arrow_data_frame")}
+    assert not any(others.values()), others
+    at.run()  # the map is drawn and reports its view
+    assert at.slider(key="year").value == default_year(catalog)
+    assert at.checkbox(key="layer_btc").value
+    assert at.metric and at.get("vega_lite_chart") and at.expander
+
+
+@pytest.mark.parametrize("query", [
+    {},
+    {"year": "2005", "layers": "btc,scp,baku_supsa,facilities", "route": "btc", "flows": "1"},
+    {"kinds": "oil,gas", "status": "operating", "view": "41.2,45.1,6"},
+    {"view": "nakhchivan", "year": "2019"},
+], ids=["default", "year-layers-route-flows", "filters-view", "area"])
+def test_the_map_of_the_first_run_is_the_one_the_controls_then_draw(query):
+    """The first run reads the view from what the controls will hold: the next run, which
+    draws them, sends the very same map (nothing redrawn, nothing moved)."""
+    at = _first_run(query)
+    first = _map_args(at)
+    at.run()
+    assert _map_args(at) == first

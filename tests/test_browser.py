@@ -175,6 +175,36 @@ def test_clicking_a_route_opens_its_panel(app) -> None:
     log.assert_clean()
 
 
+def test_the_page_fills_in_once_the_map_is_drawn(app) -> None:
+    """The session's first run sends the map alone; the map, once drawn, starts the run
+    that brings the controls and the panel, with no click, and keeps the map as it is."""
+    page, log, frame = app
+    expect(page.locator("[data-testid='stSidebar']").get_by_role("slider")).to_be_visible()
+    expect(sidebar_checkbox(page, BTC_LABEL)).to_be_visible()
+    expect(page.get_by_role("heading", name="The corridor in figures")).to_be_visible()
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    # the same map: its page and its scripts were loaded once, and it still draws the routes
+    documents = [url for kind, url in log.requests
+                 if kind == "document" and "/component/streamlit_folium" in url]
+    bundles = [url for _kind, url in log.requests if url.endswith(f"/{MAP_BUNDLE}")]
+    assert len(documents) == 1 and len(bundles) == 1, (documents, bundles)
+    assert frame.evaluate(bs.ROUTE_IDS_DRAWN) == sorted(ROUTE_IDS)
+    log.assert_clean()
+
+
+def test_a_map_that_cannot_load_does_not_hold_back_the_controls(open_page: OpenPage,
+                                                                  app_url: str) -> None:
+    """Without its scripts the map never starts the next run: the page starts it itself
+    a few seconds on, so the controls and the panel come all the same."""
+    page, _log = open_page(bs.local_hosts_only)
+    page.route(f"**/{MAP_BUNDLE}", lambda route: route.abort())
+    page.goto(f"{app_url}/")
+    expect(page.get_by_role("heading", name="The corridor in figures")).to_be_visible(
+        timeout=bs.LOAD_TIMEOUT_MS)
+    expect(sidebar_checkbox(page, BTC_LABEL)).to_be_visible()
+    assert page.frame_locator(bs.MAP_IFRAME).locator(bs.ROUTE_PATH).count() == 0
+
+
 # --- The standalone HTML export --------------------------------------------------------------
 
 def test_standalone_map_html_opens_offline(open_page: OpenPage, atlas, colours,
