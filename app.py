@@ -328,11 +328,19 @@ def _on_map_change() -> None:
 
 
 def _keep_view() -> None:
-    """Another basemap redraws the map from scratch: open it where the reader is."""
+    """Another basemap redraws the map from scratch (and so does coming back to the Map
+    tab, whose map is not sent while another tab is open): open it where the reader is."""
     view = _reported_view(st.session_state.get("map"))
     if view is not None:
         st.session_state["_opening"] = view
         st.session_state.pop("fit", None)  # done already: not again on the new map
+
+
+def _main_tab_changed() -> None:
+    """Leaving the Map tab, whose map is not sent while it is hidden: the map drawn on
+    coming back opens where the reader left it."""
+    if st.session_state.get("_map_open", True):
+        _keep_view()
 
 
 def search_box(atlas: Atlas) -> None:
@@ -581,10 +589,11 @@ def source_table(frame, *, height: int | None = None) -> None:
                  height=height or "auto", placeholder="", row_height=row_px)
 
 
-def lazy_tabs(labels: list[str], key: str) -> Sequence[Any]:
+def lazy_tabs(labels: list[str], key: str, on_change: Any = "rerun") -> Sequence[Any]:
     """Tabs whose content runs only while shown (``if tab.open``): a page sends and draws
-    one tab's charts and tables, not all of them; switching tabs reruns the script."""
-    return st.tabs(labels, key=key, on_change="rerun")
+    one tab's charts and tables, not all of them; switching tabs reruns the script (after
+    ``on_change``, when it is a function)."""
+    return st.tabs(labels, key=key, on_change=on_change)
 
 
 # Cards share a row while each keeps 10.5rem: two a row in a narrow panel or on a phone,
@@ -981,6 +990,42 @@ def share_link(query: str) -> None:
             st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
 
 
+def map_tab(atlas: Atlas, scene: Scene, view: MapView, toggled: list[str],
+            own: list[UserLayer], own_off: list[UserLayer], *, first: bool) -> dict | None:
+    """The Map tab: the map, what is written under it and (after a session's first run)
+    the export panel. Returns what the map reports."""
+    assert atlas.catalog is not None
+    parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, basemap=view.basemap,
+                      countries_url=COUNTRIES_URL,
+                      switched_off=[lid for lid in atlas.layer_ids() if lid not in toggled],
+                      own_off=own_off,
+                      listed=[*st.session_state.get("_layer_ids", ()),
+                              *st.session_state.get("_own_ids", ())],
+                      opening=st.session_state.get("_opening"))
+    if "fit" in st.session_state:
+        request, bbox, options = st.session_state["fit"]
+        parts.groups.append(fit_group(request, bbox, **options))
+    CLOCK.mark("map parts")
+    with st.container(key="atlas_map"):
+        # the map opens on the view the URL asked for (the base map's opening)
+        state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
+                          use_container_width=True, feature_group_to_add=parts.groups,
+                          layer_control=parts.control, returned_objects=MAP_RETURNS,
+                          on_change=_on_map_change)
+    CLOCK.mark("map sent")
+    not_begun = [atlas.catalog.route(lid).short_name for lid in scene.not_begun]
+    if not_begun:
+        st.caption(f"Not yet agreed in {view.year}, so not drawn: "
+                   + ", ".join(md(n) for n in not_begun) + ".")
+    if scene.filtered:
+        st.caption(f"Hidden by the filters: {len(scene.filtered)} layer(s).")
+    credits(atlas)
+    if not first:
+        export_panel(atlas, replace(view, bbox=bbox_from_leaflet((state or {}).get("bounds"))),
+                     own)
+    return state
+
+
 @st.fragment(run_every=REST_WAITS_S)
 def _rest_if_the_map_is_not_drawn() -> None:
     """Drawn on a session's first run only: if the map has not started the next run
@@ -1035,36 +1080,13 @@ def main() -> None:
         url_box = st.container()  # filled once the URL is written (write_url)
         notices(atlas)
         tab_map, tab_compare, tab_table = lazy_tabs(["Map", "Compare two years", "Table"],
-                                                    key="main_tab")
+                                                    key="main_tab", on_change=_main_tab_changed)
+        # The map only while its tab is open: the others' reruns neither make nor send it.
+        st.session_state["_map_open"] = tab_map.open
+        state = st.session_state.get("map")  # what the map last reported
         with tab_map:
-            parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, basemap=basemap,
-                              countries_url=COUNTRIES_URL,
-                              switched_off=[lid for lid in atlas.layer_ids()
-                                            if lid not in toggled], own_off=own_off,
-                              listed=[*st.session_state.get("_layer_ids", ()),
-                                      *st.session_state.get("_own_ids", ())],
-                              opening=st.session_state.get("_opening"))
-            if "fit" in st.session_state:
-                request, bbox, options = st.session_state["fit"]
-                parts.groups.append(fit_group(request, bbox, **options))
-            CLOCK.mark("map parts")
-            with st.container(key="atlas_map"):
-                # the map opens on the view the URL asked for (the base map's opening)
-                state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
-                                  use_container_width=True, feature_group_to_add=parts.groups,
-                                  layer_control=parts.control, returned_objects=MAP_RETURNS,
-                                  on_change=_on_map_change)
-            CLOCK.mark("map sent")
-            not_begun = [atlas.catalog.route(lid).short_name for lid in scene.not_begun]
-            if not_begun:
-                st.caption(f"Not yet agreed in {year}, so not drawn: "
-                           + ", ".join(md(n) for n in not_begun) + ".")
-            if scene.filtered:
-                st.caption(f"Hidden by the filters: {len(scene.filtered)} layer(s).")
-            credits(atlas)
-            if not first:
-                export_panel(atlas, replace(
-                    view, bbox=bbox_from_leaflet((state or {}).get("bounds"))), own)
+            if tab_map.open:
+                state = map_tab(atlas, scene, view, toggled, own, own_off, first=first)
         with tab_compare:
             if tab_compare.open:
                 compare_view(atlas, view)

@@ -491,11 +491,11 @@ def test_compare_tab_draws_two_synchronised_maps():
     assert not at.exception
     comps = [json.loads(c.proto.json_args) for c in at.get("component_instance")
              if c.proto.component_name == "streamlit_folium.st_folium"]
-    assert len(comps) == 2
-    dual = comps[1]["script"]
+    assert len(comps) == 1  # the two maps; the Map tab's is not sent while it is hidden
+    dual = comps[0]["script"]
     assert "map_div2" in dual and ".sync(" in dual
     assert "As of 2005" in dual and "As of 2026" in dual
-    links = comps[1]["js_links"]
+    links = comps[0]["js_links"]
     assert all(link.startswith(("/app/static/vendor/", "data:")) for link in links)
 
 
@@ -832,3 +832,23 @@ def test_the_map_of_the_first_run_is_the_one_the_controls_then_draw(query):
     first = _map_args(at)
     at.run()
     assert _map_args(at) == first
+
+
+def test_the_map_is_made_and_sent_only_while_its_tab_is_open(app):
+    """The Table and Compare tabs' reruns neither make nor send the Map tab's map."""
+    def maps_sent() -> int:
+        return sum(c.proto.component_name == "streamlit_folium.st_folium"
+                   for c in app.get("component_instance"))
+
+    assert maps_sent() == 1
+    app.session_state["main_tab"] = "Table"
+    app.run()
+    assert maps_sent() == 0 and app.dataframe
+    app.slider(key="year").set_value(2012).run()  # a change there: still no map
+    assert maps_sent() == 0
+    assert app.query_params["year"] == "2012"  # the URL follows all the same
+    app.session_state["main_tab"] = "Map"
+    app.run()
+    assert maps_sent() == 1
+    assert _map_args(app)["feature_group"] == _map_args(_run_with({"year": "2012"}))[
+        "feature_group"]

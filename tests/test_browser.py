@@ -192,6 +192,22 @@ def test_the_page_fills_in_once_the_map_is_drawn(app) -> None:
     log.assert_clean()
 
 
+def test_back_on_the_map_tab_the_map_opens_where_the_reader_left_it(app) -> None:
+    """The map is not drawn while another tab is open; it comes back where it was."""
+    page, log, frame = app
+    frame.evaluate("() => window.map.setView([41.7, 44.8], 8, {animate: false})")
+    page.wait_for_function("() => location.search.includes('view=41.7')")  # reported
+    page.get_by_role("tab", name="Table", exact=True).click()
+    expect(page.locator(bs.MAP_IFRAME)).to_have_count(0)
+    page.get_by_role("tab", name="Map", exact=True).click()
+    frame = bs.map_frame(page)
+    back = bs.view(frame)
+    assert back["zoom"] == 8
+    assert back["lat"] == pytest.approx(41.7, abs=1e-3)
+    assert back["lng"] == pytest.approx(44.8, abs=1e-3)
+    log.assert_clean()
+
+
 def test_a_map_that_cannot_load_does_not_hold_back_the_controls(open_page: OpenPage,
                                                                   app_url: str) -> None:
     """Without its scripts the map never starts the next run: the page starts it itself

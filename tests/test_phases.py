@@ -19,7 +19,7 @@ def test_a_run_is_written_once_with_its_phases_in_order(tmp_path: Path) -> None:
     assert [p.name for p in run["phases"]] == ["data", "map sent"]
     data, sent = run["phases"]
     assert 0 <= data.end_ms <= sent.end_ms <= run["total_ms"]
-    assert abs(data.ms + sent.ms - sent.end_ms) < 0.01  # each phase from the end of the last
+    assert abs(data.ms + sent.ms - sent.end_ms) < 0.02  # each from the end of the last (2 dp)
 
 
 def test_without_the_variable_nothing_is_written(tmp_path: Path, monkeypatch) -> None:
