@@ -29,6 +29,7 @@ slider until the map draws the routes of the new year, each end to end in Chromi
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import statistics
@@ -250,6 +251,35 @@ def _context(browser: Any, blocked: list[str]) -> Any:
     return ctx
 
 
+def _watch_messages(ctx: Any, page: Any) -> dict[str, float]:
+    """When the Streamlit messages reach the browser (the network, before the page's
+    thread handles them), in epoch ms: the first, and the one that carries the map. Read
+    through the Chrome DevTools Protocol, whose clock is turned into the epoch's with the
+    page's own request."""
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Network.enable")
+    clock: dict[str, float] = {}
+    out: dict[str, float] = {}
+
+    def sent(event: dict[str, Any]) -> None:
+        if "wall" not in clock and event.get("type") == "Document":
+            clock["wall"], clock["ts"] = event["wallTime"], event["timestamp"]
+
+    def received(event: dict[str, Any]) -> None:
+        if "wall" not in clock:
+            return
+        at = (clock["wall"] + event["timestamp"] - clock["ts"]) * 1000.0
+        out.setdefault("message_net", at)
+        payload = event["response"]["payloadData"]
+        if "map_message_net" not in out and len(payload) > 10_000 \
+                and b"streamlit_folium.st_folium" in base64.b64decode(payload):
+            out["map_message_net"] = at
+
+    cdp.on("Network.requestWillBeSent", sent)
+    cdp.on("Network.webSocketFrameReceived", received)
+    return out
+
+
 def visit(browser: Any, kind: str, url: str, blocked: list[str],
           phase_log: Path | None = None, keep: bool = False) -> tuple[Visit, Any]:
     """Open ``url`` in a fresh context and time its first paint; with ``keep``, return the
@@ -261,6 +291,7 @@ def visit(browser: Any, kind: str, url: str, blocked: list[str],
     ctx = _context(browser, blocked)
     page = ctx.new_page()
     page.set_default_timeout(TIMEOUT_MS)
+    arrivals = _watch_messages(ctx, page)
     page.goto(url, wait_until="commit")
     painted = "text" if kind == "empty" else "route"
     page.wait_for_function(f"() => !!(window.__paintMarks || {{}}).{painted}")
@@ -276,6 +307,7 @@ def visit(browser: Any, kind: str, url: str, blocked: list[str],
     origin = page.evaluate("() => performance.timeOrigin")
     marks = page.evaluate("() => { window.__paintMarks.done = 1; return window.__paintMarks; }")
     result.marks = {k: v - origin for k, v in marks.items() if k != "done"}
+    result.marks.update({k: v - origin for k, v in arrivals.items()})
     result.paint_ms = result.marks[painted]
     result.resources = [[n, s - origin, e - origin, b] for n, s, e, b in
                         page.evaluate(RESOURCES_JS)]
@@ -323,14 +355,16 @@ def steps(v: Visit) -> dict[str, float | None]:
     out: dict[str, float | None] = {
         "Streamlit's scripts loaded (first chunks)": max(boot) if boot else None,
         "page shell drawn": m.get("shell"),
-        "first message from the server": m.get("message"),
+        "first message from the server reaches the browser": m.get("message_net"),
+        "first message from the server handled by the page": m.get("message"),
         "server: script run starts": first_run["started_ms"] if first_run else None,
         "server: data loaded": phase_end("data"),
         "server: sidebar written": phase_end("sidebar"),
         "server: scene built": phase_end("scene"),
         "server: map made (map_parts)": phase_end("map parts"),
         "server: map sent (st_folium)": phase_end("map sent"),
-        "map message received": m.get("map_message"),
+        "map message reaches the browser": m.get("map_message_net"),
+        "map message handled by the page": m.get("map_message"),
         "map component chunk loaded": max(_ends(v.resources, "ComponentInstance"), default=None),
         "map iframe attached": m.get("iframe"),
         "component bundle loaded (main.js)": max(_ends(v.map_resources, "/static/js/main."),
@@ -575,10 +609,12 @@ def report(r: dict[str, Any]) -> str:
             lines.append(f"| {name} | {_ms(at)} |")
     lines += ["", f"### The server's script runs of each session (median of {n}, ms)", "",
               "| phase | first run | second run |", "|---|---:|---:|"]
-    second = dict(r.get("server_phases_2") or [])
-    for name, ms in r["server_phases"]:
-        other = f"{second[name]:,.1f}" if name in second else "–"
-        lines.append(f"| {name} | {ms:,.1f} | {other} |")
+    first, second = dict(r["server_phases"]), dict(r.get("server_phases_2") or [])
+    names = [*second, *(n for n in first if n not in second)]  # the fuller run's order
+    names.append(names.pop(names.index("whole run")))  # last
+    for name in names:
+        cells = [f"{run[name]:,.1f}" if name in run else "–" for run in (first, second)]
+        lines.append(f"| {name} | {cells[0]} | {cells[1]} |")
     c = r.get("changes")
     if c is None:
         return "\n".join(lines)
