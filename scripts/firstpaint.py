@@ -611,7 +611,8 @@ def report(r: dict[str, Any]) -> str:
               "| phase | first run | second run |", "|---|---:|---:|"]
     first, second = dict(r["server_phases"]), dict(r.get("server_phases_2") or [])
     names = [*second, *(n for n in first if n not in second)]  # the fuller run's order
-    names.append(names.pop(names.index("whole run")))  # last
+    if "whole run" in names:
+        names.append(names.pop(names.index("whole run")))  # last
     for name in names:
         cells = [f"{run[name]:,.1f}" if name in run else "–" for run in (first, second)]
         lines.append(f"| {name} | {cells[0]} | {cells[1]} |")
