@@ -991,9 +991,8 @@ def share_link(query: str) -> None:
 
 
 def map_tab(atlas: Atlas, scene: Scene, view: MapView, toggled: list[str],
-            own: list[UserLayer], own_off: list[UserLayer], *, first: bool) -> dict | None:
-    """The Map tab: the map, what is written under it and (after a session's first run)
-    the export panel. Returns what the map reports."""
+            own_off: list[UserLayer]) -> dict | None:
+    """The Map tab's map and what is written under it. Returns what the map reports."""
     assert atlas.catalog is not None
     parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, basemap=view.basemap,
                       countries_url=COUNTRIES_URL,
@@ -1020,10 +1019,22 @@ def map_tab(atlas: Atlas, scene: Scene, view: MapView, toggled: list[str],
     if scene.filtered:
         st.caption(f"Hidden by the filters: {len(scene.filtered)} layer(s).")
     credits(atlas)
-    if not first:
-        export_panel(atlas, replace(view, bbox=bbox_from_leaflet((state or {}).get("bounds"))),
-                     own)
     return state
+
+
+def sidebar_controls(atlas: Atlas) -> tuple[int, bool, list[str], list[str], list[str],
+                                            str | None, str, list[UserLayer],
+                                            list[UserLayer]]:
+    """The sidebar's controls, drawn: the year, Flows, the kinds and statuses, the layers,
+    the route panel, the basemap, the user's own layers (shown and switched off)."""
+    search_box(atlas)
+    year = year_control(atlas)
+    flows = flows_switch(atlas, year)
+    zoom_to()
+    kinds, statuses = filters(atlas)
+    layers, selected, basemap = sidebar(atlas)
+    own, own_off = user_layers()
+    return year, flows, kinds, statuses, layers, selected, basemap, own, own_off
 
 
 @st.fragment(run_every=REST_WAITS_S)
@@ -1050,25 +1061,19 @@ def main() -> None:
         return
     st.html(MAP_CSS + CARD_CSS)
     read_url(atlas)
-    # A session's first run sends the map and what is written under it, nothing else: the
+    # A page just opened gets the map and what is written under it, nothing else: the
     # sidebar's controls, the panel and the export panel each need the browser to fetch
     # and run more code, which would hold the map back. They come with the next run,
     # which the map starts as soon as it is drawn (it reports its view), or after
-    # REST_WAITS_S if it never does. The first run draws what the controls will show.
-    first = RUN == 1
-    if first:
+    # REST_WAITS_S if it never does. A session's first run reads the view from what the
+    # controls will show, and draws the map before them.
+    opening = RUN == 1
+    if opening:
         year, flows, kinds, wanted_status, toggled, selected, basemap = opening_controls(atlas)
         own, own_off = [], []
-        with st.sidebar:
-            _rest_if_the_map_is_not_drawn()
     else:
-        search_box(atlas)
-        year = year_control(atlas)
-        flows = flows_switch(atlas, year)
-        zoom_to()
-        kinds, wanted_status = filters(atlas)
-        toggled, selected, basemap = sidebar(atlas)
-        own, own_off = user_layers()
+        year, flows, kinds, wanted_status, toggled, selected, basemap, own, own_off = \
+            sidebar_controls(atlas)
     CLOCK.mark("sidebar")
     in_year = timeline.statuses_in(atlas.catalog.routes, year, as_of=atlas.catalog.as_of)
     view = MapView(layers=tuple(toggled), selected=selected, basemap=basemap, year=year,
@@ -1086,7 +1091,21 @@ def main() -> None:
         state = st.session_state.get("map")  # what the map last reported
         with tab_map:
             if tab_map.open:
-                state = map_tab(atlas, scene, view, toggled, own, own_off, first=first)
+                state = map_tab(atlas, scene, view, toggled, own_off)
+    # A page just opened has not drawn its map yet: it has not reported its view. A tab
+    # that reconnects (its server restarted or another took over) reports it with its
+    # first run, and gets its whole page back at once.
+    first = opening and _reported_view(state) is None
+    if first:
+        with st.sidebar:
+            _rest_if_the_map_is_not_drawn()
+    elif opening:
+        sidebar_controls(atlas)  # they hold what the map was drawn with (opening_controls)
+    with col_map:
+        with tab_map:
+            if tab_map.open and not first:
+                export_panel(atlas, replace(
+                    view, bbox=bbox_from_leaflet((state or {}).get("bounds"))), own)
         with tab_compare:
             if tab_compare.open:
                 compare_view(atlas, view)
