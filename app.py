@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import time
@@ -135,7 +136,14 @@ REST_WAITS_S = 5.0
 # what is worked out once per atlas (corridor_atlas.memo) stays worked out.
 @st.cache_resource(show_spinner="Loading the corridor data…")
 def load(geo_dir: str) -> Atlas:
-    return load_atlas(Path(geo_dir))
+    atlas = load_atlas(Path(geo_dir))
+    # The atlas and the modules loaded before it live as long as the process: the garbage
+    # collector leaves them out of its full collections from now on. Each such collection
+    # went through all of them again, 100-170 ms in which the server answered nothing,
+    # about twice a page.
+    gc.collect()
+    gc.freeze()
+    return atlas
 
 
 @st.cache_resource(show_spinner=False)
