@@ -138,9 +138,9 @@ REST_WAITS_S = 5.0
 def load(geo_dir: str) -> Atlas:
     atlas = load_atlas(Path(geo_dir))
     # The atlas and the modules loaded before it live as long as the process: the garbage
-    # collector leaves them out of its full collections from now on. Each such collection
-    # went through all of them again, 100-170 ms in which the server answered nothing,
-    # about twice a page.
+    # collector leaves them out of its full collections from now on. Streamlit collects
+    # after every run, and each collection went through all of them again: 100-170 ms in
+    # which the server answered nothing, twice a page.
     gc.collect()
     gc.freeze()
     return atlas
