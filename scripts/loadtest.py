@@ -88,6 +88,8 @@ async def session(browser, base: str, index: int, rounds: int, export: bool,
         frame = page.frame_locator(MAP_IFRAME).first
         await frame.locator("path.leaflet-interactive").first.wait_for(timeout=OPEN_TIMEOUT_MS)
         results.add("first paint", time.perf_counter() - t0)
+        # the controls come with the run the map starts once drawn: not part of a toggle
+        await page.get_by_text(TOGGLE_LABEL, exact=True).wait_for(timeout=OPEN_TIMEOUT_MS)
         oil = frame.locator(f"path.leaflet-interactive[stroke='{OIL}']")
         for r in range(rounds):
             step = "toggle"
