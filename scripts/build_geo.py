@@ -25,6 +25,10 @@ import sys
 from pathlib import Path
 from typing import get_args
 
+import babel
+from babel import Locale
+from babel.core import get_cldr_version
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -320,6 +324,44 @@ COUNTRY_NAMES = {"Turkey": "Türkiye"}
 PLACE_NAMES = {"Naxcivan": "Nakhchivan"}
 
 
+# Natural Earth's countries, as the atlas writes them, and their ISO 3166-1 codes: their
+# Turkish and Azerbaijani names are Unicode CLDR's (through Babel). Northern Cyprus has no
+# code and no CLDR name: its English name is shown.
+COUNTRY_CODES: dict[str, str | None] = {
+    "Afghanistan": "AF", "Albania": "AL", "Algeria": "DZ", "Andorra": "AD", "Armenia": "AM",
+    "Austria": "AT", "Azerbaijan": "AZ", "Bahrain": "BH", "Belarus": "BY", "Belgium": "BE",
+    "Bosnia and Herz.": "BA", "Bulgaria": "BG", "Chad": "TD", "Croatia": "HR", "Cyprus": "CY",
+    "Czechia": "CZ", "Denmark": "DK", "Egypt": "EG", "Estonia": "EE", "Faeroe Is.": "FO",
+    "Finland": "FI", "France": "FR", "Georgia": "GE", "Germany": "DE", "Greece": "GR",
+    "Guernsey": "GG", "Hungary": "HU", "Iran": "IR", "Iraq": "IQ", "Ireland": "IE",
+    "Isle of Man": "IM", "Israel": "IL", "Italy": "IT", "Jersey": "JE", "Jordan": "JO",
+    "Kazakhstan": "KZ", "Kosovo": "XK", "Kuwait": "KW", "Latvia": "LV", "Lebanon": "LB",
+    "Libya": "LY", "Liechtenstein": "LI", "Lithuania": "LT", "Luxembourg": "LU",
+    "Macedonia": "MK", "Mali": "ML", "Malta": "MT", "Mauritania": "MR", "Moldova": "MD",
+    "Monaco": "MC", "Montenegro": "ME", "Morocco": "MA", "N. Cyprus": None,
+    "Netherlands": "NL", "Niger": "NE", "Norway": "NO", "Oman": "OM", "Pakistan": "PK",
+    "Palestine": "PS", "Poland": "PL", "Portugal": "PT", "Qatar": "QA", "Romania": "RO",
+    "Russia": "RU", "San Marino": "SM", "Saudi Arabia": "SA", "Serbia": "RS",
+    "Slovakia": "SK", "Slovenia": "SI", "Spain": "ES", "Sudan": "SD", "Sweden": "SE",
+    "Switzerland": "CH", "Syria": "SY", "Tajikistan": "TJ", "Tunisia": "TN", "Türkiye": "TR",
+    "Turkmenistan": "TM", "Ukraine": "UA", "United Arab Emirates": "AE",
+    "United Kingdom": "GB", "Uzbekistan": "UZ", "Vatican": "VA", "W. Sahara": "EH",
+    "Åland": "AX",
+}
+
+# Capitals the map names, and the time zone whose exemplar city CLDR names in Turkish and
+# Azerbaijani (Baku: Bakü, Bakı). Capitals not listed, or that CLDR does not name in a
+# language, keep their English name there.
+CAPITAL_ZONES: dict[str, str] = {
+    "Athens": "Europe/Athens", "Baku": "Asia/Baku", "Beirut": "Asia/Beirut",
+    "Bucharest": "Europe/Bucharest", "Chișinău": "Europe/Chisinau",
+    "Damascus": "Asia/Damascus", "Podgorica": "Europe/Podgorica", "Skopje": "Europe/Skopje",
+    "Sofia": "Europe/Sofia", "Tbilisi": "Asia/Tbilisi", "Tirana": "Europe/Tirane",
+    "Yerevan": "Asia/Yerevan",
+}
+LOCAL_LANGS = ("tr", "az")
+
+
 FACILITY_CATEGORY = {
     "sangachal": "terminal",
     "ceyhan_terminal": "terminal",
@@ -432,6 +474,59 @@ def _reader_words(obj: object, used: set) -> object:
     return obj
 
 
+def _cldr_source(what: str, lang: str) -> dict:
+    return {"url": "https://cldr.unicode.org/",
+            "title": f"Unicode CLDR {get_cldr_version()}: {what} in "
+                     f"{Locale.parse(lang).get_display_name('en')}",
+            "publisher": f"Unicode Consortium (CLDR, through Babel {babel.__version__})",
+            "date": None}
+
+
+def _cldr_names() -> dict[str, dict[str, dict]]:
+    """The countries' and the capitals' names in Turkish and Azerbaijani, from CLDR."""
+    countries = {f["properties"]["name"] for f in json.loads(
+        (GEO / "basemap" / "countries.geojson").read_text("utf-8"))["features"]}
+    written = {COUNTRY_NAMES.get(name, name) for name in countries}
+    if written != set(COUNTRY_CODES):
+        raise SystemExit("COUNTRY_CODES: not the basemap's countries: "
+                         f"{sorted(written ^ set(COUNTRY_CODES))}")
+    names: dict[str, dict[str, dict]] = {}
+    for lang in LOCAL_LANGS:
+        locale = Locale.parse(lang)
+        for country, code in COUNTRY_CODES.items():
+            local = locale.territories.get(code) if code else None
+            if local and local != country:
+                names.setdefault(country, {})[lang] = {
+                    "name": local, "source": _cldr_source("territory names", lang)}
+        for city, zone in CAPITAL_ZONES.items():
+            local = locale.time_zones.get(zone, {}).get("city")
+            if local and local != city:
+                names.setdefault(city, {})[lang] = {
+                    "name": local, "source": _cldr_source("exemplar cities of time zones", lang)}
+    return names
+
+
+def _local_names(reference: Path, routes: list[dict], facilities: list[dict]) -> dict:
+    """Every name in Turkish and Azerbaijani for a text the map writes, with its source:
+    the sourced names of ``names.json`` and CLDR's countries and capitals."""
+    sourced = json.loads((reference / "names.json").read_text("utf-8"))["places"]
+    places = {f["properties"]["name"] for f in json.loads(
+        (reference / "basemap" / "places.geojson").read_text("utf-8"))["features"]}
+    written = ({PLACE_NAMES.get(p, p) for p in places}
+               | {r[k] for r in routes for k in ("start_label", "end_label")}
+               | {f["label"] for f in facilities if f["label"]})
+    unknown = sorted(set(sourced) - written)
+    if unknown:
+        raise SystemExit(f"names.json: the map writes no place {unknown}")
+    names = _cldr_names()
+    for text, by_lang in sourced.items():
+        for lang, local in by_lang.items():
+            if lang not in LOCAL_LANGS:
+                raise SystemExit(f"names.json: {text!r} has a name in {lang!r}")
+            names.setdefault(text, {})[lang] = local
+    return {text: dict(sorted(names[text].items())) for text in sorted(names)}
+
+
 def _facility(fac: dict) -> dict:
     out = {**fac, "name": FACILITY_NAMES.get(fac["id"], fac["name"]),
            "location": FACILITY_LOCATION[fac["id"]],
@@ -529,6 +624,13 @@ def build(reference: Path, out: Path = GEO) -> None:
     _unused(CAPACITY_IN_FORCE, capacities_used, "CAPACITY_IN_FORCE")
 
     facilities = [_facility(fac) for fac in facts["facilities"]]
+    facility_names = json.loads((reference / "names.json").read_text("utf-8"))["facilities"]
+    unknown = sorted(set(facility_names) - {f["id"] for f in facilities})
+    if unknown:
+        raise SystemExit(f"names.json: no facility {unknown}")
+    for fac in facilities:
+        local = facility_names.get(fac["id"], {})
+        fac["name_tr"], fac["name_az"] = local.get("tr"), local.get("az")
     for fac in facilities:
         problems = check_milestones([Milestone.model_validate(m)
                                      for m in fac.get("milestones", [])])
@@ -572,6 +674,7 @@ def build(reference: Path, out: Path = GEO) -> None:
         },
         "country_names": COUNTRY_NAMES,
         "place_names": PLACE_NAMES,
+        "local_names": _local_names(reference, routes, facilities),
         **{key: facts[key] for key in FACTS_KEYS},
     }
     _dump(catalog, out / "catalog.json", compact=False)

@@ -282,3 +282,72 @@ def test_catalog_segments_are_the_route_file_features(route):
     for segment in route.segments:
         if segment.existing:  # a line there before the route says since when, by whom
             assert segment.existing_since and segment.existing_source is not None
+
+
+# --------------------------------------------------------------------------- names in tr/az
+
+
+def test_names_in_turkish_and_azerbaijani_have_sources_and_differ_from_english():
+    assert {"Baku", "Nakhchivan", "Georgia", "Türkiye", "Sangachal"} <= set(CATALOG.local_names)
+    for text, by_lang in CATALOG.local_names.items():
+        assert by_lang, text
+        for lang, local in by_lang.items():
+            assert local.name != text, (text, lang)
+            assert local.source.url and local.source.publisher, (text, lang)
+            if lang == "tr":  # the Turkish alphabet has no ə, q or x
+                assert not set("əƏqQxX") & set(local.name), (text, local.name)
+
+
+def test_local_names_are_names_the_map_writes():
+    places = {f["properties"]["name"] for f in json.loads(
+        (GEO_DIR / CATALOG.basemap["places"]).read_text("utf-8"))["features"]}
+    countries = set(gpd.read_file(GEO_DIR / CATALOG.basemap["countries"])["name"])
+    written = ({CATALOG.place_names.get(p, p) for p in places}
+               | {CATALOG.country_names.get(c, c) for c in countries}
+               | {r.start_label for r in CATALOG.routes} | {r.end_label for r in CATALOG.routes}
+               | {f.label for f in CATALOG.facilities.items if f.label})
+    assert set(CATALOG.local_names) <= written
+
+
+def test_the_map_writes_names_in_the_readers_language_or_english():
+    assert CATALOG.local_name("Baku", "tr") == "Bakü"
+    assert CATALOG.local_name("Baku", "az") == "Bakı"
+    assert CATALOG.local_name("Nakhchivan", "tr") == "Nahçıvan"
+    assert CATALOG.local_name("Türkiye", "az") == "Türkiyə"
+    assert CATALOG.local_name("Georgia", "tr") == "Gürcistan"
+    assert CATALOG.local_name("Melendugno", "tr") == "Melendugno"  # no source: English
+    assert CATALOG.local_name("Baku", "en") == "Baku"
+
+
+def test_facility_names_in_turkish_and_azerbaijani_have_sources():
+    named = {f.id: f for f in CATALOG.facilities.items if f.name_tr or f.name_az}
+    assert {"sangachal", "ceyhan_terminal", "nakhchivan_city"} <= set(named)
+    assert named["sangachal"].name_az.name == "Səngəçal terminalı"
+    for fac in named.values():
+        for local in (fac.name_tr, fac.name_az):
+            assert local is None or (local.name and local.source.url), fac.id
+
+
+def _build_module():
+    import importlib.util
+
+    from .conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("build_geo", ROOT / "scripts" / "build_geo.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("section", "key"), [("places", "Atlantis"),
+                                              ("facilities", "no_such_facility")])
+def test_the_build_refuses_a_name_for_nothing_the_map_shows(tmp_path, section, key):
+    import shutil
+
+    sources = tmp_path / "sources"
+    shutil.copytree(GEO_DIR / "sources", sources)
+    names = json.loads((sources / "names.json").read_text("utf-8"))
+    names[section][key] = {"tr": {"name": "X", "source": names["places"]["Kars"]["az"]["source"]}}
+    (sources / "names.json").write_text(json.dumps(names, ensure_ascii=False), "utf-8")
+    with pytest.raises(SystemExit, match=key):
+        _build_module().build(sources, tmp_path / "out")

@@ -282,9 +282,21 @@ class Route(_Model):
         return {"en": self.name, "tr": self.name_tr, "az": self.name_az}
 
 
+class LocalName(_Model):
+    """A name in Turkish or Azerbaijani, as its source writes it."""
+
+    name: Text
+    source: Source
+
+
+LocalLang = Literal["tr", "az"]
+
+
 class Facility(_Model):
     id: Identifier
     name: Text
+    name_tr: LocalName | None = None  # None: no source names it in Turkish
+    name_az: LocalName | None = None
     kind: Text
     category: Literal["terminal", "junction", "compressor", "refinery", "field", "station", "city"]
     lon: float | None = Field(ge=-180, le=180)
@@ -392,6 +404,14 @@ class Catalog(_Model):
     source_reliability_notes: list[str]
     country_names: dict[str, Text] = {}
     place_names: dict[str, Text] = {}
+    local_names: dict[Text, dict[LocalLang, LocalName]] = {}
+    """The Turkish and Azerbaijani names of the texts the map writes (route ends, facility
+    labels, places, countries), keyed by the English text, each with its source."""
+
+    def local_name(self, text: str, lang: str) -> str:
+        """``text`` (a name the map writes) in ``lang``; as it is where no source names it."""
+        local = self.local_names.get(text, {}).get(lang)  # type: ignore[call-overload]
+        return text if local is None else local.name
 
     def route(self, route_id: str) -> Route:
         """The route with this id; ``KeyError`` naming the known ids otherwise."""
