@@ -256,3 +256,12 @@ def test_gettext_plural_forms_come_from_the_catalog_headers():
         with (LOCALES / lang / "LC_MESSAGES" / "corridor_atlas.mo").open("rb") as fp:
             catalog = gettext.GNUTranslations(fp)
         assert catalog.info()["plural-forms"] == "nplurals=2; plural=(n != 1);"
+
+
+def test_every_unit_translation_is_a_term_of_the_glossary():
+    glossary = (ROOT / "docs" / "glossary.md").read_text("utf-8")
+    for lang in ("tr", "az"):
+        tr = i18n.translator(lang)
+        for key in i18n.UNITS:
+            local = i18n.unit(key, tr)
+            assert local == key or local in glossary, (lang, key, local)
