@@ -20,6 +20,7 @@ the built files; ``tests/test_geo_data.py`` checks that this build reproduces
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -424,7 +425,8 @@ def _dump(obj: object, path: Path, *, compact: bool = True) -> None:
 def _alias(facts: dict, alias: str) -> str:
     if alias not in facts["aliases"]:
         raise SystemExit(f"{facts['id']}: alias {alias!r} not in corridor-facts.json")
-    return alias.rsplit(" (", 1)[0] if alias.endswith(("(TR)", "(AZ)")) else alias
+    # the research's language mark: "… (TR)" goes, "… (BTQ, AZ)" keeps its "(BTQ)"
+    return re.sub(r" \((?:TR|AZ)\)$|, (?:TR|AZ)(?=\)$)", "", alias)
 
 
 def _mark_volumes(rid: str, facts: dict, used: set) -> None:

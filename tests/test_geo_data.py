@@ -351,3 +351,11 @@ def test_the_build_refuses_a_name_for_nothing_the_map_shows(tmp_path, section, k
     (sources / "names.json").write_text(json.dumps(names, ensure_ascii=False), "utf-8")
     with pytest.raises(SystemExit, match=key):
         _build_module().build(sources, tmp_path / "out")
+
+
+def test_route_names_in_turkish_and_azerbaijani_carry_no_language_marks():
+    """The research marks its aliases "(TR)", "(AZ)" or "(BTQ, AZ)": readers get the name."""
+    for route in CATALOG.routes:
+        for name in (route.name_tr, route.name_az):
+            assert not name.endswith(("TR)", "AZ)")), (route.id, name)
+    assert CATALOG.route("btk").name_az == "Bakı–Tbilisi–Qars dəmir yolu (BTQ)"
