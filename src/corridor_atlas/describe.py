@@ -3,6 +3,11 @@
 Renderers and panels call these and escape the result for their medium (HTML in the
 live map's tooltips, XML in KML balloons, Markdown in the panels). This is the one
 place a :class:`~corridor_atlas.figures.Figure` becomes text for people.
+
+The words the map and the exports write (a route's status in a year, when it began, a
+flow, a source's label, a facility's location) take a ``lang``: their words come from
+that language's catalog, their numbers, units and dates in its convention
+(:mod:`corridor_atlas.i18n`). English, the default, is written exactly as before.
 """
 
 from __future__ import annotations
@@ -11,12 +16,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import i18n
 from .catalog import AnnualVolume, Dispute, Facility, Location, Route, Source
 from .figures import Citation, Figure, facility_figures, is_stale
 from .flows import Flow, Missing
 from .format import date, number, percent, quantity
+from .i18n import N_
 from .styles import KIND_LABELS, STATUS_LABELS
 from .timeline import State
+from .view import english
 
 if TYPE_CHECKING:  # headline reads figures through panels, which imports this module
     from .headline import BuildHeadline, ExportHeadline, RouteHeadline, RouteStart
@@ -30,7 +38,7 @@ __all__ = ["DESCRIPTIVE_SOURCE", "DRAWN_SOURCE", "FACILITIES_NAME", "LOCATION_WO
            "sources_label", "stale_note", "status_in_year_line", "status_line",
            "status_today_line", "status_word", "volume_text"]
 
-NO_SOURCED_VALUE = "no sourced value"
+NO_SOURCED_VALUE = N_("no sourced value")
 """Shown in place of a figure the catalog has no source for."""
 
 DRAWN_SOURCE = "computed from the route geometry"
@@ -39,19 +47,19 @@ DRAWN_SOURCE = "computed from the route geometry"
 DESCRIPTIVE_SOURCE = "atlas catalog (descriptive entry)"
 """Source of rows that name or describe a route rather than give a figure."""
 
-NOT_BEGUN = "Not yet agreed"
+NOT_BEGUN = N_("Not yet agreed")
 """A route's status in a year before its first dated milestone with an effect (not drawn)."""
 
-FACILITIES_NAME = "Facilities"
+FACILITIES_NAME = N_("Facilities")
 """The facilities layer's name, wherever layers are named (sidebar, layer control)."""
 
 LOCATION_WORDS: dict[Location, str] = {
-    "site": "the site itself",
-    "area": "one point for the whole field or complex",
-    "centre": "the town or city centre",
-    "nearby": "approximate (the nearest town or village: no source locates the site "
-              "itself)",
-    "none": "not known (no source gives its coordinates, so it is not on the map)",
+    "site": N_("the site itself"),
+    "area": N_("one point for the whole field or complex"),
+    "centre": N_("the town or city centre"),
+    "nearby": N_("approximate (the nearest town or village: no source locates the site "
+                 "itself)"),
+    "none": N_("not known (no source gives its coordinates, so it is not on the map)"),
 }
 """What a facility's point stands for (its ``location``), as the panel and popup say it."""
 
@@ -61,20 +69,57 @@ MILESTONES_SOURCE = "the route's dated milestones (Dates tab)"
 _HOLDER_KINDS = ("shareholder", "shareholder_previous")
 
 
+# --------------------------------------------------------------------------- in a language
+
+
+def _tr(lang: str) -> i18n.Translator:
+    return i18n.translator(lang)
+
+
+def _number(value: float, lang: str, *, sig: int | None = None) -> str:
+    return number(value, sig=sig) if english(lang) else i18n.number(value, lang, sig=sig)
+
+
+def _quantity(value: float, unit: str, lang: str, *, sig: int | None = None) -> str:
+    """A number and its unit in ``lang`` (English: exactly :func:`format.quantity`)."""
+    return f"{_number(value, lang, sig=sig)} {i18n.unit(unit, _tr(lang))}"
+
+
+def _percent(fraction: float, lang: str) -> str:
+    return percent(fraction) if english(lang) else i18n.percent(fraction, lang)
+
+
+def _date(text: str, lang: str) -> str:
+    return date(text) if english(lang) else i18n.date(text, lang)
+
+
 # --------------------------------------------------------------------------- names
 
 
-def route_label(route: Route) -> str:
+def route_label(route: Route, lang: str = "en") -> str:
     """A route's name wherever it is named on its own (sidebar, layer control, panel,
-    table, search, tooltip); the map's names and the legend use its ``short_name``."""
-    return route.name
+    table, search, tooltip), in ``lang``; the map's names and the legend use its short
+    name."""
+    return route.name_in(lang)
 
 
-def status_word(phase: str | None) -> str:
+def facilities_name(lang: str = "en") -> str:
+    """The facilities layer's name (:data:`FACILITIES_NAME`) in ``lang``."""
+    return _tr(lang).gettext(FACILITIES_NAME)
+
+
+def status_word(phase: str | None, lang: str = "en") -> str:
     """A status (or none yet) in words: ``"Under construction"``, ``"Not yet agreed"``."""
+    tr = _tr(lang)
     if phase is None:
-        return NOT_BEGUN
-    return STATUS_LABELS.get(phase, phase)  # type: ignore[call-overload]
+        return tr.gettext(NOT_BEGUN)
+    label = STATUS_LABELS.get(phase)  # type: ignore[call-overload]
+    return phase if label is None else tr.gettext(label)
+
+
+def kind_word(kind: str, lang: str = "en") -> str:
+    """A kind of line in words: ``"Gas pipeline"``."""
+    return _tr(lang).gettext(KIND_LABELS[kind])  # type: ignore[index]
 
 
 def length_text(km: float | None) -> str:
@@ -82,9 +127,12 @@ def length_text(km: float | None) -> str:
     return NO_SOURCED_VALUE if km is None else f"{number(round(km))} km"
 
 
-def location_text(facility: Facility) -> str:
-    """Where a facility's point is, in words (and where the facility is, if said)."""
-    text = LOCATION_WORDS[facility.location] if facility.location else "not stated"
+def location_text(facility: Facility, lang: str = "en") -> str:
+    """Where a facility's point is, in words (and where the facility is, if said: the
+    catalog's note, as it writes it)."""
+    tr = _tr(lang)
+    text = (tr.gettext(LOCATION_WORDS[facility.location]) if facility.location
+            else tr.gettext("not stated"))
     return f"{text}. {facility.location_note}" if facility.location_note else text
 
 
@@ -96,7 +144,7 @@ def facility_facts(facility: Facility) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- sources
 
 
-def source_label(src: Citation) -> str:
+def source_label(src: Citation, lang: str = "en") -> str:
     """
     ``"<publisher>, <date or n.d.>"``, flagged when the URL was not retained; the
     newest source of a status (no publisher) is ``"newest source, <date>"``.
@@ -105,17 +153,19 @@ def source_label(src: Citation) -> str:
     ...                     date="2023-02-17"))
     'Trend, 2023-02-17'
     """
+    tr = _tr(lang)
+    when = src.date or tr.gettext("n.d.")
     if not isinstance(src, Source):
-        return f"newest source, {src.date or 'n.d.'}"
-    label = f"{src.publisher}, {src.date or 'n.d.'}"
+        return tr.gettext("newest source, {date}").format(date=when)
+    label = f"{src.publisher}, {when}"
     if src.url_not_retained:
-        label += " (URL not retained)"
+        label += " " + tr.gettext("(URL not retained)")
     return label
 
 
-def sources_label(sources: Iterable[Citation]) -> str:
+def sources_label(sources: Iterable[Citation], lang: str = "en") -> str:
     """Each source's label once, in order, joined with ``"; "`` (empty for none)."""
-    return "; ".join(dict.fromkeys(source_label(s) for s in sources))
+    return "; ".join(dict.fromkeys(source_label(s, lang) for s in sources))
 
 
 # --------------------------------------------------------------------------- figures
@@ -190,27 +240,37 @@ def figure_note(figure: Figure, as_of: str | None = None) -> str | None:
 # --------------------------------------------------------------------------- the scene
 
 
-def status_line(route: Route, phase: str, year: int | None) -> str:
+def status_line(route: Route, phase: str, year: int | None, lang: str = "en") -> str:
     """``"Gas pipeline · Operating in 2022"``."""
-    status = STATUS_LABELS.get(phase, phase)  # type: ignore[call-overload]
-    return f"{KIND_LABELS[route.kind]} · {status}" + (f" in {year}" if year is not None else "")
+    tr = _tr(lang)
+    status = status_word(phase, lang)
+    kind = kind_word(route.kind, lang)
+    if year is None:
+        return f"{kind} · {status}"
+    return tr.gettext("{kind} · {status} in {year}").format(kind=kind, status=status,
+                                                            year=year)
 
 
-def since_line(since: str | None, properties: Mapping[str, Any]) -> str | None:
+def since_line(since: str | None, properties: Mapping[str, Any],
+               lang: str = "en") -> str | None:
     """When a segment's status began: ``"Since 24 May 2023"``, or, for a line that was
     there before its route, ``"An existing line, in use since 1883"``."""
+    tr = _tr(lang)
     if since is not None:
-        return f"Since {date(since)}"
+        return tr.gettext("Since {date}").format(date=_date(since, lang))
     existing = properties.get("existing_since")
     if isinstance(existing, str) and existing:
-        return f"An existing line, in use since {date(existing)}"
+        return tr.gettext("An existing line, in use since {date}").format(
+            date=_date(existing, lang))
     return None
 
 
-def dispute_line(dispute: Dispute) -> str:
-    """``"Sources disagree: … (Ekonomist, March 2025)"``."""
-    when = f", {date(dispute.source.date)}" if dispute.source.date else ""
-    return f"Sources disagree: {dispute.claim} ({dispute.source.publisher}{when})"
+def dispute_line(dispute: Dispute, lang: str = "en") -> str:
+    """``"Sources disagree: … (Ekonomist, March 2025)"`` (the claim as its source
+    says it)."""
+    when = f", {_date(dispute.source.date, lang)}" if dispute.source.date else ""
+    return _tr(lang).gettext("Sources disagree: {claim} ({source})").format(
+        claim=dispute.claim, source=f"{dispute.source.publisher}{when}")
 
 
 def disputed_status(state: State) -> str:
@@ -221,56 +281,68 @@ def disputed_status(state: State) -> str:
     return text + (f" {dispute_line(state.dispute)}" if state.dispute is not None else "")
 
 
-def volume_text(volume: AnnualVolume) -> str:
-    """A sourced figure as published: ``"224.389 million bbl crude delivered…"``."""
-    text = f"{number(volume.value)} {volume.unit} {volume.what}"
+def volume_text(volume: AnnualVolume, lang: str = "en") -> str:
+    """A sourced figure as published: ``"224.389 million bbl crude delivered…"`` (what it
+    counts and its period as the source says them)."""
+    text = f"{_quantity(volume.value, volume.unit, lang)} {volume.what}"
     if volume.period_note and not volume.period_note.startswith("full calendar year"):
         text += f" ({volume.period_note})"
     return text
 
 
-def flow_reason(flow: Flow) -> str | None:
+def flow_reason(flow: Flow, lang: str = "en") -> str | None:
     """Why a flow has no volume, in a sentence; ``None`` when it has one."""
+    tr = _tr(lang)
     if flow.missing is None:
         return None
     if flow.missing is Missing.NO_FAMILY:
-        return "The atlas draws no flows for this kind of line."
+        return tr.gettext("The atlas draws no flows for this kind of line.")
     if flow.missing is Missing.NOT_OPERATING:
-        return f"Not operating in {flow.year}: nothing carried."
-    return f"No sourced figure for all it carried in {flow.year}."
+        return tr.gettext("Not operating in {year}: nothing carried.").format(year=flow.year)
+    return tr.gettext("No sourced figure for all it carried in {year}.").format(
+        year=flow.year)
 
 
-def flow_lines(flow: Flow) -> list[str]:
+def flow_lines(flow: Flow, lang: str = "en") -> list[str]:
     """
     A flow as readers read it, one line each.
 
     The throughput (and the figures it comes from), the capacity in force and the
     utilisation; or why there is no figure, and the partial figures there are.
     """
+    tr = _tr(lang)
     lines = []
     if flow.volume is not None and flow.unit is not None:
-        lines.append(f"Flow in {flow.year}: {quantity(flow.volume, flow.unit, sig=3)}")
+        lines.append(tr.gettext("Flow in {year}: {amount}").format(
+            year=flow.year, amount=_quantity(flow.volume, flow.unit, lang, sig=3)))
         if len(flow.volumes) > 1:
-            lines.append("= " + " + ".join(f"{number(v.value)} {v.unit} {v.share}"
+            lines.append("= " + " + ".join(f"{_quantity(v.value, v.unit, lang)} {v.share}"
                                            for v in flow.volumes))
         else:
-            lines.append("From: " + volume_text(flow.volumes[0]))
+            lines.append(tr.gettext("From: {figure}").format(
+                figure=volume_text(flow.volumes[0], lang)))
     else:
-        lines.append(flow_reason(flow) or "")
+        lines.append(flow_reason(flow, lang) or "")
         partial = [v for v in flow.other if v.measure != "count"]
         if flow.missing is Missing.NO_FIGURE and partial:
-            lines.append("Partial figures: " + "; ".join(volume_text(v) for v in partial))
+            lines.append(tr.gettext("Partial figures: {figures}").format(
+                figures="; ".join(volume_text(v, lang) for v in partial)))
     if flow.capacity is not None and flow.unit is not None:
-        lines.append(f"Capacity in force: {quantity(flow.capacity, flow.unit, sig=3)}")
+        lines.append(tr.gettext("Capacity in force: {amount}").format(
+            amount=_quantity(flow.capacity, flow.unit, lang, sig=3)))
         if flow.utilisation is not None:
-            lines.append(f"Utilisation: {percent(flow.utilisation)}")
+            lines.append(tr.gettext("Utilisation: {share}").format(
+                share=_percent(flow.utilisation, lang)))
     elif flow.family is not None and flow.missing is not Missing.NOT_OPERATING:
-        lines.append(f"Capacity in force in {flow.year}: no dated figure")
-    sources = [source_label(v.source) for v in flow.volumes]
+        lines.append(tr.gettext("Capacity in force in {year}: no dated figure").format(
+            year=flow.year))
+    sources = [source_label(v.source, lang) for v in flow.volumes]
     if flow.capacity_figure is not None and flow.volume is not None:
-        sources.append(f"capacity: {source_label(flow.capacity_figure.source)}")
+        sources.append(tr.gettext("capacity: {source}").format(
+            source=source_label(flow.capacity_figure.source, lang)))
     if sources:
-        lines.append("Sources: " + "; ".join(dict.fromkeys(sources)))
+        lines.append(tr.gettext("Sources: {sources}").format(
+            sources="; ".join(dict.fromkeys(sources))))
     return lines
 
 

@@ -33,18 +33,25 @@ def _decimals(value: float, sig: int | None) -> tuple[float, int]:
     return value, len(decimals)
 
 
-def number(value: float, lang: str, *, sig: int | None = None) -> str:
+def number(value: float, lang: str, *, sig: int | None = None,
+           places: int | None = None) -> str:
     """
-    ``value`` with ``lang``'s separators, rounded to ``sig`` significant digits if given.
+    ``value`` with ``lang``'s separators, rounded to ``sig`` significant digits if given,
+    or written with exactly ``places`` decimals.
 
     >>> number(1768, "en"), number(1768, "tr"), number(1768, "az")
     ('1,768', '1.768', '1.768')
     >>> number(11.2, "tr"), number(614764.38, "az", sig=3), number(4000.232552, "en")
     ('11,2', '615.000', '4,000.232552')
+    >>> number(41.1, "tr", places=2), number(41.1, "en", places=2)
+    ('41,10', '41.10')
     """
     if not math.isfinite(value):
         return str(value)
-    value, decimals = _decimals(float(value), sig)
+    if places is not None:
+        value, decimals = round(float(value), places), places
+    else:
+        value, decimals = _decimals(float(value), sig)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=language(lang).locale)
 
