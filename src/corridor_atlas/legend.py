@@ -91,9 +91,8 @@ def legend_rows(layers: Sequence[Layer], scales: Sequence[FlowScale], *,
         for scale in scales:
             values = " · ".join(number(t) if english(lang) else i18n.number(t, lang)
                                 for t in scale.ticks)
-            text = tr.gettext("{what}: {values} {unit}").format(
-                what=tr.pgettext("flow", FLOW_LABELS[scale.family]), values=values,
-                unit=i18n.unit(scale.unit, tr))
+            what = tr.pgettext("flow", FLOW_LABELS[scale.family])
+            text = f"{what}: {values} {i18n.unit(scale.unit, tr)}"
             rows.append(LegendRow(text, widths=tuple(styles.flow_weight(t, scale.reference)
                                                      for t in scale.ticks)))
         if any(not s.flow_width and s.style.dash == styles.NO_FIGURE_DASH for s in segments):

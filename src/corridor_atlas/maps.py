@@ -95,6 +95,7 @@ CONTROL_WORDS = {
     "zoom_out": N_("Zoom out"),
     "full_screen": N_("Full screen"),
     "exit_full_screen": N_("Exit full screen"),
+    "layers": N_("Layers"),
 }
 """The words of the map's own controls, in a language other than English (in English the
 controls keep the words of Leaflet and its plugins)."""
@@ -605,8 +606,9 @@ def _localise_controls(lang: str) -> str:
     # longest first: "Area measurement" is said before "Area"
     words = [[english_text, tr.gettext(message)] for english_text, message
              in sorted(MEASURE_WORDS.items(), key=lambda item: -len(item[0]))]
+    layers = tr.gettext(CONTROL_WORDS["layers"])
     return (
-        f"var zoom = {_js(zoom)}, words = {_js(words)};"
+        f"var zoom = {_js(zoom)}, words = {_js(words)}, layers = {_js(layers)};"
         "if (map.zoomControl) { [[map.zoomControl._zoomInButton, zoom['in']],"
         " [map.zoomControl._zoomOutButton, zoom.out]].forEach(function(b){"
         "  if (b[0]) { b[0].title = b[1]; b[0].setAttribute('aria-label', b[1]); } }); }"
@@ -619,6 +621,10 @@ def _localise_controls(lang: str) -> str:
         " var walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT), n;"
         " while ((n = walk.nextNode())) { var t = said(n.nodeValue);"
         "  if (t !== n.nodeValue) { n.nodeValue = t; } } }"
+        # the layer control is added after the map: name its button once all are there
+        "setTimeout(function(){ map.getContainer().querySelectorAll("
+        " '.leaflet-control-layers-toggle').forEach(function(e){ e.title = layers;"
+        " e.setAttribute('aria-label', layers); }); }, 0);"
         "function watch(){ var box = map.getContainer();"
         " new MutationObserver(function(changes){ changes.forEach(function(c){"
         "  c.addedNodes.forEach(function(node){ var el = node.nodeType === 1 ? node"

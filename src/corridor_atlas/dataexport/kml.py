@@ -147,7 +147,7 @@ def _document_description(atlas: Atlas, scene: Scene) -> str:
     lang = scene.view.lang
     tr = i18n.translator(lang)
     catalog = atlas.catalog
-    credits = (credits_lines(catalog) if english(lang) else
+    credits = (credits_lines(catalog) if lang == "en" else
                [f"{credit_text(a.text, lang)} ({credit_text(a.licence, lang)}) {a.url}"
                 for a in catalog.attribution] if catalog is not None else [])
     lines = [tr.gettext("Credits:"), *credits]
