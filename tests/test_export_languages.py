@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -252,3 +253,17 @@ def test_pseudo_locale_leaves_no_unmarked_csv_heading_or_kml_folder(atlas):
     credits = [a.url for a in atlas.catalog.attribution]  # links, as the credits write them
     assert i18n.unmarked("\n".join(folders + descriptions), allowed) == []
     assert i18n.unmarked(document, allowed + credits) == []
+
+
+def test_compare_maps_title_each_year_and_the_legend_in_the_language(atlas):
+    from corridor_atlas.compare import compare_map, title_text
+
+    dual = compare_map(atlas, MapView(layers=("btc", "btk"), lang="az"), 2006, 2026,
+                       vendor_dir=VENDOR_DIR, asset_mode="inline")
+    html = dual.get_root().render()
+    assert title_text(2006, "az") == "Vəziyyət: 2006" and title_text(2006) == "As of 2006"
+    for year in (2006, 2026):  # each side's title, as its script writes it
+        assert json.dumps(f">Vəziyyət: {year}<")[1:-1] in html
+    legend = "Şərti işarələr\\u003c/summary"  # the legend's heading, in its script
+    assert legend in html and "Dəmir yolları" in html
+    assert "As of 2006" not in html and "Legend\\u003c/summary" not in html
