@@ -157,3 +157,27 @@ def test_english_html_keeps_its_controls_as_they_were(atlas, browser, tmp_path):
     assert titles == ["Zoom in", "Zoom out", "Full Screen", "Measure distances and areas",
                       "Layers"]
     assert "mi" in scale.split()  # miles as well as kilometres, as before
+
+
+def test_compare_maps_controls_and_titles_speak_the_language(atlas, browser, tmp_path):
+    from corridor_atlas.compare import compare_map
+
+    path = tmp_path / "compare-tr.html"
+    dual = compare_map(atlas, MapView(layers=("btc", "btk"), lang="tr"), 2006, 2026,
+                       vendor_dir=VENDOR_DIR, asset_mode="inline")
+    path.write_text(dual.get_root().render(), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1440, "height": 700})
+    log = bs.watch(page, bs.local_files_only)
+    try:
+        page.goto(path.as_uri(), wait_until="load")
+        titles = page.locator(".atlas-compare-title")
+        expect(titles).to_have_text(["2006 itibarıyla", "2026 itibarıyla"])
+        zoom_in = page.locator(".leaflet-control-zoom-in")
+        expect(zoom_in).to_have_count(2)
+        expect(zoom_in.first).to_have_attribute("title", "Yakınlaştır")
+        expect(zoom_in.last).to_have_attribute("title", "Yakınlaştır")
+        scales = page.locator(".leaflet-control-scale").all_inner_texts()
+        log.assert_clean()
+    finally:
+        page.close()
+    assert len(scales) == 2 and all("mi" not in s.split() for s in scales)

@@ -112,8 +112,8 @@ def compare_map(atlas: Atlas, view: MapView, year_a: int, year_b: int, *,
     atlas
         Loaded data.
     view
-        What both sides draw (layers, selection, filters, flows, extent); each side
-        draws it as of its own year, as a scene of its own.
+        What both sides draw (layers, selection, filters, flows, extent, language); each
+        side draws it as of its own year, as a scene of its own.
     year_a, year_b
         The years of the left and right map.
     vendor_dir
@@ -131,8 +131,9 @@ def compare_map(atlas: Atlas, view: MapView, year_a: int, year_b: int, *,
         ``.m1`` is the left map (``year_a``), ``.m2`` the right one (``year_b``).
     """
     years = (_year(year_a, "year_a"), _year(year_b, "year_b"))
+    local = view.lang != "en"  # the controls' words and a kilometre scale, as maps.base_map
     dual = DualMap(location=maps.DEFAULT_CENTER, zoom_start=maps.DEFAULT_ZOOM, tiles=None,
-                   control_scale=True, min_zoom=4, max_zoom=15, zoom_snap=0.5,
+                   control_scale=not local, min_zoom=4, max_zoom=15, zoom_snap=0.5,
                    max_bounds=True, min_lat=maps.MAP_BOUNDS[1], min_lon=maps.MAP_BOUNDS[0],
                    max_lat=maps.MAP_BOUNDS[3], max_lon=maps.MAP_BOUNDS[2])
     extent = view.bbox or opening_extent(atlas)
@@ -149,6 +150,9 @@ def compare_map(atlas: Atlas, view: MapView, year_a: int, year_b: int, *,
         if atlas.countries is not None:
             maps._countries_layer(atlas, tiles=False, url=countries_url).add_to(side)
         _side_script(year, credits=credits, lang=view.lang).add_to(side)
+        if local:
+            maps._Script("L.control.scale({imperial: false}).addTo(map);"
+                         + maps._localise_controls(view.lang)).add_to(side)
         _fit_when_sized(extent).add_to(side)
         for group in maps.layer_groups(scene):
             group.add_to(side)
