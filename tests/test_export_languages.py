@@ -267,3 +267,77 @@ def test_compare_maps_title_each_year_and_the_legend_in_the_language(atlas):
     legend = "Şərti işarələr\\u003c/summary"  # the legend's heading, in its script
     assert legend in html and "Dəmir yolları" in html
     assert "As of 2006" not in html and "Legend\\u003c/summary" not in html
+
+
+# --- the tooltips and popups of the standalone HTML (and the live map) ----------------------
+
+def _words(html_text: str) -> str:
+    """The text a reader sees of a tooltip's HTML (tags out, entities read, hidden id out)."""
+    import html
+    import re
+
+    text = re.sub(r"<span hidden>.*?</span>", " ", html_text)
+    return html.unescape(re.sub(r"<[^>]+>", "\n", text))
+
+
+def _tip_data(scene: Scene) -> list[str]:
+    """What the catalog says in its own words in the tooltips and popups: names in every
+    language, segments' names and scopes, a dispute's claim, the figures' own words
+    (what a volume counts, its share, its period), publishers, facilities' facts."""
+    out: list[str] = []
+    for layer in scene.routes:
+        route = layer.route
+        out += list(route.names.values())
+        for seg in layer.segments:
+            out += [str(v) for k, v in seg.properties.items()
+                    if k in ("segment", "documented_length_scope") and v]
+            if seg.dispute is not None:
+                out += [seg.dispute.claim, seg.dispute.source.publisher]
+        flow = layer.flow
+        if flow is not None:
+            for v in (*flow.volumes, *flow.other):
+                out += [v.what, v.share or "", v.period_note or "", v.source.publisher]
+            if flow.capacity_figure is not None:
+                out.append(flow.capacity_figure.source.publisher)
+    if scene.facilities is not None:
+        for mark in scene.facilities.marks:
+            fac = mark.facility
+            out += [fac.name, fac.kind, fac.location_note or "",
+                    *(s.publisher for s in fac.sources)]
+            out += [f"{k}" for k in fac.facts] + [str(v) for v in fac.facts.values()]
+            from corridor_atlas.describe import facility_facts
+            out += [label for label, _ in facility_facts(fac)]
+    return [t for t in out if t]
+
+
+def test_pseudo_locale_leaves_nothing_unmarked_in_tooltips_and_popups(atlas):
+    from corridor_atlas import maps
+
+    view = MapView(layers=(*SEVEN, "facilities"), year=2022, flows=True, lang=i18n.PSEUDO)
+    scene = build_scene(atlas, view)
+    allowed = [*data_texts(scene), *_tip_data(scene), "km", "m²"]  # units' symbols
+    tips = [maps._route_tip(layer, seg, 2022, i18n.PSEUDO)
+            for layer in scene.routes for seg in layer.segments]
+    assert scene.facilities is not None
+    popups = [part for mark in scene.facilities.marks
+              for part in maps._facility_popup(mark, i18n.PSEUDO)]
+    assert tips and popups
+    for text in tips + popups:
+        assert i18n.unmarked(_words(text), allowed) == [], _words(text)
+
+
+def test_route_tooltips_read_in_turkish_and_azerbaijani(atlas):
+    from corridor_atlas import maps
+
+    for lang, name, status, documented in (
+            ("tr", "Bakü–Tiflis–Ceyhan Ham Petrol Boru Hattı",
+             "Petrol boru hattı · 2022 yılında İşletmede", "belgelenen 1.768 km"),
+            ("az", "Bakı–Tbilisi–Ceyhan əsas ixrac neft kəməri",
+             "Neft kəməri · 2022: İstismarda", "sənədlərə görə 1.768 km")):
+        scene = build_scene(atlas, MapView(layers=("btc",), year=2022, flows=True, lang=lang))
+        (layer,) = scene.routes
+        tip = _words(maps._route_tip(layer, layer.segments[0], 2022, lang))
+        lines = [line.strip() for line in tip.splitlines() if line.strip()]
+        assert lines[0] == name and lines[1] == status, lines[:3]
+        assert any(line.startswith(documented) for line in lines), lines
+        assert "Baku–Tbilisi–Ceyhan oil pipeline (BTC)" in lines  # the other names follow
