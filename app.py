@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -508,7 +509,11 @@ def _column_width(name: str, values: Sequence[Any]) -> tuple[int, int]:
 def source_table(frame, *, height: int | None = None) -> None:
     """A reader's table from the library: each column sized to its text, longer texts
     wrapped over up to three lines, the link column as "open", and an empty cell where a
-    row has no link."""
+    row has no link. Numbers and dates stay values, so that a click on their header
+    sorts by value, and read in the library's words (``panels.SHOWN``); an empty number
+    says what the library says it means (``panels.MISSING``)."""
+    words = panels.as_read(frame)  # what each cell reads
+    shown = frame.attrs.get(panels.SHOWN, {})
     config: dict[str, Any] = {}
     lines = 1
     for column in map(str, frame.columns):
@@ -516,14 +521,22 @@ def source_table(frame, *, height: int | None = None) -> None:
             config[column] = st.column_config.LinkColumn("link", display_text="open",
                                                          width="small")
             continue
-        width, needed = _column_width(column, list(frame[column]))
-        config[column] = st.column_config.TextColumn(column, width=width)
+        width, needed = _column_width(column, list(words[column]))
+        numbers = pd.api.types.is_numeric_dtype(frame[column].dtype)
+        config[column] = (st.column_config.NumberColumn if numbers
+                          else st.column_config.TextColumn)(column, width=width)
         lines = max(lines, min(needed, MAX_LINES))
     row_px = max(WRAP_MIN_ROW_PX, lines * LINE_PX + ROW_PAD_PX) if lines > 1 else None
     if height is None and row_px is not None:  # as many rows in view as at one line a row
         height = min(TABLE_MAX_PX, HEADER_ROW_PX + len(frame) * row_px + 2)
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config,
-                 height=height or "auto", placeholder="", row_height=row_px)
+    data = frame.copy()
+    data.attrs = {}  # how it reads is in the Styler: never in the Arrow data sent
+    if panels.LINK in data.columns:  # an empty cell, never the placeholder's words
+        data[panels.LINK] = data[panels.LINK].fillna("")
+    missing = frame.attrs.get(panels.MISSING, "")
+    st.dataframe(data.style.format(shown, na_rep=missing) if shown else data,
+                 hide_index=True, width="stretch", column_config=config,
+                 height=height or "auto", placeholder=missing, row_height=row_px)
 
 
 def lazy_tabs(labels: list[str], key: str) -> Sequence[Any]:
@@ -613,13 +626,15 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                     source_table(panels.period_volumes_table(route))
     with tab_dates:
         if tab_dates.open:
-            history = panels.status_periods_frame(whole, as_of=catalog.as_of)
+            history = panels.status_periods_frame(whole, as_of=catalog.as_of, year=year)
             if len(history):
-                st.caption("Status over time, from each dated event's effect")
+                st.caption(f"Status over time up to {year}, from each dated event's effect")
                 source_table(history)
             milestones = panels.milestones_frame(route)
             if len(milestones):
-                st.altair_chart(charts.milestone_timeline(milestones), width="stretch")
+                shown = describe.when_shown(year, catalog.as_of)
+                st.altair_chart(charts.milestone_timeline(milestones, shown=shown),
+                                width="stretch")
                 source_table(panels.milestones_table(milestones))
             else:
                 st.info(md(describe.no_milestone_text(start, year)))
@@ -700,8 +715,9 @@ def overview_panel(atlas: Atlas, year: int) -> None:
     with tab_time:
         if tab_time.open:
             frame = panels.all_milestones(catalog)
-            st.altair_chart(charts.milestone_timeline(frame, colour_by="route",
-                                                      colours=by_name), width="stretch")
+            st.altair_chart(charts.milestone_timeline(
+                frame, colour_by="route", colours=by_name,
+                shown=describe.when_shown(year, catalog.as_of)), width="stretch")
             source_table(panels.milestones_table(frame), height=320)
     with tab_ctx:
         if tab_ctx.open:
@@ -844,9 +860,11 @@ def table_view(atlas: Atlas, scene: Scene, year: int,
         facilities=scene.facilities is not None)
     st.caption(f"Visible layers as of {year}. Line: the pattern the map uses for the status "
                "(solid operating, dashed under construction, dotted planned). Click a column "
-               "header to sort.")
+               "header to sort. An empty length or capacity: no source gives one (a "
+               "facility has none).")
     source_table(frame)
-    st.download_button("Download this table (CSV)", frame.to_csv(index=False).encode("utf-8"),
+    st.download_button("Download this table (CSV)",
+                       panels.as_read(frame).to_csv(index=False).encode("utf-8"),
                        file_name=f"corridor-atlas_table_{year}.csv", mime="text/csv",
                        key="table_csv", on_click="ignore")
     for i, layer in enumerate(own):

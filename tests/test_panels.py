@@ -17,6 +17,7 @@ from corridor_atlas.panels import (
     NO_SOURCED_VALUE,
     CapacityLine,
     all_milestones,
+    as_read,
     capacities_overview,
     capacity_series,
     context_figures_frame,
@@ -197,13 +198,28 @@ def by_effect(frame: pd.DataFrame) -> dict[str, str]:
 
 def test_status_periods_frame_lists_each_period_with_its_source(catalog: Catalog) -> None:
     frame = status_periods_frame(catalog.route("btk"), as_of=catalog.as_of)
-    rows = frame[["status", "from", "until"]].values.tolist()
+    rows = as_read(frame)[["status", "from", "until"]].values.tolist()
     assert ["Suspended", "24 May 2023", "20 May 2024"] in rows
     assert rows[-1] == ["Operating", "20 May 2024", "still, as of 3 July 2026"]
     assert frame["source"].str.len().gt(0).all()
     disputed = status_periods_frame(catalog.route("igdir_nakhchivan"), as_of=catalog.as_of)
     assert disputed["sources disagree"].iloc[-1].endswith("(Ekonomist, 2025-03)")
     assert (disputed["sources disagree"].iloc[:-1] == "").all()
+
+
+def test_status_over_time_follows_the_year_shown(catalog: Catalog) -> None:
+    """In 2012 TAP was planned: its Status over time stops there, as the year shown, and
+    says the period was still running then; it does not tell 2016 and 2020 yet."""
+    tap = catalog.route("tap")
+    rows = as_read(status_periods_frame(tap, as_of=catalog.as_of, year=2012))
+    assert rows[["status", "from", "until"]].values.tolist() == [
+        ["Planned / agreed", "13 February 2008", "still at the end of 2012"]]
+    later = as_read(status_periods_frame(tap, as_of=catalog.as_of, year=2017))
+    assert later["until"].iloc[-1] == "still at the end of 2017"
+    assert later["status"].iloc[-1] == "Under construction"
+    today = as_read(status_periods_frame(tap, as_of=catalog.as_of, year=2030))
+    assert today["until"].iloc[-1] == "still, as of 3 July 2026"
+    assert as_read(status_periods_frame(tap, as_of=catalog.as_of, year=2005)).empty
 
 
 def test_milestones_sorted_and_partial_dates_parsed(catalog: Catalog) -> None:

@@ -244,9 +244,10 @@ def volume_chart(route: Route, unit: str, *, colour: str,
 
 def milestone_timeline(frame: pd.DataFrame, *, colour_by: str | None = None,
                        colours: Mapping[str, str] | None = None,
-                       colour: str = RULE_GREY, height: int | None = None) -> alt.Chart:
+                       colour: str = RULE_GREY, height: int | None = None,
+                       shown: tuple[str, str] | None = None) -> alt.Chart | alt.LayerChart:
     """
-    Milestones as points on a time axis.
+    Milestones as points on a time axis, and the date shown as a rule.
 
     Parameters
     ----------
@@ -261,6 +262,10 @@ def milestone_timeline(frame: pd.DataFrame, *, colour_by: str | None = None,
         Point colour when ``colour_by`` is not given.
     height
         Chart height; by default 60 px, plus 28 px per row when split.
+    shown
+        The date the panel shows (an ISO date: the end of the year shown, or the data's
+        as-of date) and its words: a dashed rule across the chart, named at its top, so
+        that the reader sees where the year shown falls among the milestones.
     """
     data = frame.copy()
     data["note"] = data["note"].fillna("")
@@ -291,8 +296,17 @@ def milestone_timeline(frame: pd.DataFrame, *, colour_by: str | None = None,
         mark["color"] = colour
     encoding["tooltip"] = tooltip
     chart_height = height if height is not None else 60 + (28 * rows if rows > 1 else 0)
-    return alt.Chart(data).mark_point(**mark).encode(**encoding).properties(
-        height=chart_height, autosize=_FIT_WIDTH)
+    points = alt.Chart(data).mark_point(**mark).encode(**encoding)
+    if shown is None:
+        return points.properties(height=chart_height, autosize=_FIT_WIDTH)
+    when, words = shown
+    mark_data = pd.DataFrame({"date_sort": [pd.Timestamp(when)], "shown": [words]})
+    rule = alt.Chart(mark_data).mark_rule(color=RULE_GREY, strokeDash=[4, 3]).encode(
+        x="date_sort:T", tooltip=[alt.Tooltip("shown:N", title="the panel shows")])
+    name = alt.Chart(mark_data).mark_text(
+        color=RULE_GREY, align="right", baseline="bottom", dx=2, dy=-3, fontSize=10).encode(
+        x="date_sort:T", y=alt.value(0), text="shown:N")
+    return alt.layer(points, rule, name).properties(height=chart_height, autosize=_FIT_WIDTH)
 
 
 # --------------------------------------------------------------------------- gas exports

@@ -16,7 +16,7 @@ from .figures import Citation, Figure, facility_figures, is_stale
 from .flows import Flow, Missing
 from .format import date, number, percent, quantity
 from .styles import KIND_LABELS, STATUS_LABELS
-from .timeline import State
+from .timeline import State, cutoff
 
 if TYPE_CHECKING:  # headline reads figures through panels, which imports this module
     from .headline import BuildHeadline, ExportHeadline, RouteHeadline, RouteStart
@@ -28,7 +28,7 @@ __all__ = ["DESCRIPTIVE_SOURCE", "DRAWN_SOURCE", "FACILITIES_NAME", "LOCATION_WO
            "location_text", "no_exports_text", "no_milestone_text", "no_volume_text",
            "route_card", "route_label", "route_panel_cards", "since_line", "source_label",
            "sources_label", "stale_note", "status_in_year_line", "status_line",
-           "status_today_line", "status_word", "volume_text"]
+           "status_today_line", "status_word", "volume_text", "when_shown"]
 
 NO_SOURCED_VALUE = "no sourced value"
 """Shown in place of a figure the catalog has no source for."""
@@ -188,6 +188,14 @@ def figure_note(figure: Figure, as_of: str | None = None) -> str | None:
 
 
 # --------------------------------------------------------------------------- the scene
+
+
+def when_shown(year: int | None, as_of: str) -> tuple[str, str]:
+    """The date a panel shows for ``year`` (the year's last day, or the data's as-of date
+    from the as-of year on) and its words: ``("2012-12-31", "end of 2012")``,
+    ``("2026-07-03", "as of 3 July 2026")``."""
+    when = cutoff(year, as_of)
+    return when, (f"as of {date(as_of)}" if when == as_of else f"end of {year}")
 
 
 def status_line(route: Route, phase: str, year: int | None) -> str:
