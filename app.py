@@ -604,7 +604,8 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
     with tab_figures:
         if tab_figures.open:
             source_table(panels.key_figures(route, atlas.drawn_length_km(route_id),
-                                            as_of=catalog.as_of, year=year))
+                                            as_of=catalog.as_of, year=year,
+                                            countries=catalog.country_codes))
     with tab_volumes:
         if tab_volumes.open:
             flow = route_flow(whole, year, operating=phase == "operating")

@@ -20,6 +20,7 @@ the built files; ``tests/test_geo_data.py`` checks that this build reproduces
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -304,6 +305,10 @@ READER_WORDS: dict[str, str] = {
         "Ordubad–Julfa–Nakhchivan, from OpenStreetMap) so that the line joins the "
         "Kars–Nakhchivan railway; that section is not part of TRIPP.",
     "(see 'precision')": "(see each facility's location)",
+    # country codes in notes, in words as the panels name countries
+    "AZE = ~188 km Nakhchivan railway network": "Azerbaijan: ~188 km, the Nakhchivan railway "
+                                               "network",
+    "BGR = 182 − 31 (derived)": "Bulgaria: 182 − 31 km (derived)",
 }
 
 # Coordinates the research wrote as degrees-minutes-seconds read as decimals: Kars
@@ -314,6 +319,16 @@ DMS_AS_DECIMAL = frozenset({"kars_station"})
 # Natural Earth's English country names that differ from the names the atlas uses:
 # Türkiye is the country's name at the United Nations since 1 June 2022.
 COUNTRY_NAMES = {"Turkey": "Türkiye"}
+
+# The ISO 3166-1 alpha-3 codes the research writes countries in (a route's countries, the
+# parts of its length by country: "GEO", "TUR (new-build)"), each with its Natural Earth
+# English name (the basemap's), written for readers as COUNTRY_NAMES says.
+COUNTRY_CODES = {
+    "ALB": "Albania", "ARM": "Armenia", "AZE": "Azerbaijan", "BGR": "Bulgaria",
+    "GEO": "Georgia", "GRC": "Greece", "HUN": "Hungary", "ITA": "Italy", "ROU": "Romania",
+    "SYR": "Syria", "TUR": "Turkey",
+}
+_CODE = re.compile(r"[A-Z]{3}(?= \(|$)")  # a code, alone or before a qualifier in brackets
 
 # Natural Earth place names written as the atlas writes them elsewhere: the city the
 # Kars–Nakhchivan railway and the Iğdır–Nakhchivan pipeline are named after.
@@ -480,6 +495,27 @@ def _unused(table: dict, used: set, name: str) -> None:
         raise SystemExit(f"{name}: no figure matches {missing}")
 
 
+def _country_codes(routes: list[dict]) -> dict[str, str]:
+    """Each country code the routes' facts use, with the country's name for readers; a
+    code the table does not name stops the build."""
+    used: set[str] = set()
+    for route in routes:
+        facts = route["facts"]
+        meta = facts.get("length_by_country_meta") or {}
+        parts = [*facts["countries"], *facts["length_by_country_km"],
+                 *(meta.get("scpx_values") or {})]
+        parts += [k for alt in meta.get("alternatives", []) if isinstance(alt["value"], dict)
+                  for k in alt["value"]]
+        found = {m.group(0) for p in parts if (m := _CODE.match(p))}
+        unknown = sorted(found - COUNTRY_CODES.keys()) + sorted(
+            c for c in facts["countries"] if c not in COUNTRY_CODES)
+        if unknown:
+            raise SystemExit(f"{route['id']}: country codes {unknown} not in COUNTRY_CODES")
+        used |= found
+    return {code: COUNTRY_NAMES.get(COUNTRY_CODES[code], COUNTRY_CODES[code])
+            for code in sorted(used)}
+
+
 def build(reference: Path, out: Path = GEO) -> None:
     """Write ``out`` (catalog, routes, facilities, places) from the sources in ``reference``."""
     facts = json.loads((reference / "corridor-facts.json").read_text(encoding="utf-8"))
@@ -558,6 +594,7 @@ def build(reference: Path, out: Path = GEO) -> None:
     shutil.copyfile(reference / "basemap" / "places.geojson",
                     out / "basemap" / "places.geojson")
 
+    codes = _country_codes(routes)
     catalog = {
         "schema_version": 1,
         "as_of": facts["as_of"],
@@ -571,6 +608,7 @@ def build(reference: Path, out: Path = GEO) -> None:
             "items": facilities,
         },
         "country_names": COUNTRY_NAMES,
+        "country_codes": codes,
         "place_names": PLACE_NAMES,
         **{key: facts[key] for key in FACTS_KEYS},
     }

@@ -45,11 +45,13 @@ def _catalog() -> Catalog:
 
 def _id_pattern(catalog: Catalog) -> re.Pattern[str]:
     """Every route's and facility's id, and the same with spaces for underscores, as a
-    whole word in lower case (readers see "BTC", "Sangachal", "Iğdır"); and the places
+    whole word in lower case (readers see "BTC", "Sangachal", "Iğdır"); the places
     the routes run between written in lower case, as a field name makes them
-    ("distance from baku km")."""
+    ("distance from baku km"); and the country codes of the research ("TUR": readers
+    see "Türkiye")."""
     ids = [r.id for r in catalog.routes] + [f.id for f in catalog.facilities.items]
     forms = {form for ident in ids for form in (ident, ident.replace("_", " "))}
+    forms |= set(catalog.country_codes)
     places = {p for r in catalog.routes for p in (r.start_label, r.end_label) if p}
     places |= {f.label for f in catalog.facilities.items if f.label}
     forms |= {p.lower() for p in places if p.lower() != p}

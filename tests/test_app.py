@@ -876,3 +876,18 @@ def test_the_dates_tab_follows_the_year_shown():
     assert any("Status over time up to 2012" in c.value for c in at.caption)
     marks = [r for records in _chart_data(at) for r in records if "shown" in r]
     assert [m["shown"] for m in marks] == ["end of 2012"] * len(marks) and marks
+
+
+def test_key_figures_name_countries_kinds_and_statuses_as_the_legend_does():
+    """BTC's key figures: "Azerbaijan, Georgia, Türkiye", never "AZE, GEO, TUR"; its kind
+    and status as the legend says them ("Oil pipeline", "Operating")."""
+    at = _run_with({"route": "btc"})
+    element = _table_with(at, "figure")
+    rows = element.value.set_index("figure")["value"]
+    assert rows["countries"] == "Azerbaijan, Georgia, Türkiye"
+    assert rows["length in Türkiye"] == "1,076 km"
+    assert rows["length by country (alternative)"] == (
+        "Azerbaijan 449 km, Georgia 235 km, Türkiye 1,092 km")
+    assert rows["kind"] == "Oil pipeline" and rows["status today"] == "Operating"
+    words = " ".join(map(str, [*element.value["figure"], *element.value["value"]])).split()
+    assert not {"AZE", "GEO", "TUR", "operating"} & set(words), words

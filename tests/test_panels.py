@@ -63,7 +63,7 @@ def test_key_figures_status_follows_the_year(catalog: Catalog) -> None:
     then = key_figures(route_until(tanap, 2005), None, as_of=catalog.as_of, year=2005)
     row = _row(then, "status in 2005")
     assert row["value"] == "Not yet agreed" and row["source"] == MILESTONES_SOURCE
-    assert _row(then, "status today")["value"] == tanap.facts.status
+    assert _row(then, "status today")["value"] == "Operating"  # today's, as the legend says
     later = key_figures(route_until(tanap, 2012), None, as_of=catalog.as_of, year=2012)
     row = _row(later, "status in 2012")
     assert row["value"] == "Planned / agreed"
@@ -72,6 +72,30 @@ def test_key_figures_status_follows_the_year(catalog: Catalog) -> None:
     # without a year, the one status row is the catalog's, as before
     assert "status" in set(key_figures(tanap, None)["figure"])
     assert not key_figures(tanap, None)["figure"].str.startswith("status in").any()
+
+
+def test_key_figures_say_countries_kinds_and_statuses_in_words(catalog: Catalog) -> None:
+    """Countries by name (the catalog's codes in words), kinds and statuses as the legend
+    says them, and the research's own words for them in the note when they say more."""
+    names = catalog.country_codes
+    scp = key_figures(catalog.route("scp"), None, as_of=catalog.as_of, year=2026,
+                      countries=names)
+    assert _row(scp, "countries")["value"] == "Azerbaijan, Georgia, Türkiye"
+    assert _row(scp, "length in Georgia")["value"] == "249 km"
+    assert _row(scp, "length by country (alternative)")["value"] == (
+        "Azerbaijan 443 km, Georgia 248 km, Türkiye (BOTAŞ section to Erzurum, not part of "
+        "SCP) 280 km")
+    assert _row(scp, "kind")["value"] == "Gas pipeline" and not _row(scp, "kind")["note"]
+    igdir = key_figures(catalog.route("igdir_nakhchivan"), None, as_of=catalog.as_of,
+                        year=2026, countries=names)
+    today = _row(igdir, "status today")
+    assert today["value"] == "Idle (little or no flow)"  # as the map's legend and caption
+    assert today["note"].startswith("completed (inaugurated 2025-03-05); regular deliveries")
+    cable = key_figures(catalog.route("black_sea_cable"), None, as_of=catalog.as_of,
+                        year=2026, countries=names)
+    assert _row(cable, "kind")["value"] == "Power cable"
+    assert _row(cable, "kind")["note"] == "power cable (HVDC, planned)"
+    assert _row(cable, "countries")["value"] == "Azerbaijan, Georgia, Romania, Hungary"
 
 
 def test_capacity_steps_follow_the_dated_capacities(catalog: Catalog) -> None:

@@ -172,7 +172,8 @@ def test_context_figures_and_gas_exports_leave_nothing_missing(catalog: Catalog)
 @pytest.mark.parametrize("route_id", ["kars_nakhchivan", "black_sea_cable", "tripp"])
 def test_key_figures_and_dates_leave_no_cell_missing(catalog: Catalog, route_id: str) -> None:
     route = catalog.route(route_id)
-    assert not _clean(panels.key_figures(route, 812.3, as_of=catalog.as_of), route_id)
+    assert not _clean(panels.key_figures(route, 812.3, as_of=catalog.as_of,
+                                         countries=catalog.country_codes), route_id)
     dates = panels.milestones_table(panels.milestones_frame(route))
     assert "date_sort" not in dates.columns and "route_id" not in dates.columns
     assert not _clean(dates, route_id)

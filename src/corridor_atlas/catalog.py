@@ -391,6 +391,9 @@ class Catalog(_Model):
     gaps: list[str]
     source_reliability_notes: list[str]
     country_names: dict[str, Text] = {}
+    country_codes: dict[str, Text] = {}
+    """The country codes the routes' facts use (ISO 3166-1 alpha-3), with each country's
+    name for readers: ``{"TUR": "Türkiye"}``."""
     place_names: dict[str, Text] = {}
 
     def route(self, route_id: str) -> Route:

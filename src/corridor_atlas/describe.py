@@ -23,12 +23,13 @@ if TYPE_CHECKING:  # headline reads figures through panels, which imports this m
 
 __all__ = ["DESCRIPTIVE_SOURCE", "DRAWN_SOURCE", "FACILITIES_NAME", "LOCATION_WORDS",
            "MILESTONES_SOURCE", "NOT_BEGUN", "NO_SOURCED_VALUE", "Card", "build_card",
-           "dispute_line", "disputed_status", "export_card", "facility_facts", "figure_note",
-           "figure_source", "figure_value", "flow_lines", "flow_reason", "length_text",
-           "location_text", "no_exports_text", "no_milestone_text", "no_volume_text",
-           "route_card", "route_label", "route_panel_cards", "since_line", "source_label",
-           "sources_label", "stale_note", "status_in_year_line", "status_line",
-           "status_today_line", "status_word", "volume_text", "when_shown"]
+           "country_name", "dispute_line", "disputed_status", "export_card", "facility_facts",
+           "figure_label", "figure_note", "figure_source", "figure_value", "flow_lines",
+           "flow_reason", "length_text", "location_text", "no_exports_text",
+           "no_milestone_text", "no_volume_text", "route_card", "route_label",
+           "route_panel_cards", "since_line", "source_label", "sources_label", "stale_note",
+           "status_in_year_line", "status_line", "status_today_line", "status_word",
+           "volume_text", "when_shown"]
 
 NO_SOURCED_VALUE = "no sourced value"
 """Shown in place of a figure the catalog has no source for."""
@@ -127,22 +128,49 @@ def _amount(value: float, unit: str | None) -> str:
     return f"{number(value)} {unit}" if unit else number(value)
 
 
-def figure_value(figure: Figure) -> str:
+def country_name(part: str, countries: Mapping[str, str]) -> str:
+    """A country code in words, alone or before what it qualifies: ``"TUR"`` →
+    ``"Türkiye"``, ``"GEO (new-build)"`` → ``"Georgia (new-build)"``; anything else
+    (``"offshore"``, a code ``countries`` does not name) as it is."""
+    code, space, rest = part.partition(" ")
+    if code in countries and (not space or rest.startswith("(")):
+        return countries[code] + space + rest
+    return part
+
+
+def figure_label(figure: Figure, countries: Mapping[str, str] | None = None) -> str:
+    """What a figure is, as the panels name it: its label, a length by country with the
+    country in words (``"length in Türkiye"``)."""
+    if figure.kind == "length_by_country" and figure.part:
+        return f"length in {country_name(figure.part, countries or {})}"
+    return figure.label
+
+
+def figure_value(figure: Figure, countries: Mapping[str, str] | None = None) -> str:
     """
     A figure's value as the panels show it, every digit the source gives with thousands
     separators: ``"1,768 km"``; an increment ``"+1.2 bcm/y"``; a breakdown
-    ``"AZE 449 km, GEO 235 km"``; a shareholding ``"bp: 30.1%"``; a drawn length
-    ``"1,750 km as drawn"``; a value no source gives, :data:`NO_SOURCED_VALUE`.
+    ``"Azerbaijan 449 km, Georgia 235 km"`` (countries in words, from ``countries``, their
+    names by code); a shareholding ``"bp: 30.1%"``; a drawn length ``"1,750 km as
+    drawn"``; a kind and a status as the legend says them (``"Oil pipeline"``,
+    ``"Operating"``); a value no source gives, :data:`NO_SOURCED_VALUE`.
     """
-    value = figure.value
+    value, names = figure.value, countries or {}
     if figure.kind == "status_in_year":
         return STATUS_LABELS.get(value, NOT_BEGUN) if isinstance(value, str) else NOT_BEGUN
+    if figure.kind == "kind" and isinstance(value, str):
+        return KIND_LABELS.get(value, value)  # type: ignore[call-overload]
+    if figure.kind == "status" and isinstance(value, str):
+        return STATUS_LABELS.get(value, value)  # type: ignore[call-overload]
+    if figure.kind == "countries" and isinstance(value, str):
+        return ", ".join(country_name(code, names) for code in value.split(", "))
     if value is None:
         text = NO_SOURCED_VALUE
     elif isinstance(value, str):
         text = value
     elif isinstance(value, tuple):
-        text = ", ".join(f"{part.name} {_amount(part.value, figure.unit)}" for part in value)
+        text = ", ".join(f"{country_name(part.name, names)} {_amount(part.value, figure.unit)}"
+                         for part in value)
     elif figure.kind == "drawn_length":
         text = f"{number(round(value))} {figure.unit} as drawn"
     else:
@@ -154,7 +182,7 @@ def figure_value(figure: Figure) -> str:
 
 def figure_source(figure: Figure) -> str | None:
     """Where a figure comes from, in words: its sources' labels, or what the atlas did."""
-    if figure.kind == "description":
+    if figure.kind in ("description", "kind", "countries"):
         return DESCRIPTIVE_SOURCE
     if figure.kind == "drawn_length":
         return DRAWN_SOURCE
@@ -181,7 +209,11 @@ def figure_note(figure: Figure, as_of: str | None = None) -> str | None:
     if figure.kind == "status_in_year":
         when = f"since {date(figure.date)}" if figure.date else None
         return ": ".join(p for p in (when, figure.note) if p) or None
-    parts = [f"as of {figure.date}" if figure.date else None, figure.what, figure.note]
+    what = figure.what
+    if figure.kind in ("kind", "status") and what and isinstance(figure.value, str) and (
+            what.strip().lower() in (figure.value, figure_value(figure).lower())):
+        what = None  # the sources' words say no more than the value's
+    parts = [f"as of {figure.date}" if figure.date else None, what, figure.note]
     if as_of is not None:
         parts.append(stale_note(figure.newest_source_date, as_of))
     return "; ".join(p for p in parts if p) or None

@@ -37,6 +37,7 @@ from .describe import (
     DRAWN_SOURCE,
     NO_SOURCED_VALUE,
     facility_facts,
+    figure_label,
     figure_note,
     figure_source,
     figure_value,
@@ -198,7 +199,8 @@ def _whole_km(value: float | None) -> float:
 
 
 def key_figures(route: Route, drawn_length_km: float | None, *,
-                as_of: str | None = None, year: int | None = None) -> pd.DataFrame:
+                as_of: str | None = None, year: int | None = None,
+                countries: Mapping[str, str] | None = None) -> pd.DataFrame:
     """
     The key-figures table of one route: :func:`corridor_atlas.figures.key_figures` in
     words (:mod:`corridor_atlas.describe`).
@@ -216,6 +218,9 @@ def key_figures(route: Route, drawn_length_km: float | None, *,
     year
         The year shown (with ``as_of``): a row gives the status in that year, from
         the dated milestones, and the catalog's status becomes "status today".
+    countries
+        Country names by code (the catalog's ``country_codes``): countries, and lengths
+        by country, are named in words ("Türkiye", never "TUR").
 
     Returns
     -------
@@ -227,8 +232,8 @@ def key_figures(route: Route, drawn_length_km: float | None, *,
     """
     in_year = (figures.status_in_year(route, year, as_of=as_of)
                if year is not None and as_of is not None else None)
-    rows = [{"figure": f.label, "value": figure_value(f), "note": figure_note(f, as_of),
-             "source": figure_source(f), "url": f.url}
+    rows = [{"figure": figure_label(f, countries), "value": figure_value(f, countries),
+             "note": figure_note(f, as_of), "source": figure_source(f), "url": f.url}
             for f in figures.key_figures(route, drawn_length_km, in_year=in_year)]
     return _readable(pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS))
 
