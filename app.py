@@ -618,6 +618,9 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                 chart = charts.volume_chart(route, unit, colour=colour)
                 if chart is not None:
                     st.altair_chart(chart, width="stretch")  # the plot keeps its height
+                    gap = panels.capacity_gap(route, unit)
+                    if gap is not None:
+                        st.caption(md(describe.capacity_gap_text(gap)))
             frame = panels.volumes_table(route)
             if len(frame):
                 st.caption("Every reported figure and its alternatives")

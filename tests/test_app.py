@@ -891,3 +891,20 @@ def test_key_figures_name_countries_kinds_and_statuses_as_the_legend_does():
     assert rows["kind"] == "Oil pipeline" and rows["status today"] == "Operating"
     words = " ".join(map(str, [*element.value["figure"], *element.value["value"]])).split()
     assert not {"AZE", "GEO", "TUR", "operating"} & set(words), words
+
+
+def test_a_volume_chart_without_a_capacity_line_says_why():
+    """BTK: its tonnes chart draws the capacity in force (1 Mt/y); its TEU and container
+    charts cannot (no capacity is counted in containers), and say so under the chart."""
+    at = _run_with({"route": "btk"})
+    at.session_state["route_tab"] = "Volumes"
+    at.run()
+    from .reader_support import plain
+
+    captions = [plain(c.value) for c in at.caption
+                if plain(c.value).startswith("No capacity line")]
+    assert captions == [
+        "No capacity line: the sourced capacities are in million passengers/y and Mt/y, "
+        f"which do not compare with volumes in {unit}." for unit in ("TEU", "containers")]
+    lines = [r for records in _chart_data(at) for r in records if "capacity" in r]
+    assert {r["capacity"] for r in lines} == {1_000_000}

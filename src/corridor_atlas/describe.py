@@ -20,16 +20,17 @@ from .timeline import State, cutoff
 
 if TYPE_CHECKING:  # headline reads figures through panels, which imports this module
     from .headline import BuildHeadline, ExportHeadline, RouteHeadline, RouteStart
+    from .panels import CapacityGap
 
 __all__ = ["DESCRIPTIVE_SOURCE", "DRAWN_SOURCE", "FACILITIES_NAME", "LOCATION_WORDS",
            "MILESTONES_SOURCE", "NOT_BEGUN", "NO_SOURCED_VALUE", "Card", "build_card",
-           "country_name", "dispute_line", "disputed_status", "export_card", "facility_facts",
-           "figure_label", "figure_note", "figure_source", "figure_value", "flow_lines",
-           "flow_reason", "length_text", "location_text", "no_exports_text",
-           "no_milestone_text", "no_volume_text", "route_card", "route_label",
-           "route_panel_cards", "since_line", "source_label", "sources_label", "stale_note",
-           "status_in_year_line", "status_line", "status_today_line", "status_word",
-           "volume_text", "when_shown"]
+           "capacity_gap_text", "country_name", "dispute_line", "disputed_status",
+           "export_card", "facility_facts", "figure_label", "figure_note", "figure_source",
+           "figure_value", "flow_lines", "flow_reason", "length_text", "location_text",
+           "no_exports_text", "no_milestone_text", "no_volume_text", "route_card",
+           "route_label", "route_panel_cards", "since_line", "source_label", "sources_label",
+           "stale_note", "status_in_year_line", "status_line", "status_today_line",
+           "status_word", "volume_text", "when_shown"]
 
 NO_SOURCED_VALUE = "no sourced value"
 """Shown in place of a figure the catalog has no source for."""
@@ -544,6 +545,26 @@ def no_milestone_text(start: RouteStart, year: int) -> str:
         return f"No dated milestone with a source has been found for {start.name}."
     return (f"No dated milestone up to {year}. {start.name}'s first is dated "
             f"{date(first.date)}: {first.event}")
+
+
+def capacity_gap_text(gap: CapacityGap) -> str:
+    """Why a volume chart has no capacity line, in a sentence: ``"No capacity line: the
+    sourced capacities are in Mt/y and million passengers/y, which do not compare with
+    volumes in TEU."``"""
+    first, last = gap.years
+    years = str(first) if first == last else f"{first}–{last}"
+    if not gap.undated and not gap.other_units:
+        return "No capacity line: no capacity with a source."
+    said = []
+    if gap.undated:
+        said.append(f"no source dates a capacity in {gap.unit} to {years} (undated: "
+                    f"{'; '.join(gap.undated)})")
+    if gap.other_units:
+        units = gap.other_units
+        listed = units[0] if len(units) == 1 else f"{', '.join(units[:-1])} and {units[-1]}"
+        said.append(f"{'the other ' if gap.undated else 'the '}sourced capacities are in "
+                    f"{listed}, which do not compare with volumes in {gap.unit}")
+    return "No capacity line: " + "; ".join(said) + "."
 
 
 def no_exports_text(year: int, first_year: int | None) -> str:

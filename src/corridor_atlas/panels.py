@@ -64,12 +64,14 @@ __all__ = [
     "REPORTED",
     "SHOWN",
     "STILL",
+    "CapacityGap",
     "CapacityLine",
     "ContextItem",
     "all_milestones",
     "as_read",
     "capacities_overview",
     "capacities_table",
+    "capacity_gap",
     "capacity_series",
     "context_figures_frame",
     "context_items",
@@ -457,7 +459,8 @@ class CapacityStep:
     """The capacity in force in one year, in the unit of an annual-volume series.
 
     ``value`` is ``None`` in a year no dated capacity covers. ``derived`` capacities
-    come from a daily rate (× 365) and say so in ``derivation``.
+    come from a daily rate (× 365) and say so in ``derivation``; ``published`` is the
+    capacity as its source gives it (``"1 Mt/y"`` for a line drawn in tonnes).
     """
 
     year: int
@@ -469,14 +472,32 @@ class CapacityStep:
     basis: str | None = None
     source: str | None = None
     url: str | None = None
+    published: str | None = None
+
+
+_MASS_IN_TONNES: dict[str, float] = {"t": 1.0, "kt": 1e3, "Mt": 1e6}
+"""Units of mass, in tonnes: a capacity in million tonnes compares with volumes in tonnes
+by unit arithmetic alone (1 Mt = 1,000,000 t)."""
+
+
+def _scale(base: str, unit: str) -> float | None:
+    """What one ``base`` is in ``unit`` (1.0 for the same unit; ``None``: no comparing)."""
+    base, unit = base.strip(), unit.strip()
+    if base == unit:
+        return 1.0
+    if base in _MASS_IN_TONNES and unit in _MASS_IN_TONNES:
+        return _MASS_IN_TONNES[base] / _MASS_IN_TONNES[unit]
+    return None
 
 
 def capacity_steps(route: Route, unit: str, years: Iterable[int]) -> list[CapacityStep]:
     """
     The capacity in force in each of ``years``, from the capacities whose ``in_force``
-    years cover it, in ``unit`` as :func:`capacity_series` converts it. Capacity added by
-    an expansion (``increment``) is never a capacity in force; a year no dated capacity
-    covers keeps its row with ``value=None`` (a gap, never the last known value).
+    years cover it, in ``unit``: a yearly rate as published, or in another unit of
+    the same measure by unit arithmetic (``"1 Mt/y"`` is 1,000,000 t a year); a daily rate
+    × 365 (``derived``). Capacity added by an expansion (``increment``) is never a
+    capacity in force; a year no dated capacity covers keeps its row with ``value=None``
+    (a gap, never the last known value).
     """
     dated = [cap for cap in route.facts.capacity
              if cap.in_force is not None and not cap.increment]
@@ -486,14 +507,17 @@ def capacity_steps(route: Route, unit: str, years: Iterable[int]) -> list[Capaci
         for cap in dated:
             assert cap.in_force is not None
             base, per = _split_rate(cap.unit)
-            if not cap.in_force.covers(year) or base != unit.strip():
+            scale = _scale(base, unit)
+            if not cap.in_force.covers(year) or scale is None:
                 continue
             common = {"what": cap.what, "basis": cap.in_force.basis,
-                      "source": source_label(cap.source), "url": cap.source.url}
+                      "source": source_label(cap.source), "url": cap.source.url,
+                      "published": f"{published(cap.value)} {cap.unit}"}
             if per in _PER_YEAR:
-                step = CapacityStep(year, cap.value, unit, **common)
+                step = CapacityStep(year, cap.value * scale, unit, **common)
             elif per in _PER_DAY:
-                step = CapacityStep(year, cap.value * _DAYS_PER_YEAR, unit, derived=True,
+                step = CapacityStep(year, cap.value * scale * _DAYS_PER_YEAR, unit,
+                                    derived=True,
                                     derivation=f"{published(cap.value)} {cap.unit} × "
                                                f"{_DAYS_PER_YEAR}", **common)
             else:
@@ -501,6 +525,43 @@ def capacity_steps(route: Route, unit: str, years: Iterable[int]) -> list[Capaci
             break
         steps.append(step)
     return steps
+
+
+@dataclass(frozen=True)
+class CapacityGap:
+    """Why a chart of volumes in ``unit`` draws no capacity line: the route's capacities
+    in a unit that compares with it, none dated to the chart's years (``undated``, as
+    published: ``"50 Mt/y design"``), and the units of those that do not compare
+    (``other_units``). Both empty: the route has no capacity with a source."""
+
+    unit: str
+    years: tuple[int, int]
+    undated: tuple[str, ...] = ()
+    other_units: tuple[str, ...] = ()
+
+
+def capacity_gap(route: Route, unit: str) -> CapacityGap | None:
+    """
+    Why the volume chart of ``route`` in ``unit`` has no capacity line
+    (:func:`capacity_steps` over the chart's years, from its first to its last volume in
+    ``unit``); ``None`` when it has one, or when there is no such chart.
+    """
+    frame = volumes_frame(route)
+    frame = frame[frame["unit"] == unit]
+    years = sorted(int(y) for y in frame["year"])
+    if not (frame["series"] == REPORTED).any():
+        return None
+    if any(s.value is not None for s in capacity_steps(route, unit, range(years[0],
+                                                                            years[-1] + 1))):
+        return None
+    levels = [cap for cap in route.facts.capacity if not cap.increment]
+    comparable = [cap for cap in levels if _scale(_split_rate(cap.unit)[0], unit) is not None
+                  and _split_rate(cap.unit)[1] in (*_PER_YEAR, *_PER_DAY)]
+    return CapacityGap(
+        unit, (years[0], years[-1]),
+        undated=tuple(dict.fromkeys(f"{published(c.value)} {c.unit} {c.what}"
+                                    for c in comparable)),
+        other_units=tuple(dict.fromkeys(c.unit for c in levels if c not in comparable)))
 
 
 # --------------------------------------------------------------------------- corridor-wide
