@@ -679,6 +679,12 @@ def overview_panel(atlas: Atlas, year: int) -> None:
         card_grid([describe.build_card(b) for b in builds], key="builds")
     else:
         st.caption(f"No line is under construction in {year}.")
+    st.markdown(f"#### Planned or agreed in {year}")
+    plans = headline.planned(catalog, year)
+    if plans:
+        card_grid([describe.planned_card(p) for p in plans], key="plans")
+    else:
+        st.caption(f"No line is planned or agreed in {year}.")
     colours = styles.route_colours((r.id, r.kind) for r in catalog.routes)
     by_name = {catalog.route(rid).short_name: c for rid, c in colours.items()}
     tab_flow, tab_gas, tab_time, tab_ctx, tab_len = lazy_tabs(

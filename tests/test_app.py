@@ -908,3 +908,23 @@ def test_a_volume_chart_without_a_capacity_line_says_why():
         f"which do not compare with volumes in {unit}." for unit in ("TEU", "containers")]
     lines = [r for records in _chart_data(at) for r in records if "capacity" in r]
     assert {r["capacity"] for r in lines} == {1_000_000}
+
+
+def test_the_overview_lists_planned_lines_with_their_targets():
+    """The Black Sea cable is planned (agreed December 2022), with a target of 2032: the
+    overview says so under its own heading, from the recorded phases, with its source;
+    a planned line with no target says that; a past year tells what came next."""
+    at = _run()
+    headings = [_plain(m.value) for m in at.markdown if m.value.startswith("####")]
+    assert "#### Planned or agreed in 2026" in headings
+    metrics = _metrics(at)
+    cable = metrics["Black Sea cable: target"]
+    assert _plain(cable.value) == "2032"
+    captions = " ".join(_plain(c.value) for c in at.caption)
+    assert "Planned or agreed since 17 December 2022" in captions
+    assert "[target: Report.az, " in captions
+    assert metrics["TRIPP: target"].value in ("", "—", None)
+    assert "No target date with a source." in captions
+    assert "Black Sea cable: due" not in metrics  # not under construction: planned
+    then = _metrics(_run_with({"year": "2012"}))
+    assert _plain(then["TAP: construction from"].value) == "17 May 2016"

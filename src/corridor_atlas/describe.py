@@ -27,7 +27,8 @@ __all__ = ["DESCRIPTIVE_SOURCE", "DRAWN_SOURCE", "FACILITIES_NAME", "LOCATION_WO
            "capacity_gap_text", "country_name", "dispute_line", "disputed_status",
            "export_card", "facility_facts", "figure_label", "figure_note", "figure_source",
            "figure_value", "flow_lines", "flow_reason", "length_text", "location_text",
-           "no_exports_text", "no_milestone_text", "no_volume_text", "route_card",
+           "no_exports_text", "no_milestone_text", "no_volume_text", "planned_card",
+           "route_card",
            "route_label", "route_panel_cards", "since_line", "source_label", "sources_label",
            "stale_note", "status_in_year_line", "status_line", "status_today_line",
            "status_word", "volume_text", "when_shown"]
@@ -514,6 +515,24 @@ def build_card(item: BuildHeadline) -> Card:
                     lines=(*lines, due.event), sources=_sources("date", due.sources))
     return Card(f"{item.name}: due", date(due.date), lines=(*lines, f"Target: {due.event}"),
                 sources=_sources("target", due.sources))
+
+
+_NEXT = {"construction": "construction from", "operating": "in operation from"}
+
+
+def planned_card(item: BuildHeadline) -> Card:
+    """A line planned or agreed: its target (``"Black Sea cable: target"``, ``"2032"``),
+    or, for a past year, when its construction or operation began."""
+    lines = [f"Planned or agreed since {date(item.since.date)}"] if item.since else []
+    due = item.due
+    if due is None:
+        return Card(f"{item.name}: target", None,
+                    lines=(*lines, "No target date with a source."))
+    if due.target or due.status is None:
+        return Card(f"{item.name}: target", date(due.date), lines=(*lines, due.event),
+                    sources=_sources("target", due.sources))
+    return Card(f"{item.name}: {_NEXT[due.status]}", date(due.date),
+                lines=(*lines, due.event), sources=_sources("date", due.sources))
 
 
 _STARTED = {"planned": "was agreed in", "construction": "was begun in",
