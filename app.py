@@ -91,11 +91,12 @@ MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds", "
 PLAY_STEP_S = 0.9
 # Tables: each column as wide as its header and its longest text, up to a cap; a table
 # whose text runs longer wraps it over three lines. A header is never cut short, names,
-# figures and statuses are read whole, and a longer note opens in full on a click.
+# figures and statuses are read whole, and a longer note opens in full on a click. A
+# facility's facts (fact, value) fit a phone's width (358 px) without scrolling sideways.
 COLUMN_CAPS: dict[str, int] = {
     "note": 320, "notes": 320, "event": 300, "sources disagree": 300, "title": 300,
     "value": 210, "what": 220, "name": 260, "source": 200, "sources": 200,
-    "applies to": 180, "no documented length": 200, "fact": 150, "figure": 140,
+    "applies to": 180, "no documented length": 200, "fact": 130, "figure": 140,
 }
 COLUMN_CAP = 240  # any other column
 CHAR_PX, HEADER_CHAR_PX, CELL_PAD_PX = 7.2, 8, 30
@@ -854,10 +855,12 @@ def facility_panel(atlas: Atlas, facility_id: str) -> None:
     if fac is None:
         st.session_state.pop("facility", None)
         return
-    st.header(md(fac.name))
-    st.caption(f"{md(fac.kind)} · location: {md(location_text(fac))}")
+    st.header(md(fac.heading))  # its name, short enough for a phone; the rest below
+    lines = [md(fac.name)] if fac.heading != fac.name else []
+    st.caption("  \n".join([*lines, md(fac.kind), f"location: {md(location_text(fac))}"]))
     source_table(panels.facility_table(fac))
-    source_table(panels.sources_frame(fac.sources))
+    st.caption("Sources: " + " · ".join(  # links that wrap on a phone, never cut short
+        md_link(f"{describe.source_label(s)}: {s.title}", s.url) for s in fac.sources))
 
 
 def table_view(atlas: Atlas, scene: Scene, year: int,

@@ -254,6 +254,27 @@ FACILITY_NAMES: dict[str, str] = {
     "ceyhan_terminal": "Ceyhan Marine Terminal (BTC terminal)",
 }
 
+# A facility's name as a panel heads with it, where the research's name carries what the
+# facility is or where (said again under the heading, with the name in full): short
+# enough for a phone's width.
+FACILITY_SHORT_NAMES: dict[str, str] = {
+    "ceyhan_terminal": "Ceyhan Marine Terminal",
+    "erzurum": "Erzurum",
+    "turkgozu": "Türkgözü",
+    "kipoi_junction": "TANAP–TAP interconnection at Kipoi",
+    "kipoi_cs": "Kipoi compressor station",
+    "fier_cs": "Fier compressor station",
+    "tap_landfall_melendugno": "TAP landfall, Melendugno",
+    "star_refinery": "STAR Refinery, Aliağa",
+    "acg": "Azeri–Chirag–Gunashli (ACG)",
+    "kars_station": "Kars railway station",
+    "akhalkalaki": "Akhalkalaki",
+    "alat_port": "Baku International Sea Trade Port",
+    "nakhchivan_city": "Nakhchivan",
+    "igdir": "Iğdır",
+    "dilucu": "Dilucu / Sadarak border crossing",
+}
+
 # What each facility's point stands for, read from the research's precision note (which
 # stays in the catalog as data): the site itself, one point for a field or complex, the
 # centre of the town the facility is, the nearby town or village standing in for a site
@@ -452,7 +473,8 @@ def _facility(fac: dict) -> dict:
            "location": FACILITY_LOCATION[fac["id"]],
            "location_note": FACILITY_WHERE.get(fac["id"]),
            "category": FACILITY_CATEGORY[fac["id"]],
-           "label": FACILITY_LABELS.get(fac["id"])}
+           "label": FACILITY_LABELS.get(fac["id"]),
+           "short_name": FACILITY_SHORT_NAMES.get(fac["id"])}
     if fac["id"] in DMS_AS_DECIMAL:
         out["lon"], out["lat"] = _dms(fac["lon"]), _dms(fac["lat"])
         out["precision"] = (f"{fac['precision']}; the research gave {fac['lat']}, "
@@ -565,6 +587,9 @@ def build(reference: Path, out: Path = GEO) -> None:
     _unused(CAPACITY_IN_FORCE, capacities_used, "CAPACITY_IN_FORCE")
 
     facilities = [_facility(fac) for fac in facts["facilities"]]
+    unknown = set(FACILITY_SHORT_NAMES) - {fac["id"] for fac in facilities}
+    if unknown:
+        raise SystemExit(f"FACILITY_SHORT_NAMES names no facility: {sorted(unknown)}")
     for fac in facilities:
         problems = check_milestones([Milestone.model_validate(m)
                                      for m in fac.get("milestones", [])])

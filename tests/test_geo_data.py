@@ -150,6 +150,15 @@ def test_country_codes_name_the_basemaps_countries():
     assert CATALOG.country_codes["TUR"] == "Türkiye"
 
 
+def test_every_facility_heading_fits_a_phone():
+    """A facility's panel heads with its name: short enough for two lines of a phone's
+    heading (as Ceyhan Marine Terminal and TAP landfall, Melendugno are, in Chromium at
+    390 px: tests/test_browser_phone.py); the name in full follows under it."""
+    for facility in CATALOG.facilities.items:
+        assert len(facility.heading) <= 34, facility.heading
+        assert facility.heading == facility.name or facility.short_name, facility.id
+
+
 def test_static_basemap_copy_matches_geo():
     """The app's browser fetches static/basemap/countries.topojson: it must be geo/'s file."""
     topo = (GEO_DIR / CATALOG.basemap["countries"]).with_suffix(".topojson")

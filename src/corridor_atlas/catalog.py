@@ -297,6 +297,12 @@ class Facility(_Model):
     proxy_points: list[dict[str, Any]] = []
     label: str | None = None
     milestones: list[Milestone] = []  # empty: there throughout (a town)
+    short_name: str | None = None  # its panel's heading, where ``name`` says more
+
+    @property
+    def heading(self) -> str:
+        """The facility's name as its panel heads with it: short enough for a phone."""
+        return self.short_name or self.name
 
 
 class Facilities(_Model):
