@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from . import figures
-from .catalog import Alternative, Catalog, ContextFigure, Facility, Milestone, Route, Source
+from .catalog import Alternative, Catalog, ContextFigure, Facility, Milestone, Route
 from .describe import (
     DESCRIPTIVE_SOURCE,
     DRAWN_SOURCE,
@@ -85,7 +85,6 @@ __all__ = [
     "milestones_frame",
     "milestones_table",
     "period_volumes_table",
-    "sources_frame",
     "status_periods_frame",
     "volume_units",
     "volumes_frame",
@@ -913,9 +912,3 @@ def facility_table(facility: Facility) -> pd.DataFrame:
     rows = facility_facts(facility)
     return pd.DataFrame({"fact": [r[0] for r in rows], "value": [r[1] for r in rows]},
                         columns=["fact", "value"])
-
-
-def sources_frame(sources: Iterable[Source]) -> pd.DataFrame:
-    """A list of sources as a table: publisher and date, title, link."""
-    rows = [{"source": source_label(s), "title": s.title, "url": s.url} for s in sources]
-    return pd.DataFrame(rows, columns=["source", "title", "url"])
