@@ -254,11 +254,11 @@ def key_figures(route: Route, drawn_length_km: float | None = None, *,
     Names, ends (``description``), kind (``kind``: the catalog's kind, the research's
     description of it in ``what``) and countries (``countries``: their codes); the status
     in the year shown when ``in_year`` is given (:func:`status_in_year`) and then
-    today's (:func:`status_today`), or else the status
-    as the research words it, with its newest source; operator, shareholders (now and
-    before); lengths (documented, other sources', by country), the drawn length when
-    ``drawn_length_km`` is given; diameter, capacities and costs. A figure no source
-    gives keeps its place with ``value=None``.
+    today's (:func:`status_today`), or else the status as the research words it, with
+    its newest source; operator, shareholders (now and before); lengths (documented,
+    other sources', by country), the drawn length when ``drawn_length_km`` is given;
+    diameter, capacities and costs. A figure no source gives keeps its place with
+    ``value=None``.
     """
     facts = route.facts
     figures = [
