@@ -258,6 +258,27 @@ FACILITY_NAMES: dict[str, str] = {
     "ceyhan_terminal": "Ceyhan Marine Terminal (BTC terminal)",
 }
 
+# A facility's name as a panel heads with it, where the research's name carries what the
+# facility is or where (said again under the heading, with the name in full): short
+# enough for a phone's width.
+FACILITY_SHORT_NAMES: dict[str, str] = {
+    "ceyhan_terminal": "Ceyhan Marine Terminal",
+    "erzurum": "Erzurum",
+    "turkgozu": "Türkgözü",
+    "kipoi_junction": "TANAP–TAP interconnection at Kipoi",
+    "kipoi_cs": "Kipoi compressor station",
+    "fier_cs": "Fier compressor station",
+    "tap_landfall_melendugno": "TAP landfall, Melendugno",
+    "star_refinery": "STAR Refinery, Aliağa",
+    "acg": "Azeri–Chirag–Gunashli (ACG)",
+    "kars_station": "Kars railway station",
+    "akhalkalaki": "Akhalkalaki",
+    "alat_port": "Baku International Sea Trade Port",
+    "nakhchivan_city": "Nakhchivan",
+    "igdir": "Iğdır",
+    "dilucu": "Dilucu / Sadarak border crossing",
+}
+
 # What each facility's point stands for, read from the research's precision note (which
 # stays in the catalog as data): the site itself, one point for a field or complex, the
 # centre of the town the facility is, the nearby town or village standing in for a site
@@ -309,6 +330,10 @@ READER_WORDS: dict[str, str] = {
         "Ordubad–Julfa–Nakhchivan, from OpenStreetMap) so that the line joins the "
         "Kars–Nakhchivan railway; that section is not part of TRIPP.",
     "(see 'precision')": "(see each facility's location)",
+    # country codes in notes, in words as the panels name countries
+    "AZE = ~188 km Nakhchivan railway network": "Azerbaijan: ~188 km, the Nakhchivan railway "
+                                               "network",
+    "BGR = 182 − 31 (derived)": "Bulgaria: 182 − 31 km (derived)",
 }
 
 # Coordinates the research wrote as degrees-minutes-seconds read as decimals: Kars
@@ -320,6 +345,16 @@ DMS_AS_DECIMAL = frozenset({"kars_station"})
 # Türkiye is the country's name at the United Nations since 1 June 2022.
 COUNTRY_NAMES = {"Turkey": "Türkiye"}
 
+# The ISO 3166-1 alpha-3 codes the research writes countries in (a route's countries, the
+# parts of its length by country: "GEO", "TUR (new-build)"), each with its Natural Earth
+# English name (the basemap's), written for readers as COUNTRY_NAMES says.
+COUNTRY_CODES = {
+    "ALB": "Albania", "ARM": "Armenia", "AZE": "Azerbaijan", "BGR": "Bulgaria",
+    "GEO": "Georgia", "GRC": "Greece", "HUN": "Hungary", "ITA": "Italy", "ROU": "Romania",
+    "SYR": "Syria", "TUR": "Turkey",
+}
+_CODE = re.compile(r"[A-Z]{3}(?= \(|$)")  # a code, alone or before a qualifier in brackets
+
 # Natural Earth place names written as the atlas writes them elsewhere: the city the
 # Kars–Nakhchivan railway and the Iğdır–Nakhchivan pipeline are named after.
 PLACE_NAMES = {"Naxcivan": "Nakhchivan"}
@@ -328,7 +363,7 @@ PLACE_NAMES = {"Naxcivan": "Nakhchivan"}
 # Natural Earth's countries, as the atlas writes them, and their ISO 3166-1 codes: their
 # Turkish and Azerbaijani names are Unicode CLDR's (through Babel). Northern Cyprus has no
 # code and no CLDR name: its English name is shown.
-COUNTRY_CODES: dict[str, str | None] = {
+COUNTRY_ISO2: dict[str, str | None] = {
     "Afghanistan": "AF", "Albania": "AL", "Algeria": "DZ", "Andorra": "AD", "Armenia": "AM",
     "Austria": "AT", "Azerbaijan": "AZ", "Bahrain": "BH", "Belarus": "BY", "Belgium": "BE",
     "Bosnia and Herz.": "BA", "Bulgaria": "BG", "Chad": "TD", "Croatia": "HR", "Cyprus": "CY",
@@ -489,13 +524,13 @@ def _cldr_names() -> dict[str, dict[str, dict]]:
     countries = {f["properties"]["name"] for f in json.loads(
         (GEO / "basemap" / "countries.geojson").read_text("utf-8"))["features"]}
     written = {COUNTRY_NAMES.get(name, name) for name in countries}
-    if written != set(COUNTRY_CODES):
-        raise SystemExit("COUNTRY_CODES: not the basemap's countries: "
-                         f"{sorted(written ^ set(COUNTRY_CODES))}")
+    if written != set(COUNTRY_ISO2):
+        raise SystemExit("COUNTRY_ISO2: not the basemap's countries: "
+                         f"{sorted(written ^ set(COUNTRY_ISO2))}")
     names: dict[str, dict[str, dict]] = {}
     for lang in LOCAL_LANGS:
         locale = Locale.parse(lang)
-        for country, code in COUNTRY_CODES.items():
+        for country, code in COUNTRY_ISO2.items():
             local = locale.territories.get(code) if code else None
             if local and local != country:
                 names.setdefault(country, {})[lang] = {
@@ -534,7 +569,8 @@ def _facility(fac: dict) -> dict:
            "location": FACILITY_LOCATION[fac["id"]],
            "location_note": FACILITY_WHERE.get(fac["id"]),
            "category": FACILITY_CATEGORY[fac["id"]],
-           "label": FACILITY_LABELS.get(fac["id"])}
+           "label": FACILITY_LABELS.get(fac["id"]),
+           "short_name": FACILITY_SHORT_NAMES.get(fac["id"])}
     if fac["id"] in DMS_AS_DECIMAL:
         out["lon"], out["lat"] = _dms(fac["lon"]), _dms(fac["lat"])
         out["precision"] = (f"{fac['precision']}; the research gave {fac['lat']}, "
@@ -575,6 +611,27 @@ def _unused(table: dict, used: set, name: str) -> None:
     missing = sorted(set(table) - used)
     if missing:
         raise SystemExit(f"{name}: no figure matches {missing}")
+
+
+def _country_codes(routes: list[dict]) -> dict[str, str]:
+    """Each country code the routes' facts use, with the country's name for readers; a
+    code the table does not name stops the build."""
+    used: set[str] = set()
+    for route in routes:
+        facts = route["facts"]
+        meta = facts.get("length_by_country_meta") or {}
+        parts = [*facts["countries"], *facts["length_by_country_km"],
+                 *(meta.get("scpx_values") or {})]
+        parts += [k for alt in meta.get("alternatives", []) if isinstance(alt["value"], dict)
+                  for k in alt["value"]]
+        found = {m.group(0) for p in parts if (m := _CODE.match(p))}
+        unknown = sorted(found - COUNTRY_CODES.keys()) + sorted(
+            c for c in facts["countries"] if c not in COUNTRY_CODES)
+        if unknown:
+            raise SystemExit(f"{route['id']}: country codes {unknown} not in COUNTRY_CODES")
+        used |= found
+    return {code: COUNTRY_NAMES.get(COUNTRY_CODES[code], COUNTRY_CODES[code])
+            for code in sorted(used)}
 
 
 def build(reference: Path, out: Path = GEO) -> None:
@@ -633,6 +690,9 @@ def build(reference: Path, out: Path = GEO) -> None:
     for fac in facilities:
         local = facility_names.get(fac["id"], {})
         fac["name_tr"], fac["name_az"] = local.get("tr"), local.get("az")
+    unknown = set(FACILITY_SHORT_NAMES) - {fac["id"] for fac in facilities}
+    if unknown:
+        raise SystemExit(f"FACILITY_SHORT_NAMES names no facility: {sorted(unknown)}")
     for fac in facilities:
         problems = check_milestones([Milestone.model_validate(m)
                                      for m in fac.get("milestones", [])])
@@ -662,6 +722,7 @@ def build(reference: Path, out: Path = GEO) -> None:
     shutil.copyfile(reference / "basemap" / "places.geojson",
                     out / "basemap" / "places.geojson")
 
+    codes = _country_codes(routes)
     catalog = {
         "schema_version": 1,
         "as_of": facts["as_of"],
@@ -675,6 +736,7 @@ def build(reference: Path, out: Path = GEO) -> None:
             "items": facilities,
         },
         "country_names": COUNTRY_NAMES,
+        "country_codes": codes,
         "place_names": PLACE_NAMES,
         "local_names": _local_names(reference, routes, facilities),
         **{key: facts[key] for key in FACTS_KEYS},

@@ -139,6 +139,26 @@ def test_basemap_countries_cover_the_corridor():
     assert MAP_BOUNDS[0] < w and MAP_BOUNDS[1] < s and e < MAP_BOUNDS[2] and n < MAP_BOUNDS[3]
 
 
+def test_country_codes_name_the_basemaps_countries():
+    """Every country code of the research is named as the map names the country (the
+    basemap's Natural Earth name, as the atlas writes it: "Türkiye")."""
+    countries = gpd.read_file(GEO_DIR / CATALOG.basemap["countries"])
+    on_the_map = {CATALOG.country_names.get(n, n) for n in countries["name"]}
+    used = {c for r in CATALOG.routes for c in r.facts.countries}
+    assert used <= set(CATALOG.country_codes)
+    assert set(CATALOG.country_codes.values()) <= on_the_map
+    assert CATALOG.country_codes["TUR"] == "Türkiye"
+
+
+def test_every_facility_heading_fits_a_phone():
+    """A facility's panel heads with its name: short enough for two lines of a phone's
+    heading (as Ceyhan Marine Terminal and TAP landfall, Melendugno are, in Chromium at
+    390 px: tests/test_browser_phone.py); the name in full follows under it."""
+    for facility in CATALOG.facilities.items:
+        assert len(facility.heading) <= 34, facility.heading
+        assert facility.heading == facility.name or facility.short_name, facility.id
+
+
 def test_static_basemap_copy_matches_geo():
     """The app's browser fetches static/basemap/countries.topojson: it must be geo/'s file."""
     topo = (GEO_DIR / CATALOG.basemap["countries"]).with_suffix(".topojson")

@@ -359,6 +359,12 @@ class Facility(_Model):
     proxy_points: list[dict[str, Any]] = []
     label: str | None = None
     milestones: list[Milestone] = []  # empty: there throughout (a town)
+    short_name: str | None = None  # its panel's heading, where ``name`` says more
+
+    @property
+    def heading(self) -> str:
+        """The facility's name as its panel heads with it: short enough for a phone."""
+        return self.short_name or self.name
 
     def name_in(self, lang: str) -> str:
         """Its name in ``lang``, as a source gives it; the English name where none does."""
@@ -458,6 +464,9 @@ class Catalog(_Model):
     gaps: list[str]
     source_reliability_notes: list[str]
     country_names: dict[str, Text] = {}
+    country_codes: dict[str, Text] = {}
+    """The country codes the routes' facts use (ISO 3166-1 alpha-3), with each country's
+    name for readers: ``{"TUR": "Türkiye"}``."""
     place_names: dict[str, Text] = {}
     local_names: dict[Text, dict[LocalLang, LocalName]] = {}
     """The Turkish and Azerbaijani names of the texts the map writes (route ends, facility

@@ -23,20 +23,23 @@ from .flows import Flow, Missing
 from .format import date, number, percent, quantity
 from .i18n import N_
 from .styles import KIND_LABELS, STATUS_LABELS
-from .timeline import State
+from .timeline import State, cutoff
 from .view import english
 
 if TYPE_CHECKING:  # headline reads figures through panels, which imports this module
     from .headline import BuildHeadline, ExportHeadline, RouteHeadline, RouteStart
+    from .panels import CapacityGap
 
 __all__ = ["DESCRIPTIVE_SOURCE", "DRAWN_SOURCE", "FACILITIES_NAME", "LOCATION_WORDS",
            "MILESTONES_SOURCE", "NOT_BEGUN", "NO_SOURCED_VALUE", "Card", "build_card",
-           "dispute_line", "disputed_status", "export_card", "facility_facts", "figure_note",
-           "figure_source", "figure_value", "flow_lines", "flow_reason", "length_text",
-           "location_text", "no_exports_text", "no_milestone_text", "no_volume_text",
-           "route_card", "route_label", "route_panel_cards", "since_line", "source_label",
-           "sources_label", "stale_note", "status_in_year_line", "status_line",
-           "status_today_line", "status_word", "volume_text"]
+           "capacity_gap_text", "country_name", "dispute_line", "disputed_status",
+           "export_card", "facility_facts", "figure_label", "figure_note", "figure_source",
+           "figure_value", "flow_lines", "flow_reason", "length_text", "location_text",
+           "no_exports_text", "no_milestone_text", "no_volume_text", "planned_card",
+           "route_card",
+           "route_label", "route_panel_cards", "since_line", "source_label", "sources_label",
+           "stale_note", "status_in_year_line", "status_line", "status_today_line",
+           "status_word", "volume_text", "when_shown"]
 
 NO_SOURCED_VALUE = N_("no sourced value")
 """Shown in place of a figure the catalog has no source for."""
@@ -177,22 +180,49 @@ def _amount(value: float, unit: str | None) -> str:
     return f"{number(value)} {unit}" if unit else number(value)
 
 
-def figure_value(figure: Figure) -> str:
+def country_name(part: str, countries: Mapping[str, str]) -> str:
+    """A country code in words, alone or before what it qualifies: ``"TUR"`` →
+    ``"Türkiye"``, ``"GEO (new-build)"`` → ``"Georgia (new-build)"``; anything else
+    (``"offshore"``, a code ``countries`` does not name) as it is."""
+    code, space, rest = part.partition(" ")
+    if code in countries and (not space or rest.startswith("(")):
+        return countries[code] + space + rest
+    return part
+
+
+def figure_label(figure: Figure, countries: Mapping[str, str] | None = None) -> str:
+    """What a figure is, as the panels name it: its label, a length by country with the
+    country in words (``"length in Türkiye"``)."""
+    if figure.kind == "length_by_country" and figure.part:
+        return f"length in {country_name(figure.part, countries or {})}"
+    return figure.label
+
+
+def figure_value(figure: Figure, countries: Mapping[str, str] | None = None) -> str:
     """
     A figure's value as the panels show it, every digit the source gives with thousands
     separators: ``"1,768 km"``; an increment ``"+1.2 bcm/y"``; a breakdown
-    ``"AZE 449 km, GEO 235 km"``; a shareholding ``"bp: 30.1%"``; a drawn length
-    ``"1,750 km as drawn"``; a value no source gives, :data:`NO_SOURCED_VALUE`.
+    ``"Azerbaijan 449 km, Georgia 235 km"`` (countries in words, from ``countries``, their
+    names by code); a shareholding ``"bp: 30.1%"``; a drawn length ``"1,750 km as
+    drawn"``; a kind and a status as the legend says them (``"Oil pipeline"``,
+    ``"Operating"``); a value no source gives, :data:`NO_SOURCED_VALUE`.
     """
-    value = figure.value
+    value, names = figure.value, countries or {}
     if figure.kind == "status_in_year":
         return STATUS_LABELS.get(value, NOT_BEGUN) if isinstance(value, str) else NOT_BEGUN
+    if figure.kind == "kind" and isinstance(value, str):
+        return KIND_LABELS.get(value, value)  # type: ignore[call-overload]
+    if figure.kind == "status" and isinstance(value, str):
+        return STATUS_LABELS.get(value, value)  # type: ignore[call-overload]
+    if figure.kind == "countries" and isinstance(value, str):
+        return ", ".join(country_name(code, names) for code in value.split(", "))
     if value is None:
         text = NO_SOURCED_VALUE
     elif isinstance(value, str):
         text = value
     elif isinstance(value, tuple):
-        text = ", ".join(f"{part.name} {_amount(part.value, figure.unit)}" for part in value)
+        text = ", ".join(f"{country_name(part.name, names)} {_amount(part.value, figure.unit)}"
+                         for part in value)
     elif figure.kind == "drawn_length":
         text = f"{number(round(value))} {figure.unit} as drawn"
     else:
@@ -204,7 +234,7 @@ def figure_value(figure: Figure) -> str:
 
 def figure_source(figure: Figure) -> str | None:
     """Where a figure comes from, in words: its sources' labels, or what the atlas did."""
-    if figure.kind == "description":
+    if figure.kind in ("description", "kind", "countries"):
         return DESCRIPTIVE_SOURCE
     if figure.kind == "drawn_length":
         return DRAWN_SOURCE
@@ -231,13 +261,25 @@ def figure_note(figure: Figure, as_of: str | None = None) -> str | None:
     if figure.kind == "status_in_year":
         when = f"since {date(figure.date)}" if figure.date else None
         return ": ".join(p for p in (when, figure.note) if p) or None
-    parts = [f"as of {figure.date}" if figure.date else None, figure.what, figure.note]
+    what = figure.what
+    if figure.kind in ("kind", "status") and what and isinstance(figure.value, str) and (
+            what.strip().lower() in (figure.value, figure_value(figure).lower())):
+        what = None  # the sources' words say no more than the value's
+    parts = [f"as of {figure.date}" if figure.date else None, what, figure.note]
     if as_of is not None:
         parts.append(stale_note(figure.newest_source_date, as_of))
     return "; ".join(p for p in parts if p) or None
 
 
 # --------------------------------------------------------------------------- the scene
+
+
+def when_shown(year: int | None, as_of: str) -> tuple[str, str]:
+    """The date a panel shows for ``year`` (the year's last day, or the data's as-of date
+    from the as-of year on) and its words: ``("2012-12-31", "end of 2012")``,
+    ``("2026-07-03", "as of 3 July 2026")``."""
+    when = cutoff(year, as_of)
+    return when, (f"as of {date(as_of)}" if when == as_of else f"end of {year}")
 
 
 def status_line(route: Route, phase: str, year: int | None, lang: str = "en") -> str:
@@ -547,6 +589,24 @@ def build_card(item: BuildHeadline) -> Card:
                 sources=_sources("target", due.sources))
 
 
+_NEXT = {"construction": "construction from", "operating": "in operation from"}
+
+
+def planned_card(item: BuildHeadline) -> Card:
+    """A line planned or agreed: its target (``"Black Sea cable: target"``, ``"2032"``),
+    or, for a past year, when its construction or operation began."""
+    lines = [f"Planned or agreed since {date(item.since.date)}"] if item.since else []
+    due = item.due
+    if due is None:
+        return Card(f"{item.name}: target", None,
+                    lines=(*lines, "No target date with a source."))
+    if due.target or due.status is None:
+        return Card(f"{item.name}: target", date(due.date), lines=(*lines, due.event),
+                    sources=_sources("target", due.sources))
+    return Card(f"{item.name}: {_NEXT[due.status]}", date(due.date),
+                lines=(*lines, due.event), sources=_sources("date", due.sources))
+
+
 _STARTED = {"planned": "was agreed in", "construction": "was begun in",
             "operating": "went into operation in"}
 
@@ -576,6 +636,26 @@ def no_milestone_text(start: RouteStart, year: int) -> str:
         return f"No dated milestone with a source has been found for {start.name}."
     return (f"No dated milestone up to {year}. {start.name}'s first is dated "
             f"{date(first.date)}: {first.event}")
+
+
+def capacity_gap_text(gap: CapacityGap) -> str:
+    """Why a volume chart has no capacity line, in a sentence: ``"No capacity line: the
+    sourced capacities are in Mt/y and million passengers/y, which do not compare with
+    volumes in TEU."``"""
+    first, last = gap.years
+    years = str(first) if first == last else f"{first}–{last}"
+    if not gap.undated and not gap.other_units:
+        return "No capacity line: no capacity with a source."
+    said = []
+    if gap.undated:
+        said.append(f"no source dates a capacity in {gap.unit} to {years} (undated: "
+                    f"{'; '.join(gap.undated)})")
+    if gap.other_units:
+        units = gap.other_units
+        listed = units[0] if len(units) == 1 else f"{', '.join(units[:-1])} and {units[-1]}"
+        said.append(f"{'the other ' if gap.undated else 'the '}sourced capacities are in "
+                    f"{listed}, which do not compare with volumes in {gap.unit}")
+    return "No capacity line: " + "; ".join(said) + "."
 
 
 def no_exports_text(year: int, first_year: int | None) -> str:
