@@ -37,8 +37,8 @@ bench: $(STAMP)
 	$(PY) -m pip install -q -e ".[test,bench]"
 	$(PY) scripts/benchmark.py
 
-vendor:
-	bash scripts/vendor_assets.sh
+vendor: $(STAMP)
+	PYTHON=$(PY) bash scripts/vendor_assets.sh
 
 clean:
 	rm -rf $(VENV) $(MO)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -22,6 +23,7 @@ from corridor_atlas import (
     headline,
     page,
     panels,
+    phases,
     settings,
     styles,
     timeline,
@@ -123,11 +125,27 @@ PAGE_ICON = ('<svg viewBox="0 0 24 24"><path d="M2 5.5l6.7-2.5 6.6 2.5L22 3v15.5
              'stroke-linecap="round"/></svg>')
 
 st.set_page_config(page_title="Corridor Atlas", page_icon=PAGE_ICON, layout="wide")
+# The session's how-many-th run this is, and this run's phase times when asked for (the
+# benchmark's breakdown).
+RUN = st.session_state["_runs"] = st.session_state.get("_runs", 0) + 1
+CLOCK = phases.RunClock.from_env(run=RUN)
+# How long the rest of the page waits for the map to be drawn on a session's first run, in
+# case the map never starts the run that brings it (see main).
+REST_WAITS_S = 5.0
 
 
-@st.cache_data(show_spinner="Loading the corridor data…")
+# One atlas per process, shared read-only by every session and run: no copy per run, and
+# what is worked out once per atlas (corridor_atlas.memo) stays worked out.
+@st.cache_resource(show_spinner="Loading the corridor data…")
 def load(geo_dir: str) -> Atlas:
-    return load_atlas(Path(geo_dir))
+    atlas = load_atlas(Path(geo_dir))
+    # The atlas and the modules loaded before it live as long as the process: the garbage
+    # collector leaves them out of its full collections from now on. Each such collection
+    # went through all of them again, 100-170 ms in which the server answered nothing,
+    # about twice a page.
+    gc.collect()
+    gc.freeze()
+    return atlas
 
 
 @st.cache_resource(show_spinner=False)
@@ -320,11 +338,19 @@ def _on_map_change() -> None:
 
 
 def _keep_view() -> None:
-    """Another basemap redraws the map from scratch: open it where the reader is."""
+    """Another basemap redraws the map from scratch (and so does coming back to the Map
+    tab, whose map is not sent while another tab is open): open it where the reader is."""
     view = _reported_view(st.session_state.get("map"))
     if view is not None:
         st.session_state["_opening"] = view
         st.session_state.pop("fit", None)  # done already: not again on the new map
+
+
+def _main_tab_changed() -> None:
+    """Leaving the Map tab, whose map is not sent while it is hidden: the map drawn on
+    coming back opens where the reader left it."""
+    if st.session_state.get("_map_open", True):
+        _keep_view()
 
 
 def search_box(atlas: Atlas) -> None:
@@ -413,11 +439,17 @@ def zoom_to() -> None:
                          on_change=_zoom_to)
 
 
+def filter_state() -> tuple[list[str], list[str]]:
+    """The kinds and statuses shown: every one to start with, unless the URL chose
+    (read_url)."""
+    kinds = st.session_state.setdefault("filter_kinds", list(styles.KIND_LABELS))
+    statuses = st.session_state.setdefault("filter_status", list(styles.STATUS_LABELS))
+    return list(kinds or []), list(statuses or [])
+
+
 def filters(atlas: Atlas) -> tuple[list[str], list[str]]:
     """Kinds and statuses to show, as pills: every choice in full words, none cut short."""
-    # every kind and status to start with, unless the URL chose (read_url)
-    st.session_state.setdefault("filter_kinds", list(styles.KIND_LABELS))
-    st.session_state.setdefault("filter_status", list(styles.STATUS_LABELS))
+    filter_state()
     with st.sidebar.expander("Filter by kind and status"):
         kinds = st.pills("Kinds", list(styles.KIND_LABELS), selection_mode="multi",
                          format_func=styles.KIND_LABELS.get, key="filter_kinds",
@@ -428,49 +460,88 @@ def filters(atlas: Atlas) -> tuple[list[str], list[str]]:
     return list(kinds or []), list(status or [])
 
 
+def layer_sections(atlas: Atlas) -> list[tuple[str | None, str | None, list[str]]]:
+    """The sidebar's layer switches in the order it lists them (the layer control's too):
+    (subheader, caption, layer ids) a group; no subheader continues the one above."""
+    catalog = atlas.catalog
+    if catalog is None:
+        return []
+    toggles = atlas.layer_ids()
+    routes = [r for r in catalog.routes if r.id in toggles]
+    sections: list[tuple[str | None, str | None, list[str]]] = []
+    for kind, label in styles.KIND_LABELS.items():
+        members = [r.id for r in routes if r.role == "route" and r.kind == kind]
+        if members:
+            sections.append((None if sections else "Routes", label, members))
+    connections = [r.id for r in routes if r.role == "connection"]
+    if connections:
+        sections.append(("Connections", None, connections))
+    sections.append(("Context layers", None, [r.id for r in routes if r.role == "context"]
+                     + [FACILITIES_ID] * (FACILITIES_ID in toggles)))
+    return sections
+
+
+def layer_state(atlas: Atlas) -> tuple[list[str], str | None]:
+    """The layers switched on and the route whose panel is open, from the session's state
+    (what the sidebar's switches and list hold); sets each switch's default first."""
+    assert atlas.catalog is not None
+    defaults = set(atlas.default_layers())
+    listed = [lid for _, _, ids in layer_sections(atlas) for lid in ids]
+    for lid in listed:
+        st.session_state.setdefault(f"layer_{lid}", lid in defaults)
+    ids = [r.id for r in atlas.catalog.routes if r.id in atlas.routes]
+    st.session_state["_route_ids"] = tuple(ids)
+    st.session_state["_layer_ids"] = tuple(listed)
+    if st.session_state.get("route") not in (OVERVIEW, *ids):
+        st.session_state["route"] = OVERVIEW
+    route = st.session_state["route"]
+    return ([lid for lid in listed if st.session_state[f"layer_{lid}"]],
+            None if route == OVERVIEW else route)
+
+
+class Controls(NamedTuple):
+    """What the sidebar's controls hold."""
+
+    year: int
+    flows: bool
+    kinds: list[str]
+    statuses: list[str]
+    layers: list[str]
+    selected: str | None  # the route whose panel is open
+    basemap: str
+
+
+def opening_controls(atlas: Atlas) -> Controls:
+    """What the sidebar's controls hold when a session opens (what the URL set, else each
+    one's default), without drawing them: the session's first run draws the map before
+    them (see main), and the next run's controls give the same."""
+    assert atlas.catalog is not None
+    kinds, statuses = filter_state()
+    layers, selected = layer_state(atlas)
+    year = int(st.session_state.setdefault("year", default_year(atlas.catalog)))
+    return Controls(year, bool(st.session_state.get("flows", False)), kinds, statuses, layers,
+                    selected, st.session_state.get("basemap", next(iter(BASEMAPS))))
+
+
 def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
     catalog = atlas.catalog
-    toggles = atlas.layer_ids()
-    defaults = set(atlas.default_layers())
     visible: list[str] = []
-    listed: list[str] = []  # in the order the sidebar lists them (the layer control's too)
     if catalog is not None:
-        routes = [r for r in catalog.routes if r.id in toggles]
-        st.sidebar.subheader("Routes")
-        for kind, label in styles.KIND_LABELS.items():
-            members = [r for r in routes if r.role == "route" and r.kind == kind]
-            if not members:
-                continue
-            st.sidebar.caption(label)
-            for r in members:
-                st.session_state.setdefault(f"layer_{r.id}", r.id in defaults)
-                listed.append(r.id)
-                if st.sidebar.checkbox(md(r.name), key=f"layer_{r.id}"):
-                    visible.append(r.id)
-        connections = [r for r in routes if r.role == "connection"]
-        if connections:
-            st.sidebar.subheader("Connections",
-                                 help="The corridor's newer links, off when the map opens")
-            for r in connections:
-                st.session_state.setdefault(f"layer_{r.id}", r.id in defaults)
-                listed.append(r.id)
-                if st.sidebar.checkbox(md(r.name), key=f"layer_{r.id}"):
-                    visible.append(r.id)
-        st.sidebar.subheader("Context layers")
-        for lid in [r.id for r in routes if r.role == "context"] + [FACILITIES_ID] * (
-                FACILITIES_ID in toggles):
-            st.session_state.setdefault(f"layer_{lid}", lid in defaults)
-            listed.append(lid)
-            if st.sidebar.checkbox(md(_label(atlas, lid)), key=f"layer_{lid}",
-                                   help="Terminals, junctions, compressor stations, "
-                                        "refineries, fields and railway stations"
-                                   if lid == FACILITIES_ID else None):
-                visible.append(lid)
-        ids = [r.id for r in catalog.routes if r.id in atlas.routes]
-        st.session_state["_route_ids"] = tuple(ids)
-        st.session_state["_layer_ids"] = tuple(listed)
-        if st.session_state.get("route") not in (OVERVIEW, *ids):
-            st.session_state["route"] = OVERVIEW
+        layer_state(atlas)  # each switch's default, the order they are listed in
+        for subheader, caption, layer_ids in layer_sections(atlas):
+            if subheader:
+                st.sidebar.subheader(subheader, help=(
+                    "The corridor's newer links, off when the map opens"
+                    if subheader == "Connections" else None))
+            if caption:
+                st.sidebar.caption(caption)
+            for lid in layer_ids:
+                if st.sidebar.checkbox(md(_label(atlas, lid)), key=f"layer_{lid}",
+                                       help="Terminals, junctions, compressor stations, "
+                                            "refineries, fields and railway stations"
+                                       if lid == FACILITIES_ID else None):
+                    visible.append(lid)
+        ids = st.session_state["_route_ids"]
         selected = st.sidebar.selectbox(
             "Route panel", [OVERVIEW, *ids], key="route",
             format_func=lambda i: ("Corridor overview" if i == OVERVIEW
@@ -540,10 +611,11 @@ def source_table(frame, *, height: int | None = None) -> None:
                  height=height or "auto", placeholder=missing, row_height=row_px)
 
 
-def lazy_tabs(labels: list[str], key: str) -> Sequence[Any]:
+def lazy_tabs(labels: list[str], key: str, on_change: Any = "rerun") -> Sequence[Any]:
     """Tabs whose content runs only while shown (``if tab.open``): a page sends and draws
-    one tab's charts and tables, not all of them; switching tabs reruns the script."""
-    return st.tabs(labels, key=key, on_change="rerun")
+    one tab's charts and tables, not all of them; switching tabs reruns the script (after
+    ``on_change``, when it is a function)."""
+    return st.tabs(labels, key=key, on_change=on_change)
 
 
 # Cards share a row while each keeps 10.5rem: two a row in a narrow panel or on a phone,
@@ -957,8 +1029,67 @@ def share_link(query: str) -> None:
             st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
 
 
+def map_tab(atlas: Atlas, scene: Scene, view: MapView, toggled: list[str],
+            own_off: list[UserLayer]) -> dict | None:
+    """The Map tab's map and what is written under it. Returns what the map reports."""
+    assert atlas.catalog is not None
+    parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, basemap=view.basemap,
+                      countries_url=COUNTRIES_URL,
+                      switched_off=[lid for lid in atlas.layer_ids() if lid not in toggled],
+                      own_off=own_off,
+                      listed=[*st.session_state.get("_layer_ids", ()),
+                              *st.session_state.get("_own_ids", ())],
+                      opening=st.session_state.get("_opening"))
+    if "fit" in st.session_state:
+        request, bbox, options = st.session_state["fit"]
+        parts.groups.append(fit_group(request, bbox, **options))
+    CLOCK.mark("map parts")
+    with st.container(key="atlas_map"):
+        # the map opens on the view the URL asked for (the base map's opening)
+        state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
+                          use_container_width=True, feature_group_to_add=parts.groups,
+                          layer_control=parts.control, returned_objects=MAP_RETURNS,
+                          on_change=_on_map_change)
+    CLOCK.mark("map sent")
+    not_begun = [atlas.catalog.route(lid).short_name for lid in scene.not_begun]
+    if not_begun:
+        st.caption(f"Not yet agreed in {view.year}, so not drawn: "
+                   + ", ".join(md(n) for n in not_begun) + ".")
+    if scene.filtered:
+        st.caption(f"Hidden by the filters: {len(scene.filtered)} layer(s).")
+    credits(atlas)
+    return state
+
+
+def sidebar_controls(atlas: Atlas) -> tuple[int, bool, list[str], list[str], list[str],
+                                            str | None, str, list[UserLayer],
+                                            list[UserLayer]]:
+    """The sidebar's controls, drawn: the year, Flows, the kinds and statuses, the layers,
+    the route panel, the basemap, the user's own layers (shown and switched off)."""
+    search_box(atlas)
+    year = year_control(atlas)
+    flows = flows_switch(atlas, year)
+    zoom_to()
+    kinds, statuses = filters(atlas)
+    layers, selected, basemap = sidebar(atlas)
+    own, own_off = user_layers()
+    return year, flows, kinds, statuses, layers, selected, basemap, own, own_off
+
+
+@st.fragment(run_every=REST_WAITS_S)
+def _rest_if_the_map_is_not_drawn() -> None:
+    """Drawn on a session's first run only: if the map has not started the next run
+    REST_WAITS_S after it (a map that failed to load), start it, so the controls and the
+    panel come all the same. Draws nothing; once the next run is under way, it is not
+    called again."""
+    calls = st.session_state["_rest_waits"] = st.session_state.get("_rest_waits", 0) + 1
+    if calls > 1 and st.session_state.get("_runs", 0) <= 1:
+        st.rerun(scope="app")
+
+
 def main() -> None:
     atlas = load(str(GEO_DIR))
+    CLOCK.mark("data")
     st.sidebar.title("Corridor Atlas")
     st.sidebar.caption("Energy and transport routes from the Caspian through Georgia and "
                        "Türkiye to Europe.")
@@ -969,55 +1100,63 @@ def main() -> None:
         return
     st.html(MAP_CSS + CARD_CSS)
     read_url(atlas)
-    search_box(atlas)
-    year = year_control(atlas)
-    flows = flows_switch(atlas, year)
-    zoom_to()
-    kinds, wanted_status = filters(atlas)
-    toggled, selected, basemap = sidebar(atlas)
-    own, own_off = user_layers()
+    # A page just opened gets the map and what is written under it, nothing else: the
+    # sidebar's controls, the panel and the export panel each need the browser to fetch
+    # and run more code, which would hold the map back. They come with the next run,
+    # which the map starts as soon as it is drawn (it reports its view), or after
+    # REST_WAITS_S if it never does. A session's first run reads the view from what the
+    # controls will show, and draws the map before them.
+    opening = RUN == 1
+    if opening:
+        year, flows, kinds, wanted_status, toggled, selected, basemap = opening_controls(atlas)
+        own, own_off = [], []
+    else:
+        year, flows, kinds, wanted_status, toggled, selected, basemap, own, own_off = \
+            sidebar_controls(atlas)
+    CLOCK.mark("sidebar")
     in_year = timeline.statuses_in(atlas.catalog.routes, year, as_of=atlas.catalog.as_of)
     view = MapView(layers=tuple(toggled), selected=selected, basemap=basemap, year=year,
                    flows=flows, kinds=tuple(kinds), statuses=tuple(wanted_status))
     scene = build_scene(atlas, view, own)
+    CLOCK.mark("scene")
     col_map, col_panel = st.columns([3, 2], gap="medium")
     with col_map:
         url_box = st.container()  # filled once the URL is written (write_url)
         notices(atlas)
         tab_map, tab_compare, tab_table = lazy_tabs(["Map", "Compare two years", "Table"],
-                                                    key="main_tab")
+                                                    key="main_tab", on_change=_main_tab_changed)
+        # The map only while its tab is open: the others' reruns neither make nor send it.
+        st.session_state["_map_open"] = tab_map.open
+        state = st.session_state.get("map")  # what the map last reported
         with tab_map:
-            parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, basemap=basemap,
-                              countries_url=COUNTRIES_URL,
-                              switched_off=[lid for lid in atlas.layer_ids()
-                                            if lid not in toggled], own_off=own_off,
-                              listed=[*st.session_state.get("_layer_ids", ()),
-                                      *st.session_state.get("_own_ids", ())],
-                              opening=st.session_state.get("_opening"))
-            if "fit" in st.session_state:
-                request, bbox, options = st.session_state["fit"]
-                parts.groups.append(fit_group(request, bbox, **options))
-            with st.container(key="atlas_map"):
-                # the map opens on the view the URL asked for (the base map's opening)
-                state = st_folium(parts.base, key="map", height=MAP_HEIGHT,
-                                  use_container_width=True, feature_group_to_add=parts.groups,
-                                  layer_control=parts.control, returned_objects=MAP_RETURNS,
-                                  on_change=_on_map_change)
-            not_begun = [atlas.catalog.route(lid).short_name for lid in scene.not_begun]
-            if not_begun:
-                st.caption(f"Not yet agreed in {year}, so not drawn: "
-                           + ", ".join(md(n) for n in not_begun) + ".")
-            if scene.filtered:
-                st.caption(f"Hidden by the filters: {len(scene.filtered)} layer(s).")
-            credits(atlas)
-            export_panel(atlas, replace(view, bbox=bbox_from_leaflet((state or {}).get("bounds"))),
-                         own)
+            if tab_map.open:
+                state = map_tab(atlas, scene, view, toggled, own_off)
+    # A page just opened has not drawn its map yet: it has not reported its view. A tab
+    # that reconnects (its server restarted or another took over) reports it with its
+    # first run, and gets its whole page back at once.
+    first = opening and _reported_view(state) is None
+    if first:
+        with st.sidebar:
+            _rest_if_the_map_is_not_drawn()
+    elif opening:
+        sidebar_controls(atlas)  # they hold what the map was drawn with (opening_controls)
+    with col_map:
+        with tab_map:
+            if tab_map.open and not first:
+                export_panel(atlas, replace(
+                    view, bbox=bbox_from_leaflet((state or {}).get("bounds"))), own)
         with tab_compare:
             if tab_compare.open:
                 compare_view(atlas, view)
         with tab_table:
             if tab_table.open:
                 table_view(atlas, scene, year, in_year, own)
+    CLOCK.mark("below the map")
+    query = write_url(atlas, toggled, year, selected, state, flows, kinds, wanted_status)
+    url_notices(url_box)
+    if first:
+        CLOCK.mark("url")
+        return
     with col_panel:
         facility = st.session_state.get("facility")
         if selected is None and facility:
@@ -1030,8 +1169,9 @@ def main() -> None:
         if picked is not None:  # sent with every run; the page acts on each pick once
             st.html(page.after_pick(picked[0], close_sidebar=picked[1]),
                     unsafe_allow_javascript=True)
-    share_link(write_url(atlas, toggled, year, selected, state, flows, kinds, wanted_status))
-    url_notices(url_box)
+    CLOCK.mark("panel")
+    share_link(query)
+    CLOCK.mark("url")
     if st.session_state.get("playing"):
         _, last = year_range(atlas.catalog)
         if year >= last:  # the switch is drawn: it is turned off before it is, next run
@@ -1039,7 +1179,12 @@ def main() -> None:
         else:
             time.sleep(PLAY_STEP_S)
             st.session_state["_play_year"] = year + 1
+        CLOCK.finish()
         st.rerun()
 
 
-main()
+try:
+    main()
+    CLOCK.finish()
+finally:
+    CLOCK.finish(completed=False)  # a run cut short (a completed one is written already)

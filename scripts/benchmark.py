@@ -34,10 +34,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
+import firstpaint  # noqa: E402  (scripts/, beside this file)
 import folium  # noqa: E402
 import geopandas as gpd  # noqa: E402
 
-from corridor_atlas import maps, serve, snapshot, styles  # noqa: E402
+from corridor_atlas import maps, snapshot, styles  # noqa: E402
 from corridor_atlas.layers import Atlas, load_atlas  # noqa: E402
 from corridor_atlas.scene import build_scene  # noqa: E402
 from corridor_atlas.view import default_view  # noqa: E402
@@ -45,10 +46,7 @@ from corridor_atlas.view import default_view  # noqa: E402
 GEO = ROOT / "geo"
 VENDOR = ROOT / "static" / "vendor"
 APP = ROOT / "app.py"
-IFRAME = "iframe[title='streamlit_folium.st_folium']"
 TOGGLE_KEY = "layer_btc"
-TOGGLE_LABEL = "Baku–Tbilisi–Ceyhan oil pipeline (BTC)"
-OIL = styles.KIND_COLOURS["oil"]
 MAP_HEIGHT = 640
 BROWSER_TIMEOUT_MS = 60_000
 EXPLORE_PAINT_TIMEOUT_MS = 8_000
@@ -239,8 +237,10 @@ def apptest_metrics(repeat: int, files: dict[str, Path], countries: Path,
     def first_run() -> Any:
         st_logger.set_log_level("error")  # no bare-mode chatter in the report
         st.cache_data.clear()
-        at = AppTest.from_file(str(APP), default_timeout=60).run()
-        check_run(at, "app.py first run")
+        st.cache_resource.clear()
+        # a session opening: the first run (the map), then the one the map starts when drawn
+        at = AppTest.from_file(str(APP), default_timeout=60).run().run()
+        check_run(at, "app.py first two runs")
         return at
 
     first_med, first_samples, at = median_ms(first_run, repeat)
@@ -286,33 +286,6 @@ def apptest_metrics(repeat: int, files: dict[str, Path], countries: Path,
 # ---------------------------------------------------------------- browser
 
 
-LOCAL_PREFIXES = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
-
-JS_MAP_STATE = """([iframe, colour]) => {
-  const f = document.querySelector(iframe);
-  const d = f && f.contentDocument;
-  if (!d) return null;
-  return {paths: d.querySelectorAll('path.leaflet-interactive').length,
-          oil: d.querySelectorAll('path[stroke="' + colour + '" i]').length};
-}"""
-
-JS_OIL_GONE = """([iframe, colour]) => {
-  const f = document.querySelector(iframe); const d = f && f.contentDocument;
-  return !!d && d.querySelectorAll('path.leaflet-interactive').length > 0
-    && d.querySelectorAll('path[stroke="' + colour + '" i]').length === 0;
-}"""
-
-JS_OIL_BACK = """([iframe, colour]) => {
-  const f = document.querySelector(iframe); const d = f && f.contentDocument;
-  return !!d && d.querySelectorAll('path[stroke="' + colour + '" i]').length > 0;
-}"""
-
-JS_IDLE = """() => {
-  const a = document.querySelector('[data-testid="stApp"]');
-  return !!a && a.getAttribute('data-test-script-state') === 'notRunning';
-}"""
-
-
 def _new_context(browser: Any, blocked: list[str], allowed: tuple[str, ...]) -> Any:
     ctx = browser.new_context(viewport={"width": 1400, "height": 900})
 
@@ -325,44 +298,6 @@ def _new_context(browser: Any, blocked: list[str], allowed: tuple[str, ...]) -> 
 
     ctx.route("**/*", route)
     return ctx
-
-
-def _first_paint(browser: Any, url: str, blocked: list[str]) -> tuple[float, float, Any, Any]:
-    """ms from goto to the map iframe and to its first interactive path; keeps the page open."""
-    ctx = _new_context(browser, blocked, LOCAL_PREFIXES)
-    page = ctx.new_page()
-    page.set_default_timeout(BROWSER_TIMEOUT_MS)
-    start = time.perf_counter()
-    page.goto(url, wait_until="commit")
-    page.wait_for_selector(IFRAME, state="attached")
-    iframe_ms = (time.perf_counter() - start) * 1000.0
-    page.frame_locator(IFRAME).locator("path.leaflet-interactive").first.wait_for(
-        state="attached")
-    return (time.perf_counter() - start) * 1000.0, iframe_ms, ctx, page
-
-
-def _set_probe(page: Any) -> Any:
-    handle = page.wait_for_selector(IFRAME, state="attached")
-    handle.content_frame().evaluate("window.__probe = 1")
-    return handle
-
-
-def _probe_survived(page: Any, before: Any) -> bool:
-    if not page.evaluate("(e) => e.isConnected", before):
-        return False
-    frame = page.query_selector(IFRAME).content_frame()
-    return bool(frame and frame.evaluate("window.__probe === 1"))
-
-
-def _toggle(page: Any, label: Any, until: str) -> tuple[float, bool]:
-    page.wait_for_function(JS_IDLE)
-    before = _set_probe(page)
-    start = time.perf_counter()
-    label.click()
-    page.wait_for_function(until, arg=[IFRAME, OIL])
-    ms = (time.perf_counter() - start) * 1000.0
-    page.wait_for_function(JS_IDLE)
-    return ms, _probe_survived(page, before)
 
 
 def _explore_paint(browser: Any, html_path: Path, repeat: int) -> dict[str, Any]:
@@ -394,74 +329,17 @@ def _explore_paint(browser: Any, html_path: Path, repeat: int) -> dict[str, Any]
 
 
 def browser_metrics(repeat: int, explore_html: Path) -> dict[str, Any]:
+    """The app in Chromium (scripts/firstpaint.py), then explore()'s page from file://."""
     from playwright.sync_api import sync_playwright
 
+    out = firstpaint.measure(repeat)
     chromium = snapshot.find_chromium()
-    if chromium is None:
-        raise RuntimeError(snapshot.NOT_FOUND)
-    start = time.perf_counter()
-    server = serve.start_app(ROOT, APP.name)
-    url = server.url + "/"
-    out: dict[str, Any] = {}
-    try:
-        out["server_start_ms"] = (time.perf_counter() - start) * 1000.0
-        log(f"streamlit healthy on port {server.port} after {out['server_start_ms']:.0f} ms")
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=snapshot.LAUNCH_ARGS)
-            try:
-                blocked: list[str] = []
-                # Cold: the first visit after server start (untimed warm-up for the rest).
-                cold_ms, _, ctx, _ = _first_paint(browser, url, blocked)
-                ctx.close()
-                out["first_paint_cold_ms"] = cold_ms
-                paints, iframes = [], []
-                for i in range(repeat):
-                    ms, iframe_ms, ctx, page = _first_paint(browser, url, blocked)
-                    paints.append(ms)
-                    iframes.append(iframe_ms)
-                    if i < repeat - 1:
-                        ctx.close()
-                out["first_paint_samples"] = paints
-                out["first_paint_ms"] = statistics.median(paints)
-                out["iframe_attached_samples"] = iframes
-                out["iframe_attached_ms"] = statistics.median(iframes)
-                log(f"first paint median {out['first_paint_ms']:.0f} ms")
-
-                # Toggle the BTC layer on the last page, off and on, N times each.
-                page.wait_for_function(JS_OIL_BACK, arg=[IFRAME, OIL])
-                out["map_state_before"] = page.evaluate(JS_MAP_STATE, [IFRAME, OIL])
-                label = page.locator("[data-testid='stSidebar'] label").filter(
-                    has_text=TOGGLE_LABEL)
-                if label.count() != 1:
-                    raise RuntimeError(f"expected one sidebar label {TOGGLE_LABEL!r}, "
-                                       f"found {label.count()}")
-                off, on, kept = [], [], []
-                for _ in range(repeat):
-                    ms, survived = _toggle(page, label, JS_OIL_GONE)
-                    off.append(ms)
-                    kept.append(survived)
-                    if len(off) == 1:
-                        out["map_state_btc_off"] = page.evaluate(JS_MAP_STATE, [IFRAME, OIL])
-                    ms, survived = _toggle(page, label, JS_OIL_BACK)
-                    on.append(ms)
-                    kept.append(survived)
-                ctx.close()
-                out.update(toggle_off_samples=off, toggle_on_samples=on,
-                           toggle_off_ms=statistics.median(off),
-                           toggle_on_ms=statistics.median(on),
-                           iframe_kept=sum(kept), toggles=len(kept))
-                out["blocked_requests"] = sorted(set(blocked))
-                log(f"toggle off median {out['toggle_off_ms']:.0f} ms, iframe kept "
-                    f"{sum(kept)}/{len(kept)}")
-
-                out["explore"] = _explore_paint(browser, explore_html, repeat)
-            finally:
-                browser.close()
-    except BaseException:
-        log(f"streamlit log tail:\n{server.log_tail(3000)}")
-        raise
-    finally:
-        server.stop()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=snapshot.LAUNCH_ARGS)
+        try:
+            out["explore"] = _explore_paint(browser, explore_html, repeat)
+        finally:
+            browser.close()
     return out
 
 
@@ -577,7 +455,7 @@ def run(repeat: int, skip_browser: bool) -> dict[str, Any]:
     extra["apptest"] = at
     rows.append(Row("st_folium component payload (json_args, AppTest)", at["payload"],
                     at["explore_payload"], "B"))
-    rows.append(Row("AppTest first run of app.py (st.cache_data cleared)", at["first_run_ms"],
+    rows.append(Row("AppTest first two runs of app.py (caches cleared)", at["first_run_ms"],
                     None, "ms", at["first_run_samples"]))
     rows.append(Row(f"AppTest rerun, toggle BTC off/on (median of {2 * repeat})",
                     at["toggle_ms"], None, "ms",
@@ -604,18 +482,20 @@ def run(repeat: int, skip_browser: bool) -> dict[str, Any]:
             br = browser_metrics(repeat, html_path)
         extra["browser"] = br
         xp = br["explore"]
+        cold = br["cold"]["atlas"]["paint_ms"]
         rows.append(Row("Chromium first paint, first visit after server start (1 sample)",
-                        br["first_paint_cold_ms"], None, "ms", [br["first_paint_cold_ms"]]))
+                        cold, None, "ms", [cold]))
         rows.append(Row(f"Chromium first paint (median of {repeat} fresh pages)",
-                        br["first_paint_ms"], xp["median"], "ms", br["first_paint_samples"],
+                        br["paint"]["atlas"], xp["median"], "ms", br["paint_samples"]["atlas"],
                         xp["samples"], explore_note=xp["note"]))
-        rows.append(Row("Chromium toggle BTC off → oil paths gone", br["toggle_off_ms"], None,
-                        "ms", br["toggle_off_samples"]))
-        rows.append(Row("Chromium toggle BTC on → oil paths back", br["toggle_on_ms"], None,
-                        "ms", br["toggle_on_samples"]))
-        kept = f"{'yes' if br['iframe_kept'] == br['toggles'] else 'NO'} " \
-               f"({br['iframe_kept']}/{br['toggles']} toggles)"
-        rows.append(Row("Toggle redraws without remounting the iframe", kept, None, "text"))
+        changes = br["changes"]
+        for key, what in firstpaint.CHANGES.items():
+            rows.append(Row(f"Chromium {what}", statistics.median(changes[key]), None, "ms",
+                            changes[key]))
+        kept = f"{'yes' if changes['kept'] == changes['changes'] else 'NO'} " \
+               f"({changes['kept']}/{changes['changes']} changes)"
+        rows.append(Row("Toggles and year changes redraw without remounting the iframe", kept,
+                        None, "text"))
 
     by_name = {row.metric: row for row in rows}
     targets = [
@@ -648,16 +528,10 @@ def report(result: dict[str, Any], repeat: int, skip_browser: bool) -> str:
     elif br:
         xp = br["explore"]
         lines.append(
-            "- Chromium: `streamlit run app.py` on 127.0.0.1, system Chromium headless; first "
-            "paint = page.goto → first `path.leaflet-interactive` inside the st_folium iframe, "
-            "each in a fresh browser context, after one untimed warm-up visit (median time to "
-            f"the st_folium iframe being attached: {br['iframe_attached_ms']:,.0f} ms, the rest "
-            "is the component loading Leaflet and drawing). Toggle = click "
-            f"the sidebar label '{TOGGLE_LABEL}' → no path stroked {OIL} (off) / one again "
-            "(on), the app idle before each click; the iframe counts as kept when "
-            "`window.__probe` set before the click is still there after it. Map paths before "
-            f"/ after BTC off: {br.get('map_state_before')} / {br.get('map_state_btc_off')}. "
-            f"Requests aborted as non-loopback: {len(br['blocked_requests'])}.")
+            "- Chromium: first paint = page.goto → first `path.leaflet-interactive` inside the "
+            "st_folium iframe, each in a fresh browser context, after one untimed first "
+            "visit; toggles and year changes end to end; see the first-paint report below "
+            f"(scripts/firstpaint.py). Requests aborted as non-loopback: {len(br['blocked'])}.")
         lines.append(
             "- explore() first paint: its HTML saved to a temporary file and opened with "
             "file:// with every non-file request aborted (nothing is fetched from the "
@@ -665,6 +539,8 @@ def report(result: dict[str, Any], repeat: int, skip_browser: bool) -> str:
             + (f", so: {xp['note']}." if xp["note"] else "."))
     at = result["extra"]["apptest"]
     lines.append(f"- st_folium payload with BTC off: {at['payload_btc_off']:,} B.")
+    if br:
+        lines += ["", firstpaint.report(br)]
     return "\n".join(lines)
 
 

@@ -5,7 +5,10 @@ It does on the wire what a browser tab does, without drawing anything: it opens
 widget values as reruns, and reads the server's messages until the run's
 ``script_finished``. Like the browser's widget manager it keeps the value of every
 slider, checkbox and toggle: the value the server sets (``set_value``) or, for a widget
-first seen, its default; and it sends all of them with each rerun. Like the browser it
+first seen, its default; and it sends all of them with each rerun. Like the app's map in
+a browser, which reports its view once it is drawn, it sends a view for the map after the
+page's first run, which brings the rest of the page (app.py sends the map alone first),
+and with every run after. Like the browser it
 remembers large messages by hash and tells the server so, which then sends a reference
 instead of the message.
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import random
 import time
 from dataclasses import dataclass, field
@@ -50,6 +54,7 @@ FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY: "ok",
             ForwardMsg.FINISHED_WITH_COMPILE_ERROR: "compile error",
             ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY: "ok"}
 WIDGETS = ("slider", "checkbox")  # the kinds whose values this client keeps and sends
+MAP_COMPONENT = "streamlit_folium.st_folium"
 
 
 class DisconnectedError(Exception):
@@ -99,6 +104,27 @@ def _state(widget_id: str, kind: str, value: Any) -> WidgetState:
     return state
 
 
+def map_report(default: dict[str, Any]) -> dict[str, Any]:
+    """What the app's map reports once drawn: the view of its opening bounds (their
+    middle; a point in the corridor when it has none) at its opening zoom."""
+    bounds = default.get("bounds") or {}
+    south_west, north_east = bounds.get("_southWest") or {}, bounds.get("_northEast") or {}
+    try:
+        center = {"lat": (south_west["lat"] + north_east["lat"]) / 2,
+                  "lng": (south_west["lng"] + north_east["lng"]) / 2}
+    except (KeyError, TypeError):
+        center = {"lat": 41.0, "lng": 38.0}
+    return {**default, "center": center, "zoom": default.get("zoom") or 5}
+
+
+def merged(first: Run, then: Run) -> Run:
+    """Two runs that together draw a page, as one."""
+    return Run(first.seconds + then.seconds, then.status,
+               {**first.set_values, **then.set_values}, then.query or first.query,
+               first.exceptions + then.exceptions, first.messages + then.messages,
+               first.bytes + then.bytes)
+
+
 class Session:
     """One browser tab's worth of a session with the app at ``base_url``."""
 
@@ -112,6 +138,9 @@ class Session:
         self.ids: dict[str, str] = {}  # widget key → element id
         self.kinds: dict[str, str] = {}  # widget key → "slider" | "checkbox"
         self.values: dict[str, Any] = {}  # widget key → the value the page shows
+        self.map_id: str | None = None  # the map's element id, once the page has it
+        self.map_default: dict[str, Any] = {}  # what the map returns before it is drawn
+        self.map_view: dict[str, Any] | None = None  # what it reported, once drawn
         self._cache: dict[str, ForwardMsg] = {}  # large messages, by hash
         self._ws: ClientConnection | None = None
         self.connects = 0
@@ -230,6 +259,7 @@ class Session:
         self.session_id = None
         self.values.clear()
         self._cache.clear()
+        self.map_id, self.map_default, self.map_view = None, {}, None
 
     async def close(self) -> None:
         if self._ws is not None:
@@ -239,9 +269,15 @@ class Session:
     # --- runs ---------------------------------------------------------------------------
 
     async def open(self) -> Run:
-        """Connect and run the script for the page, as a browser tab does when it opens."""
+        """Connect and run the script for the page, as a browser tab does when it opens:
+        the first run sends the map; the map, once drawn, reports its view, and that run
+        sends the rest of the page. Both runs, as one."""
         await self.connect()
-        return await self.rerun()
+        first = await self.rerun()
+        if self.map_id is None or self.map_view is not None:
+            return first
+        self.map_view = map_report(self.map_default)
+        return merged(first, await self.rerun())
 
     async def set(self, **values: Any) -> Run:
         """Change widgets (by key) as a user would, and wait for the rerun they cause."""
@@ -261,6 +297,9 @@ class Session:
         state.page_script_hash = ""
         state.widget_states.widgets.extend(
             _state(self.ids[k], self.kinds[k], v) for k, v in self.values.items())
+        if self.map_id is not None and self.map_view is not None:
+            state.widget_states.widgets.append(
+                WidgetState(id=self.map_id, json_value=json.dumps(self.map_view)))
         state.cached_message_hashes.extend(self._cache)
         state.context_info.timezone = "UTC"
         state.context_info.locale = "en-US"
@@ -311,6 +350,12 @@ class Session:
         kind = element.WhichOneof("type")
         if kind == "exception":
             run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+            return
+        if kind == "component_instance" and element.component_instance.component_name \
+                == MAP_COMPONENT:
+            self.map_id = element.component_instance.id
+            self.map_default = json.loads(element.component_instance.json_args or "{}").get(
+                "default") or {}
             return
         if kind not in WIDGETS:
             return

@@ -142,6 +142,13 @@ while IFS= read -r css; do
 done < <(find "$STAGE" -name '*.css')
 [[ "$missing" == 0 ]] || exit 1
 
+# The live map's scripts in one file (corridor_atlas.assets.MAP_BUNDLE): streamlit-folium
+# loads a map's scripts one after another, so one file is one round trip instead of seven.
+# Needs the project's Python (`make vendor` passes it as PYTHON).
+PYTHONPATH="$ROOT/src" "${PYTHON:-python3}" -c \
+    'import sys; from corridor_atlas.assets import write_map_bundle; write_map_bundle(sys.argv[1])' \
+    "$STAGE"
+
 cat >"$STAGE/README.md" <<EOF
 # Vendored front-end assets
 
@@ -163,6 +170,12 @@ registry tarballs by \`scripts/vendor_assets.sh\`.
 | [topojson-client](https://www.npmjs.com/package/topojson-client) | ${TOPOJSON##*@} | ISC (\`$TOPOJSON/LICENSE\`) | \`dist/topojson-client.min.js\` (turns the TopoJSON basemap into GeoJSON for Leaflet) |
 | [rbush](https://www.npmjs.com/package/rbush) | ${RBUSH##*@} | MIT (\`$RBUSH/LICENSE\`) | \`rbush.min.js\` (the R-tree the label engine finds overlapping names with) |
 | [leaflet-polylinedecorator](https://www.npmjs.com/package/leaflet-polylinedecorator) | ${DECORATOR##*@} | MIT (\`$DECORATOR/LICENSE\`) | \`dist/leaflet.polylineDecorator.js\` (arrowheads along the flow lines) |
+
+\`atlas-map.js\` is not a package: it holds, in this order, \`leaflet.js\`,
+\`topojson-client.min.js\`, \`rbush.min.js\`, \`leaflet.polylineDecorator.js\`,
+\`Control.FullScreen.js\` and \`leaflet-measure.min.js\` as vendored here (each under
+its package's licence), so the live map loads its scripts in one request
+(\`corridor_atlas.assets.MAP_BUNDLE\`). The script writes it from the files above.
 
 folium links \`Control.FullScreen.min.js\`, \`leaflet-measure.min.css\` and
 \`L.Map.Sync.min.js\`, which the packages do not ship (the CDN minifies them on

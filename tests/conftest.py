@@ -34,6 +34,15 @@ CONNECTION_IDS = ("igb", "kilis_aleppo", "horadiz_aghband", "tripp", "bstn")
 XSS = "<img src=x onerror=alert(1)>"
 
 
+def open_session(at: Any) -> Any:
+    """Run the app (a Streamlit ``AppTest``) as a browser opens it: the session's first run,
+    which sends the map, then the run the map starts once it is drawn, which sends the
+    controls and the panels (see app.py ``main``)."""
+    at.run()
+    assert not at.exception, at.exception
+    return at.run()
+
+
 @pytest.fixture(scope="session")
 def geo_dir() -> Path:
     return GEO_DIR

@@ -9,8 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from corridor_atlas import styles
+from corridor_atlas.view import default_year
 
-from .conftest import ROOT, ROUTE_IDS, XSS
+from .conftest import ROOT, ROUTE_IDS, XSS, open_session
 
 APP = str(ROOT / "app.py")
 
@@ -18,7 +19,7 @@ APP = str(ROOT / "app.py")
 def _run(monkeypatch=None, geo_dir=None) -> AppTest:
     if monkeypatch is not None and geo_dir is not None:
         monkeypatch.setenv("CORRIDOR_ATLAS_GEO_DIR", str(geo_dir))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_session(AppTest.from_file(APP, default_timeout=60))
     assert not at.exception, at.exception
     return at
 
@@ -290,7 +291,7 @@ def _run_with(query: dict[str, str]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
-    at.run()
+    open_session(at)
     assert not at.exception, at.exception
     return at
 
@@ -494,11 +495,11 @@ def test_compare_tab_draws_two_synchronised_maps():
     assert not at.exception
     comps = [json.loads(c.proto.json_args) for c in at.get("component_instance")
              if c.proto.component_name == "streamlit_folium.st_folium"]
-    assert len(comps) == 2
-    dual = comps[1]["script"]
+    assert len(comps) == 1  # the two maps; the Map tab's is not sent while it is hidden
+    dual = comps[0]["script"]
     assert "map_div2" in dual and ".sync(" in dual
     assert "As of 2005" in dual and "As of 2026" in dual
-    links = comps[1]["js_links"]
+    links = comps[0]["js_links"]
     assert all(link.startswith(("/app/static/vendor/", "data:")) for link in links)
 
 
@@ -928,3 +929,94 @@ def test_the_overview_lists_planned_lines_with_their_targets():
     assert "Black Sea cable: due" not in metrics  # not under construction: planned
     then = _metrics(_run_with({"year": "2012"}))
     assert _plain(then["TAP: construction from"].value) == "17 May 2016"
+
+
+def test_a_rerun_works_nothing_out_again_for_the_atlas(app):
+    """The atlas is the same object in every run (not a copy), so what was worked out for
+    it once (names, places, the opening extent, the scene's rows) is not worked out again."""
+    from corridor_atlas import memo
+
+    def both_years() -> None:
+        app.slider(key="year").set_value(2012).run()
+        app.slider(key="year").set_value(2026).run()
+
+    both_years()
+    before = memo.kept()  # what the two views needed
+    app.run()
+    both_years()
+    assert memo.kept() == before
+
+
+# --------------------------------------------------------------------------- first paint
+
+
+def _first_run(query: dict[str, str] | None = None) -> AppTest:
+    """A session's first run only (a browser has not drawn the map yet)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_sessions_first_run_sends_the_map_and_nothing_to_hold_it_back(catalog):
+    """Each control, card, chart and table needs the browser to fetch and run code of its
+    own, on the same connections and thread as the map: the first run sends the map alone,
+    and the run the map starts once it is drawn sends the rest."""
+    at = _first_run()
+    assert _drawn_routes(_map_args(at)) == set(ROUTE_IDS)
+    assert at.sidebar.title[0].value == "Corridor Atlas"
+    others = {kind: len(at.get(kind)) for kind in (
+        "checkbox", "toggle", "slider", "selectbox", "text_input", "radio", "button_group",
+        "file_uploader", "expander", "metric", "vega_lite_chart", "arrow_data_frame")}
+    assert not any(others.values()), others
+    at.run()  # the map is drawn and reports its view
+    assert at.slider(key="year").value == default_year(catalog)
+    assert at.checkbox(key="layer_btc").value
+    assert at.metric and at.get("vega_lite_chart") and at.expander
+
+
+@pytest.mark.parametrize("query", [
+    {},
+    {"year": "2005", "layers": "btc,scp,baku_supsa,facilities", "route": "btc", "flows": "1"},
+    {"kinds": "oil,gas", "status": "operating", "view": "41.2,45.1,6"},
+    {"view": "nakhchivan", "year": "2019"},
+], ids=["default", "year-layers-route-flows", "filters-view", "area"])
+def test_the_map_of_the_first_run_is_the_one_the_controls_then_draw(query):
+    """The first run reads the view from what the controls will hold: the next run, which
+    draws them, sends the very same map (nothing redrawn, nothing moved)."""
+    at = _first_run(query)
+    first = _map_args(at)
+    at.run()
+    assert _map_args(at) == first
+
+
+def test_the_map_is_made_and_sent_only_while_its_tab_is_open(app):
+    """The Table and Compare tabs' reruns neither make nor send the Map tab's map."""
+    def maps_sent() -> int:
+        return sum(c.proto.component_name == "streamlit_folium.st_folium"
+                   for c in app.get("component_instance"))
+
+    assert maps_sent() == 1
+    app.session_state["main_tab"] = "Table"
+    app.run()
+    assert maps_sent() == 0 and app.dataframe
+    app.slider(key="year").set_value(2012).run()  # a change there: still no map
+    assert maps_sent() == 0
+    assert app.query_params["year"] == "2012"  # the URL follows all the same
+    app.session_state["main_tab"] = "Map"
+    app.run()
+    assert maps_sent() == 1
+    assert _map_args(app)["feature_group"] == _map_args(_run_with({"year": "2012"}))[
+        "feature_group"]
+
+
+def test_the_loaded_atlas_is_left_out_of_full_garbage_collections():
+    """The atlas and the modules loaded before it live as long as the server: frozen out
+    of the collector's full passes, which took 100-170 ms each, the server answering
+    nothing meanwhile."""
+    import gc
+
+    _run()
+    assert gc.get_freeze_count() > 0

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from corridor_atlas.view import UPLOAD_FIT_MAX_ZOOM, UPLOAD_FIT_PADDING_PX
 
-from .conftest import ROOT
+from .conftest import ROOT, open_session
 
 APP = str(ROOT / "app.py")
 GOOD = Path(__file__).resolve().parent / "data" / "good"
@@ -22,7 +22,7 @@ MIME = "application/geo+json"
 
 
 def _app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_session(AppTest.from_file(APP, default_timeout=60))
     assert not at.exception, at.exception
     return at
 

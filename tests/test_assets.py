@@ -11,7 +11,15 @@ import folium.plugins
 import pytest
 from folium.elements import JSCSSMixin
 
-from corridor_atlas.assets import CDN_MAP, iter_links, localize
+from corridor_atlas.assets import (
+    CDN_MAP,
+    MAP_BUNDLE,
+    MAP_BUNDLE_PARTS,
+    bundle_scripts,
+    iter_links,
+    localize,
+    map_bundle_text,
+)
 from corridor_atlas.errors import AssetError
 from corridor_atlas.maps import DECORATOR_JS, RBUSH_JS, TOPOJSON_JS
 
@@ -277,3 +285,42 @@ def test_every_vendored_package_has_its_licence() -> None:
     for package in packages:
         assert (VENDOR / package / "LICENSE").is_file()
     assert (VENDOR / "README.md").is_file()
+
+
+def test_the_map_bundle_is_the_vendored_parts_in_order() -> None:
+    """static/vendor/atlas-map.js is what `make vendor` makes from the files beside it."""
+    bundle = VENDOR / MAP_BUNDLE
+    assert bundle.is_file(), "run `make vendor` to make the bundle"
+    text = bundle.read_bytes().decode("utf-8")
+    assert text == map_bundle_text(VENDOR)
+    starts = [text.index(f"/* {rel} */") for rel in MAP_BUNDLE_PARTS]
+    assert starts == sorted(starts) and MAP_BUNDLE_PARTS[0].endswith("/leaflet.js")
+    assert "sourceMappingURL" not in text  # no link to a file that is not vendored
+
+
+def test_the_live_map_loads_its_scripts_from_one_file(atlas) -> None:
+    """streamlit-folium loads scripts one after another: one file, one round trip."""
+    from corridor_atlas.maps import map_parts
+    from corridor_atlas.scene import build_scene
+    from corridor_atlas.view import default_view
+
+    parts = map_parts(atlas, build_scene(atlas, default_view(atlas)), vendor_dir=VENDOR,
+                      countries_url="/app/static/basemap/countries.topojson")
+    js, _css = iter_links(parts.base)
+    assert js[0] == f"{STATIC_URL}/{MAP_BUNDLE}"
+    assert all(link.startswith("data:") for link in js[1:]), js  # the marker icons' path
+    # and every script the map would link one by one is in the bundle
+    separate = localize(folium.Map(tiles=None), mode="static", vendor_dir=VENDOR)
+    separate.default_js = [*separate.default_js, ("t", TOPOJSON_JS), ("r", RBUSH_JS),
+                           ("d", DECORATOR_JS)]
+    folium.plugins.Fullscreen().add_to(separate)
+    folium.plugins.MeasureControl().add_to(separate)
+    wanted, _ = iter_links(localize(separate, mode="static", vendor_dir=VENDOR))
+    files = {link.removeprefix(STATIC_URL + "/") for link in wanted if not
+             link.startswith("data:")}
+    assert files == set(MAP_BUNDLE_PARTS)
+
+
+def test_a_missing_bundle_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(AssetError, match="make vendor"):
+        bundle_scripts(folium.Map(tiles=None), vendor_dir=tmp_path)

@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 
 from corridor_atlas import styles
-from corridor_atlas.assets import iter_links
-from corridor_atlas.maps import build_map
+from corridor_atlas.assets import MAP_BUNDLE, iter_links
+from corridor_atlas.maps import build_map, map_parts
 from corridor_atlas.scene import build_scene
 from corridor_atlas.view import MapView
 
@@ -112,11 +112,14 @@ def test_map_draws_every_default_route_offline(app, app_url, atlas, colours) -> 
     static = {u.path for _, u in assets if u.path.startswith("/app/static/")}
     assert all(path.startswith(VENDOR_PATH) for path in static), static
     scene = build_scene(atlas, MapView(layers=tuple(atlas.default_layers())))
-    js, css = iter_links(build_map(atlas, scene, vendor_dir=VENDOR_DIR, asset_mode="static"))
+    parts = map_parts(atlas, scene, vendor_dir=VENDOR_DIR, countries_url="/countries")
+    js, css = iter_links(parts.base)
     wanted = {urlsplit(url).path for url in js + css if not url.startswith("data:")}
     assert wanted and all(path.startswith(VENDOR_PATH) for path in wanted), wanted
     assert wanted <= static, f"never requested: {sorted(wanted - static)}"
-    assert f"{VENDOR_PATH}leaflet@1.9.3/dist/leaflet.js" in static
+    # Leaflet and its plugins in one file, none of them on its own
+    assert f"{VENDOR_PATH}{MAP_BUNDLE}" in static
+    assert not any(path.endswith(".js") for path in static - {f"{VENDOR_PATH}{MAP_BUNDLE}"})
     log.assert_clean()
 
 
@@ -170,6 +173,52 @@ def test_clicking_a_route_opens_its_panel(app) -> None:
           return heavy;
         }}""")
     log.assert_clean()
+
+
+def test_the_page_fills_in_once_the_map_is_drawn(app) -> None:
+    """The session's first run sends the map alone; the map, once drawn, starts the run
+    that brings the controls and the panel, with no click, and keeps the map as it is."""
+    page, log, frame = app
+    expect(page.locator("[data-testid='stSidebar']").get_by_role("slider")).to_be_visible()
+    expect(sidebar_checkbox(page, BTC_LABEL)).to_be_visible()
+    expect(page.get_by_role("heading", name="The corridor in figures")).to_be_visible()
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    # the same map: its page and its scripts were loaded once, and it still draws the routes
+    documents = [url for kind, url in log.requests
+                 if kind == "document" and "/component/streamlit_folium" in url]
+    bundles = [url for _kind, url in log.requests if url.endswith(f"/{MAP_BUNDLE}")]
+    assert len(documents) == 1 and len(bundles) == 1, (documents, bundles)
+    assert frame.evaluate(bs.ROUTE_IDS_DRAWN) == sorted(ROUTE_IDS)
+    log.assert_clean()
+
+
+def test_back_on_the_map_tab_the_map_opens_where_the_reader_left_it(app) -> None:
+    """The map is not drawn while another tab is open; it comes back where it was."""
+    page, log, frame = app
+    frame.evaluate("() => window.map.setView([41.7, 44.8], 8, {animate: false})")
+    page.wait_for_function("() => location.search.includes('view=41.7')")  # reported
+    page.get_by_role("tab", name="Table", exact=True).click()
+    expect(page.locator(bs.MAP_IFRAME)).to_have_count(0)
+    page.get_by_role("tab", name="Map", exact=True).click()
+    frame = bs.map_frame(page)
+    back = bs.view(frame)
+    assert back["zoom"] == 8
+    assert back["lat"] == pytest.approx(41.7, abs=1e-3)
+    assert back["lng"] == pytest.approx(44.8, abs=1e-3)
+    log.assert_clean()
+
+
+def test_a_map_that_cannot_load_does_not_hold_back_the_controls(open_page: OpenPage,
+                                                                  app_url: str) -> None:
+    """Without its scripts the map never starts the next run: the page starts it itself
+    a few seconds on, so the controls and the panel come all the same."""
+    page, _log = open_page(bs.local_hosts_only)
+    page.route(f"**/{MAP_BUNDLE}", lambda route: route.abort())
+    page.goto(f"{app_url}/")
+    expect(page.get_by_role("heading", name="The corridor in figures")).to_be_visible(
+        timeout=bs.LOAD_TIMEOUT_MS)
+    expect(sidebar_checkbox(page, BTC_LABEL)).to_be_visible()
+    assert page.frame_locator(bs.MAP_IFRAME).locator(bs.ROUTE_PATH).count() == 0
 
 
 # --- The standalone HTML export --------------------------------------------------------------

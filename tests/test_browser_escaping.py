@@ -404,6 +404,7 @@ def test_script_payloads_never_run(hostile_app: str, hostile_geo, open_page: Ope
     expect(table_tab.get_by_role("heading", name=f"Your layer: {UPLOAD_LAYER}")).to_be_visible()
     expect(table_tab.locator("[data-testid='stDataFrame']").filter(visible=True)).to_have_count(2)
     open_tab(page, "Map")
+    frame = bs.map_frame(page)  # drawn again: the map is not kept while its tab is hidden
 
     # The standalone HTML export of this view, the user's layer included.
     rerun(page, lambda: page.get_by_text("Export this view").click())

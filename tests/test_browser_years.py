@@ -45,10 +45,15 @@ def year_slider(page: Page) -> Any:
     return page.locator("[data-testid='stSidebar']").get_by_role("slider")
 
 
+def compare_maps(page: Page) -> Any:
+    """The Compare tab's map frame (the Map tab's map is not drawn while it is hidden)."""
+    return page.get_by_role("tabpanel", name="Compare two years").locator(bs.MAP_IFRAME).first
+
+
 def wait_left_title(page: Page, text: str) -> None:
     """Wait for the left compare map's year title; found afresh each time, as a new year
     draws the compare maps in a new frame."""
-    left = page.frame_locator(bs.MAP_IFRAME).nth(1).locator(".atlas-compare-title").first
+    left = compare_maps(page).content_frame.locator(".atlas-compare-title").first
     expect(left).to_have_text(text, timeout=bs.LOAD_TIMEOUT_MS)
 
 
@@ -88,7 +93,7 @@ def test_compare_years_are_the_datas_and_say_so(open_page: OpenPage, app_url: st
     page.get_by_text("Show two years side by side").click()
     wait_left_title(page, "As of 2005")
     # the two maps show the corridor (made in a hidden tab, they once showed the world)
-    frame = page.locator(bs.MAP_IFRAME).nth(1).element_handle().content_frame()
+    frame = compare_maps(page).element_handle().content_frame()
     west, _south, east, _north = opening_extent(atlas)
     frame.wait_for_function(FRAMES_CORRIDOR, arg=[west, east], timeout=bs.UPDATE_TIMEOUT_MS)
     left = page.locator("[data-testid='stSelectbox'], [data-testid='stNumberInput']").filter(

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .conftest import GEO_DIR, ROOT
+from .conftest import GEO_DIR, ROOT, open_session
 from .reader_support import CATALOG, IDS, check_app, plain, problems_in, visible_text
 
 APP = str(ROOT / "app.py")
@@ -52,7 +52,7 @@ def _fresh(year: int | None, *, layers_on: bool) -> AppTest:
         at.query_params["year"] = str(year)
     for layer in [*(r.id for r in CATALOG.routes), "facilities"]:
         at.session_state[f"layer_{layer}"] = layers_on
-    return at.run()
+    return open_session(at)
 
 
 def _tabs(at: AppTest, key: str, labels: Iterable[str], where: str) -> list[str]:

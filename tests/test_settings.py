@@ -22,6 +22,13 @@ def test_the_upload_limit_is_the_app_servers_limit():
     assert settings.max_upload_bytes({}) == config["server"]["maxUploadSize"] * MB
 
 
+def test_the_app_server_does_not_watch_source_files():
+    """The watcher went through every loaded module's path after each run, on the server's
+    one event loop: 50-100 ms in which no file (the map's code) or message went out."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+
+
 @pytest.mark.parametrize(("raw", "expected"),
                          [("", 25 * MB), ("  ", 25 * MB), ("2", 2 * MB), (" 0.5 ", MB // 2),
                           ("1e-4", int(1e-4 * MB))])

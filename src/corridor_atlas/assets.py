@@ -24,7 +24,8 @@ from folium.plugins import DualMap
 
 from corridor_atlas.errors import AssetError, AtlasError
 
-__all__ = ["CDN_MAP", "VENDOR_PREFIX", "AssetMode", "iter_links", "localize"]
+__all__ = ["CDN_MAP", "MAP_BUNDLE", "MAP_BUNDLE_PARTS", "VENDOR_PREFIX", "AssetMode",
+           "bundle_scripts", "iter_links", "localize", "map_bundle_text", "write_map_bundle"]
 
 VENDOR_PREFIX = "vendor"
 """Folder under ``static/`` that holds the vendored assets."""
@@ -84,6 +85,26 @@ CDN_MAP: dict[str, str | None] = {
 Values are paths relative to ``static/vendor/``, or ``None`` for links that are
 deliberately dropped.
 """
+
+MAP_BUNDLE = "atlas-map.js"
+"""The live map's scripts in one file in ``static/vendor/`` (made by ``make vendor``).
+
+streamlit-folium loads a map's scripts one after the other, each only once the one
+before has arrived: seven round trips before the map can be drawn. Served as one file,
+they take one.
+"""
+
+MAP_BUNDLE_PARTS = (
+    "leaflet@1.9.3/dist/leaflet.js",
+    "topojson-client@3.1.0/dist/topojson-client.min.js",
+    "rbush@4.0.1/rbush.min.js",
+    "leaflet-polylinedecorator@1.6.0/dist/leaflet.polylineDecorator.js",
+    "leaflet.fullscreen@3.0.0/Control.FullScreen.js",
+    "leaflet-measure@2.1.7/dist/leaflet-measure.min.js",
+)
+"""The vendored files :data:`MAP_BUNDLE` holds, in the order they run (Leaflet first)."""
+
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=\S+\s*$", re.MULTILINE)
 
 # d3 links streamlit-folium adds on its own for every branca ColorMap in the tree.
 _COLORMAP_JS = (
@@ -368,3 +389,48 @@ def _forget_rendered_links(element: Element, stale: dict[str, str]) -> None:
         child = children.get(name)
         if isinstance(child, (JavascriptLink, CssLink)) and child.url == old_url:
             del children[name]
+
+
+def map_bundle_text(vendor_dir: Path) -> str:
+    """The text of :data:`MAP_BUNDLE`: each part as vendored, in order, under a comment
+    naming it (its licence is the ``LICENSE`` of its package folder), without the
+    source-map comments that point at files not vendored."""
+    vendor = Path(vendor_dir).resolve()
+    out = ["/* Corridor Atlas: the live map's scripts in one file, made by "
+           "scripts/vendor_assets.sh from the vendored files it names; each keeps the "
+           "licence in its package's folder (static/vendor/<package>/LICENSE). */\n"]
+    for rel in MAP_BUNDLE_PARTS:
+        text = _read_bytes(_vendored_file(vendor, rel, rel)).decode("utf-8")
+        out.append(f"\n/* {rel} */\n{_SOURCE_MAP.sub('', text).rstrip()}\n;\n")
+    return "".join(out)
+
+
+def write_map_bundle(vendor_dir: str | Path) -> Path:
+    """Write :data:`MAP_BUNDLE` into ``vendor_dir`` from the parts there."""
+    path = Path(vendor_dir) / MAP_BUNDLE
+    path.write_bytes(map_bundle_text(Path(vendor_dir)).encode("utf-8"))  # line ends as they are
+    return path
+
+
+def bundle_scripts(element: E, *, vendor_dir: Path,
+                   static_url: str = "/app/static/vendor") -> E:
+    """Load the scripts of a map localized in ``"static"`` mode from :data:`MAP_BUNDLE`.
+
+    Every link to one of :data:`MAP_BUNDLE_PARTS` is removed from the element tree and
+    the bundle is linked first, on ``element`` itself; other links (the marker icons'
+    ``data:`` script) stay, after it. Returns ``element``.
+
+    Raises
+    ------
+    AssetError
+        The bundle is missing from ``vendor_dir`` (run ``make vendor``).
+    """
+    prefix = static_url.rstrip("/") + "/"
+    _vendored_file(Path(vendor_dir).resolve(), MAP_BUNDLE, MAP_BUNDLE)
+    parts = {prefix + rel for rel in MAP_BUNDLE_PARTS}
+    for node in _walk(element):
+        links = getattr(node, "default_js", None)
+        if links:
+            node.default_js = [(name, url) for name, url in links if url not in parts]
+    element.default_js = [("atlas_map_bundle", prefix + MAP_BUNDLE), *element.default_js]
+    return element

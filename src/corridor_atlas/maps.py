@@ -38,7 +38,7 @@ from folium.plugins import Fullscreen, MeasureControl
 from jinja2 import Template
 
 from . import i18n, styles
-from .assets import AssetMode, localize
+from .assets import AssetMode, bundle_scripts, localize
 from .catalog import Catalog
 from .describe import (
     FACILITIES_NAME,
@@ -1132,6 +1132,8 @@ def map_parts(atlas: Atlas, scene: Scene, *, vendor_dir: Path, basemap: Basemap 
     base = localize(base_map(atlas, basemap=basemap, countries_url=countries_url,
                              opening=opening, lang=lang),
                     mode=asset_mode, vendor_dir=vendor_dir)
+    if asset_mode == "static":  # the scripts in one file: one round trip, not seven
+        bundle_scripts(base, vendor_dir=vendor_dir)
     key, labels = annotation_groups(scene)
     labels.control = False
     groups = [localize(g, mode=asset_mode, vendor_dir=vendor_dir)

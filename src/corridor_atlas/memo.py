@@ -27,3 +27,8 @@ def once(name: str, sources: Sequence[Any], key: Hashable, compute: Callable[[],
         _RESULTS.clear()
     _RESULTS[ident] = (tuple(sources), result)
     return result
+
+
+def kept() -> frozenset[tuple[str, tuple[int, ...], Hashable]]:
+    """What is kept now: (name, source identities, key) of each result."""
+    return frozenset(_RESULTS)

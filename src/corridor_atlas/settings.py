@@ -30,10 +30,12 @@ __all__ = [
     "GEO_DIR_ENV",
     "MAX_UPLOAD_MB_ENV",
     "MB",
+    "PHASE_LOG_ENV",
     "chromium_setting",
     "data_dir",
     "geo_dir",
     "max_upload_bytes",
+    "phase_log",
     "vendor_dir",
 ]
 
@@ -53,6 +55,9 @@ MAX_UPLOAD_MB_ENV = "CORRIDOR_ATLAS_MAX_UPLOAD_MB"
 """The largest map layer file a user may add, in megabytes."""
 DEFAULT_MAX_UPLOAD_MB = 25
 """Also the app server's limit: ``maxUploadSize`` in ``.streamlit/config.toml``."""
+
+PHASE_LOG_ENV = "CORRIDOR_ATLAS_PHASE_LOG"
+"""A file the app appends each script run's phase times to (for the benchmark)."""
 
 DataFolder = Literal["geo", "static"]
 
@@ -95,6 +100,12 @@ def vendor_dir() -> Path:
 def chromium_setting(env: Mapping[str, str] | None = None) -> str:
     """The browser named by :data:`CHROMIUM_ENV`, or ``""`` when it is not set."""
     return _environ(env).get(CHROMIUM_ENV, "").strip()
+
+
+def phase_log(env: Mapping[str, str] | None = None) -> Path | None:
+    """The file :data:`PHASE_LOG_ENV` names, or ``None`` (phase times are not written)."""
+    raw = _environ(env).get(PHASE_LOG_ENV, "").strip()
+    return Path(raw) if raw else None
 
 
 def max_upload_bytes(env: Mapping[str, str] | None = None) -> int:
