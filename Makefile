@@ -4,7 +4,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: app test lint bench vendor clean
+.PHONY: app test lint bench vendor clean messages
+
+# The interface's message catalogs: each .po compiled to its .mo (not kept in git) before
+# the app or the tests run; `make messages` extracts the messages from the code and
+# brings every .po up to date (then translate what it marks untranslated or fuzzy).
+LOCALES := src/corridor_atlas/i18n/locales
+MO      := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/corridor_atlas.po))
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,10 +18,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e ".[test]"
 	touch $(STAMP)
 
-app: $(STAMP)
+%.mo: %.po $(STAMP)
+	$(VENV)/bin/pybabel -q compile -i $< -o $@
+
+messages: $(STAMP)
+	$(PY) scripts/messages.py update
+
+app: $(STAMP) $(MO)
 	$(VENV)/bin/streamlit run app.py
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -29,7 +41,7 @@ vendor: $(STAMP)
 	PYTHON=$(PY) bash scripts/vendor_assets.sh
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(MO)
 
 # Load: the server under many protocol-speaking sessions, and Chromium page loads under load.
 # Both need nginx for two replicas (apt-get install nginx); see README "Load".

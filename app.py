@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -92,11 +93,12 @@ MAP_RETURNS = ["last_object_clicked", "last_object_clicked_tooltip", "bounds", "
 PLAY_STEP_S = 0.9
 # Tables: each column as wide as its header and its longest text, up to a cap; a table
 # whose text runs longer wraps it over three lines. A header is never cut short, names,
-# figures and statuses are read whole, and a longer note opens in full on a click.
+# figures and statuses are read whole, and a longer note opens in full on a click. A
+# facility's facts (fact, value) fit a phone's width (358 px) without scrolling sideways.
 COLUMN_CAPS: dict[str, int] = {
     "note": 320, "notes": 320, "event": 300, "sources disagree": 300, "title": 300,
     "value": 210, "what": 220, "name": 260, "source": 200, "sources": 200,
-    "applies to": 180, "no documented length": 200, "fact": 150, "figure": 140,
+    "applies to": 180, "no documented length": 200, "fact": 130, "figure": 140,
 }
 COLUMN_CAP = 240  # any other column
 CHAR_PX, HEADER_CHAR_PX, CELL_PAD_PX = 7.2, 8, 30
@@ -579,7 +581,11 @@ def _column_width(name: str, values: Sequence[Any]) -> tuple[int, int]:
 def source_table(frame, *, height: int | None = None) -> None:
     """A reader's table from the library: each column sized to its text, longer texts
     wrapped over up to three lines, the link column as "open", and an empty cell where a
-    row has no link."""
+    row has no link. Numbers and dates stay values, so that a click on their header
+    sorts by value, and read in the library's words (``panels.SHOWN``); an empty number
+    says what the library says it means (``panels.MISSING``)."""
+    words = panels.as_read(frame)  # what each cell reads
+    shown = frame.attrs.get(panels.SHOWN, {})
     config: dict[str, Any] = {}
     lines = 1
     for column in map(str, frame.columns):
@@ -587,14 +593,22 @@ def source_table(frame, *, height: int | None = None) -> None:
             config[column] = st.column_config.LinkColumn("link", display_text="open",
                                                          width="small")
             continue
-        width, needed = _column_width(column, list(frame[column]))
-        config[column] = st.column_config.TextColumn(column, width=width)
+        width, needed = _column_width(column, list(words[column]))
+        numbers = pd.api.types.is_numeric_dtype(frame[column].dtype)
+        config[column] = (st.column_config.NumberColumn if numbers
+                          else st.column_config.TextColumn)(column, width=width)
         lines = max(lines, min(needed, MAX_LINES))
     row_px = max(WRAP_MIN_ROW_PX, lines * LINE_PX + ROW_PAD_PX) if lines > 1 else None
     if height is None and row_px is not None:  # as many rows in view as at one line a row
         height = min(TABLE_MAX_PX, HEADER_ROW_PX + len(frame) * row_px + 2)
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config,
-                 height=height or "auto", placeholder="", row_height=row_px)
+    data = frame.copy()
+    data.attrs = {}  # how it reads is in the Styler: never in the Arrow data sent
+    if panels.LINK in data.columns:  # an empty cell, never the placeholder's words
+        data[panels.LINK] = data[panels.LINK].fillna("")
+    missing = frame.attrs.get(panels.MISSING, "")
+    st.dataframe(data.style.format(shown, na_rep=missing) if shown else data,
+                 hide_index=True, width="stretch", column_config=config,
+                 height=height or "auto", placeholder=missing, row_height=row_px)
 
 
 def lazy_tabs(labels: list[str], key: str, on_change: Any = "rerun") -> Sequence[Any]:
@@ -663,7 +677,8 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
     with tab_figures:
         if tab_figures.open:
             source_table(panels.key_figures(route, atlas.drawn_length_km(route_id),
-                                            as_of=catalog.as_of, year=year))
+                                            as_of=catalog.as_of, year=year,
+                                            countries=catalog.country_codes))
     with tab_volumes:
         if tab_volumes.open:
             flow = route_flow(whole, year, operating=phase == "operating")
@@ -676,6 +691,9 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                 chart = charts.volume_chart(route, unit, colour=colour)
                 if chart is not None:
                     st.altair_chart(chart, width="stretch")  # the plot keeps its height
+                    gap = panels.capacity_gap(route, unit)
+                    if gap is not None:
+                        st.caption(md(describe.capacity_gap_text(gap)))
             frame = panels.volumes_table(route)
             if len(frame):
                 st.caption("Every reported figure and its alternatives")
@@ -685,13 +703,15 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                     source_table(panels.period_volumes_table(route))
     with tab_dates:
         if tab_dates.open:
-            history = panels.status_periods_frame(whole, as_of=catalog.as_of)
+            history = panels.status_periods_frame(whole, as_of=catalog.as_of, year=year)
             if len(history):
-                st.caption("Status over time, from each dated event's effect")
+                st.caption(f"Status over time up to {year}, from each dated event's effect")
                 source_table(history)
             milestones = panels.milestones_frame(route)
             if len(milestones):
-                st.altair_chart(charts.milestone_timeline(milestones), width="stretch")
+                shown = describe.when_shown(year, catalog.as_of)
+                st.altair_chart(charts.milestone_timeline(milestones, shown=shown),
+                                width="stretch")
                 source_table(panels.milestones_table(milestones))
             else:
                 st.info(md(describe.no_milestone_text(start, year)))
@@ -732,6 +752,12 @@ def overview_panel(atlas: Atlas, year: int) -> None:
         card_grid([describe.build_card(b) for b in builds], key="builds")
     else:
         st.caption(f"No line is under construction in {year}.")
+    st.markdown(f"#### Planned or agreed in {year}")
+    plans = headline.planned(catalog, year)
+    if plans:
+        card_grid([describe.planned_card(p) for p in plans], key="plans")
+    else:
+        st.caption(f"No line is planned or agreed in {year}.")
     colours = styles.route_colours((r.id, r.kind) for r in catalog.routes)
     by_name = {catalog.route(rid).short_name: c for rid, c in colours.items()}
     tab_flow, tab_gas, tab_time, tab_ctx, tab_len = lazy_tabs(
@@ -772,8 +798,9 @@ def overview_panel(atlas: Atlas, year: int) -> None:
     with tab_time:
         if tab_time.open:
             frame = panels.all_milestones(catalog)
-            st.altair_chart(charts.milestone_timeline(frame, colour_by="route",
-                                                      colours=by_name), width="stretch")
+            st.altair_chart(charts.milestone_timeline(
+                frame, colour_by="route", colours=by_name,
+                shown=describe.when_shown(year, catalog.as_of)), width="stretch")
             source_table(panels.milestones_table(frame), height=320)
     with tab_ctx:
         if tab_ctx.open:
@@ -900,10 +927,12 @@ def facility_panel(atlas: Atlas, facility_id: str) -> None:
     if fac is None:
         st.session_state.pop("facility", None)
         return
-    st.header(md(fac.name))
-    st.caption(f"{md(fac.kind)} · location: {md(location_text(fac))}")
+    st.header(md(fac.heading))  # its name, short enough for a phone; the rest below
+    lines = [md(fac.name)] if fac.heading != fac.name else []
+    st.caption("  \n".join([*lines, md(fac.kind), f"location: {md(location_text(fac))}"]))
     source_table(panels.facility_table(fac))
-    source_table(panels.sources_frame(fac.sources))
+    st.caption("Sources: " + " · ".join(  # links that wrap on a phone, never cut short
+        md_link(f"{describe.source_label(s)}: {s.title}", s.url) for s in fac.sources))
 
 
 def table_view(atlas: Atlas, scene: Scene, year: int,
@@ -916,9 +945,11 @@ def table_view(atlas: Atlas, scene: Scene, year: int,
         facilities=scene.facilities is not None)
     st.caption(f"Visible layers as of {year}. Line: the pattern the map uses for the status "
                "(solid operating, dashed under construction, dotted planned). Click a column "
-               "header to sort.")
+               "header to sort. An empty length or capacity: no source gives one (a "
+               "facility has none).")
     source_table(frame)
-    st.download_button("Download this table (CSV)", frame.to_csv(index=False).encode("utf-8"),
+    st.download_button("Download this table (CSV)",
+                       panels.as_read(frame).to_csv(index=False).encode("utf-8"),
                        file_name=f"corridor-atlas_table_{year}.csv", mime="text/csv",
                        key="table_csv", on_click="ignore")
     for i, layer in enumerate(own):

@@ -20,10 +20,15 @@ the built files; ``tests/test_geo_data.py`` checks that this build reproduces
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
 from typing import get_args
+
+import babel
+from babel import Locale
+from babel.core import get_cldr_version
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -253,6 +258,27 @@ FACILITY_NAMES: dict[str, str] = {
     "ceyhan_terminal": "Ceyhan Marine Terminal (BTC terminal)",
 }
 
+# A facility's name as a panel heads with it, where the research's name carries what the
+# facility is or where (said again under the heading, with the name in full): short
+# enough for a phone's width.
+FACILITY_SHORT_NAMES: dict[str, str] = {
+    "ceyhan_terminal": "Ceyhan Marine Terminal",
+    "erzurum": "Erzurum",
+    "turkgozu": "Türkgözü",
+    "kipoi_junction": "TANAP–TAP interconnection at Kipoi",
+    "kipoi_cs": "Kipoi compressor station",
+    "fier_cs": "Fier compressor station",
+    "tap_landfall_melendugno": "TAP landfall, Melendugno",
+    "star_refinery": "STAR Refinery, Aliağa",
+    "acg": "Azeri–Chirag–Gunashli (ACG)",
+    "kars_station": "Kars railway station",
+    "akhalkalaki": "Akhalkalaki",
+    "alat_port": "Baku International Sea Trade Port",
+    "nakhchivan_city": "Nakhchivan",
+    "igdir": "Iğdır",
+    "dilucu": "Dilucu / Sadarak border crossing",
+}
+
 # What each facility's point stands for, read from the research's precision note (which
 # stays in the catalog as data): the site itself, one point for a field or complex, the
 # centre of the town the facility is, the nearby town or village standing in for a site
@@ -304,6 +330,10 @@ READER_WORDS: dict[str, str] = {
         "Ordubad–Julfa–Nakhchivan, from OpenStreetMap) so that the line joins the "
         "Kars–Nakhchivan railway; that section is not part of TRIPP.",
     "(see 'precision')": "(see each facility's location)",
+    # country codes in notes, in words as the panels name countries
+    "AZE = ~188 km Nakhchivan railway network": "Azerbaijan: ~188 km, the Nakhchivan railway "
+                                               "network",
+    "BGR = 182 − 31 (derived)": "Bulgaria: 182 − 31 km (derived)",
 }
 
 # Coordinates the research wrote as degrees-minutes-seconds read as decimals: Kars
@@ -315,9 +345,57 @@ DMS_AS_DECIMAL = frozenset({"kars_station"})
 # Türkiye is the country's name at the United Nations since 1 June 2022.
 COUNTRY_NAMES = {"Turkey": "Türkiye"}
 
+# The ISO 3166-1 alpha-3 codes the research writes countries in (a route's countries, the
+# parts of its length by country: "GEO", "TUR (new-build)"), each with its Natural Earth
+# English name (the basemap's), written for readers as COUNTRY_NAMES says.
+COUNTRY_CODES = {
+    "ALB": "Albania", "ARM": "Armenia", "AZE": "Azerbaijan", "BGR": "Bulgaria",
+    "GEO": "Georgia", "GRC": "Greece", "HUN": "Hungary", "ITA": "Italy", "ROU": "Romania",
+    "SYR": "Syria", "TUR": "Turkey",
+}
+_CODE = re.compile(r"[A-Z]{3}(?= \(|$)")  # a code, alone or before a qualifier in brackets
+
 # Natural Earth place names written as the atlas writes them elsewhere: the city the
 # Kars–Nakhchivan railway and the Iğdır–Nakhchivan pipeline are named after.
 PLACE_NAMES = {"Naxcivan": "Nakhchivan"}
+
+
+# Natural Earth's countries, as the atlas writes them, and their ISO 3166-1 codes: their
+# Turkish and Azerbaijani names are Unicode CLDR's (through Babel). Northern Cyprus has no
+# code and no CLDR name: its English name is shown.
+COUNTRY_ISO2: dict[str, str | None] = {
+    "Afghanistan": "AF", "Albania": "AL", "Algeria": "DZ", "Andorra": "AD", "Armenia": "AM",
+    "Austria": "AT", "Azerbaijan": "AZ", "Bahrain": "BH", "Belarus": "BY", "Belgium": "BE",
+    "Bosnia and Herz.": "BA", "Bulgaria": "BG", "Chad": "TD", "Croatia": "HR", "Cyprus": "CY",
+    "Czechia": "CZ", "Denmark": "DK", "Egypt": "EG", "Estonia": "EE", "Faeroe Is.": "FO",
+    "Finland": "FI", "France": "FR", "Georgia": "GE", "Germany": "DE", "Greece": "GR",
+    "Guernsey": "GG", "Hungary": "HU", "Iran": "IR", "Iraq": "IQ", "Ireland": "IE",
+    "Isle of Man": "IM", "Israel": "IL", "Italy": "IT", "Jersey": "JE", "Jordan": "JO",
+    "Kazakhstan": "KZ", "Kosovo": "XK", "Kuwait": "KW", "Latvia": "LV", "Lebanon": "LB",
+    "Libya": "LY", "Liechtenstein": "LI", "Lithuania": "LT", "Luxembourg": "LU",
+    "Macedonia": "MK", "Mali": "ML", "Malta": "MT", "Mauritania": "MR", "Moldova": "MD",
+    "Monaco": "MC", "Montenegro": "ME", "Morocco": "MA", "N. Cyprus": None,
+    "Netherlands": "NL", "Niger": "NE", "Norway": "NO", "Oman": "OM", "Pakistan": "PK",
+    "Palestine": "PS", "Poland": "PL", "Portugal": "PT", "Qatar": "QA", "Romania": "RO",
+    "Russia": "RU", "San Marino": "SM", "Saudi Arabia": "SA", "Serbia": "RS",
+    "Slovakia": "SK", "Slovenia": "SI", "Spain": "ES", "Sudan": "SD", "Sweden": "SE",
+    "Switzerland": "CH", "Syria": "SY", "Tajikistan": "TJ", "Tunisia": "TN", "Türkiye": "TR",
+    "Turkmenistan": "TM", "Ukraine": "UA", "United Arab Emirates": "AE",
+    "United Kingdom": "GB", "Uzbekistan": "UZ", "Vatican": "VA", "W. Sahara": "EH",
+    "Åland": "AX",
+}
+
+# Capitals the map names, and the time zone whose exemplar city CLDR names in Turkish and
+# Azerbaijani (Baku: Bakü, Bakı). Capitals not listed, or that CLDR does not name in a
+# language, keep their English name there.
+CAPITAL_ZONES: dict[str, str] = {
+    "Athens": "Europe/Athens", "Baku": "Asia/Baku", "Beirut": "Asia/Beirut",
+    "Bucharest": "Europe/Bucharest", "Chișinău": "Europe/Chisinau",
+    "Damascus": "Asia/Damascus", "Podgorica": "Europe/Podgorica", "Skopje": "Europe/Skopje",
+    "Sofia": "Europe/Sofia", "Tbilisi": "Asia/Tbilisi", "Tirana": "Europe/Tirane",
+    "Yerevan": "Asia/Yerevan",
+}
+LOCAL_LANGS = ("tr", "az")
 
 
 FACILITY_CATEGORY = {
@@ -382,7 +460,8 @@ def _dump(obj: object, path: Path, *, compact: bool = True) -> None:
 def _alias(facts: dict, alias: str) -> str:
     if alias not in facts["aliases"]:
         raise SystemExit(f"{facts['id']}: alias {alias!r} not in corridor-facts.json")
-    return alias.rsplit(" (", 1)[0] if alias.endswith(("(TR)", "(AZ)")) else alias
+    # the research's language mark: "… (TR)" goes, "… (BTQ, AZ)" keeps its "(BTQ)"
+    return re.sub(r" \((?:TR|AZ)\)$|, (?:TR|AZ)(?=\)$)", "", alias)
 
 
 def _mark_volumes(rid: str, facts: dict, used: set) -> None:
@@ -432,12 +511,66 @@ def _reader_words(obj: object, used: set) -> object:
     return obj
 
 
+def _cldr_source(what: str, lang: str) -> dict:
+    return {"url": "https://cldr.unicode.org/",
+            "title": f"Unicode CLDR {get_cldr_version()}: {what} in "
+                     f"{Locale.parse(lang).get_display_name('en')}",
+            "publisher": f"Unicode Consortium (CLDR, through Babel {babel.__version__})",
+            "date": None}
+
+
+def _cldr_names() -> dict[str, dict[str, dict]]:
+    """The countries' and the capitals' names in Turkish and Azerbaijani, from CLDR."""
+    countries = {f["properties"]["name"] for f in json.loads(
+        (GEO / "basemap" / "countries.geojson").read_text("utf-8"))["features"]}
+    written = {COUNTRY_NAMES.get(name, name) for name in countries}
+    if written != set(COUNTRY_ISO2):
+        raise SystemExit("COUNTRY_ISO2: not the basemap's countries: "
+                         f"{sorted(written ^ set(COUNTRY_ISO2))}")
+    names: dict[str, dict[str, dict]] = {}
+    for lang in LOCAL_LANGS:
+        locale = Locale.parse(lang)
+        for country, code in COUNTRY_ISO2.items():
+            local = locale.territories.get(code) if code else None
+            if local and local != country:
+                names.setdefault(country, {})[lang] = {
+                    "name": local, "source": _cldr_source("territory names", lang)}
+        for city, zone in CAPITAL_ZONES.items():
+            local = locale.time_zones.get(zone, {}).get("city")
+            if local and local != city:
+                names.setdefault(city, {})[lang] = {
+                    "name": local, "source": _cldr_source("exemplar cities of time zones", lang)}
+    return names
+
+
+def _local_names(reference: Path, routes: list[dict], facilities: list[dict]) -> dict:
+    """Every name in Turkish and Azerbaijani for a text the map writes, with its source:
+    the sourced names of ``names.json`` and CLDR's countries and capitals."""
+    sourced = json.loads((reference / "names.json").read_text("utf-8"))["places"]
+    places = {f["properties"]["name"] for f in json.loads(
+        (reference / "basemap" / "places.geojson").read_text("utf-8"))["features"]}
+    written = ({PLACE_NAMES.get(p, p) for p in places}
+               | {r[k] for r in routes for k in ("start_label", "end_label")}
+               | {f["label"] for f in facilities if f["label"]})
+    unknown = sorted(set(sourced) - written)
+    if unknown:
+        raise SystemExit(f"names.json: the map writes no place {unknown}")
+    names = _cldr_names()
+    for text, by_lang in sourced.items():
+        for lang, local in by_lang.items():
+            if lang not in LOCAL_LANGS:
+                raise SystemExit(f"names.json: {text!r} has a name in {lang!r}")
+            names.setdefault(text, {})[lang] = local
+    return {text: dict(sorted(names[text].items())) for text in sorted(names)}
+
+
 def _facility(fac: dict) -> dict:
     out = {**fac, "name": FACILITY_NAMES.get(fac["id"], fac["name"]),
            "location": FACILITY_LOCATION[fac["id"]],
            "location_note": FACILITY_WHERE.get(fac["id"]),
            "category": FACILITY_CATEGORY[fac["id"]],
-           "label": FACILITY_LABELS.get(fac["id"])}
+           "label": FACILITY_LABELS.get(fac["id"]),
+           "short_name": FACILITY_SHORT_NAMES.get(fac["id"])}
     if fac["id"] in DMS_AS_DECIMAL:
         out["lon"], out["lat"] = _dms(fac["lon"]), _dms(fac["lat"])
         out["precision"] = (f"{fac['precision']}; the research gave {fac['lat']}, "
@@ -478,6 +611,27 @@ def _unused(table: dict, used: set, name: str) -> None:
     missing = sorted(set(table) - used)
     if missing:
         raise SystemExit(f"{name}: no figure matches {missing}")
+
+
+def _country_codes(routes: list[dict]) -> dict[str, str]:
+    """Each country code the routes' facts use, with the country's name for readers; a
+    code the table does not name stops the build."""
+    used: set[str] = set()
+    for route in routes:
+        facts = route["facts"]
+        meta = facts.get("length_by_country_meta") or {}
+        parts = [*facts["countries"], *facts["length_by_country_km"],
+                 *(meta.get("scpx_values") or {})]
+        parts += [k for alt in meta.get("alternatives", []) if isinstance(alt["value"], dict)
+                  for k in alt["value"]]
+        found = {m.group(0) for p in parts if (m := _CODE.match(p))}
+        unknown = sorted(found - COUNTRY_CODES.keys()) + sorted(
+            c for c in facts["countries"] if c not in COUNTRY_CODES)
+        if unknown:
+            raise SystemExit(f"{route['id']}: country codes {unknown} not in COUNTRY_CODES")
+        used |= found
+    return {code: COUNTRY_NAMES.get(COUNTRY_CODES[code], COUNTRY_CODES[code])
+            for code in sorted(used)}
 
 
 def build(reference: Path, out: Path = GEO) -> None:
@@ -529,6 +683,16 @@ def build(reference: Path, out: Path = GEO) -> None:
     _unused(CAPACITY_IN_FORCE, capacities_used, "CAPACITY_IN_FORCE")
 
     facilities = [_facility(fac) for fac in facts["facilities"]]
+    facility_names = json.loads((reference / "names.json").read_text("utf-8"))["facilities"]
+    unknown = sorted(set(facility_names) - {f["id"] for f in facilities})
+    if unknown:
+        raise SystemExit(f"names.json: no facility {unknown}")
+    for fac in facilities:
+        local = facility_names.get(fac["id"], {})
+        fac["name_tr"], fac["name_az"] = local.get("tr"), local.get("az")
+    unknown = set(FACILITY_SHORT_NAMES) - {fac["id"] for fac in facilities}
+    if unknown:
+        raise SystemExit(f"FACILITY_SHORT_NAMES names no facility: {sorted(unknown)}")
     for fac in facilities:
         problems = check_milestones([Milestone.model_validate(m)
                                      for m in fac.get("milestones", [])])
@@ -558,6 +722,7 @@ def build(reference: Path, out: Path = GEO) -> None:
     shutil.copyfile(reference / "basemap" / "places.geojson",
                     out / "basemap" / "places.geojson")
 
+    codes = _country_codes(routes)
     catalog = {
         "schema_version": 1,
         "as_of": facts["as_of"],
@@ -571,7 +736,9 @@ def build(reference: Path, out: Path = GEO) -> None:
             "items": facilities,
         },
         "country_names": COUNTRY_NAMES,
+        "country_codes": codes,
         "place_names": PLACE_NAMES,
+        "local_names": _local_names(reference, routes, facilities),
         **{key: facts[key] for key in FACTS_KEYS},
     }
     _dump(catalog, out / "catalog.json", compact=False)

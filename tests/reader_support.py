@@ -45,11 +45,13 @@ def _catalog() -> Catalog:
 
 def _id_pattern(catalog: Catalog) -> re.Pattern[str]:
     """Every route's and facility's id, and the same with spaces for underscores, as a
-    whole word in lower case (readers see "BTC", "Sangachal", "Iğdır"); and the places
+    whole word in lower case (readers see "BTC", "Sangachal", "Iğdır"); the places
     the routes run between written in lower case, as a field name makes them
-    ("distance from baku km")."""
+    ("distance from baku km"); and the country codes of the research ("TUR": readers
+    see "Türkiye")."""
     ids = [r.id for r in catalog.routes] + [f.id for f in catalog.facilities.items]
     forms = {form for ident in ids for form in (ident, ident.replace("_", " "))}
+    forms |= set(catalog.country_codes)
     places = {p for r in catalog.routes for p in (r.start_label, r.end_label) if p}
     places |= {f.label for f in catalog.facilities.items if f.label}
     forms |= {p.lower() for p in places if p.lower() != p}
@@ -103,25 +105,40 @@ def _proto_texts(message: Any) -> Iterator[str]:
             yield from (i for i in items if i)
 
 
+def shown_values(element: Any) -> Any:
+    """The words a table's cells show (a pandas Styler's display values), or ``None``
+    when the app sent its values without words (each cell then shows its value)."""
+    arrow = element.proto.arrow_data
+    if not arrow.HasField("styler") or not arrow.styler.display_values:
+        return None
+    from streamlit import dataframe_util
+
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(arrow.styler.display_values)
+
+
 def _table_texts(element: Any) -> Iterator[tuple[str, str]]:
-    """A table's headers and cells as a reader sees them."""
+    """A table's headers and cells as a reader sees them: a value in the words the app
+    sent for it, if any; an empty cell as the table's placeholder."""
     frame = element.value
+    words = shown_values(element)
     config = json.loads(element.proto.columns or "{}")
     shown_missing = element.proto.placeholder if element.proto.HasField("placeholder") \
         else "None"
     hidden = {name for name, c in config.items() if c.get("hidden")}
-    for column in frame.columns:
+    for i, column in enumerate(frame.columns):
         if column in hidden:
             continue
         spec = config.get(str(column), {})
         yield "table header", str(spec.get("label") or column)
         link = (spec.get("type_config") or {}).get("display_text")
-        for value in frame[column]:
+        for row, value in enumerate(frame[column]):
             missing = value is None or (isinstance(value, float) and value != value)
             if missing:
                 yield f"table cell ({column})", shown_missing
             elif link is not None and spec.get("type_config", {}).get("type") == "link":
-                yield f"table cell ({column})", link
+                yield f"table cell ({column})", link if value else ""
+            elif words is not None:
+                yield f"table cell ({column})", str(words.iat[row, i])
             else:
                 yield f"table cell ({column})", str(value)
 

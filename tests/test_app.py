@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -133,7 +134,7 @@ def test_selecting_a_route_shows_its_panel_with_figures(app):
     app.run()
     frames = [df.value for df in app.dataframe]
     volumes = next(f for f in frames if "year" in f.columns and "series" in f.columns)
-    assert "8.1 bcm" in volumes["volume"].tolist()
+    assert (8.1, "bcm") in list(zip(volumes["volume"], volumes["unit"], strict=True))
     assert not any("figure" in f.columns for f in frames)
     # the selected route is drawn heavier on the map
     assert f'"weight": {styles.SELECTED_WEIGHT}' in _map_args(app)["feature_group"]
@@ -471,15 +472,18 @@ def test_table_view_lists_visible_routes_with_pattern_and_sources():
     assert not any("line" in df.value.columns for df in at.dataframe)  # not shown: not sent
     at.session_state["main_tab"] = "Table"
     at.run()
-    table = next(df.value for df in at.dataframe if "line" in df.value.columns)
-    rows = table.set_index("name")
+    from .reader_support import shown_values
+
+    element = next(df for df in at.dataframe if "line" in df.value.columns)
+    table = element.value
+    rows = shown_values(element).set_index("name")
     tanap, btc = (catalog_name(r) for r in ("tanap", "btc"))
     assert rows.loc[tanap, "status"] == "Under construction"
     assert rows.loc[tanap, "line"] == "dashed"
     assert rows.loc[btc, "line"] == "solid" and rows.loc[btc, "documented length"] == "1,768 km"
     assert rows.loc[btc, "kind"] == "Oil pipeline"
     assert list(table.columns) == ["name", "kind", "status", "line", "documented length",
-                                   "drawn length", "design capacity", "source", "url"]
+                                   "drawn length", "design capacity", "unit", "source", "url"]
     assert (table["source"].str.len() > 0).all()
 
 
@@ -771,6 +775,160 @@ def test_no_emoji_in_the_apps_labels():
             found += [(node.lineno, ch) for ch in node.value
                       if any(lo <= ord(ch) <= hi for lo, hi in emoji)]
     assert found == []
+
+
+def _table_with(at: AppTest, column: str):
+    return next(df for df in at.dataframe if column in df.value.columns)
+
+
+def _sorted_by(element, column: str) -> list[str]:
+    """The words of ``column``'s cells in the order a click on its header puts them: the
+    app sends the cells' values, and the table sorts by them (numbers as numbers, dates
+    as dates), blanks first; each cell reads as the app wrote it (or the placeholder)."""
+    from .reader_support import shown_values
+
+    config = json.loads(element.proto.columns)[column]
+    values = element.value[column]
+    if pd.api.types.is_numeric_dtype(values):
+        assert config["type_config"]["type"] == "number", config
+        order = values.reset_index(drop=True).sort_values(na_position="first").index
+    else:
+        assert config["type_config"]["type"] == "text", config
+        order = values.reset_index(drop=True).astype(str).sort_values().index
+    words = shown_values(element)
+    position = list(element.value.columns).index(column)
+    return [element.proto.placeholder if pd.isna(values.iat[i])
+            else str(words.iat[i, position] if words is not None else values.iat[i])
+            for i in order]
+
+
+def _numbers(texts: list[str], unit: str) -> list[float]:
+    return [float(t.removesuffix(f" {unit}").replace(",", "")) for t in texts
+            if t.endswith(f" {unit}")]
+
+
+def test_figure_columns_sort_by_value_and_read_with_separators_and_units():
+    """A click on a figure's header sorts by value ("878 km" before "1,768 km"), and
+    every cell still reads with its thousands separators and unit."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for layer in (*ROUTE_IDS, "facilities"):
+        at.session_state[f"layer_{layer}"] = True
+    at.session_state["main_tab"] = "Table"
+    at.run()
+    table = _table_with(at, "line")
+    lengths = _sorted_by(table, "documented length")
+    assert lengths.index("878 km") < lengths.index("1,768 km"), lengths  # TAP, BTC
+    for column in ("documented length", "drawn length"):
+        km = _numbers(_sorted_by(table, column), "km")
+        assert km == sorted(km) and len(km) == len(ROUTE_IDS), km
+    capacity = _sorted_by(table, "design capacity")
+    assert "7.41" in capacity and capacity.index("7.41") < capacity.index("16")  # SCP, TANAP
+
+    at.session_state["overview_tab"] = "Lengths"
+    at.run()
+    lengths = _sorted_by(_table_with(at, "no documented length"), "documented length")
+    assert _numbers(lengths, "km") == sorted(_numbers(lengths, "km")) and "1,768 km" in lengths
+    capacities = _sorted_by(_table_with(at, "capacity"), "value")
+    assert capacities[0] == "no sourced value"  # a route with none, said so
+    values = [float(v.replace(",", "")) for v in capacities if v != "no sourced value"]
+    assert values == sorted(values) and "1,000" in capacities  # BSTN's 1,000 MW
+
+    at.session_state["overview_tab"] = "Gas exports"
+    at.run()
+    europe = _sorted_by(_table_with(at, "Europe"), "Europe")
+    assert europe[0] == "no figure" and "12.8 bcm" in europe
+    assert _numbers(europe, "bcm") == sorted(_numbers(europe, "bcm"))
+
+    at.session_state["overview_tab"] = "Timeline"
+    at.run()
+    dates = _sorted_by(_table_with(at, "status change"), "date")
+    years = [int(d[-4:]) for d in dates]
+    assert years == sorted(years) and "10 May 2005" in dates, dates[:12]
+
+    at.session_state["route"] = "btk"
+    at.session_state["route_tab"] = "Volumes"
+    at.run()
+    volumes = _sorted_by(_table_with(at, "series"), "volume")
+    numbers = [float(v.replace(",", "")) for v in volumes]
+    assert numbers == sorted(numbers)
+    assert volumes.index("11,748") < volumes.index("110,174"), volumes  # TEU, then tonnes
+
+
+def _chart_data(at: AppTest) -> list[list[dict]]:
+    """Each chart's datasets, as records."""
+    from .reader_support import _arrow_records
+
+    return [[r for data in chart.proto.datasets for r in _arrow_records(data.data.data)]
+            for chart in at.get("vega_lite_chart")]
+
+
+def test_the_dates_tab_follows_the_year_shown():
+    """TAP in 2012: planned since 2008. Its Status over time ends there (nothing of 2016
+    or 2020 yet), and its milestones chart marks the end of 2012 on its time axis."""
+    at = _run_with({"year": "2012", "route": "tap"})
+    at.session_state["route_tab"] = "Dates"
+    at.run()
+    from .reader_support import shown_values
+
+    history = _table_with(at, "sources disagree")
+    statuses = list(history.value["status"])
+    assert statuses == ["Planned / agreed"], statuses
+    assert list(shown_values(history)["until"]) == ["still at the end of 2012"]
+    assert any("Status over time up to 2012" in c.value for c in at.caption)
+    marks = [r for records in _chart_data(at) for r in records if "shown" in r]
+    assert [m["shown"] for m in marks] == ["end of 2012"] * len(marks) and marks
+
+
+def test_key_figures_name_countries_kinds_and_statuses_as_the_legend_does():
+    """BTC's key figures: "Azerbaijan, Georgia, Türkiye", never "AZE, GEO, TUR"; its kind
+    and status as the legend says them ("Oil pipeline", "Operating")."""
+    at = _run_with({"route": "btc"})
+    element = _table_with(at, "figure")
+    rows = element.value.set_index("figure")["value"]
+    assert rows["countries"] == "Azerbaijan, Georgia, Türkiye"
+    assert rows["length in Türkiye"] == "1,076 km"
+    assert rows["length by country (alternative)"] == (
+        "Azerbaijan 449 km, Georgia 235 km, Türkiye 1,092 km")
+    assert rows["kind"] == "Oil pipeline" and rows["status today"] == "Operating"
+    words = " ".join(map(str, [*element.value["figure"], *element.value["value"]])).split()
+    assert not {"AZE", "GEO", "TUR", "operating"} & set(words), words
+
+
+def test_a_volume_chart_without_a_capacity_line_says_why():
+    """BTK: its tonnes chart draws the capacity in force (1 Mt/y); its TEU and container
+    charts cannot (no capacity is counted in containers), and say so under the chart."""
+    at = _run_with({"route": "btk"})
+    at.session_state["route_tab"] = "Volumes"
+    at.run()
+    from .reader_support import plain
+
+    captions = [plain(c.value) for c in at.caption
+                if plain(c.value).startswith("No capacity line")]
+    assert captions == [
+        "No capacity line: the sourced capacities are in million passengers/y and Mt/y, "
+        f"which do not compare with volumes in {unit}." for unit in ("TEU", "containers")]
+    lines = [r for records in _chart_data(at) for r in records if "capacity" in r]
+    assert {r["capacity"] for r in lines} == {1_000_000}
+
+
+def test_the_overview_lists_planned_lines_with_their_targets():
+    """The Black Sea cable is planned (agreed December 2022), with a target of 2032: the
+    overview says so under its own heading, from the recorded phases, with its source;
+    a planned line with no target says that; a past year tells what came next."""
+    at = _run()
+    headings = [_plain(m.value) for m in at.markdown if m.value.startswith("####")]
+    assert "#### Planned or agreed in 2026" in headings
+    metrics = _metrics(at)
+    cable = metrics["Black Sea cable: target"]
+    assert _plain(cable.value) == "2032"
+    captions = " ".join(_plain(c.value) for c in at.caption)
+    assert "Planned or agreed since 17 December 2022" in captions
+    assert "[target: Report.az, " in captions
+    assert metrics["TRIPP: target"].value in ("", "—", None)
+    assert "No target date with a source." in captions
+    assert "Black Sea cable: due" not in metrics  # not under construction: planned
+    then = _metrics(_run_with({"year": "2012"}))
+    assert _plain(then["TAP: construction from"].value) == "17 May 2016"
 
 
 def test_a_rerun_works_nothing_out_again_for_the_atlas(app):

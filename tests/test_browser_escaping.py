@@ -433,10 +433,11 @@ def test_script_payloads_never_run(hostile_app: str, hostile_geo, open_page: Ope
     search.fill(FACILITY_SEARCH)
     rerun(page, lambda: search.press("Enter"))
     rerun(page, lambda: page.locator(f".st-key-hit_facility_{FACILITY_ID} button").click())
-    expect(page.get_by_role("heading", name=IMG)).to_be_visible()
-    # the panel's caption: the facility's kind, as text, and where its point is, in words
     facility = next(f for f in load_catalog(hostile_geo[0], strict=False)[0].facilities.items
                     if f.id == FACILITY_ID)
+    assert facility.heading in PAYLOADS, facility.heading  # its short name, poisoned too
+    expect(page.get_by_role("heading", name=facility.heading)).to_be_visible()
+    # the panel's caption: the facility's kind, as text, and where its point is, in words
     assert facility.kind in PAYLOADS, facility.kind
     expect(page.locator(MARKDOWN).filter(has_text="location: ")
            .filter(has_text=facility.kind).first).to_be_visible()

@@ -187,3 +187,44 @@ def test_the_map_fits_to_an_uploaded_point_once(open_page, app_url: str) -> None
     assert bs.view(frame) == pytest.approx(moved)
     assert frame.evaluate("() => window.__atlasFit") == fit
     log.assert_clean()
+
+
+# Text in the panel's column wider than the column (cut off, or scrolled sideways), and
+# the number of lines the panel's heading takes.
+PANEL_FITS = """heading => {
+  const column = heading.closest('[data-testid="stColumn"]') || document.body;
+  const wide = [];
+  for (const e of column.querySelectorAll(
+      'h1, h2, h3, [data-testid="stCaptionContainer"], [data-testid="stMarkdownContainer"],'
+      + ' .dvn-scroller')) {
+    if (e.scrollWidth > e.clientWidth + 1) wide.push(e.textContent.slice(0, 60) || 'a table');
+  }
+  const text = document.createRange();  // the lines its words are set on
+  text.selectNodeContents(heading.querySelector('span') || heading);
+  const tops = new Set(Array.from(text.getClientRects())
+      .filter(r => r.width > 1).map(r => Math.round(r.bottom / 4)));
+  return {wide, lines: tops.size};
+}"""
+
+
+@pytest.mark.parametrize(("query", "name", "heading"), [
+    ("ceyhan", "Ceyhan Marine Terminal (BTC terminal)", "Ceyhan Marine Terminal"),
+    ("melendugno", "TAP landfall (San Foca", "TAP landfall, Melendugno"),
+])
+def test_on_a_phone_a_facility_panel_heads_with_its_name_and_nothing_is_cut(
+        phone, query: str, name: str, heading: str) -> None:
+    """A facility's heading is its name, in two lines at most; what it is and where go
+    in the caption under it; its facts and sources fit the screen's width."""
+    page, log, _frame = phone
+    _open_sidebar(page)
+    search = page.get_by_role("textbox", name="Search routes and places")
+    search.fill(query)
+    search.press("Enter")
+    page.get_by_role("button", name=name).first.tap()
+    title = page.get_by_role("heading", name=heading, exact=True)
+    expect(title).to_be_visible()
+    expect(page.locator("[data-testid='stCaptionContainer']")
+           .filter(has_text="location: ").first).to_be_visible()
+    fits = title.evaluate(PANEL_FITS)
+    assert fits["wide"] == [] and fits["lines"] <= 2, fits
+    log.assert_clean()

@@ -84,7 +84,7 @@ def test_scp_volume_chart_shows_gaps_not_zeros(catalog: Catalog) -> None:
     # Units on the axis, sources in the tooltip.
     assert bars["encoding"]["y"]["title"] == "bcm per year"
     tooltip_fields = {t["field"] for t in bars["encoding"]["tooltip"]}
-    assert {"value", "unit", "what", "period_note", "source"} <= tooltip_fields
+    assert {"amount", "what", "period_note", "source"} <= tooltip_fields
 
 
 def _capacity_line(spec: dict[str, Any]) -> tuple[dict[str, Any], dict[int, float | None]]:
@@ -121,7 +121,7 @@ def test_scp_volume_chart_alternatives(catalog: Catalog) -> None:
     assert sorted((r["year"], r["value"]) for r in alt_rows) == [
         (2021, pytest.approx(17.7)), (2025, pytest.approx(22.933))]
     tooltip_fields = {t["field"] for t in points["encoding"]["tooltip"]}
-    assert {"value", "what", "source"} <= tooltip_fields
+    assert {"amount", "what", "source"} <= tooltip_fields
 
 
 def test_tap_chart_never_draws_the_increment_as_a_capacity(catalog: Catalog) -> None:
@@ -168,6 +168,54 @@ def test_btc_derived_capacity_is_dashed_and_labelled(catalog: Catalog) -> None:
     gap = {r["year"]: r["detail"] for r in _records(spec, gap_text)}
     assert gap[2016] == "no reported value in million bbl (reported in Mt)"
     assert 2007 in gap
+
+
+def _tooltip_words(spec: dict[str, Any], layer: dict[str, Any]) -> dict[str, list[str]]:
+    """What a layer's tooltip shows, by its title: each row's text (a number the chart
+    formats itself is left out: these tooltips give their figures in words)."""
+    fields = {t["title"]: t["field"] for t in layer["encoding"]["tooltip"]
+              if t.get("type") == "nominal"}
+    return {title: [str(r[field]) for r in _records(spec, layer)]
+            for title, field in fields.items()}
+
+
+def test_chart_tooltips_give_figures_with_separators_and_units(catalog: Catalog) -> None:
+    """A reader hovering a bar, a point or a capacity line reads "110,174 t" and
+    "1,000,000 t a year", as the panels write figures, never "110174" beside "t"."""
+    from corridor_atlas.charts import flows_chart
+    from corridor_atlas.headline import flow_history
+
+    spec = volume_chart(catalog.route("btk"), "t", colour=BLUE).to_dict()
+    (bars,) = _layer(spec, "bar")
+    assert "110,174 t" in _tooltip_words(spec, bars)["volume"]
+    assert not [t for t in bars["encoding"]["tooltip"] if t.get("type") == "quantitative"]
+    (others,) = _layer(spec, "point")
+    assert _tooltip_words(spec, others)["volume"] == ["396,778 t"]
+    line, _ = _capacity_line(spec)
+    assert "1,000,000 t a year" in _tooltip_words(spec, line)["capacity in force"]
+    oil = flows_chart([p for p in flow_history(catalog, None) if p.unit == "bbl/d"])
+    oil_spec = oil.to_dict()
+    records = oil_spec["datasets"][oil_spec["data"]["name"]]
+    btc = {r["year"]: r for r in records}
+    assert btc[2009]["carried"] == "788,000 bbl/d"  # as the cards round a measured flow
+    assert btc[2009]["capacity_text"] == "1,200,000 bbl/d"
+    gas = gas_exports_chart(gas_exports_frame(catalog)).to_dict()
+    amounts = {r["amount"] for r in _all_records(gas)}
+    assert "6.17 bcm" in amounts
+    lengths = lengths_chart(corridor_overview(catalog, {"btc": 1750.0})).to_dict()
+    assert "1,768 km" in {r["length"] for r in _all_records(lengths)}
+
+
+def test_btk_chart_in_tonnes_draws_its_capacity_in_million_tonnes(catalog: Catalog) -> None:
+    """BTK's volumes are in tonnes and its dated capacities in Mt/y: 1 Mt/y is
+    1,000,000 t a year by unit arithmetic, so the chart draws the capacity in force
+    with its legend entry, and says the figure as published."""
+    spec = volume_chart(catalog.route("btk"), "t", colour=BLUE).to_dict()
+    line, by_year = _capacity_line(spec)
+    assert by_year == dict.fromkeys(range(2019, 2023), 1_000_000)  # practical, 2017–2023
+    assert line["encoding"]["color"]["scale"]["domain"] == ["capacity in force"]
+    assert line["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0]]  # not derived
+    assert {r["derived_text"] for r in _records(spec, line)} == {"as published: 1 Mt/y"}
 
 
 def test_volume_chart_without_data_in_unit_is_none(catalog: Catalog) -> None:
@@ -287,7 +335,7 @@ def test_flows_chart_one_line_per_route_broken_at_gaps(catalog: Catalog) -> None
     assert periods[2006] == "part of the year" and periods[2009] == "full year"  # from June
     full, part = _layer(spec, "point")
     assert (full["mark"]["filled"], part["mark"]["filled"]) == (True, False)
-    assert {"capacity", "utilisation", "source", "period"} <= {
+    assert {"carried", "capacity_text", "utilisation", "source", "period"} <= {
         t["field"] for t in full["encoding"]["tooltip"]}
     assert flows_chart([]) is None
 

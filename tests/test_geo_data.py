@@ -139,6 +139,26 @@ def test_basemap_countries_cover_the_corridor():
     assert MAP_BOUNDS[0] < w and MAP_BOUNDS[1] < s and e < MAP_BOUNDS[2] and n < MAP_BOUNDS[3]
 
 
+def test_country_codes_name_the_basemaps_countries():
+    """Every country code of the research is named as the map names the country (the
+    basemap's Natural Earth name, as the atlas writes it: "Türkiye")."""
+    countries = gpd.read_file(GEO_DIR / CATALOG.basemap["countries"])
+    on_the_map = {CATALOG.country_names.get(n, n) for n in countries["name"]}
+    used = {c for r in CATALOG.routes for c in r.facts.countries}
+    assert used <= set(CATALOG.country_codes)
+    assert set(CATALOG.country_codes.values()) <= on_the_map
+    assert CATALOG.country_codes["TUR"] == "Türkiye"
+
+
+def test_every_facility_heading_fits_a_phone():
+    """A facility's panel heads with its name: short enough for two lines of a phone's
+    heading (as Ceyhan Marine Terminal and TAP landfall, Melendugno are, in Chromium at
+    390 px: tests/test_browser_phone.py); the name in full follows under it."""
+    for facility in CATALOG.facilities.items:
+        assert len(facility.heading) <= 34, facility.heading
+        assert facility.heading == facility.name or facility.short_name, facility.id
+
+
 def test_static_basemap_copy_matches_geo():
     """The app's browser fetches static/basemap/countries.topojson: it must be geo/'s file."""
     topo = (GEO_DIR / CATALOG.basemap["countries"]).with_suffix(".topojson")
@@ -282,3 +302,80 @@ def test_catalog_segments_are_the_route_file_features(route):
     for segment in route.segments:
         if segment.existing:  # a line there before the route says since when, by whom
             assert segment.existing_since and segment.existing_source is not None
+
+
+# --------------------------------------------------------------------------- names in tr/az
+
+
+def test_names_in_turkish_and_azerbaijani_have_sources_and_differ_from_english():
+    assert {"Baku", "Nakhchivan", "Georgia", "Türkiye", "Sangachal"} <= set(CATALOG.local_names)
+    for text, by_lang in CATALOG.local_names.items():
+        assert by_lang, text
+        for lang, local in by_lang.items():
+            assert local.name != text, (text, lang)
+            assert local.source.url and local.source.publisher, (text, lang)
+            if lang == "tr":  # the Turkish alphabet has no ə, q or x
+                assert not set("əƏqQxX") & set(local.name), (text, local.name)
+
+
+def test_local_names_are_names_the_map_writes():
+    places = {f["properties"]["name"] for f in json.loads(
+        (GEO_DIR / CATALOG.basemap["places"]).read_text("utf-8"))["features"]}
+    countries = set(gpd.read_file(GEO_DIR / CATALOG.basemap["countries"])["name"])
+    written = ({CATALOG.place_names.get(p, p) for p in places}
+               | {CATALOG.country_names.get(c, c) for c in countries}
+               | {r.start_label for r in CATALOG.routes} | {r.end_label for r in CATALOG.routes}
+               | {f.label for f in CATALOG.facilities.items if f.label})
+    assert set(CATALOG.local_names) <= written
+
+
+def test_the_map_writes_names_in_the_readers_language_or_english():
+    assert CATALOG.local_name("Baku", "tr") == "Bakü"
+    assert CATALOG.local_name("Baku", "az") == "Bakı"
+    assert CATALOG.local_name("Nakhchivan", "tr") == "Nahçıvan"
+    assert CATALOG.local_name("Türkiye", "az") == "Türkiyə"
+    assert CATALOG.local_name("Georgia", "tr") == "Gürcistan"
+    assert CATALOG.local_name("Melendugno", "tr") == "Melendugno"  # no source: English
+    assert CATALOG.local_name("Baku", "en") == "Baku"
+
+
+def test_facility_names_in_turkish_and_azerbaijani_have_sources():
+    named = {f.id: f for f in CATALOG.facilities.items if f.name_tr or f.name_az}
+    assert {"sangachal", "ceyhan_terminal", "nakhchivan_city"} <= set(named)
+    assert named["sangachal"].name_az.name == "Səngəçal terminalı"
+    for fac in named.values():
+        for local in (fac.name_tr, fac.name_az):
+            assert local is None or (local.name and local.source.url), fac.id
+
+
+def _build_module():
+    import importlib.util
+
+    from .conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("build_geo", ROOT / "scripts" / "build_geo.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("section", "key"), [("places", "Atlantis"),
+                                              ("facilities", "no_such_facility")])
+def test_the_build_refuses_a_name_for_nothing_the_map_shows(tmp_path, section, key):
+    import shutil
+
+    sources = tmp_path / "sources"
+    shutil.copytree(GEO_DIR / "sources", sources)
+    names = json.loads((sources / "names.json").read_text("utf-8"))
+    names[section][key] = {"tr": {"name": "X", "source": names["places"]["Kars"]["az"]["source"]}}
+    (sources / "names.json").write_text(json.dumps(names, ensure_ascii=False), "utf-8")
+    with pytest.raises(SystemExit, match=key):
+        _build_module().build(sources, tmp_path / "out")
+
+
+def test_route_names_in_turkish_and_azerbaijani_carry_no_language_marks():
+    """The research marks its aliases "(TR)", "(AZ)" or "(BTQ, AZ)": readers get the name."""
+    for route in CATALOG.routes:
+        for name in (route.name_tr, route.name_az):
+            assert not name.endswith(("TR)", "AZ)")), (route.id, name)
+    assert CATALOG.route("btk").name_az == "Bakı–Tbilisi–Qars dəmir yolu (BTQ)"

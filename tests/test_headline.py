@@ -9,6 +9,7 @@ from corridor_atlas.catalog import Catalog, Route
 from corridor_atlas.headline import (
     flow_history,
     gas_exports,
+    planned,
     route_headline,
     route_headlines,
     route_start,
@@ -206,3 +207,26 @@ def test_a_part_year_volume_says_so(catalog: Catalog) -> None:
     assert head.volume.year == 2006  # 57.7 million bbl, from June 2006
     card = {c.label: c for c in describe.route_panel_cards(head)}["Carried in 2006"]
     assert "Part of the year only: partial year: from June 2006" in card.lines
+
+
+def test_planned_lines_come_from_the_recorded_phases_with_their_targets(
+        catalog: Catalog) -> None:
+    """The lines planned or agreed in a year are those whose dated milestones leave them
+    planned, whatever their notes say; each with what came next or its first target."""
+    now = {b.route_id: b for b in planned(catalog, None)}
+    assert set(now) == {"black_sea_cable", "tripp"}
+    cable = now["black_sea_cable"]
+    assert cable.since is not None and cable.since.date == "2022-12-17"
+    assert cable.due is not None and cable.due.target and cable.due.date == "2032"
+    assert now["tripp"].due is None  # no target date in the data: none invented
+    then = {b.route_id: b for b in planned(catalog, 2012)}
+    assert then["tap"].due is not None and not then["tap"].due.target
+    assert (then["tap"].due.date, then["tap"].due.status) == ("2016-05-17", "construction")
+    # a note that speaks of construction changes nothing: the phases decide
+    tripp = catalog.route("tripp")
+    worded = tripp.model_copy(update={"facts": tripp.facts.model_copy(
+        update={"status_detail": "under construction since 2026", "notes": "being built"})})
+    edited = catalog.model_copy(update={"routes": [worded if r.id == "tripp" else r
+                                                   for r in catalog.routes]})
+    assert "tripp" in {b.route_id for b in planned(edited, None)}
+    assert "tripp" not in {b.route_id for b in under_construction(edited, None)}

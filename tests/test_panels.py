@@ -17,6 +17,7 @@ from corridor_atlas.panels import (
     NO_SOURCED_VALUE,
     CapacityLine,
     all_milestones,
+    as_read,
     capacities_overview,
     capacity_series,
     context_figures_frame,
@@ -62,7 +63,7 @@ def test_key_figures_status_follows_the_year(catalog: Catalog) -> None:
     then = key_figures(route_until(tanap, 2005), None, as_of=catalog.as_of, year=2005)
     row = _row(then, "status in 2005")
     assert row["value"] == "Not yet agreed" and row["source"] == MILESTONES_SOURCE
-    assert _row(then, "status today")["value"] == tanap.facts.status
+    assert _row(then, "status today")["value"] == "Operating"  # today's, as the legend says
     later = key_figures(route_until(tanap, 2012), None, as_of=catalog.as_of, year=2012)
     row = _row(later, "status in 2012")
     assert row["value"] == "Planned / agreed"
@@ -71,6 +72,30 @@ def test_key_figures_status_follows_the_year(catalog: Catalog) -> None:
     # without a year, the one status row is the catalog's, as before
     assert "status" in set(key_figures(tanap, None)["figure"])
     assert not key_figures(tanap, None)["figure"].str.startswith("status in").any()
+
+
+def test_key_figures_say_countries_kinds_and_statuses_in_words(catalog: Catalog) -> None:
+    """Countries by name (the catalog's codes in words), kinds and statuses as the legend
+    says them, and the research's own words for them in the note when they say more."""
+    names = catalog.country_codes
+    scp = key_figures(catalog.route("scp"), None, as_of=catalog.as_of, year=2026,
+                      countries=names)
+    assert _row(scp, "countries")["value"] == "Azerbaijan, Georgia, Türkiye"
+    assert _row(scp, "length in Georgia")["value"] == "249 km"
+    assert _row(scp, "length by country (alternative)")["value"] == (
+        "Azerbaijan 443 km, Georgia 248 km, Türkiye (BOTAŞ section to Erzurum, not part of "
+        "SCP) 280 km")
+    assert _row(scp, "kind")["value"] == "Gas pipeline" and not _row(scp, "kind")["note"]
+    igdir = key_figures(catalog.route("igdir_nakhchivan"), None, as_of=catalog.as_of,
+                        year=2026, countries=names)
+    today = _row(igdir, "status today")
+    assert today["value"] == "Idle (little or no flow)"  # as the map's legend and caption
+    assert today["note"].startswith("completed (inaugurated 2025-03-05); regular deliveries")
+    cable = key_figures(catalog.route("black_sea_cable"), None, as_of=catalog.as_of,
+                        year=2026, countries=names)
+    assert _row(cable, "kind")["value"] == "Power cable"
+    assert _row(cable, "kind")["note"] == "power cable (HVDC, planned)"
+    assert _row(cable, "countries")["value"] == "Azerbaijan, Georgia, Romania, Hungary"
 
 
 def test_capacity_steps_follow_the_dated_capacities(catalog: Catalog) -> None:
@@ -197,13 +222,28 @@ def by_effect(frame: pd.DataFrame) -> dict[str, str]:
 
 def test_status_periods_frame_lists_each_period_with_its_source(catalog: Catalog) -> None:
     frame = status_periods_frame(catalog.route("btk"), as_of=catalog.as_of)
-    rows = frame[["status", "from", "until"]].values.tolist()
+    rows = as_read(frame)[["status", "from", "until"]].values.tolist()
     assert ["Suspended", "24 May 2023", "20 May 2024"] in rows
     assert rows[-1] == ["Operating", "20 May 2024", "still, as of 3 July 2026"]
     assert frame["source"].str.len().gt(0).all()
     disputed = status_periods_frame(catalog.route("igdir_nakhchivan"), as_of=catalog.as_of)
     assert disputed["sources disagree"].iloc[-1].endswith("(Ekonomist, 2025-03)")
     assert (disputed["sources disagree"].iloc[:-1] == "").all()
+
+
+def test_status_over_time_follows_the_year_shown(catalog: Catalog) -> None:
+    """In 2012 TAP was planned: its Status over time stops there, as the year shown, and
+    says the period was still running then; it does not tell 2016 and 2020 yet."""
+    tap = catalog.route("tap")
+    rows = as_read(status_periods_frame(tap, as_of=catalog.as_of, year=2012))
+    assert rows[["status", "from", "until"]].values.tolist() == [
+        ["Planned / agreed", "13 February 2008", "still at the end of 2012"]]
+    later = as_read(status_periods_frame(tap, as_of=catalog.as_of, year=2017))
+    assert later["until"].iloc[-1] == "still at the end of 2017"
+    assert later["status"].iloc[-1] == "Under construction"
+    today = as_read(status_periods_frame(tap, as_of=catalog.as_of, year=2030))
+    assert today["until"].iloc[-1] == "still, as of 3 July 2026"
+    assert as_read(status_periods_frame(tap, as_of=catalog.as_of, year=2005)).empty
 
 
 def test_milestones_sorted_and_partial_dates_parsed(catalog: Catalog) -> None:

@@ -94,7 +94,7 @@ def test_every_facility_panel_reads_in_plain_words() -> None:
         at.session_state["route"] = "__overview__"
         at.session_state["facility"] = facility.id
         at.run()
-        assert at.header[0].value.replace("\\", "") == facility.name
+        assert at.header[0].value.replace("\\", "") == facility.heading
         found += check_app(at, f"{facility.id} panel", IDS)
     assert not found, "\n".join(found)
 

@@ -22,8 +22,10 @@ from .reader_support import CHART_TITLE_MAX, IDS, problems_in, visible_text
 
 
 def _cells(frame) -> list[str]:
-    return [str(c) for c in frame.columns] + [
-        str(v) for column in frame.columns if column != panels.LINK for v in frame[column]]
+    """A reader's table as it reads: headers, then every cell in its words."""
+    shown = panels.as_read(frame)
+    return [str(c) for c in shown.columns] + [
+        str(v) for column in shown.columns if column != panels.LINK for v in shown[column]]
 
 
 def _clean(frame, where: str) -> list[str]:
@@ -36,13 +38,15 @@ def test_the_table_tab_names_kinds_and_statuses_in_words(catalog: Catalog) -> No
                                 drawn_km={"btc": 1750.4}, facilities=True)
     assert "layer" not in frame.columns
     assert not [c for c in frame.columns if "_" in c]
-    rows = frame.set_index("name")
+    rows = panels.as_read(frame).set_index("name")
     btc, tanap = catalog.route("btc").name, catalog.route("tanap").name
     assert rows.loc[tanap, "status"] == "Under construction"
     assert rows.loc[btc, "status"] == "Not yet agreed"
     assert rows.loc[btc, "kind"] == "Oil pipeline"
     assert rows.loc[btc, "documented length"] == "1,768 km"
     assert rows.loc[btc, "drawn length"] == "1,750 km"
+    assert rows.loc[btc, "design capacity"] == "1" and rows.loc[btc, "unit"] == "million bbl/day"
+    assert rows.loc[catalog.route("kars_nakhchivan").name, "unit"] == "no sourced value"
     assert rows.loc["Sangachal Terminal", "kind"] == "Terminal / port"
     assert not _clean(frame, "Table tab")
 
@@ -52,10 +56,13 @@ def test_the_overview_length_table_is_in_words(catalog: Catalog) -> None:
     frame = panels.lengths_table(lengths)
     assert list(frame.columns) == ["kind", "routes", "documented length", "drawn length",
                                    "no documented length", "notes"]
-    rows = frame.set_index("kind")
+    rows = panels.as_read(frame).set_index("kind")
     assert rows.loc["Oil pipeline", "documented length"] == "1,768 km"
-    assert rows.loc["Gas pipeline", "drawn length"] == "700 km (1 of 4 routes)"
-    assert rows.loc["Railway", "drawn length"] == "not drawn"
+    assert rows.loc["Gas pipeline", "drawn length"] == "700 km"
+    assert rows.loc["Gas pipeline", "notes"].startswith(
+        "drawn length: the sum over 1 of 4 routes (not drawn: TANAP, TAP, Iğdır–Nakhchivan)")
+    assert rows.loc["Railway", "drawn length"] == ""
+    assert rows.loc["Railway", "notes"].startswith("not drawn")
     assert not _clean(frame, "lengths table")
     capacities = panels.capacities_table(catalog)
     assert {"route_id", "role"}.isdisjoint(capacities.columns)
@@ -155,16 +162,18 @@ def test_context_figures_and_gas_exports_leave_nothing_missing(catalog: Catalog)
                          for f in ("text", "support", "source", "alternatives", "outcome",
                                    "note", "caveat"))
     assert any(i.caveat for i in items) and any(not i.note for i in items)
-    gas = panels.gas_exports_table(panels.gas_exports_frame(catalog)).set_index("year")
+    table = panels.gas_exports_table(panels.gas_exports_frame(catalog))
+    gas = panels.as_read(table).set_index("year")
     assert gas.loc["2015", "Europe"] == panels.NO_FIGURE
     assert gas.loc["2015", "Türkiye"] == "6.17 bcm"
-    assert not _clean(gas.reset_index(), "gas exports")
+    assert not _clean(table, "gas exports")
 
 
 @pytest.mark.parametrize("route_id", ["kars_nakhchivan", "black_sea_cable", "tripp"])
 def test_key_figures_and_dates_leave_no_cell_missing(catalog: Catalog, route_id: str) -> None:
     route = catalog.route(route_id)
-    assert not _clean(panels.key_figures(route, 812.3, as_of=catalog.as_of), route_id)
+    assert not _clean(panels.key_figures(route, 812.3, as_of=catalog.as_of,
+                                         countries=catalog.country_codes), route_id)
     dates = panels.milestones_table(panels.milestones_frame(route))
     assert "date_sort" not in dates.columns and "route_id" not in dates.columns
     assert not _clean(dates, route_id)

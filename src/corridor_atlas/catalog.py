@@ -10,6 +10,7 @@ that are good, for an app that must keep drawing the rest.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -281,10 +282,71 @@ class Route(_Model):
         """Names by language code."""
         return {"en": self.name, "tr": self.name_tr, "az": self.name_az}
 
+    def name_in(self, lang: str) -> str:
+        """Its full name in ``lang`` (English for a language it has no name in)."""
+        return self.names.get(lang, self.name)
+
+    def short_name_in(self, lang: str) -> str:
+        """
+        Its short name in ``lang``, taken from its sourced name in that language: the
+        abbreviation that name ends with (``… dəmir yolu (BTQ)`` → ``BTQ``); else an
+        abbreviation of capitals kept as it is (``BTC``, ``TANAP``); else the places its
+        name begins with (``Qars–Naxçıvan dəmir yolu`` → ``Qars–Naxçıvan``); else that
+        whole name. English, and a language it has no name in, give ``short_name``.
+        """
+        local = self.names.get(lang)
+        if lang == "en" or local is None:
+            return self.short_name
+        return local_short_name(self.short_name, local)
+
+
+_ABBREVIATION = re.compile(r"\(([A-ZÇĞİÖŞÜƏ]{2,})\)\s*$")
+_CAPITALS = re.compile(r"[A-ZÇĞİÖŞÜƏ]{2,}")
+_PLACES = re.compile(r"^\S+(?:\s*[–-]\s*\S+)+")
+
+
+def local_short_name(short_name: str, local_name: str) -> str:
+    """
+    A route's short name in a language, from its full name in that language (see
+    :meth:`Route.short_name_in`).
+
+    >>> local_short_name("BTK", "Bakı–Tbilisi–Qars dəmir yolu (BTQ)")
+    'BTQ'
+    >>> local_short_name("TAP", "Trans Adriyatik Doğal Gaz Boru Hattı")
+    'TAP'
+    >>> local_short_name("Kars–Nakhchivan", "Qars–Naxçıvan dəmir yolu")
+    'Qars–Naxçıvan'
+    >>> local_short_name("Kilis–Aleppo", "Kilis-Hələb kəməri")
+    'Kilis–Hələb'
+    >>> local_short_name("Black Sea cable", "Karadeniz denizaltı enerji kablosu")
+    'Karadeniz denizaltı enerji kablosu'
+    """
+    found = _ABBREVIATION.search(local_name)
+    if found:
+        return found.group(1)
+    if _CAPITALS.fullmatch(short_name):
+        return short_name
+    places = _PLACES.match(local_name)
+    if places and ("–" in short_name or "-" in short_name):
+        return re.sub(r"\s*[–-]\s*", "–", places.group(0))
+    return local_name
+
+
+class LocalName(_Model):
+    """A name in Turkish or Azerbaijani, as its source writes it."""
+
+    name: Text
+    source: Source
+
+
+LocalLang = Literal["tr", "az"]
+
 
 class Facility(_Model):
     id: Identifier
     name: Text
+    name_tr: LocalName | None = None  # None: no source names it in Turkish
+    name_az: LocalName | None = None
     kind: Text
     category: Literal["terminal", "junction", "compressor", "refinery", "field", "station", "city"]
     lon: float | None = Field(ge=-180, le=180)
@@ -297,6 +359,17 @@ class Facility(_Model):
     proxy_points: list[dict[str, Any]] = []
     label: str | None = None
     milestones: list[Milestone] = []  # empty: there throughout (a town)
+    short_name: str | None = None  # its panel's heading, where ``name`` says more
+
+    @property
+    def heading(self) -> str:
+        """The facility's name as its panel heads with it: short enough for a phone."""
+        return self.short_name or self.name
+
+    def name_in(self, lang: str) -> str:
+        """Its name in ``lang``, as a source gives it; the English name where none does."""
+        local = {"tr": self.name_tr, "az": self.name_az}.get(lang)
+        return self.name if local is None else local.name
 
 
 class Facilities(_Model):
@@ -391,7 +464,18 @@ class Catalog(_Model):
     gaps: list[str]
     source_reliability_notes: list[str]
     country_names: dict[str, Text] = {}
+    country_codes: dict[str, Text] = {}
+    """The country codes the routes' facts use (ISO 3166-1 alpha-3), with each country's
+    name for readers: ``{"TUR": "Türkiye"}``."""
     place_names: dict[str, Text] = {}
+    local_names: dict[Text, dict[LocalLang, LocalName]] = {}
+    """The Turkish and Azerbaijani names of the texts the map writes (route ends, facility
+    labels, places, countries), keyed by the English text, each with its source."""
+
+    def local_name(self, text: str, lang: str) -> str:
+        """``text`` (a name the map writes) in ``lang``; as it is where no source names it."""
+        local = self.local_names.get(text, {}).get(lang)  # type: ignore[call-overload]
+        return text if local is None else local.name
 
     def route(self, route_id: str) -> Route:
         """The route with this id; ``KeyError`` naming the known ids otherwise."""

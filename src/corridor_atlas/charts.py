@@ -2,8 +2,9 @@
 
 Each function takes catalog objects or frames from :mod:`corridor_atlas.panels`
 and returns an Altair chart; rendering is left to the caller. Axis titles carry
-units, tooltips carry sources, and a missing year is drawn as a gap (with a grey
-"no data" mark), never as a zero. Colours come from the caller; the only colours
+units, tooltips carry sources and give each figure as the panels write it (thousands
+separators, its unit), and a missing year is drawn as a gap (with a grey "no data"
+mark), never as a zero. Colours come from the caller; the only colours
 fixed here are neutral greys.
 """
 
@@ -17,8 +18,9 @@ import altair as alt
 import pandas as pd
 
 from .catalog import Route
-from .describe import sources_label
+from .describe import length_text, sources_label
 from .figures import first_url
+from .format import number, quantity
 from .headline import FlowPoint
 from .legend import KIND_HEADERS
 from .panels import REPORTED, capacity_steps, volumes_frame
@@ -133,6 +135,7 @@ def volume_chart(route: Route, unit: str, *, colour: str,
 
     reported["period"] = ["full year" if note == _FULL_YEAR else "part year"
                           for note in reported["period_note"].fillna("")]
+    reported["amount"] = [quantity(v, unit) for v in reported["value"]]
     reported["period_note"] = reported["period_note"].fillna("not stated")
     # Two values for one year (say, two destinations) sit side by side, never stacked.
     reported["slot"] = reported.groupby("year").cumcount().astype(str)
@@ -155,8 +158,8 @@ def volume_chart(route: Route, unit: str, *, colour: str,
                                else None),
         "tooltip": [
             alt.Tooltip("year:O", title="year"),
-            alt.Tooltip("value:Q", title="value", format=",.4~f"),
-            alt.Tooltip("unit:N", title="unit"),
+            # every digit the source gives, with thousands separators and the unit
+            alt.Tooltip("amount:N", title="volume"),
             alt.Tooltip("what:N", title="what"),
             alt.Tooltip("period_note:N", title="period"),
             alt.Tooltip("source:N", title="source"),
@@ -181,8 +184,11 @@ def volume_chart(route: Route, unit: str, *, colour: str,
     if steps:
         caps = pd.DataFrame([{
             "year": c.year, "capacity": c.value, "unit": c.unit, "what": c.what,
+            "amount": (f"{number(c.value, sig=6)} {c.unit} a year" if c.value is not None
+                       else ""),
             "line": CAPACITY_DERIVED if c.derived else CAPACITY_IN_FORCE,
-            "derived_text": (f"derived: {c.derivation}" if c.derived else "as published"),
+            "derived_text": (f"derived: {c.derivation}" if c.derived
+                             else f"as published: {c.published}" if c.published else ""),
             "basis": c.basis or "", "source": c.source, "url": c.url,
         } for c in capacity_steps(route, unit, years)])
         # a year no dated capacity covers keeps its row with no value: the line breaks
@@ -192,10 +198,9 @@ def volume_chart(route: Route, unit: str, *, colour: str,
         cap_tooltip = [
             alt.Tooltip("year:O", title="year"),
             # a tooltip title is compiled into a Vega expression: never data text in it
-            alt.Tooltip("capacity:Q", title="capacity in force", format=",.4~f"),
-            alt.Tooltip("unit:N", title="unit (per year)"),
+            alt.Tooltip("amount:N", title="capacity in force"),
             alt.Tooltip("what:N", title="capacity"),
-            alt.Tooltip("derived_text:N", title="derived"),
+            alt.Tooltip("derived_text:N", title="figure"),
             alt.Tooltip("basis:N", title="in force"),
             alt.Tooltip("source:N", title="source"),
             alt.Tooltip("url:N", title="url"),
@@ -218,6 +223,7 @@ def volume_chart(route: Route, unit: str, *, colour: str,
 
     if not others.empty:
         others["period_note"] = others["period_note"].fillna("not stated")
+        others["amount"] = [quantity(v, unit) for v in others["value"]]
         layers.append(
             # a white centre keeps them in sight over a bar of the same colour
             alt.Chart(others).mark_point(filled=True, fill="white", stroke=colour, opacity=1,
@@ -226,8 +232,7 @@ def volume_chart(route: Route, unit: str, *, colour: str,
                     shape=alt.Shape("series:N", title="other sources", legend=_UNDER),
                     tooltip=[
                         alt.Tooltip("year:O", title="year"),
-                        alt.Tooltip("value:Q", title="value", format=",.4~f"),
-                        alt.Tooltip("unit:N", title="unit"),
+                        alt.Tooltip("amount:N", title="volume"),
                         alt.Tooltip("series:N", title="series"),
                         alt.Tooltip("what:N", title="what"),
                         alt.Tooltip("source:N", title="source"),
@@ -244,9 +249,10 @@ def volume_chart(route: Route, unit: str, *, colour: str,
 
 def milestone_timeline(frame: pd.DataFrame, *, colour_by: str | None = None,
                        colours: Mapping[str, str] | None = None,
-                       colour: str = RULE_GREY, height: int | None = None) -> alt.Chart:
+                       colour: str = RULE_GREY, height: int | None = None,
+                       shown: tuple[str, str] | None = None) -> alt.Chart | alt.LayerChart:
     """
-    Milestones as points on a time axis.
+    Milestones as points on a time axis, and the date shown as a rule.
 
     Parameters
     ----------
@@ -261,6 +267,10 @@ def milestone_timeline(frame: pd.DataFrame, *, colour_by: str | None = None,
         Point colour when ``colour_by`` is not given.
     height
         Chart height; by default 60 px, plus 28 px per row when split.
+    shown
+        The date the panel shows (an ISO date: the end of the year shown, or the data's
+        as-of date) and its words: a dashed rule across the chart, named at its top, so
+        that the reader sees where the year shown falls among the milestones.
     """
     data = frame.copy()
     data["note"] = data["note"].fillna("")
@@ -291,8 +301,17 @@ def milestone_timeline(frame: pd.DataFrame, *, colour_by: str | None = None,
         mark["color"] = colour
     encoding["tooltip"] = tooltip
     chart_height = height if height is not None else 60 + (28 * rows if rows > 1 else 0)
-    return alt.Chart(data).mark_point(**mark).encode(**encoding).properties(
-        height=chart_height, autosize=_FIT_WIDTH)
+    points = alt.Chart(data).mark_point(**mark).encode(**encoding)
+    if shown is None:
+        return points.properties(height=chart_height, autosize=_FIT_WIDTH)
+    when, words = shown
+    mark_data = pd.DataFrame({"date_sort": [pd.Timestamp(when)], "shown": [words]})
+    rule = alt.Chart(mark_data).mark_rule(color=RULE_GREY, strokeDash=[4, 3]).encode(
+        x="date_sort:T", tooltip=[alt.Tooltip("shown:N", title="the panel shows")])
+    name = alt.Chart(mark_data).mark_text(
+        color=RULE_GREY, align="right", baseline="bottom", dx=2, dy=-3, fontSize=10).encode(
+        x="date_sort:T", y=alt.value(0), text="shown:N")
+    return alt.layer(points, rule, name).properties(height=chart_height, autosize=_FIT_WIDTH)
 
 
 # --------------------------------------------------------------------------- gas exports
@@ -310,6 +329,7 @@ def gas_exports_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None 
     """
     data = frame.copy()
     data["note"] = data["note"].fillna("")
+    data["amount"] = [quantity(v, "bcm") if v == v else "" for v in data["bcm"]]
     years = sorted(int(y) for y in data["year"].unique())
     x = alt.X("year:O", title="year", scale=alt.Scale(domain=years),
               axis=alt.Axis(labelAngle=0))
@@ -322,7 +342,7 @@ def gas_exports_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None 
         filled=True, size=50, invalid="filter").encode(
         tooltip=[alt.Tooltip("year:O", title="year"),
                  alt.Tooltip("destination:N", title="destination"),
-                 alt.Tooltip("bcm:Q", title="bcm", format=",.2~f"),
+                 alt.Tooltip("amount:N", title="exports"),
                  alt.Tooltip("note:N", title="note"),
                  alt.Tooltip("sources:N", title="sources"),
                  alt.Tooltip("url:N", title="url")])
@@ -353,6 +373,7 @@ def lengths_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None = No
                        else row.without_drawn_length for row in long.itertuples()]
     long = long.dropna(subset=["km"])
     long["kind name"] = long["kind"].map(KIND_HEADERS)  # the axis says what readers say
+    long["length"] = [length_text(km) for km in long["km"]]
     encoding: dict[str, Any] = {
         "x": alt.X("kind name:N", title=None,
                    sort=[KIND_HEADERS[k] for k in dict.fromkeys(frame["kind"])],
@@ -362,7 +383,7 @@ def lengths_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None = No
         "y": alt.Y("km:Q", title="length (km)"),
         "tooltip": [alt.Tooltip("kind name:N", title="kind"),
                     alt.Tooltip("measure:N", title="length"),
-                    alt.Tooltip("km:Q", title="km", format=",.0f"),
+                    alt.Tooltip("length:N", title="sum"),
                     alt.Tooltip("routes:Q", title="routes of this kind"),
                     alt.Tooltip("missing:N", title="routes without this length")],
     }
@@ -406,6 +427,11 @@ def flows_chart(points: Sequence[FlowPoint], *, colours: Mapping[str, str] | Non
         "source": sources_label(p.sources), "capacity_source": sources_label(p.capacity_sources),
         "url": first_url(p.sources) or "",
         "period": "part of the year" if p.part_year else "full year",
+        # as the cards say them: what was carried to three significant digits (a figure
+        # brought to the family's unit), the capacity as published, with separators
+        "carried": quantity(p.volume, p.unit, sig=3) if p.volume is not None else "",
+        "capacity_text": (quantity(p.capacity, p.unit, sig=6) if p.capacity is not None
+                          else "no dated capacity"),
     } for p in points])
     data["volume"] = data["volume"].astype("float64")
     years = _year_domain([int(y) for y in data["year"]])
@@ -422,9 +448,8 @@ def flows_chart(points: Sequence[FlowPoint], *, colours: Mapping[str, str] | Non
         alt.Tooltip("route:N", title="route"),
         alt.Tooltip("year:O", title="year"),
         alt.Tooltip("period:N", title="period"),
-        alt.Tooltip("volume:Q", title="carried", format=",.0f" if unit == "bbl/d" else ",.3~f"),
-        alt.Tooltip("unit:N", title="unit"),
-        alt.Tooltip("capacity:Q", title="capacity in force", format=",.4~f"),
+        alt.Tooltip("carried:N", title="carried"),
+        alt.Tooltip("capacity_text:N", title="capacity in force"),
         alt.Tooltip("utilisation:Q", title="utilisation", format=".0%"),
         alt.Tooltip("source:N", title="source"),
         alt.Tooltip("capacity_source:N", title="capacity source"),

@@ -3,6 +3,10 @@
 Bad arguments exit with status 2 and one line on stderr; nothing is written unless
 the whole export succeeds. ``validate`` checks a map layer file exactly as the app's
 upload does and prints one line about it.
+
+``export --lang tr|az`` writes the export in Turkish or Azerbaijani (its title, legend,
+credits, names, CSV headings, KML folders) and says what it wrote in that language;
+the options and their help stay in English, as the command's own names are.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from . import i18n
 from .errors import AtlasError, ExportError
 from .exports import FORMATS, check_writable, export, write_atomic
 from .layers import load_atlas
@@ -22,6 +27,7 @@ from .view import (
     PRESETS,
     MapView,
     default_year,
+    english,
     parse_bbox,
     parse_layers,
     parse_scale,
@@ -30,6 +36,12 @@ from .view import (
 )
 
 PROG = "corridor-atlas"
+LANGS = (*i18n.LANGUAGES, i18n.PSEUDO)
+"""What ``--lang`` takes: the atlas's languages, and the pseudo-locale (for tests; not
+listed in the help)."""
+RENDERER_WORDS = {"browser": i18n.N_("browser render"), "print": i18n.N_("print render"),
+                  "data": i18n.N_("data"), "html": i18n.N_("standalone HTML")}
+"""How an export was made, as the line after it says it."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "Shapefile, checked as the app's upload); repeat for several")
     exp.add_argument("--geo-dir", type=Path,
                      help=f"data folder (default: ${GEO_DIR_ENV}, else the bundled data)")
+    exp.add_argument("--lang", default="en", metavar="{" + ",".join(i18n.LANGUAGES) + "}",
+                     help="the language of the export's texts: en (default), tr (Turkish), "
+                          "az (Azerbaijani)")
     exp.add_argument("--out", required=True, type=Path, help="file to write")
     val = sub.add_parser(
         "validate", help="check a map layer file as the app's upload does",
@@ -83,8 +98,18 @@ def run_validate(args: argparse.Namespace) -> str:
     return f"{args.file}: {layer.describe()}"
 
 
+def parse_lang(text: str) -> str:
+    """A ``--lang`` value: ``en``, ``tr`` or ``az`` (or the pseudo-locale); else one line."""
+    lang = text.strip().lower()
+    if lang not in LANGS:
+        raise ExportError(f"language must be one of {', '.join(i18n.LANGUAGES)}, "
+                          f"got {text[:20]!r}")
+    return lang
+
+
 def run_export(args: argparse.Namespace) -> str:
-    """Do the export the arguments ask for; return the line to print."""
+    """Do the export the arguments ask for; return the line to print (in ``--lang``)."""
+    lang = parse_lang(args.lang)
     check_writable(args.out)
     atlas = load_atlas(geo_dir(args.geo_dir))
     if atlas.catalog is None:
@@ -100,16 +125,19 @@ def run_export(args: argparse.Namespace) -> str:
     bbox = parse_bbox(args.bbox) if args.bbox is not None else None
     size = parse_size(args.size)
     scale = parse_scale(args.scale)
-    view = MapView(layers=layers, selected=args.route, year=year, bbox=bbox, flows=args.flows)
+    view = MapView(layers=layers, selected=args.route, year=year, bbox=bbox, flows=args.flows,
+                   lang=lang)  # type: ignore[arg-type]
     own = [read_upload_file(path) for path in args.add_layer]
     result = export(atlas, view, args.format, vendor_dir=vendor_dir(), size=size,
                     scale=scale, static=args.static, paper=args.paper, user_layers=own)
     write_atomic(args.out, result.data)
-    what = {"browser": "browser render", "print": "print render", "data": "data",
-            "html": "standalone HTML"}[result.renderer]
-    line = f"wrote {args.out} ({len(result.data):,} bytes, {args.format}, {what})"
+    tr = i18n.translator(lang)
+    size = f"{len(result.data):,}" if english(lang) else i18n.number(len(result.data), lang)
+    line = tr.gettext("wrote {path} ({size} bytes, {format}, {how})").format(
+        path=args.out, size=size, format=args.format,
+        how=tr.gettext(RENDERER_WORDS[result.renderer]))
     if result.note:
-        line += f"\nnote: {result.note}"
+        line += "\n" + tr.gettext("note: {note}").format(note=result.note)
     return line
 
 

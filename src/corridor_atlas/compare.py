@@ -25,7 +25,7 @@ from branca.element import Element
 from folium.plugins import DualMap
 from jinja2 import Template
 
-from . import maps
+from . import i18n, maps
 from .assets import AssetMode, localize
 from .errors import AtlasError
 from .layers import Atlas
@@ -54,9 +54,9 @@ class _CompareCss(Element):
     _template = Template(_CSS)
 
 
-def title_text(year: int) -> str:
+def title_text(year: int, lang: str = "en") -> str:
     """The title of one side: ``"As of 2006"``."""
-    return f"As of {year}"
+    return i18n.translator(lang).gettext("As of {year}").format(year=year)
 
 
 def _year(value: object, name: str) -> int:
@@ -86,10 +86,10 @@ def _fit_when_sized(bbox: tuple[float, float, float, float]) -> maps._Script:
         " { map.fitBounds(b, {animate: false}); } });")
 
 
-def _side_script(year: int, *, credits: str) -> maps._Script:
+def _side_script(year: int, *, credits: str, lang: str = "en") -> maps._Script:
     """Title and credits of one map."""
     title = json.dumps('<div class="atlas-compare-title" role="heading" aria-level="2">'
-                       f"{esc(title_text(year))}</div>")
+                       f"{esc(title_text(year, lang))}</div>")
     code = (
         "var corner = L.DomUtil.create('div', 'leaflet-top atlas-compare-top',"
         " map._controlContainer);"
@@ -112,8 +112,8 @@ def compare_map(atlas: Atlas, view: MapView, year_a: int, year_b: int, *,
     atlas
         Loaded data.
     view
-        What both sides draw (layers, selection, filters, flows, extent); each side
-        draws it as of its own year, as a scene of its own.
+        What both sides draw (layers, selection, filters, flows, extent, language); each
+        side draws it as of its own year, as a scene of its own.
     year_a, year_b
         The years of the left and right map.
     vendor_dir
@@ -131,8 +131,9 @@ def compare_map(atlas: Atlas, view: MapView, year_a: int, year_b: int, *,
         ``.m1`` is the left map (``year_a``), ``.m2`` the right one (``year_b``).
     """
     years = (_year(year_a, "year_a"), _year(year_b, "year_b"))
+    local = view.lang != "en"  # the controls' words and a kilometre scale, as maps.base_map
     dual = DualMap(location=maps.DEFAULT_CENTER, zoom_start=maps.DEFAULT_ZOOM, tiles=None,
-                   control_scale=True, min_zoom=4, max_zoom=15, zoom_snap=0.5,
+                   control_scale=not local, min_zoom=4, max_zoom=15, zoom_snap=0.5,
                    max_bounds=True, min_lat=maps.MAP_BOUNDS[1], min_lon=maps.MAP_BOUNDS[0],
                    max_lat=maps.MAP_BOUNDS[3], max_lon=maps.MAP_BOUNDS[2])
     extent = view.bbox or opening_extent(atlas)
@@ -142,13 +143,16 @@ def compare_map(atlas: Atlas, view: MapView, year_a: int, year_b: int, *,
     header.add_child(maps._Css(), name="atlas_css")
     header.add_child(_CompareCss(), name="atlas_compare_css")
     maps.link_topojson(dual)
-    credits = esc(maps.attribution_text(atlas.catalog))
+    credits = esc(maps.attribution_text(atlas.catalog, view.lang))
     for side, year, legend in ((dual.m1, years[0], None), (dual.m2, years[1], "bottomright")):
         scene = build_scene(atlas, replace(view, year=year))
         side.add_child(maps._LabelEngine())
         if atlas.countries is not None:
             maps._countries_layer(atlas, tiles=False, url=countries_url).add_to(side)
-        _side_script(year, credits=credits).add_to(side)
+        _side_script(year, credits=credits, lang=view.lang).add_to(side)
+        if local:
+            maps._Script("L.control.scale({imperial: false}).addTo(map);"
+                         + maps._localise_controls(view.lang)).add_to(side)
         _fit_when_sized(extent).add_to(side)
         for group in maps.layer_groups(scene):
             group.add_to(side)

@@ -3,6 +3,11 @@
 Renderers and panels call these and escape the result for their medium (HTML in the
 live map's tooltips, XML in KML balloons, Markdown in the panels). This is the one
 place a :class:`~corridor_atlas.figures.Figure` becomes text for people.
+
+The words the map and the exports write (a route's status in a year, when it began, a
+flow, a source's label, a facility's location) take a ``lang``: their words come from
+that language's catalog, their numbers, units and dates in its convention
+(:mod:`corridor_atlas.i18n`). English, the default, is written exactly as before.
 """
 
 from __future__ import annotations
@@ -11,26 +16,32 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from . import i18n
 from .catalog import AnnualVolume, Dispute, Facility, Location, Route, Source
 from .figures import Citation, Figure, facility_figures, is_stale
 from .flows import Flow, Missing
 from .format import date, number, percent, quantity
+from .i18n import N_
 from .styles import KIND_LABELS, STATUS_LABELS
-from .timeline import State
+from .timeline import State, cutoff
+from .view import english
 
 if TYPE_CHECKING:  # headline reads figures through panels, which imports this module
     from .headline import BuildHeadline, ExportHeadline, RouteHeadline, RouteStart
+    from .panels import CapacityGap
 
 __all__ = ["DESCRIPTIVE_SOURCE", "DRAWN_SOURCE", "FACILITIES_NAME", "LOCATION_WORDS",
            "MILESTONES_SOURCE", "NOT_BEGUN", "NO_SOURCED_VALUE", "Card", "build_card",
-           "dispute_line", "disputed_status", "export_card", "facility_facts", "figure_note",
-           "figure_source", "figure_value", "flow_lines", "flow_reason", "length_text",
-           "location_text", "no_exports_text", "no_milestone_text", "no_volume_text",
-           "route_card", "route_label", "route_panel_cards", "since_line", "source_label",
-           "sources_label", "stale_note", "status_in_year_line", "status_line",
-           "status_today_line", "status_word", "volume_text"]
+           "capacity_gap_text", "country_name", "dispute_line", "disputed_status",
+           "export_card", "facility_facts", "figure_label", "figure_note", "figure_source",
+           "figure_value", "flow_lines", "flow_reason", "length_text", "location_text",
+           "no_exports_text", "no_milestone_text", "no_volume_text", "planned_card",
+           "route_card",
+           "route_label", "route_panel_cards", "since_line", "source_label", "sources_label",
+           "stale_note", "status_in_year_line", "status_line", "status_today_line",
+           "status_word", "volume_text", "when_shown"]
 
-NO_SOURCED_VALUE = "no sourced value"
+NO_SOURCED_VALUE = N_("no sourced value")
 """Shown in place of a figure the catalog has no source for."""
 
 DRAWN_SOURCE = "computed from the route geometry"
@@ -39,19 +50,19 @@ DRAWN_SOURCE = "computed from the route geometry"
 DESCRIPTIVE_SOURCE = "atlas catalog (descriptive entry)"
 """Source of rows that name or describe a route rather than give a figure."""
 
-NOT_BEGUN = "Not yet agreed"
+NOT_BEGUN = N_("Not yet agreed")
 """A route's status in a year before its first dated milestone with an effect (not drawn)."""
 
-FACILITIES_NAME = "Facilities"
+FACILITIES_NAME = N_("Facilities")
 """The facilities layer's name, wherever layers are named (sidebar, layer control)."""
 
 LOCATION_WORDS: dict[Location, str] = {
-    "site": "the site itself",
-    "area": "one point for the whole field or complex",
-    "centre": "the town or city centre",
-    "nearby": "approximate (the nearest town or village: no source locates the site "
-              "itself)",
-    "none": "not known (no source gives its coordinates, so it is not on the map)",
+    "site": N_("the site itself"),
+    "area": N_("one point for the whole field or complex"),
+    "centre": N_("the town or city centre"),
+    "nearby": N_("approximate (the nearest town or village: no source locates the site "
+                 "itself)"),
+    "none": N_("not known (no source gives its coordinates, so it is not on the map)"),
 }
 """What a facility's point stands for (its ``location``), as the panel and popup say it."""
 
@@ -61,20 +72,57 @@ MILESTONES_SOURCE = "the route's dated milestones (Dates tab)"
 _HOLDER_KINDS = ("shareholder", "shareholder_previous")
 
 
+# --------------------------------------------------------------------------- in a language
+
+
+def _tr(lang: str) -> i18n.Translator:
+    return i18n.translator(lang)
+
+
+def _number(value: float, lang: str, *, sig: int | None = None) -> str:
+    return number(value, sig=sig) if english(lang) else i18n.number(value, lang, sig=sig)
+
+
+def _quantity(value: float, unit: str, lang: str, *, sig: int | None = None) -> str:
+    """A number and its unit in ``lang`` (English: exactly :func:`format.quantity`)."""
+    return f"{_number(value, lang, sig=sig)} {i18n.unit(unit, _tr(lang))}"
+
+
+def _percent(fraction: float, lang: str) -> str:
+    return percent(fraction) if english(lang) else i18n.percent(fraction, lang)
+
+
+def _date(text: str, lang: str) -> str:
+    return date(text) if english(lang) else i18n.date(text, lang)
+
+
 # --------------------------------------------------------------------------- names
 
 
-def route_label(route: Route) -> str:
+def route_label(route: Route, lang: str = "en") -> str:
     """A route's name wherever it is named on its own (sidebar, layer control, panel,
-    table, search, tooltip); the map's names and the legend use its ``short_name``."""
-    return route.name
+    table, search, tooltip), in ``lang``; the map's names and the legend use its short
+    name."""
+    return route.name_in(lang)
 
 
-def status_word(phase: str | None) -> str:
+def facilities_name(lang: str = "en") -> str:
+    """The facilities layer's name (:data:`FACILITIES_NAME`) in ``lang``."""
+    return _tr(lang).gettext(FACILITIES_NAME)
+
+
+def status_word(phase: str | None, lang: str = "en") -> str:
     """A status (or none yet) in words: ``"Under construction"``, ``"Not yet agreed"``."""
+    tr = _tr(lang)
     if phase is None:
-        return NOT_BEGUN
-    return STATUS_LABELS.get(phase, phase)  # type: ignore[call-overload]
+        return tr.gettext(NOT_BEGUN)
+    label = STATUS_LABELS.get(phase)  # type: ignore[call-overload]
+    return phase if label is None else tr.gettext(label)
+
+
+def kind_word(kind: str, lang: str = "en") -> str:
+    """A kind of line in words: ``"Gas pipeline"``."""
+    return _tr(lang).gettext(KIND_LABELS[kind])  # type: ignore[index]
 
 
 def length_text(km: float | None) -> str:
@@ -82,9 +130,12 @@ def length_text(km: float | None) -> str:
     return NO_SOURCED_VALUE if km is None else f"{number(round(km))} km"
 
 
-def location_text(facility: Facility) -> str:
-    """Where a facility's point is, in words (and where the facility is, if said)."""
-    text = LOCATION_WORDS[facility.location] if facility.location else "not stated"
+def location_text(facility: Facility, lang: str = "en") -> str:
+    """Where a facility's point is, in words (and where the facility is, if said: the
+    catalog's note, as it writes it)."""
+    tr = _tr(lang)
+    text = (tr.gettext(LOCATION_WORDS[facility.location]) if facility.location
+            else tr.gettext("not stated"))
     return f"{text}. {facility.location_note}" if facility.location_note else text
 
 
@@ -96,7 +147,7 @@ def facility_facts(facility: Facility) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- sources
 
 
-def source_label(src: Citation) -> str:
+def source_label(src: Citation, lang: str = "en") -> str:
     """
     ``"<publisher>, <date or n.d.>"``, flagged when the URL was not retained; the
     newest source of a status (no publisher) is ``"newest source, <date>"``.
@@ -105,17 +156,19 @@ def source_label(src: Citation) -> str:
     ...                     date="2023-02-17"))
     'Trend, 2023-02-17'
     """
+    tr = _tr(lang)
+    when = src.date or tr.gettext("n.d.")
     if not isinstance(src, Source):
-        return f"newest source, {src.date or 'n.d.'}"
-    label = f"{src.publisher}, {src.date or 'n.d.'}"
+        return tr.gettext("newest source, {date}").format(date=when)
+    label = f"{src.publisher}, {when}"
     if src.url_not_retained:
-        label += " (URL not retained)"
+        label += " " + tr.gettext("(URL not retained)")
     return label
 
 
-def sources_label(sources: Iterable[Citation]) -> str:
+def sources_label(sources: Iterable[Citation], lang: str = "en") -> str:
     """Each source's label once, in order, joined with ``"; "`` (empty for none)."""
-    return "; ".join(dict.fromkeys(source_label(s) for s in sources))
+    return "; ".join(dict.fromkeys(source_label(s, lang) for s in sources))
 
 
 # --------------------------------------------------------------------------- figures
@@ -127,22 +180,49 @@ def _amount(value: float, unit: str | None) -> str:
     return f"{number(value)} {unit}" if unit else number(value)
 
 
-def figure_value(figure: Figure) -> str:
+def country_name(part: str, countries: Mapping[str, str]) -> str:
+    """A country code in words, alone or before what it qualifies: ``"TUR"`` →
+    ``"Türkiye"``, ``"GEO (new-build)"`` → ``"Georgia (new-build)"``; anything else
+    (``"offshore"``, a code ``countries`` does not name) as it is."""
+    code, space, rest = part.partition(" ")
+    if code in countries and (not space or rest.startswith("(")):
+        return countries[code] + space + rest
+    return part
+
+
+def figure_label(figure: Figure, countries: Mapping[str, str] | None = None) -> str:
+    """What a figure is, as the panels name it: its label, a length by country with the
+    country in words (``"length in Türkiye"``)."""
+    if figure.kind == "length_by_country" and figure.part:
+        return f"length in {country_name(figure.part, countries or {})}"
+    return figure.label
+
+
+def figure_value(figure: Figure, countries: Mapping[str, str] | None = None) -> str:
     """
     A figure's value as the panels show it, every digit the source gives with thousands
     separators: ``"1,768 km"``; an increment ``"+1.2 bcm/y"``; a breakdown
-    ``"AZE 449 km, GEO 235 km"``; a shareholding ``"bp: 30.1%"``; a drawn length
-    ``"1,750 km as drawn"``; a value no source gives, :data:`NO_SOURCED_VALUE`.
+    ``"Azerbaijan 449 km, Georgia 235 km"`` (countries in words, from ``countries``, their
+    names by code); a shareholding ``"bp: 30.1%"``; a drawn length ``"1,750 km as
+    drawn"``; a kind and a status as the legend says them (``"Oil pipeline"``,
+    ``"Operating"``); a value no source gives, :data:`NO_SOURCED_VALUE`.
     """
-    value = figure.value
+    value, names = figure.value, countries or {}
     if figure.kind == "status_in_year":
         return STATUS_LABELS.get(value, NOT_BEGUN) if isinstance(value, str) else NOT_BEGUN
+    if figure.kind == "kind" and isinstance(value, str):
+        return KIND_LABELS.get(value, value)  # type: ignore[call-overload]
+    if figure.kind == "status" and isinstance(value, str):
+        return STATUS_LABELS.get(value, value)  # type: ignore[call-overload]
+    if figure.kind == "countries" and isinstance(value, str):
+        return ", ".join(country_name(code, names) for code in value.split(", "))
     if value is None:
         text = NO_SOURCED_VALUE
     elif isinstance(value, str):
         text = value
     elif isinstance(value, tuple):
-        text = ", ".join(f"{part.name} {_amount(part.value, figure.unit)}" for part in value)
+        text = ", ".join(f"{country_name(part.name, names)} {_amount(part.value, figure.unit)}"
+                         for part in value)
     elif figure.kind == "drawn_length":
         text = f"{number(round(value))} {figure.unit} as drawn"
     else:
@@ -154,7 +234,7 @@ def figure_value(figure: Figure) -> str:
 
 def figure_source(figure: Figure) -> str | None:
     """Where a figure comes from, in words: its sources' labels, or what the atlas did."""
-    if figure.kind == "description":
+    if figure.kind in ("description", "kind", "countries"):
         return DESCRIPTIVE_SOURCE
     if figure.kind == "drawn_length":
         return DRAWN_SOURCE
@@ -181,7 +261,11 @@ def figure_note(figure: Figure, as_of: str | None = None) -> str | None:
     if figure.kind == "status_in_year":
         when = f"since {date(figure.date)}" if figure.date else None
         return ": ".join(p for p in (when, figure.note) if p) or None
-    parts = [f"as of {figure.date}" if figure.date else None, figure.what, figure.note]
+    what = figure.what
+    if figure.kind in ("kind", "status") and what and isinstance(figure.value, str) and (
+            what.strip().lower() in (figure.value, figure_value(figure).lower())):
+        what = None  # the sources' words say no more than the value's
+    parts = [f"as of {figure.date}" if figure.date else None, what, figure.note]
     if as_of is not None:
         parts.append(stale_note(figure.newest_source_date, as_of))
     return "; ".join(p for p in parts if p) or None
@@ -190,27 +274,45 @@ def figure_note(figure: Figure, as_of: str | None = None) -> str | None:
 # --------------------------------------------------------------------------- the scene
 
 
-def status_line(route: Route, phase: str, year: int | None) -> str:
+def when_shown(year: int | None, as_of: str) -> tuple[str, str]:
+    """The date a panel shows for ``year`` (the year's last day, or the data's as-of date
+    from the as-of year on) and its words: ``("2012-12-31", "end of 2012")``,
+    ``("2026-07-03", "as of 3 July 2026")``."""
+    when = cutoff(year, as_of)
+    return when, (f"as of {date(as_of)}" if when == as_of else f"end of {year}")
+
+
+def status_line(route: Route, phase: str, year: int | None, lang: str = "en") -> str:
     """``"Gas pipeline · Operating in 2022"``."""
-    status = STATUS_LABELS.get(phase, phase)  # type: ignore[call-overload]
-    return f"{KIND_LABELS[route.kind]} · {status}" + (f" in {year}" if year is not None else "")
+    tr = _tr(lang)
+    status = status_word(phase, lang)
+    kind = kind_word(route.kind, lang)
+    if year is None:
+        return f"{kind} · {status}"
+    return tr.gettext("{kind} · {status} in {year}").format(kind=kind, status=status,
+                                                            year=year)
 
 
-def since_line(since: str | None, properties: Mapping[str, Any]) -> str | None:
+def since_line(since: str | None, properties: Mapping[str, Any],
+               lang: str = "en") -> str | None:
     """When a segment's status began: ``"Since 24 May 2023"``, or, for a line that was
     there before its route, ``"An existing line, in use since 1883"``."""
+    tr = _tr(lang)
     if since is not None:
-        return f"Since {date(since)}"
+        return tr.gettext("Since {date}").format(date=_date(since, lang))
     existing = properties.get("existing_since")
     if isinstance(existing, str) and existing:
-        return f"An existing line, in use since {date(existing)}"
+        return tr.gettext("An existing line, in use since {date}").format(
+            date=_date(existing, lang))
     return None
 
 
-def dispute_line(dispute: Dispute) -> str:
-    """``"Sources disagree: … (Ekonomist, March 2025)"``."""
-    when = f", {date(dispute.source.date)}" if dispute.source.date else ""
-    return f"Sources disagree: {dispute.claim} ({dispute.source.publisher}{when})"
+def dispute_line(dispute: Dispute, lang: str = "en") -> str:
+    """``"Sources disagree: … (Ekonomist, March 2025)"`` (the claim as its source
+    says it)."""
+    when = f", {_date(dispute.source.date, lang)}" if dispute.source.date else ""
+    return _tr(lang).gettext("Sources disagree: {claim} ({source})").format(
+        claim=dispute.claim, source=f"{dispute.source.publisher}{when}")
 
 
 def disputed_status(state: State) -> str:
@@ -221,56 +323,68 @@ def disputed_status(state: State) -> str:
     return text + (f" {dispute_line(state.dispute)}" if state.dispute is not None else "")
 
 
-def volume_text(volume: AnnualVolume) -> str:
-    """A sourced figure as published: ``"224.389 million bbl crude delivered…"``."""
-    text = f"{number(volume.value)} {volume.unit} {volume.what}"
+def volume_text(volume: AnnualVolume, lang: str = "en") -> str:
+    """A sourced figure as published: ``"224.389 million bbl crude delivered…"`` (what it
+    counts and its period as the source says them)."""
+    text = f"{_quantity(volume.value, volume.unit, lang)} {volume.what}"
     if volume.period_note and not volume.period_note.startswith("full calendar year"):
         text += f" ({volume.period_note})"
     return text
 
 
-def flow_reason(flow: Flow) -> str | None:
+def flow_reason(flow: Flow, lang: str = "en") -> str | None:
     """Why a flow has no volume, in a sentence; ``None`` when it has one."""
+    tr = _tr(lang)
     if flow.missing is None:
         return None
     if flow.missing is Missing.NO_FAMILY:
-        return "The atlas draws no flows for this kind of line."
+        return tr.gettext("The atlas draws no flows for this kind of line.")
     if flow.missing is Missing.NOT_OPERATING:
-        return f"Not operating in {flow.year}: nothing carried."
-    return f"No sourced figure for all it carried in {flow.year}."
+        return tr.gettext("Not operating in {year}: nothing carried.").format(year=flow.year)
+    return tr.gettext("No sourced figure for all it carried in {year}.").format(
+        year=flow.year)
 
 
-def flow_lines(flow: Flow) -> list[str]:
+def flow_lines(flow: Flow, lang: str = "en") -> list[str]:
     """
     A flow as readers read it, one line each.
 
     The throughput (and the figures it comes from), the capacity in force and the
     utilisation; or why there is no figure, and the partial figures there are.
     """
+    tr = _tr(lang)
     lines = []
     if flow.volume is not None and flow.unit is not None:
-        lines.append(f"Flow in {flow.year}: {quantity(flow.volume, flow.unit, sig=3)}")
+        lines.append(tr.gettext("Flow in {year}: {amount}").format(
+            year=flow.year, amount=_quantity(flow.volume, flow.unit, lang, sig=3)))
         if len(flow.volumes) > 1:
-            lines.append("= " + " + ".join(f"{number(v.value)} {v.unit} {v.share}"
+            lines.append("= " + " + ".join(f"{_quantity(v.value, v.unit, lang)} {v.share}"
                                            for v in flow.volumes))
         else:
-            lines.append("From: " + volume_text(flow.volumes[0]))
+            lines.append(tr.gettext("From: {figure}").format(
+                figure=volume_text(flow.volumes[0], lang)))
     else:
-        lines.append(flow_reason(flow) or "")
+        lines.append(flow_reason(flow, lang) or "")
         partial = [v for v in flow.other if v.measure != "count"]
         if flow.missing is Missing.NO_FIGURE and partial:
-            lines.append("Partial figures: " + "; ".join(volume_text(v) for v in partial))
+            lines.append(tr.gettext("Partial figures: {figures}").format(
+                figures="; ".join(volume_text(v, lang) for v in partial)))
     if flow.capacity is not None and flow.unit is not None:
-        lines.append(f"Capacity in force: {quantity(flow.capacity, flow.unit, sig=3)}")
+        lines.append(tr.gettext("Capacity in force: {amount}").format(
+            amount=_quantity(flow.capacity, flow.unit, lang, sig=3)))
         if flow.utilisation is not None:
-            lines.append(f"Utilisation: {percent(flow.utilisation)}")
+            lines.append(tr.gettext("Utilisation: {share}").format(
+                share=_percent(flow.utilisation, lang)))
     elif flow.family is not None and flow.missing is not Missing.NOT_OPERATING:
-        lines.append(f"Capacity in force in {flow.year}: no dated figure")
-    sources = [source_label(v.source) for v in flow.volumes]
+        lines.append(tr.gettext("Capacity in force in {year}: no dated figure").format(
+            year=flow.year))
+    sources = [source_label(v.source, lang) for v in flow.volumes]
     if flow.capacity_figure is not None and flow.volume is not None:
-        sources.append(f"capacity: {source_label(flow.capacity_figure.source)}")
+        sources.append(tr.gettext("capacity: {source}").format(
+            source=source_label(flow.capacity_figure.source, lang)))
     if sources:
-        lines.append("Sources: " + "; ".join(dict.fromkeys(sources)))
+        lines.append(tr.gettext("Sources: {sources}").format(
+            sources="; ".join(dict.fromkeys(sources))))
     return lines
 
 
@@ -475,6 +589,24 @@ def build_card(item: BuildHeadline) -> Card:
                 sources=_sources("target", due.sources))
 
 
+_NEXT = {"construction": "construction from", "operating": "in operation from"}
+
+
+def planned_card(item: BuildHeadline) -> Card:
+    """A line planned or agreed: its target (``"Black Sea cable: target"``, ``"2032"``),
+    or, for a past year, when its construction or operation began."""
+    lines = [f"Planned or agreed since {date(item.since.date)}"] if item.since else []
+    due = item.due
+    if due is None:
+        return Card(f"{item.name}: target", None,
+                    lines=(*lines, "No target date with a source."))
+    if due.target or due.status is None:
+        return Card(f"{item.name}: target", date(due.date), lines=(*lines, due.event),
+                    sources=_sources("target", due.sources))
+    return Card(f"{item.name}: {_NEXT[due.status]}", date(due.date),
+                lines=(*lines, due.event), sources=_sources("date", due.sources))
+
+
 _STARTED = {"planned": "was agreed in", "construction": "was begun in",
             "operating": "went into operation in"}
 
@@ -504,6 +636,26 @@ def no_milestone_text(start: RouteStart, year: int) -> str:
         return f"No dated milestone with a source has been found for {start.name}."
     return (f"No dated milestone up to {year}. {start.name}'s first is dated "
             f"{date(first.date)}: {first.event}")
+
+
+def capacity_gap_text(gap: CapacityGap) -> str:
+    """Why a volume chart has no capacity line, in a sentence: ``"No capacity line: the
+    sourced capacities are in Mt/y and million passengers/y, which do not compare with
+    volumes in TEU."``"""
+    first, last = gap.years
+    years = str(first) if first == last else f"{first}–{last}"
+    if not gap.undated and not gap.other_units:
+        return "No capacity line: no capacity with a source."
+    said = []
+    if gap.undated:
+        said.append(f"no source dates a capacity in {gap.unit} to {years} (undated: "
+                    f"{'; '.join(gap.undated)})")
+    if gap.other_units:
+        units = gap.other_units
+        listed = units[0] if len(units) == 1 else f"{', '.join(units[:-1])} and {units[-1]}"
+        said.append(f"{'the other ' if gap.undated else 'the '}sourced capacities are in "
+                    f"{listed}, which do not compare with volumes in {gap.unit}")
+    return "No capacity line: " + "; ".join(said) + "."
 
 
 def no_exports_text(year: int, first_year: int | None) -> str:

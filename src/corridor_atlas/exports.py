@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .errors import BrowserUnavailableError, ExportError
+from .i18n import translator
 from .layers import Atlas
 from .scene import build_scene
 from .view import SIZE_PRESETS, MapView
@@ -129,7 +130,8 @@ def export(atlas: Atlas, view: MapView, fmt: str, *, vendor_dir: Path,
                 data = snapshot.render_pdf(atlas, scene, paper=paper, vendor_dir=vendor_dir)
             return Export(data, fmt, "browser")
         except BrowserUnavailableError as err:
-            note = f"{err} — used the print render instead."
+            note = translator(view.lang).gettext(
+                "{reason} — used the print render instead.").format(reason=err)
     from .printmap import render_static
 
     if fmt == "pdf":  # a real page: 100 px to the inch, landscape

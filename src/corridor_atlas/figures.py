@@ -45,18 +45,22 @@ __all__ = [
     "period_figures",
     "route_figures",
     "status_in_year",
+    "status_today",
     "volume_figures",
 ]
 
 FigureKind = Literal[
-    "description",  # a name, the kind of line, its ends, its countries
+    "description",  # a name, its ends
+    "kind",  # the kind of line (a catalog kind: "oil"), as the sources describe it in note
+    "countries",  # the countries it crosses: their codes, ", " between them
     "status", "status_in_year", "operator", "shareholder", "shareholder_previous",
     "length", "length_alternative", "length_by_country", "length_by_country_alternative",
     "expansion_length_by_country", "drawn_length", "diameter", "capacity", "cost",
     "annual_volume", "annual_volume_alternative", "annual_volume_italy_only",
     "period_volume", "milestone", "facility_fact",
 ]
-DESCRIPTIVE_KINDS: frozenset[FigureKind] = frozenset({"description", "drawn_length"})
+DESCRIPTIVE_KINDS: frozenset[FigureKind] = frozenset({"description", "kind", "countries",
+                                                     "drawn_length"})
 """Kinds that name, describe or measure the drawing of a route rather than quote a source."""
 
 Citation = Source | StatusSource
@@ -231,15 +235,28 @@ def status_in_year(route: Route, year: int, *, as_of: str) -> Figure:
                   sources=(milestone.source,) if milestone else ())
 
 
+def status_today(route: Route) -> Figure:
+    """
+    The route's status on the data's as-of date, as the catalog records it (the status
+    its dated milestones lead to, :mod:`corridor_atlas.timeline`), with the research's
+    own words for it (``what``), its detail and its newest source.
+    """
+    facts = route.facts
+    return Figure("status", "status today", route.status, what=facts.status,
+                  note=facts.status_detail, sources=(facts.status_source,))
+
+
 def key_figures(route: Route, drawn_length_km: float | None = None, *,
                 in_year: Figure | None = None) -> tuple[Figure, ...]:
     """
     The key figures of one route, in the order the panel lists them.
 
-    Names, kind, ends and countries (``description``); the status in the year shown
-    when ``in_year`` is given (:func:`status_in_year`), then today's status with its newest
-    source; operator, shareholders (now and before); lengths (documented, other
-    sources', by country), the drawn length when ``drawn_length_km`` is given;
+    Names, ends (``description``), kind (``kind``: the catalog's kind, the research's
+    description of it in ``what``) and countries (``countries``: their codes); the status
+    in the year shown when ``in_year`` is given (:func:`status_in_year`) and then
+    today's (:func:`status_today`), or else the status as the research words it, with
+    its newest source; operator, shareholders (now and before); lengths (documented,
+    other sources', by country), the drawn length when ``drawn_length_km`` is given;
     diameter, capacities and costs. A figure no source gives keeps its place with
     ``value=None``.
     """
@@ -248,13 +265,13 @@ def key_figures(route: Route, drawn_length_km: float | None = None, *,
         Figure("description", "name (English)", route.name),
         Figure("description", "name (Turkish)", route.name_tr),
         Figure("description", "name (Azerbaijani)", route.name_az),
-        Figure("description", "kind", facts.kind),
-        *([in_year] if in_year is not None else []),
-        Figure("status", "status" if in_year is None else "status today", facts.status,
-               note=facts.status_detail, sources=(facts.status_source,)),
+        Figure("kind", "kind", route.kind, what=facts.kind),
+        *([in_year, status_today(route)] if in_year is not None else [
+            Figure("status", "status", facts.status, note=facts.status_detail,
+                   sources=(facts.status_source,))]),
         Figure("description", "start", facts.start),
         Figure("description", "end", facts.end),
-        Figure("description", "countries", ", ".join(facts.countries)),
+        Figure("countries", "countries", ", ".join(facts.countries)),
         Figure("operator", "operator", facts.operator, sources=tuple(facts.operator_source))
         if facts.operator and facts.operator_source else _missing("operator", "operator"),
     ]

@@ -31,6 +31,7 @@ __all__ = [
     "flow_history",
     "gas_exports",
     "part_year",
+    "planned",
     "route_headline",
     "route_headlines",
     "route_start",
@@ -285,10 +286,11 @@ def gas_exports(catalog: Catalog, year: int | None) -> list[ExportHeadline]:
 
 @dataclass(frozen=True)
 class BuildHeadline:
-    """A line under construction in a year: since when, and when it is due.
+    """A line under construction (or planned) in a year: since when, and when it is due.
 
-    ``due`` is the event that put it in operation (for a past year, from the record) or
-    the first target dated after the as-of date; ``None`` when the data has neither.
+    ``due`` is the event that put it in operation (for a line planned, that began its
+    construction or operation; for a past year, from the record) or the first target
+    dated after the as-of date; ``None`` when the data has neither.
     """
 
     route_id: str
@@ -307,6 +309,42 @@ def _due(route: Route, cut: str, as_of: str) -> Dated | None:
             return _dated(m, "operating", as_of)
     targets = [m for m in ordered if m.date > as_of]
     return _dated(targets[0], None, as_of) if targets else None
+
+
+def _next_phase(route: Route, cut: str, as_of: str) -> Dated | None:
+    """What came next for a line planned on ``cut``, from its recorded phases: the start
+    of its construction or of its operation up to ``as_of``; else the first target dated
+    after ``as_of``; ``None`` when the data has neither."""
+    for period in periods(route, as_of=as_of):
+        if (period.start > cut and period.milestone is not None
+                and period.status in ("construction", "operating")):
+            return _dated(period.milestone, period.status, as_of)
+    targets = sorted((m for m in route.facts.milestones if m.date > as_of),
+                     key=lambda m: m.date)
+    return _dated(targets[0], None, as_of) if targets else None
+
+
+def planned(catalog: Catalog, year: int | None) -> list[BuildHeadline]:
+    """
+    Every line planned or agreed in ``year`` (``None``: as of the catalog's date), from
+    its recorded phases (:mod:`corridor_atlas.timeline`), never from the wording of a
+    note: since when, and what came next (``due``: the start of construction or
+    operation, for a past year) or the first target dated after the as-of date (a
+    completion the sources announce, such as 2032).
+    """
+    as_of = catalog.as_of
+    cut = cutoff(year, as_of)
+    out = []
+    for route in catalog.routes:
+        state = route_state(route, year, as_of=as_of)
+        if state is None or state.status != "planned":
+            continue
+        since = (_dated(state.milestone, "planned", as_of)
+                 if state.milestone is not None else None)
+        out.append(BuildHeadline(route.id, route.short_name, route.kind, route.role,
+                                 year if year is not None else _as_of_year(as_of), since,
+                                 _next_phase(route, cut, as_of)))
+    return out
 
 
 def under_construction(catalog: Catalog, year: int | None) -> list[BuildHeadline]:

@@ -19,9 +19,13 @@ not drawn; a place tries the four sides of its dot before giving way.
 
 Places come from the route ends the catalog names (``start_label``/``end_label``), the
 facilities (their ``label``), and the bundled Natural Earth places: capitals, and the
-cities within :data:`ALONG_KM` of a route. Natural Earth places that name a spot
-already named (the same name within :data:`SAME_NAME_KM`, or any route end or facility
-within :data:`SAME_PLACE_KM`) are left out.
+cities within :data:`ALONG_KM` of a route. Every name is written in the view's language:
+routes by their short name in it (:meth:`~corridor_atlas.catalog.Route.short_name_in`),
+places and countries by the name a source gives in it
+(:meth:`~corridor_atlas.catalog.Catalog.local_name`), or in English where none does.
+Natural Earth places that name a spot already named (the same name within
+:data:`SAME_NAME_KM`, or any route end or facility within :data:`SAME_PLACE_KM`) are left
+out.
 """
 
 from __future__ import annotations
@@ -114,10 +118,11 @@ def _label_parts(geometries: Sequence[shapely.Geometry]) -> tuple:
 
 
 def route_label(route: Route, geometries: Sequence[shapely.Geometry], colour: str, *,
-                selected: bool = False) -> RouteLabel:
-    """The label of a drawn route: its short name along its drawn segments, merged."""
+                selected: bool = False, lang: str = "en") -> RouteLabel:
+    """The label of a drawn route: its short name in ``lang`` along its drawn segments,
+    merged."""
     key = "selected" if selected else ("route" if route.role == "route" else "context")
-    return RouteLabel(route.id, route.short_name, colour, _label_parts(geometries),
+    return RouteLabel(route.id, route.short_name_in(lang), colour, _label_parts(geometries),
                       _PRIORITY[key])
 
 
@@ -167,7 +172,7 @@ def _places_along(atlas: Atlas) -> tuple[tuple[Place, ...], tuple[float, ...]]:
 
 
 def place_labels(atlas: Atlas, routes: Sequence[Route], *,
-                 facilities: Sequence[str] = ()) -> tuple[PlaceLabel, ...]:
+                 facilities: Sequence[str] = (), lang: str = "en") -> tuple[PlaceLabel, ...]:
     """
     The places to name, in priority order, without two names for one spot.
 
@@ -179,14 +184,21 @@ def place_labels(atlas: Atlas, routes: Sequence[Route], *,
         The routes drawn: their ends are named.
     facilities
         The ids of the facilities drawn: their names are candidates too.
+    lang
+        The language the names are written in.
     """
-    key = (tuple(r.id for r in routes), tuple(facilities))
+    key = (tuple(r.id for r in routes), tuple(facilities), lang)
     return memo.once("place labels", [atlas], key,
-                     lambda: _place_labels(atlas, routes, facilities=facilities))
+                     lambda: _place_labels(atlas, routes, facilities=facilities, lang=lang))
 
 
 def _place_labels(atlas: Atlas, routes: Sequence[Route], *,
-                  facilities: Sequence[str]) -> tuple[PlaceLabel, ...]:
+                  facilities: Sequence[str], lang: str = "en") -> tuple[PlaceLabel, ...]:
+    catalog = atlas.catalog
+
+    def local(text: str) -> str:
+        return catalog.local_name(text, lang) if catalog is not None else text
+
     candidates: list[PlaceLabel] = []
     for route in routes:
         gdf = atlas.routes.get(route.id)
@@ -196,14 +208,15 @@ def _place_labels(atlas: Atlas, routes: Sequence[Route], *,
         first = shapely.get_coordinates(geometries[0])[0]
         last = shapely.get_coordinates(geometries[-1])[-1]
         for text, (lon, lat) in ((route.start_label, first), (route.end_label, last)):
-            candidates.append(PlaceLabel(text, round(float(lon), 4), round(float(lat), 4),
+            candidates.append(PlaceLabel(local(text), round(float(lon), 4),
+                                         round(float(lat), 4),
                                          "end", _PRIORITY["end"],
                                          size=styles.KEY_PLACE_LABEL_PX, bold=True))
     if facilities and atlas.catalog is not None:
         drawn = set(facilities)
         for fac in atlas.catalog.facilities.items:
             if fac.id in drawn and fac.label and fac.lon is not None and fac.lat is not None:
-                candidates.append(PlaceLabel(fac.label, fac.lon, fac.lat, "facility",
+                candidates.append(PlaceLabel(local(fac.label), fac.lon, fac.lat, "facility",
                                              _PRIORITY["facility"],
                                              min_zoom=FACILITY_MIN_ZOOM, dot=False))
     along, region = _along(atlas)
@@ -211,7 +224,7 @@ def _place_labels(atlas: Atlas, routes: Sequence[Route], *,
     for place in sorted(along, key=lambda p: (not p.capital, p.scalerank)):
         kind: PlaceKind = "capital" if place.capital else "city"
         candidates.append(PlaceLabel(
-            renamed.get(place.name, place.name), place.lon, place.lat, kind,
+            local(renamed.get(place.name, place.name)), place.lon, place.lat, kind,
             _PRIORITY[kind] + (0 if place.capital else place.scalerank),
             min_zoom=_city_min_zoom(place), bold=place.capital))
     out: list[PlaceLabel] = []
@@ -231,7 +244,7 @@ def _place_labels(atlas: Atlas, routes: Sequence[Route], *,
             marked.append(cand)
     if region:
         west, south, east, north = region
-        out += [PlaceLabel(c.name, c.lon, c.lat, "country", _PRIORITY["country"],
+        out += [PlaceLabel(local(c.name), c.lon, c.lat, "country", _PRIORITY["country"],
                            max_zoom=COUNTRY_MAX_ZOOM, size=styles.COUNTRY_LABEL_PX,
                            colour=styles.COUNTRY_TEXT, dot=False, spaced=True)
                 for c in atlas.country_labels

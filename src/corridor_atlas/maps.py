@@ -12,6 +12,10 @@ the title, as-of line and credits of a picture.
 Everything here draws what the :class:`~corridor_atlas.scene.Scene` says; nothing here
 decides order, phases, filters, styles or names. Text from the data that reaches the
 page is HTML-escaped here (names on the map are set as text by the label engine).
+
+The page is in the scene's language (``scene.view.lang``): its tooltips and popups,
+layer names, legend, and the controls' own words (zoom, full screen, measure, the
+scale in kilometres only). In English the page is exactly as it always was.
 """
 
 from __future__ import annotations
@@ -33,12 +37,13 @@ from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen, MeasureControl
 from jinja2 import Template
 
-from . import styles
+from . import i18n, styles
 from .assets import AssetMode, bundle_scripts, localize
 from .catalog import Catalog
 from .describe import (
     FACILITIES_NAME,
     dispute_line,
+    facilities_name,
     facility_facts,
     flow_lines,
     location_text,
@@ -46,12 +51,13 @@ from .describe import (
     since_line,
     status_line,
 )
+from .i18n import N_
 from .layers import FACILITIES_ID, Atlas
 from .legend import LegendRow
 from .markup import esc
 from .scene import FacilityLayer, RouteLayer, Scene, Segment, UserLayerScene
 from .uploads import UserLayer, property_columns
-from .view import CORRIDOR_BBOX, BBox, opening_extent
+from .view import CORRIDOR_BBOX, BBox, credit_text, english, opening_extent
 
 Basemap = Literal["offline", "osm"]
 BASEMAPS: dict[Basemap, str] = {
@@ -78,6 +84,46 @@ USER_TIP_VALUE_MAX = 120  # …and of its value
 TILE_NOTICE = ("Web map tiles could not be loaded (offline?). The bundled countries are "
                f"shown instead; choose “{BASEMAPS['offline']}” under Basemap for the "
                "offline map.")
+TILE_NOTICE_MESSAGE = N_("Web map tiles could not be loaded (offline?). The bundled "
+                         "countries are shown instead; choose “{offline}” under Basemap "
+                         "for the offline map.")
+""":data:`TILE_NOTICE` as a message, ``{offline}`` the offline basemap's name."""
+BASEMAP_WORDS = (N_("Countries (bundled, offline)"), N_("OpenStreetMap tiles (needs internet)"))
+"""The basemaps' names (:data:`BASEMAPS`) as messages."""
+CONTROL_WORDS = {
+    "zoom_in": N_("Zoom in"),
+    "zoom_out": N_("Zoom out"),
+    "full_screen": N_("Full screen"),
+    "exit_full_screen": N_("Exit full screen"),
+    "layers": N_("Layers"),
+}
+"""The words of the map's own controls, in a language other than English (in English the
+controls keep the words of Leaflet and its plugins)."""
+MEASURE_WORDS = {
+    "Measure": N_("Measure"),
+    "Measure distances and areas": N_("Measure distances and areas"),
+    "Create a new measurement": N_("Create a new measurement"),
+    "Start creating a measurement by adding points to the map":
+        N_("Start creating a measurement by adding points to the map"),
+    "Cancel": N_("Cancel"),
+    "Finish measurement": N_("Finish measurement"),
+    "Last point": N_("Last point"),
+    "Path distance": N_("Path distance"),
+    "Area": N_("Area"),
+    "Point location": N_("Point location"),
+    "Linear measurement": N_("Linear measurement"),
+    "Area measurement": N_("Area measurement"),
+    "Perimeter": N_("Perimeter"),
+    "Center on this location": N_("Center on this location"),
+    "Center on this line": N_("Center on this line"),
+    "Center on this area": N_("Center on this area"),
+    "Delete": N_("Delete"),
+    "Kilometers": N_("Kilometers"),
+    "Hectares": N_("Hectares"),
+    "Meters": N_("Meters"),
+}
+"""The measure control's words (leaflet-measure's English), and the messages that say
+them in the page's language."""
 Opening = tuple[float, float, float] | BBox  # (lat, lon, zoom), or W, S, E, N to fit
 NARROW_PX = 480  # the legend starts folded on a map narrower than this (a phone's)
 ROUTE_MARK = "@route="
@@ -257,7 +303,8 @@ def _swatch(row: LegendRow) -> str:
 
 
 def legend_html(rows: Sequence[LegendRow], *, title: str = "Legend") -> str:
-    """The legend as HTML, from the scene's rows (text escaped)."""
+    """The legend as HTML, from the scene's rows (text escaped); ``title`` is its heading,
+    in the page's language."""
     body = [f"<details open><summary>{esc(title)}</summary>"]
     for row in rows:
         if row.header:
@@ -265,8 +312,8 @@ def legend_html(rows: Sequence[LegendRow], *, title: str = "Legend") -> str:
         else:
             body.append(f'<div class="row">{_swatch(row)}{esc(row.text)}</div>')
     body.append("</details>")
-    return ('<div class="atlas-legend" role="region" aria-label="Legend">' + "".join(body)
-            + "</div>")
+    return (f'<div class="atlas-legend" role="region" aria-label="{esc(title)}">'
+            + "".join(body) + "</div>")
 
 
 class _Legend(MacroElement):
@@ -335,13 +382,13 @@ class _Legend(MacroElement):
     )
 
     def __init__(self, rows: Sequence[LegendRow], lines: Any, *, position: str,
-                 folded: bool = False, foldable: bool = True) -> None:
+                 folded: bool = False, foldable: bool = True, title: str = "Legend") -> None:
         super().__init__()
         self._name = "AtlasLegend"
         self.auto = position == "auto"
         self.foldable = foldable
         self.start = _js("bottomleft" if self.auto else position)
-        html = legend_html(rows)
+        html = legend_html(rows, title=title)
         self.html = _js(html.replace("<details open>", "<details>", 1) if folded else html)
         self.lines = _js(lines if self.auto else [])
         self.narrow = NARROW_PX
@@ -427,11 +474,12 @@ class _Arrows(MacroElement):
 
 # --- base map ----------------------------------------------------------------------------
 
-def attribution_text(catalog: Catalog | None) -> str:
-    """Plain-text credits required by the data licences."""
+def attribution_text(catalog: Catalog | None, lang: str = "en") -> str:
+    """Plain-text credits required by the data licences, in ``lang``."""
     if catalog is None:
-        return "Natural Earth (public domain)"
-    return " | ".join(f"{a.short or a.text} ({a.licence})" for a in catalog.attribution)
+        return f"Natural Earth ({credit_text('public domain', lang)})"
+    return " | ".join(f"{credit_text(a.short or a.text, lang)} ({credit_text(a.licence, lang)})"
+                      for a in catalog.attribution)
 
 
 class _TileNotice(MacroElement):
@@ -460,16 +508,18 @@ class _TileNotice(MacroElement):
         "{% endmacro %}"
     )
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
         super().__init__()
         self._name = "AtlasTileNotice"
-        self.text = _js(TILE_NOTICE)
+        tr = i18n.translator(lang)
+        self.text = _js(TILE_NOTICE if lang == "en" else tr.gettext(TILE_NOTICE_MESSAGE).format(
+            offline=tr.gettext(BASEMAPS["offline"])))
 
 
 def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
              countries_url: str | None = None, bounds: BBox | None = None,
              controls: bool = True, zoom_snap: float = 0.25,
-             opening: Opening | None = None) -> folium.Map:
+             opening: Opening | None = None, lang: str = "en") -> folium.Map:
     """
     The map without the scene: basemap, controls, CSS, label engine and credits.
 
@@ -494,11 +544,14 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
         Zoom, fullscreen and measure controls (off for a snapshot).
     zoom_snap
         Zoom steps; 0 fits ``bounds`` exactly (snapshots).
+    lang
+        The language of the controls' words and the credits.
     """
     view = opening if opening is not None and len(opening) == 3 else None
+    local = lang != "en"
     m = folium.Map(location=view[:2] if view else DEFAULT_CENTER,
                    zoom_start=view[2] if view else DEFAULT_ZOOM, tiles=None,
-                   control_scale=True, min_zoom=2 if bounds else 3, max_zoom=15,
+                   control_scale=not local, min_zoom=2 if bounds else 3, max_zoom=15,
                    zoom_snap=zoom_snap, zoom_control=controls, max_bounds=True,
                    min_lat=MAP_BOUNDS[1], min_lon=MAP_BOUNDS[0],
                    max_lat=MAP_BOUNDS[3], max_lon=MAP_BOUNDS[2],
@@ -518,20 +571,69 @@ def base_map(atlas: Atlas, *, basemap: Basemap = "offline",
     if basemap == "osm":
         tiles = folium.TileLayer(OSM_TILES, attr="© OpenStreetMap contributors",
                                  name="OpenStreetMap", control=False, max_zoom=19)
-        tiles.add_child(_TileNotice())
+        tiles.add_child(_TileNotice(lang))
         tiles.add_to(m)
     if atlas.countries is not None:
         _countries_layer(atlas, tiles=basemap == "osm", url=countries_url).add_to(m)
-    if controls:
+    tr = i18n.translator(lang)
+    if local:  # the scale in kilometres only, as Turkish and Azerbaijani readers measure
+        _Script("L.control.scale({imperial: false}).addTo(map);").add_to(m)
+    if controls and not local:
         Fullscreen(position="topleft").add_to(m)
         MeasureControl(position="topleft", primary_length_unit="kilometers",
                        secondary_length_unit="miles", primary_area_unit="sqkilometers").add_to(m)
-    credits = _js(esc(attribution_text(atlas.catalog)))
+    elif controls:
+        Fullscreen(position="topleft", title=tr.gettext(CONTROL_WORDS["full_screen"]),
+                   title_cancel=tr.gettext(CONTROL_WORDS["exit_full_screen"])).add_to(m)
+        MeasureControl(position="topleft", primary_length_unit="kilometers",
+                       secondary_length_unit=None, primary_area_unit="sqkilometers",
+                       secondary_area_unit=None).add_to(m)
+        _Script(_localise_controls(lang)).add_to(m)
+    credits = _js(esc(attribution_text(atlas.catalog, lang)))
     _Script(
         "map.attributionControl.setPrefix('Leaflet');"
         f"map.attributionControl.addAttribution({credits});"
     ).add_to(m)
     return m
+
+
+def _localise_controls(lang: str) -> str:
+    """Script that gives the zoom buttons and the measure control (whose own words are
+    English) the words of ``lang``, in its panels and result popups as they appear."""
+    tr = i18n.translator(lang)
+    zoom = {"in": tr.gettext(CONTROL_WORDS["zoom_in"]),
+            "out": tr.gettext(CONTROL_WORDS["zoom_out"])}
+    # longest first: "Area measurement" is said before "Area"
+    words = [[english_text, tr.gettext(message)] for english_text, message
+             in sorted(MEASURE_WORDS.items(), key=lambda item: -len(item[0]))]
+    layers = tr.gettext(CONTROL_WORDS["layers"])
+    return (
+        f"var zoom = {_js(zoom)}, words = {_js(words)}, layers = {_js(layers)};"
+        "if (map.zoomControl) { [[map.zoomControl._zoomInButton, zoom['in']],"
+        " [map.zoomControl._zoomOutButton, zoom.out]].forEach(function(b){"
+        "  if (b[0]) { b[0].title = b[1]; b[0].setAttribute('aria-label', b[1]); } }); }"
+        # the measure control writes its panels and popups again as one measures
+        "function said(text){ words.forEach(function(w){ text = text.split(w[0]).join(w[1]); });"
+        " return text; }"
+        "function say(root){ if (!root || !root.querySelectorAll) { return; }"
+        " root.querySelectorAll('[title]').forEach(function(e){"
+        "  e.setAttribute('title', said(e.getAttribute('title'))); });"
+        " var walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT), n;"
+        " while ((n = walk.nextNode())) { var t = said(n.nodeValue);"
+        "  if (t !== n.nodeValue) { n.nodeValue = t; } } }"
+        # the layer control is added after the map: name its button once all are there
+        "setTimeout(function(){ map.getContainer().querySelectorAll("
+        " '.leaflet-control-layers-toggle').forEach(function(e){ e.title = layers;"
+        " e.setAttribute('aria-label', layers); }); }, 0);"
+        "function watch(){ var box = map.getContainer();"
+        " new MutationObserver(function(changes){ changes.forEach(function(c){"
+        "  c.addedNodes.forEach(function(node){ var el = node.nodeType === 1 ? node"
+        "   : node.parentNode; if (el && el.closest && el.closest("
+        "   '.leaflet-control-measure, .leaflet-measure-resultpopup')) { say(el); } }); });"
+        " }).observe(box, {childList: true, subtree: true});"
+        " box.querySelectorAll('.leaflet-control-measure').forEach(say); }"
+        "map.whenReady(watch);"
+    )
 
 
 def link_topojson(m: folium.Map | Any) -> None:
@@ -577,34 +679,52 @@ def display_geometry(geom: shapely.Geometry) -> shapely.Geometry:
 
 # --- the scene's layers ------------------------------------------------------------------
 
-def _route_tip(layer: RouteLayer, segment: Segment, year: int | None) -> str:
+def _km(value: float, lang: str) -> str:
+    """A length in whole kilometres: ``1,768 km`` (``1.768 km`` in Turkish)."""
+    if english(lang):
+        return f"{value:,.0f} {i18n.unit('km', i18n.translator(lang))}"
+    return i18n.quantity(round(value), "km", lang)
+
+
+def _route_tip(layer: RouteLayer, segment: Segment, year: int | None,
+               lang: str = "en") -> str:
     """The hover card of a route segment; clicking the route opens its panel."""
+    tr = i18n.translator(lang)
     route, f = layer.route, layer.route.facts
-    documented = (f"{f.length_km.value:,.0f} km documented" if f.length_km.value is not None
-                  else "documented length: no sourced value")
-    parts = [f'<div class="atlas-tip"><b>{esc(route.name)}</b><br>'
-             f"{esc(status_line(route, segment.phase, year))}"]
-    since = since_line(segment.since, segment.properties)
+    documented = (tr.gettext("{length} documented").format(length=_km(f.length_km.value, lang))
+                  if f.length_km.value is not None
+                  else tr.gettext("documented length: no sourced value"))
+    parts = [f'<div class="atlas-tip"><b>{esc(route.name_in(lang))}</b><br>'
+             f"{esc(status_line(route, segment.phase, year, lang))}"]
+    since = since_line(segment.since, segment.properties, lang)
     if since:
         parts.append(f'<br><span class="muted">{esc(since)}</span>')
     if segment.dispute is not None:
-        parts.append(f'<br><span class="dispute">{esc(dispute_line(segment.dispute))}</span>')
-    parts += [f'<br><span class="muted">{esc(route.name_tr)}<br>{esc(route.name_az)}</span>'
-             f"<br>{esc(documented)}; {layer.drawn_km:,.0f} km as drawn"]
+        parts.append(f'<br><span class="dispute">{esc(dispute_line(segment.dispute, lang))}'
+                     "</span>")
+    others = [name for code, name in route.names.items()
+              if code != lang and name != route.name_in(lang)][:2]
+    drawn = tr.gettext("{length} as drawn").format(length=_km(layer.drawn_km, lang))
+    parts += [f'<br><span class="muted">{"<br>".join(esc(n) for n in others)}</span>'
+             f"<br>{esc(documented)}; {esc(drawn)}"]
     scope = segment.properties.get("documented_length_scope")
     if isinstance(scope, str) and scope:
-        parts.append(f'<br><span class="muted">Documented length: {esc(scope)}</span>')
+        text = tr.gettext("Documented length: {scope}").format(scope=scope)
+        parts.append(f'<br><span class="muted">{esc(text)}</span>')
     name = segment.properties.get("segment")
     if isinstance(name, str) and name and name != "full route":
-        parts.append(f'<br><span class="muted">Segment: {esc(name)}</span>')
+        text = tr.gettext("Segment: {name}").format(name=name)
+        parts.append(f'<br><span class="muted">{esc(text)}</span>')
     if segment.quality == "schematic":
-        parts.append("<br><i>Schematic segment: a straight line between documented waypoints; "
-                     "position approximate.</i>")
+        parts.append("<br><i>" + esc(tr.gettext(
+            "Schematic segment: a straight line between documented waypoints; position "
+            "approximate.")) + "</i>")
     if layer.flow is not None and segment.phase == "operating":
-        parts.append('<div class="flow">' + "<br>".join(esc(line)
-                                                         for line in flow_lines(layer.flow))
+        parts.append('<div class="flow">' + "<br>".join(esc(line) for line
+                                                         in flow_lines(layer.flow, lang))
                      + "</div>")
-    parts.append(f'<div class="muted">Click for its panel</div>'  # a line of its own
+    click = tr.gettext("Click for its panel")
+    parts.append(f'<div class="muted">{esc(click)}</div>'  # a line of its own
                  f"<span hidden>{ROUTE_MARK}{esc(route.id)}</span></div>")
     return "".join(parts)
 
@@ -656,19 +776,24 @@ def _switched(group: folium.FeatureGroup, layer_id: str, *,
     return group
 
 
-def route_control_label(route: Any, colour: str) -> str:
+def route_control_label(route: Any, colour: str, lang: str = "en") -> str:
     """A route's entry in the layer control: a swatch of its colour and its name, as the
     sidebar names it."""
-    return f'<span style="color:{colour}">&#9644;</span> {esc(route_label(route))}'
+    return f'<span style="color:{colour}">&#9644;</span> {esc(route_label(route, lang))}'
 
 
 FACILITIES_CONTROL_LABEL = f"&#9679; {esc(FACILITIES_NAME)}"
 
 
-def route_group(layer: RouteLayer, *, year: int | None) -> folium.FeatureGroup:
+def facilities_control_label(lang: str = "en") -> str:
+    """The facilities' entry in the layer control, in ``lang``."""
+    return f"&#9679; {esc(facilities_name(lang))}"
+
+
+def route_group(layer: RouteLayer, *, year: int | None, lang: str = "en") -> folium.FeatureGroup:
     """One route as a feature group: casing, schematic bands, lines, arrows and tooltips."""
-    group = _switched(folium.FeatureGroup(name=route_control_label(layer.route, layer.colour),
-                                          show=True), layer.id)
+    group = _switched(folium.FeatureGroup(
+        name=route_control_label(layer.route, layer.colour, lang), show=True), layer.id)
     under = [(s, s.casing) for s in layer.segments if s.casing is not None]
     under += [(s, s.band) for s in layer.segments if s.band is not None]
     if under:
@@ -683,7 +808,7 @@ def route_group(layer: RouteLayer, *, year: int | None) -> folium.FeatureGroup:
     folium.GeoJson(
         {"type": "FeatureCollection", "features": _features(
             layer.segments, lambda s: {"route_id": layer.id, "status_class": s.phase,
-                                       "tip": _route_tip(layer, s, year)})},
+                                       "tip": _route_tip(layer, s, year, lang)})},
         name=layer.id,
         style_function=lambda f: looks[f["id"]],
         highlight_function=lambda f: {"weight": looks[f["id"]]["weight"] + 2},
@@ -691,40 +816,48 @@ def route_group(layer: RouteLayer, *, year: int | None) -> folium.FeatureGroup:
     ).add_child(_Details(popup=False)).add_to(group)
     if layer.arrows:
         group.add_child(_Arrows(_arrow_lines(layer)))
+    disagree = esc(i18n.translator(lang).gettext("Sources disagree"))
     for mark in layer.disputes:
-        tip = (f'<div class="atlas-tip"><b>{esc(route_label(layer.route))}</b>: '
-               f"{esc(status_line(layer.route, mark.status, year))}<br>"
-               f'<span class="dispute">{esc(dispute_line(mark.dispute))}</span></div>')
+        tip = (f'<div class="atlas-tip"><b>{esc(route_label(layer.route, lang))}</b>: '
+               f"{esc(status_line(layer.route, mark.status, year, lang))}<br>"
+               f'<span class="dispute">{esc(dispute_line(mark.dispute, lang))}</span></div>')
         folium.Marker(
             [mark.lat, mark.lon], tooltip=folium.Tooltip(tip, sticky=False, direction="auto"),
             icon=folium.DivIcon(html='<div class="atlas-dispute" role="img" '
-                                     'aria-label="Sources disagree">?</div>',
+                                     f'aria-label="{disagree}">?</div>',
                                 icon_size=(0, 0)),
         ).add_to(group)
     return group
 
 
-def _facility_popup(layer_fac: Any) -> tuple[str, str]:
+def _facility_popup(layer_fac: Any, lang: str = "en") -> tuple[str, str]:
+    """A facility's tooltip and popup: its name and category in ``lang``; its kind and
+    facts as the catalog writes them."""
+    tr = i18n.translator(lang)
     fac = layer_fac.facility
-    label = styles.FACILITY_LABELS[fac.category]
-    tip = f'<div class="atlas-tip"><b>{esc(fac.name)}</b><br>{esc(label)}</div>'
+    name = fac.name_in(lang)
+    label = tr.gettext(styles.FACILITY_LABELS[fac.category])
+    tip = f'<div class="atlas-tip"><b>{esc(name)}</b><br>{esc(label)}</div>'
     facts = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>"
                     for k, v in facility_facts(fac))
     sources = "; ".join(esc(s.publisher) for s in fac.sources)
-    popup = (f'<div class="atlas-popup"><b>{esc(fac.name)}</b><br>{esc(fac.kind)}'
+    location = tr.gettext("Location: {where}").format(where=location_text(fac, lang))
+    said = tr.gettext("Sources: {sources}")
+    popup = (f'<div class="atlas-popup"><b>{esc(name)}</b><br>{esc(fac.kind)}'
              f"<table>{facts}</table>"
-             f'<span class="muted">Location: {esc(location_text(fac))}<br>'
-             f"Sources: {sources}</span></div>")
+             f'<span class="muted">{esc(location)}<br>'
+             f"{esc(said).replace('{sources}', sources)}</span></div>")
     return tip, popup
 
 
-def facilities_group(layer: FacilityLayer) -> folium.FeatureGroup:
+def facilities_group(layer: FacilityLayer, lang: str = "en") -> folium.FeatureGroup:
     """Facilities as circle markers, ringed in their category's colour."""
-    group = _switched(folium.FeatureGroup(name=FACILITIES_CONTROL_LABEL, show=True), layer.id)
+    group = _switched(folium.FeatureGroup(name=facilities_control_label(lang), show=True),
+                      layer.id)
     features = []
     colours = {}
     for mark in layer.marks:
-        tip, popup = _facility_popup(mark)
+        tip, popup = _facility_popup(mark, lang)
         colours[mark.facility.id] = mark.colour
         features.append({
             "type": "Feature", "id": mark.facility.id,
@@ -856,22 +989,25 @@ def annotation_groups(scene: Scene, *, legend: str = "auto", folded: bool = Fals
     ``legend`` is a Leaflet corner or ``"auto"`` (see :class:`_Legend`); ``folded``
     starts it closed; ``still`` (a picture) keeps it open.
     """
-    labels = folium.FeatureGroup(name="Names on the map", show=True)
+    tr = i18n.translator(scene.view.lang)
+    labels = folium.FeatureGroup(name=esc(tr.gettext("Names on the map")), show=True)
     labels.add_child(_Labels(label_data(scene)))
     key = folium.FeatureGroup(name="Legend", show=True, control=False)
     key.add_child(_Legend(scene.legend, [p for r in scene.route_labels for p in r.parts],
-                          position=legend, folded=folded, foldable=not still))
+                          position=legend, folded=folded, foldable=not still,
+                          title=tr.gettext("Legend")))
     return [key, labels]
 
 
 def layer_groups(scene: Scene) -> list[folium.FeatureGroup]:
     """A feature group per drawn layer, in the scene's order."""
     groups = []
+    lang = scene.view.lang
     for layer in scene.layers:
         if isinstance(layer, RouteLayer):
-            groups.append(route_group(layer, year=scene.view.year))
+            groups.append(route_group(layer, year=scene.view.year, lang=lang))
         elif isinstance(layer, FacilityLayer):
-            groups.append(facilities_group(layer))
+            groups.append(facilities_group(layer, lang))
         else:
             groups.append(user_group(layer))
     return groups
@@ -948,7 +1084,7 @@ def live_layer_control(order: Sequence[str] = ()) -> folium.LayerControl:
 
 
 def off_groups(atlas: Atlas, layer_ids: Sequence[str],
-               own: Sequence[UserLayer] = ()) -> list[folium.FeatureGroup]:
+               own: Sequence[UserLayer] = (), lang: str = "en") -> list[folium.FeatureGroup]:
     """Empty groups standing for layers switched off (the atlas's, by id, and the user's
     own), so the layer control lists them unticked and can switch them on."""
     catalog = atlas.catalog
@@ -957,9 +1093,9 @@ def off_groups(atlas: Atlas, layer_ids: Sequence[str],
     groups = []
     for lid in layer_ids:
         if lid == FACILITIES_ID:
-            name = FACILITIES_CONTROL_LABEL
+            name = facilities_control_label(lang)
         elif catalog is not None and lid in colours:
-            name = route_control_label(catalog.route(lid), colours[lid])
+            name = route_control_label(catalog.route(lid), colours[lid], lang)
         else:
             continue
         groups.append(_switched(folium.FeatureGroup(name=name, show=False), lid, off=True))
@@ -992,8 +1128,9 @@ def map_parts(atlas: Atlas, scene: Scene, *, vendor_dir: Path, basemap: Basemap 
     (see :func:`base_map`).
     The names on the map are not in the layer control: the app has no state for them.
     """
+    lang = scene.view.lang
     base = localize(base_map(atlas, basemap=basemap, countries_url=countries_url,
-                             opening=opening),
+                             opening=opening, lang=lang),
                     mode=asset_mode, vendor_dir=vendor_dir)
     if asset_mode == "static":  # the scripts in one file: one round trip, not seven
         bundle_scripts(base, vendor_dir=vendor_dir)
@@ -1001,7 +1138,7 @@ def map_parts(atlas: Atlas, scene: Scene, *, vendor_dir: Path, basemap: Basemap 
     labels.control = False
     groups = [localize(g, mode=asset_mode, vendor_dir=vendor_dir)
               for g in [*layer_groups(scene), key, labels,
-                        *off_groups(atlas, switched_off, own_off)]]
+                        *off_groups(atlas, switched_off, own_off, lang)]]
     return MapParts(base, groups, localize(live_layer_control(listed), mode=asset_mode,
                                            vendor_dir=vendor_dir))
 
@@ -1027,7 +1164,7 @@ def build_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path, basemap: Basemap 
     bounds
         W, S, E, N to open on; ``None`` fits the routes.
     """
-    m = base_map(atlas, basemap=basemap, bounds=bounds)
+    m = base_map(atlas, basemap=basemap, bounds=bounds, lang=scene.view.lang)
     for group in [*layer_groups(scene), *annotation_groups(scene)]:
         group.add_to(m)
     layer_control().add_to(m)
@@ -1077,7 +1214,7 @@ def snapshot_map(atlas: Atlas, scene: Scene, *, vendor_dir: Path,
     """
     m = base_map(atlas, basemap=scene.view.basemap,  # type: ignore[arg-type]
                  bounds=scene.extent, controls=interactive,
-                 zoom_snap=0.25 if interactive else 0)
+                 zoom_snap=0.25 if interactive else 0, lang=scene.view.lang)
     root = m.get_root()
     root.title = esc(scene.page_title)  # the file's <title>: PDF metadata, tabs, bookmarks
     root.header.add_child(_AnnotationCss(), name="atlas_annotation_css")

@@ -13,25 +13,31 @@ Two rules hold throughout:
 
 Missing years stay missing: frames keep ``NaN`` (or leave the year out), and the
 charts draw them as gaps.
+
+A reader's table keeps its numbers and dates as values, so that it sorts by them (a
+text "1,768 km" sorts before "878 km"); ``frame.attrs[SHOWN]`` says how each such
+column reads, in :mod:`corridor_atlas.describe`'s words, and ``frame.attrs[MISSING]``
+what an empty one of its cells means. :func:`as_read` gives the table as it reads.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from . import figures
-from .catalog import Alternative, Catalog, ContextFigure, Facility, Milestone, Route, Source
+from .catalog import Alternative, Catalog, ContextFigure, Facility, Milestone, Route
 from .describe import (
     DESCRIPTIVE_SOURCE,
     DRAWN_SOURCE,
     NO_SOURCED_VALUE,
     facility_facts,
+    figure_label,
     figure_note,
     figure_source,
     figure_value,
@@ -44,7 +50,7 @@ from .describe import (
 from .format import date as date_text
 from .format import number, published, quantity
 from .styles import FACILITY_LABELS, KIND_LABELS, STATUS_LABELS
-from .timeline import periods
+from .timeline import cutoff, periods
 
 __all__ = [
     "DESCRIPTIVE_SOURCE",
@@ -52,14 +58,20 @@ __all__ = [
     "GAS_DESTINATIONS",
     "KINDS",
     "LINK",
+    "MISSING",
     "NO_FIGURE",
     "NO_SOURCED_VALUE",
     "REPORTED",
+    "SHOWN",
+    "STILL",
+    "CapacityGap",
     "CapacityLine",
     "ContextItem",
     "all_milestones",
+    "as_read",
     "capacities_overview",
     "capacities_table",
+    "capacity_gap",
     "capacity_series",
     "context_figures_frame",
     "context_items",
@@ -73,7 +85,6 @@ __all__ = [
     "milestones_frame",
     "milestones_table",
     "period_volumes_table",
-    "sources_frame",
     "status_periods_frame",
     "volume_units",
     "volumes_frame",
@@ -85,6 +96,17 @@ LINK = "url"
 
 NO_FIGURE = "no figure"
 """A cell of a table by year for which no source gives a figure."""
+
+SHOWN = "shown"
+"""``frame.attrs[SHOWN]``: the columns of a reader's table that hold numbers or dates as
+values (the table sorts by them), each with the function that writes a value in words."""
+
+MISSING = "missing"
+"""``frame.attrs[MISSING]``: what an empty cell of those columns means, in words (empty:
+nothing to say)."""
+
+STILL = "still"
+"""The end of a status period still running on the date shown (sorts after every date)."""
 
 KINDS: tuple[str, ...] = ("oil", "gas", "rail", "power")
 """Route kinds, in the order the overview lists them."""
@@ -135,22 +157,51 @@ def _missing(value: object) -> bool:
         isinstance(value, float) and math.isnan(value))
 
 
-def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+def _readable(frame: pd.DataFrame, shown: Mapping[str, Callable[[Any], str]] | None = None,
+              missing: str = "") -> pd.DataFrame:
     """``frame`` with every missing value an empty text, but for the :data:`LINK` column
-    (a row without a link keeps ``None``; the app shows it as an empty cell)."""
+    (a row without a link keeps ``None``; the app shows it as an empty cell) and the
+    columns in ``shown``: numbers or dates kept as values, each column with how it reads
+    (:data:`SHOWN`), and ``missing`` what an empty one of their cells means
+    (:data:`MISSING`)."""
     out = frame.copy()
+    shown = dict(shown or {})
     for column in out.columns:
-        if column != LINK:
+        if column != LINK and column not in shown:
             out[column] = pd.Series(["" if _missing(v) else v for v in out[column]],
                                     index=out.index, dtype=object)
+    out.attrs = {SHOWN: shown, MISSING: missing}
     return out
+
+
+def as_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """A reader's table as it reads: each value of its :data:`SHOWN` columns in words, an
+    empty one as :data:`MISSING` says; the other columns as they are."""
+    out = frame.copy()
+    missing = frame.attrs.get(MISSING, "")
+    for column, words in frame.attrs.get(SHOWN, {}).items():
+        out[column] = pd.Series([missing if _missing(v) else words(v) for v in frame[column]],
+                                index=frame.index, dtype=object)
+    out.attrs = {}
+    return out
+
+
+def _km(value: float) -> str:
+    """A length in words, rounded to the kilometre: ``"1,768 km"``."""
+    return length_text(float(value))
+
+
+def _whole_km(value: float | None) -> float:
+    """A length rounded to the kilometre as the table shows it (``NaN``: none)."""
+    return math.nan if value is None or _missing(value) else float(round(value))
 
 
 # --------------------------------------------------------------------------- key figures
 
 
 def key_figures(route: Route, drawn_length_km: float | None, *,
-                as_of: str | None = None, year: int | None = None) -> pd.DataFrame:
+                as_of: str | None = None, year: int | None = None,
+                countries: Mapping[str, str] | None = None) -> pd.DataFrame:
     """
     The key-figures table of one route: :func:`corridor_atlas.figures.key_figures` in
     words (:mod:`corridor_atlas.describe`).
@@ -168,6 +219,9 @@ def key_figures(route: Route, drawn_length_km: float | None, *,
     year
         The year shown (with ``as_of``): a row gives the status in that year, from
         the dated milestones, and the catalog's status becomes "status today".
+    countries
+        Country names by code (the catalog's ``country_codes``): countries, and lengths
+        by country, are named in words ("Türkiye", never "TUR").
 
     Returns
     -------
@@ -179,8 +233,8 @@ def key_figures(route: Route, drawn_length_km: float | None, *,
     """
     in_year = (figures.status_in_year(route, year, as_of=as_of)
                if year is not None and as_of is not None else None)
-    rows = [{"figure": f.label, "value": figure_value(f), "note": figure_note(f, as_of),
-             "source": figure_source(f), "url": f.url}
+    rows = [{"figure": figure_label(f, countries), "value": figure_value(f, countries),
+             "note": figure_note(f, as_of), "source": figure_source(f), "url": f.url}
             for f in figures.key_figures(route, drawn_length_km, in_year=in_year)]
     return _readable(pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS))
 
@@ -213,26 +267,38 @@ def _milestone_rows(route: Route, milestones: Sequence[Milestone]) -> list[dict[
     return rows
 
 
-def status_periods_frame(route: Route, *, as_of: str) -> pd.DataFrame:
+def status_periods_frame(route: Route, *, as_of: str, year: int | None = None
+                         ) -> pd.DataFrame:
     """
-    The route's status over time, one row per period, oldest first: what it was, from
-    and until when (``"as of …"`` for the period still running on ``as_of``), the
-    event and source that began it, and what another source says against it.
+    The route's status over time up to ``year`` (``None``: up to ``as_of``), one row per
+    period, oldest first: what it was, from and until when, the event and source that
+    began it, and what another source says against it.
+
+    ``from`` and ``until`` are dates as the sources give them (they sort as dates) and
+    read in words (:data:`SHOWN`); the period still running at the end of ``year`` (or on
+    ``as_of``) ends :data:`STILL`: ``"still at the end of 2012"``, ``"still, as of 3 July
+    2026"``. What happened after ``year`` is left out, as everywhere the panels follow
+    the year.
     """
+    cut = cutoff(year, as_of)
+    still = (f"still, as of {date_text(as_of)}" if cut == as_of
+             else f"still at the end of {year}")
     rows = []
-    for p in periods(route, as_of=as_of):
+    for p in periods(route, as_of=cut):
         source = p.milestone.source if p.milestone is not None else None
         rows.append({
             "status": STATUS_LABELS[p.status],
-            "from": date_text(p.start),
-            "until": date_text(p.end) if p.end else f"still, as of {date_text(as_of)}",
+            "from": p.start,
+            "until": p.end or STILL,
             "event": p.milestone.event if p.milestone is not None else "",
             "source": source_label(source) if source is not None else "",
             "url": source.url if source is not None else None,
             "sources disagree": (f"{p.dispute.claim} ({source_label(p.dispute.source)})"
                                  if p.dispute is not None else ""),
         })
-    return pd.DataFrame(rows, columns=PERIOD_COLUMNS)
+    return _readable(pd.DataFrame(rows, columns=PERIOD_COLUMNS),
+                     {"from": date_text,
+                      "until": lambda end: still if end == STILL else date_text(end)})
 
 
 def _milestone_frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
@@ -262,13 +328,15 @@ def all_milestones(catalog: Catalog) -> pd.DataFrame:
 def milestones_table(frame: pd.DataFrame) -> pd.DataFrame:
     """
     Milestones (:func:`milestones_frame` or :func:`all_milestones`) as readers get them:
-    ``[route,] date, event, status change, applies to, note, source, url``, dates in words,
-    in the frame's order, without the columns that sort and chart them.
+    ``[route,] date, event, status change, applies to, note, source, url``, in the frame's
+    order, without the columns that chart them. ``date`` is the date as the source gives
+    it (``"2003"``, ``"2003-04"``, ``"2005-05-10"``: it sorts as a date) and reads in words
+    (:data:`SHOWN`: ``"10 May 2005"``).
     """
     columns = [*(["route"] if "route" in frame.columns else []), "date", "event", "effect",
                "applies to", "note", "source", LINK]
-    out = frame[columns].assign(date=[date_text(d) for d in frame["date"]])
-    return _readable(out.rename(columns={"effect": "status change"}))
+    return _readable(frame[columns].rename(columns={"effect": "status change"}),
+                     {"date": date_text})
 
 
 # --------------------------------------------------------------------------- volumes
@@ -303,28 +371,28 @@ def period_volumes_frame(route: Route) -> pd.DataFrame:
 
 def volumes_table(route: Route) -> pd.DataFrame:
     """
-    :func:`volumes_frame` as readers get it: ``year, volume, what, period, note, source,
-    url, series``, each volume with its unit and every digit the source gives.
+    :func:`volumes_frame` as readers get it: ``year, volume, unit, what, period, note,
+    source, url, series``. ``volume`` is the number (the table sorts by it), read with
+    every digit the source gives and thousands separators (:data:`SHOWN`).
     """
     frame = volumes_frame(route)
     out = pd.DataFrame({
-        "year": [str(y) for y in frame["year"]],
-        "volume": [quantity(v, u) for v, u in zip(frame["value"], frame["unit"], strict=True)],
-        "what": frame["what"], "period": frame["period_note"], "note": frame["note"],
-        "source": frame["source"], LINK: frame["url"], "series": frame["series"]})
-    return _readable(out)
+        "year": [str(y) for y in frame["year"]], "volume": frame["value"].astype("float64"),
+        "unit": frame["unit"], "what": frame["what"], "period": frame["period_note"],
+        "note": frame["note"], "source": frame["source"], LINK: frame["url"],
+        "series": frame["series"]})
+    return _readable(out, {"volume": number})
 
 
 def period_volumes_table(route: Route) -> pd.DataFrame:
-    """:func:`period_volumes_frame` as readers get it: ``period, volume, what, note,
-    source, url``."""
+    """:func:`period_volumes_frame` as readers get it: ``period, volume, unit, what, note,
+    source, url``, ``volume`` a number read as :func:`volumes_table` reads it."""
     frame = period_volumes_frame(route)
     out = pd.DataFrame({
-        "period": frame["period"],
-        "volume": [quantity(v, u) for v, u in zip(frame["value"], frame["unit"], strict=True)],
-        "what": frame["what"], "note": frame["note"], "source": frame["source"],
-        LINK: frame["url"]})
-    return _readable(out)
+        "period": frame["period"], "volume": frame["value"].astype("float64"),
+        "unit": frame["unit"], "what": frame["what"], "note": frame["note"],
+        "source": frame["source"], LINK: frame["url"]})
+    return _readable(out, {"volume": number})
 
 
 def volume_units(route: Route) -> list[str]:
@@ -390,7 +458,8 @@ class CapacityStep:
     """The capacity in force in one year, in the unit of an annual-volume series.
 
     ``value`` is ``None`` in a year no dated capacity covers. ``derived`` capacities
-    come from a daily rate (× 365) and say so in ``derivation``.
+    come from a daily rate (× 365) and say so in ``derivation``; ``published`` is the
+    capacity as its source gives it (``"1 Mt/y"`` for a line drawn in tonnes).
     """
 
     year: int
@@ -402,14 +471,32 @@ class CapacityStep:
     basis: str | None = None
     source: str | None = None
     url: str | None = None
+    published: str | None = None
+
+
+_MASS_IN_TONNES: dict[str, float] = {"t": 1.0, "kt": 1e3, "Mt": 1e6}
+"""Units of mass, in tonnes: a capacity in million tonnes compares with volumes in tonnes
+by unit arithmetic alone (1 Mt = 1,000,000 t)."""
+
+
+def _scale(base: str, unit: str) -> float | None:
+    """What one ``base`` is in ``unit`` (1.0 for the same unit; ``None``: no comparing)."""
+    base, unit = base.strip(), unit.strip()
+    if base == unit:
+        return 1.0
+    if base in _MASS_IN_TONNES and unit in _MASS_IN_TONNES:
+        return _MASS_IN_TONNES[base] / _MASS_IN_TONNES[unit]
+    return None
 
 
 def capacity_steps(route: Route, unit: str, years: Iterable[int]) -> list[CapacityStep]:
     """
     The capacity in force in each of ``years``, from the capacities whose ``in_force``
-    years cover it, in ``unit`` as :func:`capacity_series` converts it. Capacity added by
-    an expansion (``increment``) is never a capacity in force; a year no dated capacity
-    covers keeps its row with ``value=None`` (a gap, never the last known value).
+    years cover it, in ``unit``: a yearly rate as published, or in another unit of
+    the same measure by unit arithmetic (``"1 Mt/y"`` is 1,000,000 t a year); a daily rate
+    × 365 (``derived``). Capacity added by an expansion (``increment``) is never a
+    capacity in force; a year no dated capacity covers keeps its row with ``value=None``
+    (a gap, never the last known value).
     """
     dated = [cap for cap in route.facts.capacity
              if cap.in_force is not None and not cap.increment]
@@ -419,14 +506,17 @@ def capacity_steps(route: Route, unit: str, years: Iterable[int]) -> list[Capaci
         for cap in dated:
             assert cap.in_force is not None
             base, per = _split_rate(cap.unit)
-            if not cap.in_force.covers(year) or base != unit.strip():
+            scale = _scale(base, unit)
+            if not cap.in_force.covers(year) or scale is None:
                 continue
             common = {"what": cap.what, "basis": cap.in_force.basis,
-                      "source": source_label(cap.source), "url": cap.source.url}
+                      "source": source_label(cap.source), "url": cap.source.url,
+                      "published": f"{published(cap.value)} {cap.unit}"}
             if per in _PER_YEAR:
-                step = CapacityStep(year, cap.value, unit, **common)
+                step = CapacityStep(year, cap.value * scale, unit, **common)
             elif per in _PER_DAY:
-                step = CapacityStep(year, cap.value * _DAYS_PER_YEAR, unit, derived=True,
+                step = CapacityStep(year, cap.value * scale * _DAYS_PER_YEAR, unit,
+                                    derived=True,
                                     derivation=f"{published(cap.value)} {cap.unit} × "
                                                f"{_DAYS_PER_YEAR}", **common)
             else:
@@ -434,6 +524,43 @@ def capacity_steps(route: Route, unit: str, years: Iterable[int]) -> list[Capaci
             break
         steps.append(step)
     return steps
+
+
+@dataclass(frozen=True)
+class CapacityGap:
+    """Why a chart of volumes in ``unit`` draws no capacity line: the route's capacities
+    in a unit that compares with it, none dated to the chart's years (``undated``, as
+    published: ``"50 Mt/y design"``), and the units of those that do not compare
+    (``other_units``). Both empty: the route has no capacity with a source."""
+
+    unit: str
+    years: tuple[int, int]
+    undated: tuple[str, ...] = ()
+    other_units: tuple[str, ...] = ()
+
+
+def capacity_gap(route: Route, unit: str) -> CapacityGap | None:
+    """
+    Why the volume chart of ``route`` in ``unit`` has no capacity line
+    (:func:`capacity_steps` over the chart's years, from its first to its last volume in
+    ``unit``); ``None`` when it has one, or when there is no such chart.
+    """
+    frame = volumes_frame(route)
+    frame = frame[frame["unit"] == unit]
+    years = sorted(int(y) for y in frame["year"])
+    if not (frame["series"] == REPORTED).any():
+        return None
+    if any(s.value is not None for s in capacity_steps(route, unit, range(years[0],
+                                                                            years[-1] + 1))):
+        return None
+    levels = [cap for cap in route.facts.capacity if not cap.increment]
+    comparable = [cap for cap in levels if _scale(_split_rate(cap.unit)[0], unit) is not None
+                  and _split_rate(cap.unit)[1] in (*_PER_YEAR, *_PER_DAY)]
+    return CapacityGap(
+        unit, (years[0], years[-1]),
+        undated=tuple(dict.fromkeys(f"{published(c.value)} {c.unit} {c.what}"
+                                    for c in comparable)),
+        other_units=tuple(dict.fromkeys(c.unit for c in levels if c not in comparable)))
 
 
 # --------------------------------------------------------------------------- corridor-wide
@@ -499,24 +626,31 @@ def corridor_overview(catalog: Catalog, drawn_km: Mapping[str, float], *,
 def lengths_table(frame: pd.DataFrame) -> pd.DataFrame:
     """
     :func:`corridor_overview` as readers get it: ``kind, routes, documented length,
-    drawn length, no documented length, notes``; a sum over only some of a kind's
-    routes says how many.
+    drawn length, no documented length, notes``. The lengths are numbers in km (the
+    table sorts by them, :data:`SHOWN`); an empty one: no route of the kind has one. A
+    sum over only some of a kind's routes says how many in ``notes``.
     """
     rows = []
     for row in frame.itertuples(index=False):
-        documented = length_text(None if _missing(row.documented_km) else row.documented_km)
+        notes = []
         if 0 < row.documented_routes < row.routes:
-            documented += f" ({row.documented_routes} of {row.routes} routes)"
-        drawn = "not drawn" if _missing(row.drawn_km) else length_text(row.drawn_km)
-        if 0 < row.drawn_routes < row.routes:
-            drawn += f" ({row.drawn_routes} of {row.routes} routes)"
+            notes.append(f"documented length: the sum over {row.documented_routes} of "
+                         f"{row.routes} routes")
+        if row.drawn_routes < row.routes:
+            notes.append(f"drawn length: the sum over {row.drawn_routes} of {row.routes} "
+                         f"routes (not drawn: {row.without_drawn_length})"
+                         if row.drawn_routes else "not drawn")
+        if row.length_notes:
+            notes.append(row.length_notes)
         rows.append({"kind": KIND_LABELS[row.kind], "routes": str(row.routes),
-                     "documented length": documented, "drawn length": drawn,
+                     "documented length": _whole_km(row.documented_km),
+                     "drawn length": _whole_km(row.drawn_km),
                      "no documented length": row.without_documented_length,
-                     "notes": row.length_notes})
+                     "notes": "; ".join(notes)})
     return _readable(pd.DataFrame(rows, columns=["kind", "routes", "documented length",
                                                  "drawn length", "no documented length",
-                                                 "notes"]))
+                                                 "notes"]),
+                     {"documented length": _km, "drawn length": _km})
 
 
 def capacities_overview(catalog: Catalog, *, include_context: bool = True) -> pd.DataFrame:
@@ -544,19 +678,18 @@ def capacities_overview(catalog: Catalog, *, include_context: bool = True) -> pd
 def capacities_table(catalog: Catalog, *, include_context: bool = True) -> pd.DataFrame:
     """
     :func:`capacities_overview` as readers get it: ``route`` (short name), ``kind`` and
-    ``status`` in words, ``capacity`` (what it is), ``value`` with its unit, ``note``,
-    ``source``, ``url``.
+    ``status`` in words, ``capacity`` (what it is), ``value`` (a number: the table sorts
+    by it, :data:`SHOWN`; empty, read :data:`NO_SOURCED_VALUE`, for a route with none),
+    ``unit``, ``note``, ``source``, ``url``.
     """
     frame = capacities_overview(catalog, include_context=include_context)
-    values = [NO_SOURCED_VALUE if _missing(v) else quantity(v, u)
-              for v, u in zip(frame["value"], frame["unit"], strict=True)]
     out = pd.DataFrame({
         "route": frame["route"], "kind": [KIND_LABELS[k] for k in frame["kind"]],
         "status": [STATUS_LABELS[s] for s in frame["status"]], "capacity": frame["what"],
-        "value": values,
+        "value": frame["value"].astype("float64"), "unit": frame["unit"],
         "note": [None if n == NO_SOURCED_VALUE else n for n in frame["note"]],
         "source": frame["source"], LINK: frame["url"]})
-    return _readable(out)
+    return _readable(out, {"value": number}, NO_SOURCED_VALUE)
 
 
 def gas_exports_frame(catalog: Catalog) -> pd.DataFrame:
@@ -584,8 +717,9 @@ def gas_exports_frame(catalog: Catalog) -> pd.DataFrame:
 def gas_exports_table(frame: pd.DataFrame) -> pd.DataFrame:
     """
     :func:`gas_exports_frame` as readers get it: one row a year, a column a destination
-    (``"6.17 bcm"``, or :data:`NO_FIGURE` where no source gives one), then ``note``,
-    ``sources`` and ``url``.
+    (a number of bcm: the table sorts by it, read ``"6.17 bcm"``, :data:`SHOWN`; empty,
+    read :data:`NO_FIGURE`, where no source gives one), then ``note``, ``sources`` and
+    ``url``.
     """
     destinations = list(dict.fromkeys(frame["destination"]))
     rows = []
@@ -593,11 +727,16 @@ def gas_exports_table(frame: pd.DataFrame) -> pd.DataFrame:
         bcm = dict(zip(part["destination"], part["bcm"], strict=True))
         first = part.iloc[0]
         rows.append({"year": str(year),
-                     **{d: NO_FIGURE if _missing(bcm.get(d)) else quantity(bcm[d], "bcm")
+                     **{d: math.nan if _missing(bcm.get(d)) else float(bcm[d])
                         for d in destinations},
                      "note": first["note"], "sources": first["sources"], LINK: first["url"]})
-    return _readable(pd.DataFrame(rows, columns=["year", *destinations, "note", "sources",
-                                                 LINK]))
+    out = pd.DataFrame(rows, columns=["year", *destinations, "note", "sources", LINK])
+    out = out.astype(dict.fromkeys(destinations, "float64"))
+    return _readable(out, dict.fromkeys(destinations, _bcm), NO_FIGURE)
+
+
+def _bcm(value: float) -> str:
+    return quantity(value, "bcm")
 
 
 def _plain(value: float | Mapping[str, float], unit: str) -> str:
@@ -694,7 +833,7 @@ def route_until(route: Route, year: int | None) -> Route:
 
 
 TABLE_COLUMNS = ["name", "kind", "status", "line", "documented length", "drawn length",
-                 "design capacity", "source", LINK]
+                 "design capacity", "unit", "source", LINK]
 PATTERN_WORDS = {"operating": "solid", "construction": "dashed", "planned": "dotted",
                  "suspended": "dash-dot", "idle": "faded dash-dot-dot", "closed": "faded dots"}
 
@@ -722,7 +861,10 @@ def layers_table(catalog: Catalog, layers: Iterable[str], *, status: Mapping[str
     -------
     pandas.DataFrame
         Columns ``name, kind, status, line, documented length, drawn length,
-        design capacity, source, url``; lengths as ``"1,768 km"``.
+        design capacity, unit, source, url``. Lengths (km) and the design capacity (in
+        ``unit``) are numbers, so that the table sorts by them, and read ``"1,768 km"``
+        (:data:`SHOWN`); an empty one: no source gives it (the ``unit`` of a route with
+        no design capacity says so), or, for a facility, none applies.
     """
     rows: list[dict[str, Any]] = []
     for rid in layers:
@@ -739,10 +881,10 @@ def layers_table(catalog: Catalog, layers: Iterable[str], *, status: Mapping[str
             "kind": KIND_LABELS[route.kind],
             "status": status_word(phase),
             "line": PATTERN_WORDS.get(phase or "", "not drawn"),
-            "documented length": length_text(f.length_km.value if length_source else None),
-            "drawn length": length_text(drawn_km[rid]) if rid in drawn_km else "not drawn",
-            "design capacity": (f"{number(design.value)} {design.unit}" if design
-                                else NO_SOURCED_VALUE),
+            "documented length": _whole_km(f.length_km.value if length_source else None),
+            "drawn length": _whole_km(drawn_km.get(rid)),
+            "design capacity": design.value if design else math.nan,
+            "unit": design.unit if design else NO_SOURCED_VALUE,
             "source": "; ".join(dict.fromkeys(
                 [source_label(s) for s in (length_source, design.source if design else None)
                  if s is not None])) or NO_SOURCED_VALUE,
@@ -754,10 +896,15 @@ def layers_table(catalog: Catalog, layers: Iterable[str], *, status: Mapping[str
             rows.append({
                 "name": fac.name, "kind": FACILITY_LABELS[fac.category], "status": "",
                 "line": "point" if fac.lon is not None else "not drawn (no sourced location)",
-                "documented length": "", "drawn length": "", "design capacity": "",
+                "documented length": math.nan, "drawn length": math.nan,
+                "design capacity": math.nan, "unit": "",
                 "source": sources_label(fac.sources), LINK: figures.first_url(fac.sources),
             })
-    return _readable(pd.DataFrame(rows, columns=TABLE_COLUMNS))
+    out = pd.DataFrame(rows, columns=TABLE_COLUMNS).astype(
+        {"documented length": "float64", "drawn length": "float64",
+         "design capacity": "float64"})
+    return _readable(out, {"documented length": _km, "drawn length": _km,
+                           "design capacity": number})
 
 
 def facility_table(facility: Facility) -> pd.DataFrame:
@@ -765,9 +912,3 @@ def facility_table(facility: Facility) -> pd.DataFrame:
     rows = facility_facts(facility)
     return pd.DataFrame({"fact": [r[0] for r in rows], "value": [r[1] for r in rows]},
                         columns=["fact", "value"])
-
-
-def sources_frame(sources: Iterable[Source]) -> pd.DataFrame:
-    """A list of sources as a table: publisher and date, title, link."""
-    rows = [{"source": source_label(s), "title": s.title, "url": s.url} for s in sources]
-    return pd.DataFrame(rows, columns=["source", "title", "url"])

@@ -14,6 +14,11 @@
   each with its priority and the zooms it shows at (:mod:`corridor_atlas.labels`);
 * the **legend** rows, the title, the as-of line, the credits and the sources line.
 
+Every text of the scene is in the view's language (``view.lang``), written once here
+through that language's translator: the title, the as-of line, the credits, the
+sources line, the document title, the legend and the names on the map. Renderers
+write these texts as they are.
+
 The live map, the compare maps, the standalone HTML, the browser snapshots, the print
 render and the GeoJSON/KML exports all draw this one value; none of them recomputes
 drawing order, phases, filters or styles. Nothing here imports folium, matplotlib or
@@ -296,13 +301,14 @@ def build_scene(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = 
     used_scales = tuple(scales[f] for f in scales
                         if any(r.flow and r.flow.family == f and r.flow.volume is not None
                                for r in routes))
+    lang = view.lang
     labels = tuple(route_label(r.route, [s.geometry for s in r.segments],
-                               styles.label_colour(r.colour), selected=r.selected)
+                               styles.label_colour(r.colour), selected=r.selected, lang=lang)
                    for r in routes)
     drawn = next((la for la in layers if isinstance(la, FacilityLayer)), None)
     places = place_labels(atlas, [r.route for r in routes], facilities=tuple(
-        m.facility.id for m in drawn.marks) if drawn is not None else ())
-    legend = legend_rows(layers, used_scales, own=[la.name for la in user_layers])
+        m.facility.id for m in drawn.marks) if drawn is not None else (), lang=lang)
+    legend = legend_rows(layers, used_scales, own=[la.name for la in user_layers], lang=lang)
     return Scene(
         view=view,
         extent=view.bbox or opening_extent(atlas),
@@ -312,7 +318,7 @@ def build_scene(atlas: Atlas, view: MapView, user_layers: Sequence[UserLayer] = 
         legend=legend,
         title=title_for(view, catalog),
         subtitle=as_of_text(view, catalog),
-        credits=credits_line(catalog),
+        credits=credits_line(catalog, lang),
         sources=sources_line(view, catalog),
         page_title=page_title(view, catalog),
         flow_year=flow_year,

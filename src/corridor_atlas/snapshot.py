@@ -36,6 +36,7 @@ from branca.element import Element
 
 from . import pngbands, pngtext
 from .errors import AtlasError, BrowserUnavailableError, ExportError
+from .i18n.languages import language
 from .layers import Atlas
 from .maps import snapshot_map
 from .scene import Scene
@@ -300,7 +301,9 @@ def _page_html(atlas: Atlas, scene: Scene, *, vendor_dir: Path, interactive: boo
     m = snapshot_map(atlas, scene, vendor_dir=Path(vendor_dir), interactive=interactive)
     if extra_css:
         m.get_root().header.add_child(Element(extra_css), name="atlas_page_css")
-    return m.get_root().render()
+    # the page says its language: screen readers, hyphenation, and İ/ı in upper case
+    lang = language(scene.view.lang).code
+    return m.get_root().render().replace("<html>", f'<html lang="{lang}">', 1)
 
 
 def _remaining_ms(deadline: float) -> float:

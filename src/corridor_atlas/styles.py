@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalog import Kind, Status
+from .i18n.markers import N_
 
 KIND_COLOURS: dict[Kind, str] = {
     "oil": "#D55E00",  # vermillion
@@ -24,11 +25,13 @@ KIND_COLOURS: dict[Kind, str] = {
     "power": "#E69F00",  # orange
 }
 
+# Words (KIND_LABELS, STATUS_LABELS, FACILITY_LABELS) are messages in English: shown to
+# a reader as ``translator(lang).gettext(label)``.
 KIND_LABELS: dict[Kind, str] = {
-    "oil": "Oil pipeline",
-    "gas": "Gas pipeline",
-    "rail": "Railway",
-    "power": "Power cable",
+    "oil": N_("Oil pipeline"),
+    "gas": N_("Gas pipeline"),
+    "rail": N_("Railway"),
+    "power": N_("Power cable"),
 }
 
 KIND_SHADES: dict[Kind, tuple[str, ...]] = {
@@ -57,12 +60,12 @@ STATUS_OPACITY: dict[Status, float] = {"idle": 0.6, "closed": 0.45}
 """Statuses drawn fainter than a line in use (1.0 otherwise)."""
 
 STATUS_LABELS: dict[Status, str] = {
-    "operating": "Operating",
-    "construction": "Under construction",
-    "planned": "Planned / agreed",
-    "suspended": "Suspended",
-    "idle": "Idle (little or no flow)",
-    "closed": "Closed",
+    "operating": N_("Operating"),
+    "construction": N_("Under construction"),
+    "planned": N_("Planned / agreed"),
+    "suspended": N_("Suspended"),
+    "idle": N_("Idle (little or no flow)"),
+    "closed": N_("Closed"),
 }
 
 DISPUTE_COLOUR = "#B00020"  # the mark on a line whose status sources disagree about
@@ -79,13 +82,13 @@ FACILITY_COLOURS: dict[str, str] = {
 }
 
 FACILITY_LABELS: dict[str, str] = {
-    "terminal": "Terminal / port",
-    "junction": "Junction / border point",
-    "compressor": "Compressor station",
-    "refinery": "Refinery",
-    "field": "Oil or gas field",
-    "station": "Railway station",
-    "city": "Town (route node)",
+    "terminal": N_("Terminal / port"),
+    "junction": N_("Junction / border point"),
+    "compressor": N_("Compressor station"),
+    "refinery": N_("Refinery"),
+    "field": N_("Oil or gas field"),
+    "station": N_("Railway station"),
+    "city": N_("Town (route node)"),
 }
 
 USER_COLOUR = "#2E7D32"

@@ -13,9 +13,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import memo
+from . import i18n, memo
 from .catalog import Catalog, Kind, Status
 from .errors import ExportError
+from .i18n import N_, NC_, Lang
+from .i18n.languages import language
 from .layers import Atlas
 from .projection import WORLD_WIDTH_M, mercator, to_lonlat
 
@@ -45,17 +47,18 @@ class Preset:
 
 
 PRESETS: dict[str, Preset] = {p.id: p for p in (
-    Preset("corridor", "Whole corridor", CORRIDOR_BBOX),
+    Preset("corridor", N_("Whole corridor"), CORRIDOR_BBOX),
     # Supsa and the Georgian–Turkish border to Baku; Iğdır to the Greater Caucasus
-    Preset("south-caucasus", "South Caucasus", (41.2, 39.5, 50.2, 42.5)),
+    Preset("south-caucasus", N_("South Caucasus"), (41.2, 39.5, 50.2, 42.5)),
     # Türkgözü to Kipoi, Ceyhan to the Black Sea
-    Preset("anatolia", "Anatolia", (25.8, 36.4, 43.6, 42.2)),
+    Preset("anatolia", N_("Anatolia"), (25.8, 36.4, 43.6, 42.2)),
     # Kipoi to Melendugno: TAP through Greece, Albania and the Adriatic
-    Preset("balkans-italy", "Balkans–Italy", (17.6, 39.4, 27.2, 42.4)),
+    Preset("balkans-italy", N_("Balkans–Italy"), (17.6, 39.4, 27.2, 42.4)),
     # Kars and Iğdır to Nakhchivan city and the Aras
-    Preset("nakhchivan", "Nakhchivan", (42.7, 38.7, 46.3, 40.9)),
+    Preset("nakhchivan", N_("Nakhchivan"), (42.7, 38.7, 46.3, 40.9)),
 )}
-"""The "Zoom to" extents, by the id the URL (``view=``) and the CLI (``--bbox``) take."""
+"""The "Zoom to" extents, by the id the URL (``view=``) and the CLI (``--bbox``) take.
+Their labels are messages: ``translator(lang).gettext(preset.label)``."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,9 @@ class MapView:
     """The state of the map an export reproduces.
 
     ``kinds`` and ``statuses`` filter the layers (``None``: no filter); ``flows`` draws
-    each route's width by its throughput in ``year``.
+    each route's width by its throughput in ``year``; ``lang`` is the language every
+    text of the view is written in (its title, legend, credits, names on the map; the
+    pseudo-locale :data:`~corridor_atlas.i18n.PSEUDO` too, for tests).
     """
 
     layers: tuple[str, ...]
@@ -74,6 +79,7 @@ class MapView:
     flows: bool = False
     kinds: tuple[Kind, ...] | None = None
     statuses: tuple[Status, ...] | None = None
+    lang: Lang = "en"
 
     @property
     def extent(self) -> BBox:
@@ -198,70 +204,125 @@ def parse_scale(value: object) -> int:
     return scale
 
 
+def english(lang: str) -> bool:
+    """Whether ``lang`` writes numbers and dates as English does (English, and the
+    pseudo-locale, which is English with its messages marked)."""
+    return language(lang).code == "en"
+
+
+def _route_name(catalog: Catalog, route_id: str, lang: str) -> str:
+    try:
+        return catalog.route(route_id).name_in(lang)
+    except KeyError:
+        return route_id
+
+
 def title_for(view: MapView, catalog: Catalog) -> str:
-    """The export's title."""
+    """The export's title, in the view's language."""
+    tr = i18n.translator(view.lang)
     if view.selected:
-        try:
-            name = catalog.route(view.selected).name
-        except KeyError:
-            name = view.selected
-        return f"{name} — Corridor Atlas"
-    return "Azerbaijan–Georgia–Türkiye–Europe energy and transport corridor"
+        return tr.gettext("{route} — Corridor Atlas").format(
+            route=_route_name(catalog, view.selected, view.lang))
+    return tr.gettext("Azerbaijan–Georgia–Türkiye–Europe energy and transport corridor")
 
 
-def _degrees(low: float, high: float, positive: str, negative: str) -> str:
+COMPASS = {"E": NC_("compass", "E"), "W": NC_("compass", "W"), "N": NC_("compass", "N"),
+           "S": NC_("compass", "S")}
+"""The hemispheres' letters after a longitude or latitude (``41.10°E``)."""
+
+
+def _degrees(low: float, high: float, positive: str, negative: str, lang: str = "en") -> str:
     """``41.10–45.50°E``: a span of longitude or latitude, with its hemisphere."""
+    tr = i18n.translator(lang)
+
+    def value(v: float) -> str:
+        return f"{abs(v):.2f}" if english(lang) else i18n.number(abs(v), lang, places=2)
+
     def one(v: float) -> str:
-        return f"{abs(v):.2f}°{positive if v >= 0 else negative}"
+        letter = tr.pgettext("compass", COMPASS[positive if v >= 0 else negative])
+        return f"{value(v)}°{letter}"
 
     if (low >= 0) == (high >= 0):
-        return f"{abs(low):.2f}–{one(high)}"
+        return f"{value(low)}–{one(high)}"
     return f"{one(low)}–{one(high)}"
 
 
 def extent_text(view: MapView) -> str:
     """Where the view looks: a "Zoom to" area's name, the whole corridor, or its bounds."""
+    tr = i18n.translator(view.lang)
     if view.bbox is None:
-        return "whole corridor"
+        return tr.gettext("whole corridor")
     for preset in PRESETS.values():
         if all(abs(a - b) < 1e-6 for a, b in zip(preset.bbox, view.bbox, strict=True)):
-            return preset.label
+            return tr.gettext(preset.label)
     west, south, east, north = view.bbox
-    return f"{_degrees(west, east, 'E', 'W')}, {_degrees(south, north, 'N', 'S')}"
+    return (f"{_degrees(west, east, 'E', 'W', view.lang)}, "
+            f"{_degrees(south, north, 'N', 'S', view.lang)}")
+
+
+def _date(text: str, lang: str) -> str:
+    """A date of the data: as the catalog writes it in English, in words otherwise."""
+    return text if english(lang) else i18n.date(text, lang)
 
 
 def page_title(view: MapView, catalog: Catalog) -> str:
     """The document title of an export (PDF metadata, HTML ``<title>``, PNG ``Title``).
 
     ``Corridor Atlas — routes as of 2026 — South Caucasus``: what is drawn, the year
-    and where.
+    and where, in the view's language.
     """
+    tr = i18n.translator(view.lang)
     year = view.year if view.year is not None else default_year(catalog)
-    subject = "routes"
+    where = extent_text(view)
     if view.selected:
-        try:
-            subject = catalog.route(view.selected).name
-        except KeyError:
-            subject = view.selected
-    if view.flows:
-        subject += " and flows"
-    return f"Corridor Atlas — {subject} as of {year} — {extent_text(view)}"
+        route = _route_name(catalog, view.selected, view.lang)
+        text = (tr.gettext("Corridor Atlas — {route} and flows as of {year} — {where}")
+                if view.flows else
+                tr.gettext("Corridor Atlas — {route} as of {year} — {where}"))
+        return text.format(route=route, year=year, where=where)
+    text = (tr.gettext("Corridor Atlas — routes and flows as of {year} — {where}")
+            if view.flows else tr.gettext("Corridor Atlas — routes as of {year} — {where}"))
+    return text.format(year=year, where=where)
 
 
 def as_of_text(view: MapView, catalog: Catalog) -> str:
+    """The as-of line under the title: the year shown and the date of the data."""
+    tr = i18n.translator(view.lang)
     year = view.year if view.year is not None else default_year(catalog)
-    return f"As of {year} · data as of {catalog.as_of}"
+    return tr.gettext("As of {year} · data as of {date}").format(
+        year=year, date=_date(catalog.as_of, view.lang))
 
 
-def credits_line(catalog: Catalog) -> str:
+CREDIT_WORDS = (
+    N_("Pipeline routes: Global Energy Monitor, Global Gas / Oil Infrastructure Tracker"),
+    N_("TAP, TANAP and railway geometries © OpenStreetMap contributors"),
+    N_("Basemap: Natural Earth"),
+    N_("Routes: Global Energy Monitor"),
+    N_("© OpenStreetMap contributors"),
+    N_("public domain"),
+)
+"""The catalog's credits (``attribution``: text, short text, licence) as messages: the
+catalog's English text is the message, so a credit the catalog changes is shown as the
+catalog writes it until it is translated (and the pseudo-locale test names it)."""
+
+
+def credit_text(text: str, lang: str = "en") -> str:
+    """One of the catalog's credit texts (or a licence's name) in ``lang``."""
+    return i18n.translator(lang).gettext(text)
+
+
+def credits_line(catalog: Catalog, lang: str = "en") -> str:
     """The credits the data licences require, on one line."""
-    return "; ".join(f"{a.text} ({a.licence})" for a in catalog.attribution)
+    return "; ".join(f"{credit_text(a.text, lang)} ({credit_text(a.licence, lang)})"
+                     for a in catalog.attribution)
 
 
 def sources_line(view: MapView, catalog: Catalog) -> str:
     """One line on where the figures come from."""
-    return ("Figures: publishers named per figure in Corridor Atlas (geo/catalog.json), newest "
-            f"source {catalog.as_of}. Schematic segments (pale band) are indicative only.")
+    return i18n.translator(view.lang).gettext(
+        "Figures: publishers named per figure in Corridor Atlas (geo/catalog.json), newest "
+        "source {date}. Schematic segments (pale band) are indicative only.").format(
+        date=_date(catalog.as_of, view.lang))
 
 
 def bbox_from_leaflet(bounds: object) -> BBox | None:

@@ -7,15 +7,43 @@ import io
 from collections.abc import Iterator
 from decimal import Decimal
 
+from .. import i18n
 from ..catalog import Source
 from ..describe import NO_SOURCED_VALUE
 from ..figures import Figure, facility_figures, route_figures
+from ..i18n import NC_
 from ..layers import FACILITIES_ID
 from ..scene import FacilityLayer, RouteLayer, Scene
 from .shared import encode, facilities, join
 
 CSV_COLUMNS = ("route_id", "route", "figure", "part", "year", "date", "value", "unit", "note",
                "source_publisher", "source_title", "source_date", "source_url")
+CSV_HEADERS = {
+    "route_id": NC_("csv column", "route_id"),
+    "route": NC_("csv column", "route"),
+    "figure": NC_("csv column", "figure"),
+    "part": NC_("csv column", "part"),
+    "year": NC_("csv column", "year"),
+    "date": NC_("csv column", "date"),
+    "value": NC_("csv column", "value"),
+    "unit": NC_("csv column", "unit"),
+    "note": NC_("csv column", "note"),
+    "source_publisher": NC_("csv column", "source_publisher"),
+    "source_title": NC_("csv column", "source_title"),
+    "source_date": NC_("csv column", "source_date"),
+    "source_url": NC_("csv column", "source_url"),
+}
+"""Each column's heading, a message in the ``csv column`` context: in English the field's
+name (:data:`CSV_COLUMNS`), in another language its words for it."""
+assert tuple(CSV_HEADERS) == CSV_COLUMNS
+
+
+def csv_headers(lang: str = "en") -> tuple[str, ...]:
+    """The columns' headings in ``lang``."""
+    tr = i18n.translator(lang)
+    return tuple(tr.pgettext("csv column", CSV_HEADERS[c]) for c in CSV_COLUMNS)
+
+
 SOURCE_SEPARATOR = " | "
 """Between the sources of a figure that has several, in each source column."""
 
@@ -53,10 +81,11 @@ def _source_columns(figure: Figure) -> dict[str, str]:
             for name, cells in columns.items()}
 
 
-def _rows(owner_id: str, owner: str, figure: Figure) -> Iterator[dict[str, str]]:
+def _rows(owner_id: str, owner: str, figure: Figure,
+          lang: str = "en") -> Iterator[dict[str, str]]:
     note = join(figure.what, figure.coverage, figure.note)
     if figure.value is None:  # a gap stays visible as a gap, the reason in the note
-        note = join(NO_SOURCED_VALUE, note)
+        note = join(i18n.translator(lang).gettext(NO_SOURCED_VALUE), note)
     sources = _source_columns(figure)
     for part, value, unit in _values(figure):
         yield {"route_id": owner_id, "route": owner, "figure": figure.label, "part": part,
@@ -99,22 +128,28 @@ def to_csv(scene: Scene) -> bytes:
     source found). Text cells that a spreadsheet would read as a formula (starting
     with ``= + - @``) are prefixed with ``'``.
 
+    In another language than English (``scene.view.lang``) the headings are that
+    language's words for the columns (:func:`csv_headers`), routes and facilities are
+    named in it where a source names them, and a missing value's note says so in it;
+    the figures' own fields are written as the catalog holds them.
+
     Returns UTF-8 CSV bytes (no BOM), ``\\n`` line endings, minimal quoting.
     """
     year = scene.view.year
+    lang = scene.view.lang
     rows: list[dict[str, str]] = []
     for layer in scene.layers:
         if isinstance(layer, RouteLayer):
             route = layer.route
             for figure in route_figures(route):
                 if year is None or figure.year is None or figure.year <= year:
-                    rows.extend(_rows(route.id, route.name, figure))
+                    rows.extend(_rows(route.id, route.name_in(lang), figure, lang))
         elif isinstance(layer, FacilityLayer):
             for fac, _ in facilities(scene):
                 for figure in facility_figures(fac):
-                    rows.extend(_rows(FACILITIES_ID, fac.name, figure))
+                    rows.extend(_rows(FACILITIES_ID, fac.name_in(lang), figure, lang))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_headers(lang))
     writer.writerows([_cell(row[c]) for c in CSV_COLUMNS] for row in rows)
     return encode(out.getvalue())

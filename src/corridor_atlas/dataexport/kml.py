@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 import shapely
 import simplekml
 
-from ..describe import status_line
+from .. import i18n
+from ..describe import facilities_name, status_line
 from ..layers import Atlas
 from ..scene import FacilityLayer, RouteLayer, Scene, UserLayerScene
+from ..view import credit_text, english
 from .kmlstyle import KmlStyles, set_id
 from .kmltext import (
     balloon,
@@ -46,9 +48,10 @@ def _lines(geom: shapely.Geometry) -> list[shapely.LineString]:
 
 
 def _add_route(folder: simplekml.Folder, kml_styles: KmlStyles, layer: RouteLayer,
-               year: int | None, flows: bool) -> int:
+               year: int | None, flows: bool, lang: str = "en") -> int:
     count = 0
     route = layer.route
+    route_name = route.name_in(lang)
     several = len(layer.segments) > 1
     for i, seg in enumerate(layer.segments, start=1):
         lines = _lines(seg.geometry)
@@ -56,7 +59,7 @@ def _add_route(folder: simplekml.Folder, kml_styles: KmlStyles, layer: RouteLaye
             continue
         pm_id = f"{route.id}-{i}"
         segment = as_text(seg.properties.get("segment"))
-        name = f"{route.name} — {segment}" if several and segment else route.name
+        name = f"{route_name} — {segment}" if several and segment else route_name
         if len(lines) == 1:
             geom = folder.newlinestring(coords=_coords(lines[0]))
             set_id(geom, f"{pm_id}-line")
@@ -70,7 +73,8 @@ def _add_route(folder: simplekml.Folder, kml_styles: KmlStyles, layer: RouteLaye
                 set_id(part, f"{pm_id}-line{k}")
         set_id(placemark, pm_id)
         placemark.name = xml_text(name)
-        placemark.description = xml_text(balloon(route_description(layer, seg, year, flows)))
+        placemark.description = xml_text(balloon(route_description(layer, seg, year, flows,
+                                                                   lang)))
         placemark.styleurl = kml_styles.line(seg.style)
         if flows:
             for key, value in flow_properties(layer.flow, seg).items():
@@ -80,12 +84,13 @@ def _add_route(folder: simplekml.Folder, kml_styles: KmlStyles, layer: RouteLaye
 
 
 def _add_facilities(folder: simplekml.Folder, kml_styles: KmlStyles, scene: Scene) -> None:
+    lang = scene.view.lang
     for fac, point_geom in facilities(scene):
         point = folder.newpoint(coords=_coords(point_geom))
         set_id(point, f"facility-{fac.id}-point")
         set_id(point.placemark, f"facility-{fac.id}")
-        point.placemark.name = xml_text(fac.name)
-        point.placemark.description = xml_text(balloon(facility_description(fac)))
+        point.placemark.name = xml_text(fac.name_in(lang))
+        point.placemark.description = xml_text(balloon(facility_description(fac, lang)))
         point.placemark.styleurl = kml_styles.facility(fac.category)
 
 
@@ -107,7 +112,7 @@ def _add_shape(parent: Any, geom: shapely.Geometry, shape_id: str) -> Any:
 
 
 def _add_user_layer(folder: simplekml.Folder, kml_styles: KmlStyles, layer: UserLayer,
-                    layer_id: str) -> None:
+                    layer_id: str, lang: str = "en") -> None:
     for i, (props, geom) in enumerate(user_rows(layer), start=1):
         if geom is None or geom.is_empty:
             continue
@@ -118,7 +123,7 @@ def _add_user_layer(folder: simplekml.Folder, kml_styles: KmlStyles, layer: User
         name = next((as_text(props[k]) for k in ("name", "Name", "NAME") if as_text(props.get(k))),
                     f"{layer.name} {i}")
         placemark.name = xml_text(name)
-        placemark.description = xml_text(balloon(user_description(layer, props)))
+        placemark.description = xml_text(balloon(user_description(layer, props, lang)))
         placemark.styleurl = kml_styles.user()
 
 
@@ -139,15 +144,22 @@ def _stable_ids(xml: str) -> str:
 
 
 def _document_description(atlas: Atlas, scene: Scene) -> str:
+    lang = scene.view.lang
+    tr = i18n.translator(lang)
     catalog = atlas.catalog
-    lines = ["Credits:", *credits_lines(catalog)]
+    credits = (credits_lines(catalog) if lang == "en" else
+               [f"{credit_text(a.text, lang)} ({credit_text(a.licence, lang)}) {a.url}"
+                for a in catalog.attribution] if catalog is not None else [])
+    lines = [tr.gettext("Credits:"), *credits]
     if catalog is not None:
-        lines.append(f"Data as of {catalog.as_of}")
+        when = catalog.as_of if english(lang) else i18n.date(catalog.as_of, lang)
+        lines.append(tr.gettext("Data as of {date}").format(date=when))
     if scene.view.year is not None:
-        lines.append(f"Year shown: {scene.view.year}")
+        lines.append(tr.gettext("Year shown: {year}").format(year=scene.view.year))
     if scene.flow_year is not None:
-        lines.append(f"Line widths: each route's throughput in {scene.flow_year}")
-    lines.append("Schematic segments are indicative only (position approximate).")
+        lines.append(tr.gettext("Line widths: each route's throughput in {year}").format(
+            year=scene.flow_year))
+    lines.append(tr.gettext("Schematic segments are indicative only (position approximate)."))
     return "\n".join(lines)
 
 
@@ -163,7 +175,9 @@ def to_kml(atlas: Atlas, scene: Scene) -> bytes:
     route's flow, in the description and as ExtendedData (:data:`FLOW_FIELDS`).
     Facilities are Points with their facts and sources.
     The Document is named "Corridor Atlas" and its description gives the credits
-    and the as-of date. Coordinates are rounded to 6 decimals (about 0.1 m).
+    and the as-of date. Folder names, descriptions and balloons are in the scene's
+    language (``scene.view.lang``), routes and facilities named in it where a source
+    names them. Coordinates are rounded to 6 decimals (about 0.1 m).
     The user's own layers follow, one folder each, with points, lines and polygons
     in the users' colour and the file's properties in the balloons.
 
@@ -178,26 +192,29 @@ def to_kml(atlas: Atlas, scene: Scene) -> bytes:
         doc.description = xml_text(balloon(_document_description(atlas, scene)))
         kml_styles = KmlStyles(doc)
         year = scene.view.year
+        lang = scene.view.lang
         for layer in scene.layers:
             if isinstance(layer, UserLayerScene):
                 continue
             folder = doc.newfolder()
             set_id(folder, f"layer-{layer.id}")
             if isinstance(layer, FacilityLayer):
-                folder.name = "Facilities"
+                folder.name = xml_text(facilities_name(lang))
                 _add_facilities(folder, kml_styles, scene)
             else:
-                folder.name = xml_text(layer.route.name)
-                folder.description = xml_text(status_line(layer.route, layer.phase, year))
-                _add_route(folder, kml_styles, layer, year, scene.view.flows)
+                folder.name = xml_text(layer.route.name_in(lang))
+                folder.description = xml_text(status_line(layer.route, layer.phase, year,
+                                                          lang))
+                _add_route(folder, kml_styles, layer, year, scene.view.flows, lang)
         user_layers = [la.layer for la in scene.user_layers]
         for index, layer in enumerate(user_layers):
             folder = doc.newfolder()
             layer_id = user_id(index)
             set_id(folder, f"layer-{layer_id}")
             folder.name = xml_text(layer.name)
-            folder.description = xml_text("Your own layer, not part of Corridor Atlas")
-            _add_user_layer(folder, kml_styles, layer, layer_id)
+            folder.description = xml_text(i18n.translator(lang).gettext(
+                "Your own layer, not part of Corridor Atlas"))
+            _add_user_layer(folder, kml_styles, layer, layer_id, lang)
         body = kml.kml(format=False)
     xml = '<?xml version="1.0" encoding="UTF-8"?>\n' + _stable_ids(body) + "\n"
     return xml.encode("utf-8")

@@ -1,4 +1,8 @@
-"""The text of a KML file: balloons of routes, facilities and the user's features."""
+"""The text of a KML file: balloons of routes, facilities and the user's features.
+
+Written in the scene's language (``lang``): the words through its translator, numbers
+and dates as it writes them; what the catalog says (a facility's kind and facts, a
+segment's name, a licence) as the catalog writes it."""
 
 from __future__ import annotations
 
@@ -6,19 +10,22 @@ import html
 import re
 from typing import TYPE_CHECKING, Any
 
-from .. import styles
+from .. import i18n, styles
 from ..catalog import Facility
 from ..describe import (
     NO_SOURCED_VALUE,
     dispute_line,
     facility_facts,
     flow_lines,
+    kind_word,
     location_text,
     since_line,
     source_label,
+    status_word,
 )
 from ..format import published
 from ..scene import RouteLayer, Segment
+from ..view import english
 from .properties import documented_km
 from .shared import FACILITY_LICENCE, as_text, join
 
@@ -46,46 +53,66 @@ def balloon(text: str) -> str:
     return "<br>".join(html.escape(line, quote=False) for line in text.split("\n"))
 
 
+def _km(value: float, lang: str, *, places: int | None = None) -> str:
+    """A length in km as published (``places``: that many decimals), in ``lang``."""
+    tr = i18n.translator(lang)
+    if english(lang):
+        number = f"{value:.{places}f}" if places is not None else published(value)
+    else:
+        number = i18n.number(value, lang, places=places)
+    return f"{number} {i18n.unit('km', tr)}"
+
+
 def route_description(layer: RouteLayer, segment: Segment, year: int | None,
-                       flows: bool) -> str:
+                      flows: bool, lang: str = "en") -> str:
+    tr = i18n.translator(lang)
     route, row = layer.route, segment.properties
-    shown = styles.STATUS_LABELS[segment.phase]
+    shown = status_word(segment.phase, lang)
     if year is not None:
-        shown = f"{shown} in {year}"
+        shown = tr.gettext("{status} in {year}").format(status=shown, year=year)
     documented = documented_km(route)
-    since = since_line(segment.since, row)
+    since = since_line(segment.since, row, lang)
+    quality = (tr.gettext("schematic (straight line between documented waypoints; position "
+                          "approximate)") if segment.quality == "schematic"
+               else tr.gettext("traced") if segment.quality == "traced" else segment.quality)
     lines = [
-        f"Kind: {styles.KIND_LABELS[route.kind]}",
-        f"Status: {shown}" + (f" ({since[0].lower()}{since[1:]})" if since else ""),
-        *([dispute_line(segment.dispute)] if segment.dispute is not None else []),
-        f"Segment: {as_text(row.get('segment')) or 'full route'}",
-        "Geometry quality: " + (
-            "schematic (straight line between documented waypoints; position approximate)"
-            if segment.quality == "schematic" else segment.quality),
-        f"Length as drawn: {segment.length_km:.1f} km",
-        "Documented length of the route: " + (
-            f"{published(documented)} km" if documented is not None else NO_SOURCED_VALUE),
-        f"Licence: {as_text(row.get('geometry_license'))}",
-        f"Attribution: {as_text(row.get('geometry_attribution'))}",
+        tr.gettext("Kind: {kind}").format(kind=kind_word(route.kind, lang)),
+        tr.gettext("Status: {status}").format(status=shown)
+        + (f" ({i18n.lower(since[0], lang)}{since[1:]})" if since else ""),
+        *([dispute_line(segment.dispute, lang)] if segment.dispute is not None else []),
+        tr.gettext("Segment: {name}").format(
+            name=as_text(row.get("segment")) or tr.gettext("full route")),
+        tr.gettext("Geometry quality: {quality}").format(quality=quality),
+        tr.gettext("Length as drawn: {length}").format(
+            length=_km(segment.length_km, lang, places=1)),
+        tr.gettext("Documented length of the route: {length}").format(
+            length=_km(documented, lang) if documented is not None
+            else tr.gettext(NO_SOURCED_VALUE)),
+        tr.gettext("Licence: {licence}").format(licence=as_text(row.get("geometry_license"))),
+        tr.gettext("Attribution: {credit}").format(
+            credit=as_text(row.get("geometry_attribution"))),
     ]
     if flows and layer.flow is not None and segment.phase == "operating":
-        lines += flow_lines(layer.flow)
+        lines += flow_lines(layer.flow, lang)
     return "\n".join(lines)
 
 
-def facility_description(facility: Facility) -> str:
+def facility_description(facility: Facility, lang: str = "en") -> str:
     """A facility's balloon, in the words of its popup on the live map (its id is the
     placemark's, not the reader's)."""
-    lines = [facility.kind, f"Category: {styles.FACILITY_LABELS[facility.category]}"]
+    tr = i18n.translator(lang)
+    lines = [facility.kind, tr.gettext("Category: {category}").format(
+        category=tr.gettext(styles.FACILITY_LABELS[facility.category]))]
     lines += [f"{label}: {value}" for label, value in facility_facts(facility)]
-    lines.append(f"Location: {location_text(facility)}")
-    lines.append("Sources: " + "; ".join(
-        join(source_label(s), s.title, s.url, sep=", ") for s in facility.sources))
-    lines.append(f"Licence: {FACILITY_LICENCE}")
+    lines.append(tr.gettext("Location: {where}").format(where=location_text(facility, lang)))
+    lines.append(tr.gettext("Sources: {sources}").format(sources="; ".join(
+        join(source_label(s, lang), s.title, s.url, sep=", ") for s in facility.sources)))
+    lines.append(tr.gettext("Licence: {licence}").format(licence=tr.gettext(FACILITY_LICENCE)))
     return "\n".join(lines)
 
 
-def user_description(layer: UserLayer, props: dict[str, Any]) -> str:
+def user_description(layer: UserLayer, props: dict[str, Any], lang: str = "en") -> str:
     lines = [f"{key}: {as_text(value)}" for key, value in props.items() if as_text(value)]
-    lines.append(f"Your own layer: {layer.name}")
+    lines.append(i18n.translator(lang).gettext("Your own layer: {name}").format(
+        name=layer.name))
     return "\n".join(lines)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import shapely
 
 from ..catalog import Catalog, Facility
+from ..i18n import N_
 from ..scene import Scene
 from ..uploads import property_columns
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from ..uploads import UserLayer
 
 EXPORT_NAME = "Corridor Atlas export"
-FACILITY_LICENCE = "facts, quoted with their sources"
+FACILITY_LICENCE = N_("facts, quoted with their sources")
 """Licence note of facility points and facts (positions and facts quoted from the sources)."""
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
