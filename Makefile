@@ -33,7 +33,7 @@ test: $(STAMP) $(MO)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src app.py tests scripts
 
-bench: $(STAMP)
+bench: $(STAMP) $(MO)
 	$(PY) -m pip install -q -e ".[test,bench]"
 	$(PY) scripts/benchmark.py
 
