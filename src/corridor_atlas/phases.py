@@ -60,7 +60,9 @@ class RunClock:
         if self._done or self.sink is None:
             return
         self._done = True
-        line = json.dumps({"run": self.run, "started": self.started, "total_ms": self.elapsed_ms(),
+        # the total rounded as the phases are (2 dp), so none ends after it
+        line = json.dumps({"run": self.run, "started": self.started,
+                           "total_ms": round(self.elapsed_ms(), 2),
                            "completed": completed, "pid": os.getpid(),
                            "phases": [[p.name, round(p.end_ms, 2), round(p.ms, 2)]
                                       for p in self.phases]})
