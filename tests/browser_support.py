@@ -288,6 +288,19 @@ def zoom_in_and_drag(page: Any, frame: Any, *, clicks: int = 2,
     page.mouse.up()
 
 
+# Every year the sidebar slider shows, recorded on each animation frame from now on.
+RECORD_YEARS = """() => {
+  const slider = () => document.querySelector("[data-testid='stSidebar'] input[type='range']");
+  window.__years = [Number(slider().value)];
+  const step = () => {
+    const year = Number(slider().value);
+    if (year !== window.__years[window.__years.length - 1]) window.__years.push(year);
+    requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+}"""
+
+
 # --- Play ------------------------------------------------------------------------------------
 
 PLAY_LABEL = "Play through the years"

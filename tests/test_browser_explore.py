@@ -28,17 +28,6 @@ PLANNED_DASH = styles.STATUS_DASH["planned"]
 CENTRE_TOLERANCE_DEG = 0.3
 
 # The stroke-dasharray of each drawn line of one route ('' for a solid line).
-RECORD_YEARS = """() => {
-  const slider = () => document.querySelector("[data-testid='stSidebar'] input[type='range']");
-  window.__years = [Number(slider().value)];
-  const step = () => {
-    const year = Number(slider().value);
-    if (year !== window.__years[window.__years.length - 1]) window.__years.push(year);
-    requestAnimationFrame(step);
-  };
-  requestAnimationFrame(step);
-}"""
-
 ROUTE_DASHES = f"""(routeId) => {{
   const out = [];
   ({bs.FIND_MAP})().eachLayer(l => {{
@@ -182,7 +171,7 @@ def test_play_advances_the_year_and_the_map_changes(open_page: OpenPage, app_url
     frame.evaluate("() => { window.__probe = 1; }")
 
     # The page records every year the slider shows, on each animation frame, from now on.
-    page.evaluate(RECORD_YEARS)
+    page.evaluate(bs.RECORD_YEARS)
     bs.flip_play(page)
     expect(bs.play_switch(page)).to_be_checked()
     # TANAP turns from dotted (planned) to dashed (under construction) in 2015.

@@ -20,17 +20,6 @@ from .conftest import OpenPage
 pytestmark = pytest.mark.browser
 
 LEFT = "Left: as of"
-# Every year the sidebar slider shows, recorded on each animation frame from now on.
-RECORD_YEARS = """() => {
-  const slider = () => document.querySelector("[data-testid='stSidebar'] input[type='range']");
-  window.__years = [Number(slider().value)];
-  const step = () => {
-    const year = Number(slider().value);
-    if (year !== window.__years[window.__years.length - 1]) window.__years.push(year);
-    requestAnimationFrame(step);
-  };
-  requestAnimationFrame(step);
-}"""
 
 
 # The compare map shows the corridor from west to east, and not much more.
@@ -64,7 +53,7 @@ def test_play_at_the_last_year_plays_again_from_the_first(open_page: OpenPage, a
     page.goto(f"{app_url}/?year={last}")
     bs.map_frame(page)
     expect(year_slider(page)).to_have_value(str(last))
-    page.evaluate(RECORD_YEARS)
+    page.evaluate(bs.RECORD_YEARS)
 
     bs.flip_play(page)
     # not nothing: it plays, from the first year, and says so
