@@ -21,6 +21,7 @@ from corridor_atlas import (
     describe,
     exports,
     headline,
+    i18n,
     page,
     panels,
     phases,
@@ -29,8 +30,8 @@ from corridor_atlas import (
     timeline,
 )
 from corridor_atlas.describe import (
-    FACILITIES_NAME,
     disputed_status,
+    facilities_name,
     flow_lines,
     location_text,
     route_label,
@@ -38,6 +39,8 @@ from corridor_atlas.describe import (
 from corridor_atlas.errors import AtlasError
 from corridor_atlas.flows import route_flow
 from corridor_atlas.format import date as date_text
+from corridor_atlas.i18n import N_
+from corridor_atlas.i18n.languages import PICKER_LABEL, UNKNOWN_NOTICE
 from corridor_atlas.layers import FACILITIES_ID, Atlas, load_atlas
 from corridor_atlas.maps import (
     BASEMAPS,
@@ -65,7 +68,9 @@ from corridor_atlas.view import (
     BBox,
     MapView,
     bbox_from_leaflet,
+    credit_text,
     default_year,
+    english,
     extent_text,
     focus_extent,
     parse_size,
@@ -105,14 +110,14 @@ CHAR_PX, HEADER_CHAR_PX, CELL_PAD_PX = 7.2, 8, 30
 LINE_PX, ROW_PAD_PX, MAX_LINES = 21, 16, 3
 WRAP_MIN_ROW_PX = 65  # Streamlit wraps a cell's text only in rows taller than 4rem
 HEADER_ROW_PX, TABLE_MAX_PX = 38, 600
-FILTER_HELP = ("Show only these kinds of line, and only lines with these statuses in the "
-               "year shown.")
-FLOW_TITLES = {"bcm/y": "Gas carried, bcm a year", "bbl/d": "Oil carried, barrels a day",
-               "Mt/y": "Freight carried, million tonnes a year"}
+FILTER_HELP = N_("Show only these kinds of line, and only lines with these statuses in the "
+                 "year shown.")
+FLOW_TITLES = {"bcm/y": N_("Gas carried, bcm a year"), "bbl/d": N_("Oil carried, barrels a day"),
+               "Mt/y": N_("Freight carried, million tonnes a year")}
 FORMAT_LABELS = {
-    "png": "PNG image", "pdf": "PDF page", "html": "Interactive HTML (offline)",
-    "svg": "SVG (print render)", "geojson": "GeoJSON data", "csv": "CSV of figures and sources",
-    "kml": "KML for Google Earth",
+    "png": N_("PNG image"), "pdf": N_("PDF page"), "html": N_("Interactive HTML (offline)"),
+    "svg": N_("SVG (print render)"), "geojson": N_("GeoJSON data"),
+    "csv": N_("CSV of figures and sources"), "kml": N_("KML for Google Earth"),
 }
 
 # The page's icon: a folded map with a route across it, drawn here as SVG (an emoji is an
@@ -125,6 +130,37 @@ PAGE_ICON = ('<svg viewBox="0 0 24 24"><path d="M2 5.5l6.7-2.5 6.6 2.5L22 3v15.5
              'stroke-linecap="round"/></svg>')
 
 st.set_page_config(page_title="Corridor Atlas", page_icon=PAGE_ICON, layout="wide")
+# This run's language: the one the reader picked, else the link's ``lang``, else the
+# browser's (see choose_language). Every text the app writes goes through _ and _n.
+LANG: str = i18n.DEFAULT
+
+
+def _(message: str) -> str:
+    """``message`` in this run's language."""
+    return i18n.translator(LANG).gettext(message)
+
+
+def _n(singular: str, plural: str, n: int) -> str:
+    """The form of ``singular``/``plural`` for ``n``, in this run's language."""
+    return i18n.translator(LANG).ngettext(singular, plural, n)
+
+
+def _num(value: float) -> str:
+    """A whole number in this run's language (``1,234``, ``1.234``)."""
+    return i18n.number(value, LANG)
+
+
+def _date(text: str) -> str:
+    """A date of the data (``2025-06-03``, ``2025-06``, ``2025``) in this run's language."""
+    return date_text(text) if english(LANG) else i18n.date(text, LANG)
+
+
+def quote(text: str) -> str:
+    """A note of the data, as written in its (English) sources: in another language it
+    reads as a quotation."""
+    return md(text) if english(LANG) else f"“{md(text)}”"
+
+
 # The session's how-many-th run this is, and this run's phase times when asked for (the
 # benchmark's breakdown).
 RUN = st.session_state["_runs"] = st.session_state.get("_runs", 0) + 1
@@ -136,7 +172,7 @@ REST_WAITS_S = 5.0
 
 # One atlas per process, shared read-only by every session and run: no copy per run, and
 # what is worked out once per atlas (corridor_atlas.memo) stays worked out.
-@st.cache_resource(show_spinner="Loading the corridor data…")
+@st.cache_resource(show_spinner=False)
 def load(geo_dir: str) -> Atlas:
     atlas = load_atlas(Path(geo_dir))
     # The atlas and the modules loaded before it live as long as the process: the garbage
@@ -216,6 +252,9 @@ def write_url(atlas: Atlas, toggled: list[str], year: int, selected: str | None,
                        statuses=tuple(styles.STATUS_LABELS))
     query = to_query(UrlState(tuple(toggled), year, selected, view, preset, flows,
                               tuple(kinds), tuple(statuses)), default=default)
+    lang = _lang_in_link()
+    if lang is not None:
+        query["lang"] = lang
     opened = st.session_state.setdefault("_url_opened", query)
     st.session_state["_url_notices"] = standing(st.session_state.get("_url_notices", []),
                                                 opened=opened, now=query)
@@ -253,10 +292,12 @@ def _pick(hit: Hit) -> None:
     if hit.bbox is not None:
         _focus(hit.bbox)
     if hit.bbox is None:
-        note = f"No source gives the location of {hit.label}, so the map stays where it is."
+        note = _("No source gives the location of {name}, so the map stays where it "
+                 "is.").format(name=hit.label)
     elif hit.proxies:
-        note = (f"No source gives the location of {hit.label} itself: the map shows the "
-                f"area of {' and '.join(hit.proxies)}, which stand in for it.")
+        note = _("No source gives the location of {name} itself: the map shows the area of "
+                 "{places}, which stand in for it.").format(
+                     name=hit.label, places=_(" and ").join(hit.proxies))
     else:
         note = None
     st.session_state["_pick_note"] = note
@@ -310,8 +351,8 @@ def _zoom_to() -> None:
 def _label(atlas: Atlas, layer_id: str) -> str:
     """A layer's name in the sidebar: the same as in the map's layer control."""
     if layer_id == FACILITIES_ID:
-        return FACILITIES_NAME
-    return route_label(atlas.catalog.route(layer_id)) if atlas.catalog else layer_id
+        return facilities_name(LANG)
+    return route_label(atlas.catalog.route(layer_id), LANG) if atlas.catalog else layer_id
 
 
 def _on_map_change() -> None:
@@ -354,10 +395,10 @@ def _main_tab_changed() -> None:
 
 
 def search_box(atlas: Atlas) -> None:
-    query = st.sidebar.text_input("Search routes and places", key="search",
-                                  placeholder="e.g. Iğdır, naxcivan, Bakü, TANAP",
-                                  help="English, Turkish or Azerbaijani; case and accents "
-                                       "don't matter.")
+    query = st.sidebar.text_input(_("Search routes and places"), key="search",
+                                  placeholder=_("e.g. Iğdır, naxcivan, Bakü, TANAP"),
+                                  help=_("English, Turkish or Azerbaijani; case and accents "
+                                         "don't matter."))
     if not query:
         if st.session_state.get("_pick_note"):  # about the last pick, until the next search
             st.sidebar.caption(md(st.session_state["_pick_note"]))
@@ -365,7 +406,7 @@ def search_box(atlas: Atlas) -> None:
     st.session_state.pop("_pick_note", None)
     hits = search_index(str(GEO_DIR)).search(query)
     if not hits:
-        st.sidebar.caption("No route or place matches.")
+        st.sidebar.caption(_("No route or place matches."))
     for hit in hits:
         icon = ":material/route:" if hit.kind == "route" else ":material/location_on:"
         note = "" if hit.matched == hit.label else f" — “{hit.matched}”"
@@ -385,8 +426,8 @@ def year_control(atlas: Atlas) -> int:
     started = playing and not st.session_state.get("_was_playing", False)
     if started and st.session_state["year"] >= last:  # at the end: start again
         st.session_state["year"] = first
-        st.session_state["_play_note"] = (f"{last} is the last year in the data: playing "
-                                          f"again from {first}.")
+        st.session_state["_play_note"] = _("{last} is the last year in the data: playing "
+                                           "again from {first}.").format(last=last, first=first)
     elif started or (not playing and st.session_state.get("_was_playing", False)):
         st.session_state.pop("_play_note", None)  # a new start or a pause: nothing to say
     if not playing:
@@ -396,18 +437,20 @@ def year_control(atlas: Atlas) -> int:
     else:  # the play's own position wins: a rerun the page sent meanwhile (the map
         st.session_state["year"] = st.session_state["_play_year"]  # reporting its view)
         # carries the slider's value from before the last step
-    st.sidebar.slider("As of year", first, last, key="year", disabled=playing,
-                      help="Routes not yet agreed are not drawn; agreed or planned are "
-                           "dotted, under construction dashed, operating solid. While the "
-                           "years play, switch Play off to pick one.")
+    st.sidebar.slider(_("As of year"), first, last, key="year", disabled=playing,
+                      help=_("Routes not yet agreed are not drawn; agreed or planned are "
+                             "dotted, under construction dashed, operating solid. While the "
+                             "years play, switch Play off to pick one."))
     if st.session_state.pop("_stop_play", False) or (
             playing and st.session_state["year"] >= last):  # the end of the data: stop
         st.session_state["playing"] = playing = False
-        st.session_state["_play_note"] = f"Played to {last}, the last year in the data."
+        st.session_state["_play_note"] = _("Played to {last}, the last year in the "
+                                           "data.").format(last=last)
     st.session_state["_was_playing"] = playing
-    st.sidebar.toggle("Play through the years", key="playing",
-                      help=f"Steps through the years to {last}, one a second; switch off to "
-                           f"pause. From {last} it starts again at {first}.")
+    st.sidebar.toggle(_("Play through the years"), key="playing",
+                      help=_("Steps through the years to {last}, one a second; switch off to "
+                             "pause. From {last} it starts again at {first}.").format(
+                                 last=last, first=first))
     note = st.session_state.get("_play_note")
     if note:
         st.sidebar.caption(note)
@@ -418,25 +461,27 @@ def year_control(atlas: Atlas) -> int:
 
 def flows_switch(atlas: Atlas, year: int) -> bool:
     """The Flows switch; with no figure at all for the year shown, says where there are."""
-    on = st.sidebar.toggle("Flows: line width by volume carried", key="flows",
-                           help="Each route's width follows what it carried in the year shown, "
-                                "from the sourced annual volumes; arrows point the way the "
-                                "flow goes. A year with no sourced figure is drawn thin and "
-                                "faded, never as zero.")
+    on = st.sidebar.toggle(_("Flows: line width by volume carried"), key="flows",
+                           help=_("Each route's width follows what it carried in the year "
+                                  "shown, from the sourced annual volumes; arrows point the "
+                                  "way the flow goes. A year with no sourced figure is drawn "
+                                  "thin and faded, never as zero."))
     if on and atlas.catalog is not None:
         years = sorted({v.year for r in atlas.catalog.routes for v in r.facts.annual_volumes
                         if v.measure == "throughput"})
         if years and year not in years:
             earlier = [y for y in years if y < year]
-            hint = f" The latest year with figures is {earlier[-1]}." if earlier else ""
-            st.sidebar.caption(f"No route has a sourced figure for {year}.{hint}")
+            st.sidebar.caption(
+                _("No route has a sourced figure for {year}. The latest year with figures "
+                  "is {latest}.").format(year=year, latest=earlier[-1]) if earlier else
+                _("No route has a sourced figure for {year}.").format(year=year))
     return bool(on)
 
 
 def zoom_to() -> None:
-    st.sidebar.selectbox("Zoom to", list(PRESETS), key="zoom_to", index=None,
-                         format_func=lambda p: PRESETS[p].label, placeholder="Choose an area",
-                         on_change=_zoom_to)
+    st.sidebar.selectbox(_("Zoom to"), list(PRESETS), key="zoom_to", index=None,
+                         format_func=lambda p: _(PRESETS[p].label),
+                         placeholder=_("Choose an area"), on_change=_zoom_to)
 
 
 def filter_state() -> tuple[list[str], list[str]]:
@@ -450,33 +495,38 @@ def filter_state() -> tuple[list[str], list[str]]:
 def filters(atlas: Atlas) -> tuple[list[str], list[str]]:
     """Kinds and statuses to show, as pills: every choice in full words, none cut short."""
     filter_state()
-    with st.sidebar.expander("Filter by kind and status"):
-        kinds = st.pills("Kinds", list(styles.KIND_LABELS), selection_mode="multi",
-                         format_func=styles.KIND_LABELS.get, key="filter_kinds",
-                         help=FILTER_HELP)
-        status = st.pills("Status in the year shown", list(styles.STATUS_LABELS),
-                          selection_mode="multi", format_func=styles.STATUS_LABELS.get,
-                          key="filter_status", help=FILTER_HELP)
+    with st.sidebar.expander(_("Filter by kind and status")):
+        kinds = st.pills(_("Kinds"), list(styles.KIND_LABELS), selection_mode="multi",
+                         format_func=lambda k: describe.kind_word(k, LANG), key="filter_kinds",
+                         help=_(FILTER_HELP))
+        status = st.pills(_("Status in the year shown"), list(styles.STATUS_LABELS),
+                          selection_mode="multi",
+                          format_func=lambda s: describe.status_word(s, LANG),
+                          key="filter_status", help=_(FILTER_HELP))
     return list(kinds or []), list(status or [])
+
+
+ROUTES, CONNECTIONS, CONTEXT = N_("Routes"), N_("Connections"), N_("Context layers")
 
 
 def layer_sections(atlas: Atlas) -> list[tuple[str | None, str | None, list[str]]]:
     """The sidebar's layer switches in the order it lists them (the layer control's too):
-    (subheader, caption, layer ids) a group; no subheader continues the one above."""
+    (subheader, kind, layer ids) a group, the subheader and the kind's caption as
+    messages; no subheader continues the one above."""
     catalog = atlas.catalog
     if catalog is None:
         return []
     toggles = atlas.layer_ids()
     routes = [r for r in catalog.routes if r.id in toggles]
     sections: list[tuple[str | None, str | None, list[str]]] = []
-    for kind, label in styles.KIND_LABELS.items():
+    for kind in styles.KIND_LABELS:
         members = [r.id for r in routes if r.role == "route" and r.kind == kind]
         if members:
-            sections.append((None if sections else "Routes", label, members))
+            sections.append((None if sections else ROUTES, kind, members))
     connections = [r.id for r in routes if r.role == "connection"]
     if connections:
-        sections.append(("Connections", None, connections))
-    sections.append(("Context layers", None, [r.id for r in routes if r.role == "context"]
+        sections.append((CONNECTIONS, None, connections))
+    sections.append((CONTEXT, None, [r.id for r in routes if r.role == "context"]
                      + [FACILITIES_ID] * (FACILITIES_ID in toggles)))
     return sections
 
@@ -486,7 +536,7 @@ def layer_state(atlas: Atlas) -> tuple[list[str], str | None]:
     (what the sidebar's switches and list hold); sets each switch's default first."""
     assert atlas.catalog is not None
     defaults = set(atlas.default_layers())
-    listed = [lid for _, _, ids in layer_sections(atlas) for lid in ids]
+    listed = [lid for *_, ids in layer_sections(atlas) for lid in ids]
     for lid in listed:
         st.session_state.setdefault(f"layer_{lid}", lid in defaults)
     ids = [r.id for r in atlas.catalog.routes if r.id in atlas.routes]
@@ -528,34 +578,37 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
     visible: list[str] = []
     if catalog is not None:
         layer_state(atlas)  # each switch's default, the order they are listed in
-        for subheader, caption, layer_ids in layer_sections(atlas):
+        for subheader, kind, layer_ids in layer_sections(atlas):
             if subheader:
-                st.sidebar.subheader(subheader, help=(
-                    "The corridor's newer links, off when the map opens"
-                    if subheader == "Connections" else None))
-            if caption:
-                st.sidebar.caption(caption)
+                st.sidebar.subheader(_(subheader), help=(
+                    _("The corridor's newer links, off when the map opens")
+                    if subheader == CONNECTIONS else None))
+            if kind:
+                st.sidebar.caption(describe.kind_word(kind, LANG))
             for lid in layer_ids:
                 if st.sidebar.checkbox(md(_label(atlas, lid)), key=f"layer_{lid}",
-                                       help="Terminals, junctions, compressor stations, "
-                                            "refineries, fields and railway stations"
+                                       help=_("Terminals, junctions, compressor stations, "
+                                              "refineries, fields and railway stations")
                                        if lid == FACILITIES_ID else None):
                     visible.append(lid)
         ids = st.session_state["_route_ids"]
         selected = st.sidebar.selectbox(
-            "Route panel", [OVERVIEW, *ids], key="route",
-            format_func=lambda i: ("Corridor overview" if i == OVERVIEW
-                                   else route_label(catalog.route(i))),
-            help="Or click a route on the map.", on_change=_pick_route, args=(atlas,))
+            _("Route panel"), [OVERVIEW, *ids], key="route",
+            format_func=lambda i: (_("Corridor overview") if i == OVERVIEW
+                                   else route_label(catalog.route(i), LANG)),
+            help=_("Or click a route on the map."), on_change=_pick_route, args=(atlas,))
     else:
         selected = OVERVIEW
-    basemap = st.sidebar.radio("Basemap", list(BASEMAPS), format_func=BASEMAPS.get,
+    basemap = st.sidebar.radio(_("Basemap"), list(BASEMAPS), format_func=lambda b: _(BASEMAPS[b]),
                                key="basemap", on_change=_keep_view)
     return visible, (None if selected == OVERVIEW else selected), basemap
 
 
 def url_notices(box: Any) -> None:
     """What the URL asked for that was ignored, while the URL still holds it (write_url)."""
+    asked = st.session_state.get("_lang_asked")
+    if asked is not None:
+        box.warning(_(UNKNOWN_NOTICE).format(asked=md(asked)), icon=":material/link_off:")
     for notice in st.session_state.get("_url_notices", []):
         box.warning(md(notice.text), icon=":material/link_off:")
 
@@ -563,8 +616,10 @@ def url_notices(box: Any) -> None:
 def notices(atlas: Atlas) -> None:
     if not atlas.problems:
         return
-    with st.expander(f"{len(atlas.problems)} data problem(s): the affected layers are "
-                     "not drawn, everything else is", expanded=True,
+    count = len(atlas.problems)
+    with st.expander(_n("{n} data problem: the affected layers are not drawn, everything "
+                        "else is", "{n} data problems: the affected layers are not drawn, "
+                        "everything else is", count).format(n=count), expanded=True,
                      icon=":material/warning:"):
         for problem in atlas.problems:
             st.text(str(problem))
@@ -614,7 +669,13 @@ def source_table(frame, *, height: int | None = None) -> None:
 def lazy_tabs(labels: list[str], key: str, on_change: Any = "rerun") -> Sequence[Any]:
     """Tabs whose content runs only while shown (``if tab.open``): a page sends and draws
     one tab's charts and tables, not all of them; switching tabs reruns the script (after
-    ``on_change``, when it is a function)."""
+    ``on_change``, when it is a function). The tab open stays open when the reader picks
+    another language, whose labels are other words."""
+    before = st.session_state.get(f"_{key}_labels")
+    shown = st.session_state.get(key)
+    if before and before != labels and shown in before:
+        st.session_state[key] = labels[before.index(shown)]
+    st.session_state[f"_{key}_labels"] = labels
     return st.tabs(labels, key=key, on_change=on_change)
 
 
@@ -640,7 +701,7 @@ def card_grid(cards: Sequence[describe.Card], key: str) -> None:
                           delta=card.delta,  # figures and units only: its sign sets the arrow
                           delta_description=md(card.delta_note) if card.delta_note else None,
                           help=md(card.help) if card.help else None)
-                links = " · ".join(md_link(f"{what}: {describe.source_label(src)}",
+                links = " · ".join(md_link(f"{what}: {describe.source_label(src, LANG)}",
                                            getattr(src, "url", None))
                                    for what, src in card.sources)
                 text = [md(line) for line in card.lines] + ([links] if links else [])
@@ -657,174 +718,192 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
     colour = styles.KIND_COLOURS[route.kind]
     head = headline.route_headline(whole, year, as_of=catalog.as_of)
     start = headline.route_start(whole, as_of=catalog.as_of)
-    st.header(md(route.name))
-    st.caption(f"Türkçe: {md(route.name_tr)}  ·  Azərbaycanca: {md(route.name_az)}")
-    st.markdown(f"**{md(describe.status_in_year_line(head))}** · "
-                f"{styles.KIND_LABELS[route.kind]}")
+    st.header(md(whole.name_in(LANG)))
+    st.caption("  ·  ".join(f"{i18n.LANGUAGES[code].native}: {md(whole.name_in(code))}"
+                            for code in i18n.LANGUAGES if code != LANG))
+    st.markdown(f"**{md(describe.status_in_year_line(head, lang=LANG))}** · "
+                f"{describe.kind_word(route.kind, LANG)}")
     newest = facts.status_source
     today = timeline.route_state(whole, None, as_of=catalog.as_of)
-    st.caption(f"{md(describe.status_today_line(today, catalog.as_of))} — "
-               f"{md(facts.status_detail)} · newest source found: "
-               f"{md_link(newest.date or 'undated', newest.url)} · volumes and dates up to "
-               f"{year}")
+    newest_date = _date(newest.date) if newest.date else _("undated")
+    st.caption(_("{status} — {detail} · newest source found: {date} · volumes and dates up "
+                 "to {year}").format(
+                     status=md(describe.status_today_line(today, catalog.as_of, lang=LANG)),
+                     detail=quote(facts.status_detail), date=md_link(newest_date, newest.url),
+                     year=year))
     phase = in_year.get(route_id)
     state = timeline.route_state(whole, year, as_of=catalog.as_of)
     if state is not None and state.dispute is not None:
-        st.warning(md(disputed_status(state)), icon=":material/help:")
-    card_grid(describe.route_panel_cards(head), key="route")
+        st.warning(md(disputed_status(state, lang=LANG)), icon=":material/help:")
+    card_grid(describe.route_panel_cards(head, lang=LANG), key="route")
     tab_figures, tab_volumes, tab_dates, tab_notes = lazy_tabs(
-        ["Key figures", "Volumes", "Dates", "Caveats"], key="route_tab")
+        [_("Key figures"), _("Volumes"), _("Dates"), _("Caveats")], key="route_tab")
     with tab_figures:
         if tab_figures.open:
             source_table(panels.key_figures(route, atlas.drawn_length_km(route_id),
                                             as_of=catalog.as_of, year=year,
-                                            countries=catalog.country_codes))
+                                            countries=catalog.country_codes, lang=LANG))
     with tab_volumes:
         if tab_volumes.open:
             flow = route_flow(whole, year, operating=phase == "operating")
             if flow.family is not None:
-                st.markdown("  \n".join(md(line) for line in flow_lines(flow)))
+                st.markdown("  \n".join(md(line) for line in flow_lines(flow, LANG)))
             units = panels.volume_units(route)
             if not units:
-                st.info(md(describe.no_volume_text(start, year)))
+                st.info(md(describe.no_volume_text(start, year, lang=LANG)))
             for unit in units:
-                chart = charts.volume_chart(route, unit, colour=colour)
+                chart = charts.volume_chart(route, unit, colour=colour, lang=LANG)
                 if chart is not None:
                     st.altair_chart(chart, width="stretch")  # the plot keeps its height
                     gap = panels.capacity_gap(route, unit)
                     if gap is not None:
-                        st.caption(md(describe.capacity_gap_text(gap)))
-            frame = panels.volumes_table(route)
+                        st.caption(md(describe.capacity_gap_text(gap, lang=LANG)))
+            frame = panels.volumes_table(route, lang=LANG)
             if len(frame):
-                st.caption("Every reported figure and its alternatives")
+                st.caption(_("Every reported figure and its alternatives"))
                 source_table(frame)
             if facts.other_volume_data:
-                with st.expander("Partial-year and cumulative figures"):
-                    source_table(panels.period_volumes_table(route))
+                with st.expander(_("Partial-year and cumulative figures")):
+                    source_table(panels.period_volumes_table(route, lang=LANG))
     with tab_dates:
         if tab_dates.open:
-            history = panels.status_periods_frame(whole, as_of=catalog.as_of, year=year)
+            history = panels.status_periods_frame(whole, as_of=catalog.as_of, year=year,
+                                                  lang=LANG)
             if len(history):
-                st.caption(f"Status over time up to {year}, from each dated event's effect")
+                st.caption(_("Status over time up to {year}, from each dated event's "
+                             "effect").format(year=year))
                 source_table(history)
             milestones = panels.milestones_frame(route)
             if len(milestones):
-                shown = describe.when_shown(year, catalog.as_of)
-                st.altair_chart(charts.milestone_timeline(milestones, shown=shown),
+                shown = describe.when_shown(year, catalog.as_of, lang=LANG)
+                st.altair_chart(charts.milestone_timeline(milestones, shown=shown, lang=LANG),
                                 width="stretch")
-                source_table(panels.milestones_table(milestones))
+                source_table(panels.milestones_table(milestones, lang=LANG))
             else:
-                st.info(md(describe.no_milestone_text(start, year)))
+                st.info(md(describe.no_milestone_text(start, year, lang=LANG)))
     with tab_notes:
         if tab_notes.open:
+            if not english(LANG) and (facts.conflicts or facts.notes):
+                st.caption(_("Quoted from the sources, in English:"))
             for text in facts.conflicts:
-                st.markdown(f"- {md(text)}")
+                st.markdown(f"- {quote(text)}")
             if facts.notes:
-                st.caption(md(facts.notes))
+                st.caption(quote(facts.notes))
 
 
 def overview_panel(atlas: Atlas, year: int) -> None:
     catalog = atlas.catalog
-    st.header("The corridor in figures", help=md(catalog.as_of_note))
-    st.caption(f"Up to {year}, from the data as of {date_text(catalog.as_of)}.")
-    st.markdown("#### What the routes carry")
+    st.header(_("The corridor in figures"), help=quote(catalog.as_of_note))
+    st.caption(_("Up to {year}, from the data as of {date}.").format(
+        year=year, date=_date(catalog.as_of)))
+    st.markdown("#### " + _("What the routes carry"))
     routes = headline.route_headlines(catalog, year)
     if routes:
-        card_grid([describe.route_card(h) for h in routes], key="routes")
+        card_grid([describe.route_card(h, lang=LANG) for h in routes], key="routes")
     else:
-        st.caption(f"No route has a dated capacity or a sourced annual volume up to {year}.")
+        st.caption(_("No route has a dated capacity or a sourced annual volume up to "
+                     "{year}.").format(year=year))
     exports = headline.gas_exports(catalog, year)
     if exports:
         latest = exports[0].year
-        st.markdown(f"#### Azerbaijan's gas exports in {latest}")
-        card_grid([describe.export_card(e) for e in exports], key="exports")
-        st.caption(f"Sources for {latest}: " + " · ".join(
-            md_link(describe.source_label(s), s.url) for s in exports[0].sources))
+        st.markdown("#### " + _("Azerbaijan's gas exports in {year}").format(year=latest))
+        card_grid([describe.export_card(e, lang=LANG) for e in exports], key="exports")
+        st.caption(_("Sources for {year}:").format(year=latest) + " " + " · ".join(
+            md_link(describe.source_label(s, LANG), s.url) for s in exports[0].sources))
         if exports[0].note:
-            with st.expander(f"How the {latest} figures were put together"):
-                st.caption(md(exports[0].note))
+            with st.expander(_("How the {year} figures were put together").format(
+                    year=latest)):
+                st.caption(quote(exports[0].note))
     else:
         first = min((e.year for e in catalog.gas_exports_azerbaijan), default=None)
-        st.caption(md(describe.no_exports_text(year, first)))
-    st.markdown(f"#### Under construction in {year}")
+        st.caption(md(describe.no_exports_text(year, first, lang=LANG)))
+    st.markdown("#### " + _("Under construction in {year}").format(year=year))
     builds = headline.under_construction(catalog, year)
     if builds:
-        card_grid([describe.build_card(b) for b in builds], key="builds")
+        card_grid([describe.build_card(b, lang=LANG) for b in builds], key="builds")
     else:
-        st.caption(f"No line is under construction in {year}.")
-    st.markdown(f"#### Planned or agreed in {year}")
+        st.caption(_("No line is under construction in {year}.").format(year=year))
+    st.markdown("#### " + _("Planned or agreed in {year}").format(year=year))
     plans = headline.planned(catalog, year)
     if plans:
-        card_grid([describe.planned_card(p) for p in plans], key="plans")
+        card_grid([describe.planned_card(p, lang=LANG) for p in plans], key="plans")
     else:
-        st.caption(f"No line is planned or agreed in {year}.")
+        st.caption(_("No line is planned or agreed in {year}.").format(year=year))
     colours = styles.route_colours((r.id, r.kind) for r in catalog.routes)
-    by_name = {catalog.route(rid).short_name: c for rid, c in colours.items()}
+    by_name = {catalog.route(rid).short_name_in(LANG): c for rid, c in colours.items()}
     tab_flow, tab_gas, tab_time, tab_ctx, tab_len = lazy_tabs(
-        ["Volumes", "Gas exports", "Timeline", "Context", "Lengths"],
+        [_("Volumes"), _("Gas exports"), _("Timeline"), _("Context"), _("Lengths")],
         key="overview_tab")
     with tab_flow:
         if tab_flow.open:
             points = headline.flow_history(catalog, year)
             for unit, title in FLOW_TITLES.items():
                 chart = charts.flows_chart([p for p in points if p.unit == unit],
-                                           colours=by_name)
+                                           colours=by_name, lang=LANG)
                 if chart is not None:
-                    st.markdown(f"**{title}**")
+                    st.markdown(f"**{_(title)}**")
                     st.altair_chart(chart, width="stretch")  # the plot keeps its height
             if points:
-                st.caption("Each route's sourced annual throughput; a year with no figure is a "
-                           "gap, not a zero, and a hollow point a figure for part of a year. "
-                           "Hover a point for the capacity in force, the utilisation and the "
-                           "sources.")
+                st.caption(_("Each route's sourced annual throughput; a year with no figure "
+                             "is a gap, not a zero, and a hollow point a figure for part of a "
+                             "year. Hover a point for the capacity in force, the utilisation "
+                             "and the sources."))
             else:
-                st.caption(f"No route has a sourced annual volume up to {year}.")
+                st.caption(_("No route has a sourced annual volume up to {year}.").format(
+                    year=year))
     with tab_gas:
         if tab_gas.open:
             gas = panels.gas_exports_frame(catalog)
-            st.altair_chart(charts.gas_exports_chart(gas), width="stretch", height=CHART_HEIGHT)
-            st.caption("Azerbaijan's gas exports by destination, bcm. Years without a sourced "
-                       "figure are gaps in the chart and say “no figure” in the table, "
-                       "never zero.")
-            source_table(panels.gas_exports_table(gas))
+            st.altair_chart(charts.gas_exports_chart(gas, lang=LANG), width="stretch",
+                            height=CHART_HEIGHT)
+            st.caption(_("Azerbaijan's gas exports by destination, bcm. Years without a "
+                         "sourced figure are gaps in the chart and say “no figure” in the "
+                         "table, never zero."))
+            source_table(panels.gas_exports_table(gas, lang=LANG))
     with tab_len:
         if tab_len.open:
             drawn = {rid: atlas.drawn_length_km(rid) or 0.0 for rid in atlas.routes}
             lengths = panels.corridor_overview(catalog, drawn)
-            st.altair_chart(charts.lengths_chart(lengths), width="stretch", height=CHART_HEIGHT)
-            source_table(panels.lengths_table(lengths))
-            st.caption("Capacities")
-            source_table(panels.capacities_table(catalog))
+            st.altair_chart(charts.lengths_chart(lengths, lang=LANG), width="stretch",
+                            height=CHART_HEIGHT)
+            source_table(panels.lengths_table(lengths, lang=LANG))
+            st.caption(_("Capacities"))
+            source_table(panels.capacities_table(catalog, lang=LANG))
     with tab_time:
         if tab_time.open:
             frame = panels.all_milestones(catalog)
             st.altair_chart(charts.milestone_timeline(
                 frame, colour_by="route", colours=by_name,
-                shown=describe.when_shown(year, catalog.as_of)), width="stretch")
-            source_table(panels.milestones_table(frame), height=320)
+                shown=describe.when_shown(year, catalog.as_of, lang=LANG), lang=LANG),
+                width="stretch")
+            source_table(panels.milestones_table(frame, lang=LANG), height=320)
     with tab_ctx:
         if tab_ctx.open:
+            if not english(LANG):
+                st.caption(_("The figures below are quoted from their sources, in English."))
             for item in panels.context_items(catalog):
-                flag = " :material/warning: disputed" if item.disputed else ""
-                st.markdown(f"**{md(item.text)}**{flag}  \n{md(item.support)} — "
+                flag = f" :material/warning: {_('disputed')}" if item.disputed else ""
+                st.markdown(f"**{quote(item.text)}**{flag}  \n{quote(item.support)} — "
                             f"{md(item.source)}")
                 if item.alternatives:
-                    st.caption(f"Other sources: {md(item.alternatives)}")
+                    st.caption(_("Other sources: {sources}").format(
+                        sources=md(item.alternatives)))
                 if item.note:
-                    st.caption(md(item.note))
+                    st.caption(quote(item.note))
                 if item.caveat:
-                    st.warning(f"Caveat: {md(item.caveat)}")
-            with st.expander("Known gaps in the data"):
+                    st.warning(_("Caveat: {text}").format(text=quote(item.caveat)))
+            with st.expander(_("Known gaps in the data")):
                 for gap in catalog.gaps:
-                    st.markdown(f"- {md(gap)}")
+                    st.markdown(f"- {quote(gap)}")
 
 
 def credits(atlas: Atlas) -> None:
     if atlas.catalog is None:
         return
-    lines = [f"[{md(a.text)}]({a.url}) ({md(a.licence)})" for a in atlas.catalog.attribution]
-    st.caption("Data: " + " · ".join(lines) + ". Schematic segments (wide pale band) are "
-               "indicative only. Every figure links to its source.")
+    lines = [f"[{md(credit_text(a.text, LANG))}]({a.url}) ({md(credit_text(a.licence, LANG))})"
+             for a in atlas.catalog.attribution]
+    st.caption(_("Data: {credits}. Schematic segments (wide pale band) are indicative only. "
+                 "Every figure links to its source.").format(credits=" · ".join(lines)))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -837,69 +916,74 @@ def render_export(geo_dir: str, view: MapView, fmt: str, size: tuple[int, int], 
 def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
     """Download the current view, with the user's own layers, as an image, a page,
     a map file or data. Only the chosen format's options are shown."""
-    box = st.expander("Export this view", key="export_open", on_change="rerun",
+    box = st.expander(_("Export this view"), key="export_open", on_change="rerun",
                       icon=":material/download:")
     if not box.open:  # its widgets are sent only while it is open
         return
     with box:
         browser = find_chromium() is not None
         c1, c2 = st.columns(2)
-        fmt = c1.selectbox("Format", exports.FORMATS, format_func=FORMAT_LABELS.get,
-                           key="export_format")
+        fmt = c1.selectbox(_("Format"), exports.FORMATS,
+                           format_func=lambda f: _(FORMAT_LABELS[f]), key="export_format")
         options = exports.OPTIONS[fmt]
         size, scale, paper, static = SIZE_PRESETS["slide"], 1, "a4", False
         if "size" in options:
-            preset = c2.radio("Size", ["slide", "a4", "custom"], horizontal=True,
+            preset = c2.radio(_("Size"), ["slide", "a4", "custom"], horizontal=True,
                               key="export_size",
-                              format_func={"slide": "Slide 16:9", "a4": "A4 landscape",
-                                           "custom": "Custom"}.get)
+                              format_func={"slide": _("Slide 16:9"), "a4": _("A4 landscape"),
+                                           "custom": _("Custom")}.get)
             size = SIZE_PRESETS.get(preset, SIZE_PRESETS["slide"])
             if preset == "custom":  # a row of its own: in order on a phone too
                 w1, w2 = st.columns(2)
-                w = w1.number_input("Width (px)", MIN_SIDE, MAX_SIDE, 1600, step=10,
+                w = w1.number_input(_("Width (px)"), MIN_SIDE, MAX_SIDE, 1600, step=10,
                                     key="export_w")
-                h = w2.number_input("Height (px)", MIN_SIDE, MAX_SIDE, 900, step=10,
+                h = w2.number_input(_("Height (px)"), MIN_SIDE, MAX_SIDE, 900, step=10,
                                     key="export_h")
                 size = parse_size(f"{int(w)}x{int(h)}")
         if "scale" in options:
-            scale = int(st.radio("Scale", [1, 2], horizontal=True,
+            scale = int(st.radio(_("Scale"), [1, 2], horizontal=True,
                                  format_func=lambda s: f"{s}×", key="export_scale",
-                                 help="2× doubles the pixels each way: sharper on screens "
-                                      "and in print, same layout."))
+                                 help=_("2× doubles the pixels each way: sharper on screens "
+                                        "and in print, same layout.")))
         if "paper" in options:
-            paper = c2.radio("Paper", ["a4", "letter"], horizontal=True, key="export_paper",
-                             format_func={"a4": "A4", "letter": "US Letter"}.get,
-                             help="Landscape; the map fills the page.")
+            paper = c2.radio(_("Paper"), ["a4", "letter"], horizontal=True, key="export_paper",
+                             format_func={"a4": "A4", "letter": _("US Letter")}.get,
+                             help=_("Landscape; the map fills the page."))
         if "static" in options:
-            static = st.checkbox("Print render (no browser)", value=not browser,
+            static = st.checkbox(_("Print render (no browser)"), value=not browser,
                                  disabled=not browser, key="export_static",
-                                 help="Draws the map with matplotlib from the same style "
-                                      "table instead of the browser.")
+                                 help=_("Draws the map with matplotlib from the same style "
+                                        "table instead of the browser."))
             if not browser:
-                st.info("Chromium is not installed on this server, so PNG and PDF use the "
-                        "print render. Install it (`apt-get install chromium`) for "
-                        "pixel-faithful snapshots of the live map.")
+                st.info(_("Chromium is not installed on this server, so PNG and PDF use the "
+                          "print render. Install it (`apt-get install chromium`) for "
+                          "pixel-faithful snapshots of the live map."))
         if not options:
-            st.caption({"html": "The live map in one file, with its controls; opens offline.",
-                        "geojson": "The visible layers' features, with licence and "
-                                   "attribution per feature.",
-                        "csv": "Every figure of the visible layers with its sources.",
-                        "kml": "The visible layers for Google Earth."}.get(fmt, ""))
+            st.caption({"html": _("The live map in one file, with its controls; opens "
+                                  "offline."),
+                        "geojson": _("The visible layers' features, with licence and "
+                                     "attribution per feature."),
+                        "csv": _("Every figure of the visible layers with its sources."),
+                        "kml": _("The visible layers for Google Earth.")}.get(fmt, ""))
         # Sent to an area (a link's view, a search hit, "Zoom to") but not yet told what it
         # shows: exporting now would draw the whole corridor, not what is on screen.
         settling = view.bbox is None and bool(st.session_state.get("map_target")
                                               or st.session_state.get("fit"))
-        mine = f" + {len(own)} of your own" if own else ""
         if settling:
-            st.caption("Waiting for the map to show the area asked for, so that the export "
-                       "shows the same area…")
+            st.caption(_("Waiting for the map to show the area asked for, so that the "
+                         "export shows the same area…"))
         else:
-            st.caption(f"{len(view.layers)} layer(s){mine} · as of {view.year} · extent: "
-                       f"{extent_text(view)}")
+            layers = _n("{n} layer", "{n} layers", len(view.layers)).format(
+                n=len(view.layers))
+            if own:
+                layers = _("{layers} + {n} of your own").format(layers=layers, n=len(own))
+            st.caption(_("{layers} · as of {year} · extent: {extent}").format(
+                layers=layers, year=view.year, extent=extent_text(view)))
         request = (view, fmt, size, scale, static, paper, tuple(o.digest for o in own))
-        if st.button("Prepare download", key="export_go", type="primary", disabled=settling):
+        if st.button(_("Prepare download"), key="export_go", type="primary",
+                     disabled=settling):
             try:
-                with st.spinner(f"Rendering {FORMAT_LABELS[fmt]}…"):
+                with st.spinner(_("Rendering {format}…").format(format=_(FORMAT_LABELS[fmt]))):
                     if own:  # the user's data stays in this session: not in the shared cache
                         result = exports.export(atlas, view, fmt, vendor_dir=VENDOR_DIR,
                                                 size=size, scale=scale, static=static,
@@ -908,7 +992,7 @@ def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
                     else:
                         result = render_export(str(GEO_DIR), *request[:-1])
             except AtlasError as err:
-                st.error(f"Export failed: {err}")
+                st.error(_("Export failed: {error}").format(error=err))
             else:
                 st.session_state["export_result"] = (request, result)
         ready = st.session_state.get("export_result")
@@ -917,7 +1001,8 @@ def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
             name = result.filename(view)
             if result.note:
                 st.info(result.note)
-            st.download_button(f"Save {name} ({len(result.data) / 1024:,.0f} KB)", result.data,
+            st.download_button(_("Save {file} ({size} KB)").format(
+                file=name, size=_num(round(len(result.data) / 1024))), result.data,
                                file_name=name, mime=result.mime, key="export_save",
                                on_click="ignore")
 
@@ -927,12 +1012,18 @@ def facility_panel(atlas: Atlas, facility_id: str) -> None:
     if fac is None:
         st.session_state.pop("facility", None)
         return
-    st.header(md(fac.heading))  # its name, short enough for a phone; the rest below
-    lines = [md(fac.name)] if fac.heading != fac.name else []
-    st.caption("  \n".join([*lines, md(fac.kind), f"location: {md(location_text(fac))}"]))
-    source_table(panels.facility_table(fac))
-    st.caption("Sources: " + " · ".join(  # links that wrap on a phone, never cut short
-        md_link(f"{describe.source_label(s)}: {s.title}", s.url) for s in fac.sources))
+    name = fac.name_in(LANG)
+    heading = fac.heading if name == fac.name else name  # short enough for a phone
+    st.header(md(heading))
+    lines = [md(name)] if heading != name else []
+    kind = (md(fac.kind) if english(LANG) else
+            f"{_(styles.FACILITY_LABELS[fac.category])} ({quote(fac.kind)})")
+    st.caption("  \n".join([*lines, kind, _("location: {place}").format(
+        place=md(location_text(fac, LANG)))]))
+    source_table(panels.facility_table(fac, lang=LANG))
+    st.caption(_("Sources:") + " " + " · ".join(  # links that wrap on a phone, never cut
+        md_link(f"{describe.source_label(s, LANG)}: {s.title}", s.url)  # short
+        for s in fac.sources))
 
 
 def table_view(atlas: Atlas, scene: Scene, year: int,
@@ -942,19 +1033,19 @@ def table_view(atlas: Atlas, scene: Scene, year: int,
     frame = panels.layers_table(
         atlas.catalog, routes, status=in_year,
         drawn_km={rid: atlas.drawn_length_km(rid) or 0.0 for rid in routes},
-        facilities=scene.facilities is not None)
-    st.caption(f"Visible layers as of {year}. Line: the pattern the map uses for the status "
-               "(solid operating, dashed under construction, dotted planned). Click a column "
-               "header to sort. An empty length or capacity: no source gives one (a "
-               "facility has none).")
+        facilities=scene.facilities is not None, lang=LANG)
+    st.caption(_("Visible layers as of {year}. Line: the pattern the map uses for the status "
+                 "(solid operating, dashed under construction, dotted planned). Click a "
+                 "column header to sort. An empty length or capacity: no source gives one "
+                 "(a facility has none).").format(year=year))
     source_table(frame)
-    st.download_button("Download this table (CSV)",
+    st.download_button(_("Download this table (CSV)"),
                        panels.as_read(frame).to_csv(index=False).encode("utf-8"),
                        file_name=f"corridor-atlas_table_{year}.csv", mime="text/csv",
                        key="table_csv", on_click="ignore")
     for i, layer in enumerate(own):
-        st.subheader(f"Your layer: {md(layer.name)}")
-        st.caption(md(layer.describe()))
+        st.subheader(_("Your layer: {name}").format(name=md(layer.name)))
+        st.caption(md(layer.describe(lang=LANG)))
         st.dataframe(attribute_table(layer), hide_index=True, width="stretch",
                      key=f"own_table_{i}")
 
@@ -962,22 +1053,23 @@ def table_view(atlas: Atlas, scene: Scene, year: int,
 def compare_view(atlas: Atlas, view: MapView) -> None:
     assert atlas.catalog is not None
     first, last = year_range(atlas.catalog)
-    if not st.toggle("Show two years side by side", key="compare_on",
-                     help="Two synchronised maps: pan or zoom one and the other follows."):
-        st.caption("Turn on to compare the corridor in two years.")
+    if not st.toggle(_("Show two years side by side"), key="compare_on",
+                     help=_("Two synchronised maps: pan or zoom one and the other follows.")):
+        st.caption(_("Turn on to compare the corridor in two years."))
         return
     # Only the data's years can be picked: a year outside them cannot be typed in and
     # then silently not drawn.
     years = list(range(first, last + 1))
     c1, c2 = st.columns(2)
-    help_text = f"The data covers {first}–{last}."
-    year_a = c1.selectbox("Left: as of", years, index=years.index(min(max(2005, first), last)),
+    help_text = _("The data covers {first}–{last}.").format(first=first, last=last)
+    year_a = c1.selectbox(_("Left: as of"), years, index=years.index(min(max(2005, first), last)),
                           key="compare_a", help=help_text)
-    year_b = c2.selectbox("Right: as of", years,
+    year_b = c2.selectbox(_("Right: as of"), years,
                           index=years.index(min(max(default_year(atlas.catalog), first), last)),
                           key="compare_b", help=help_text)
     if year_a == year_b:
-        st.caption(f"Both maps show {year_a}: pick another year on one side to compare.")
+        st.caption(_("Both maps show {year}: pick another year on one side to "
+                     "compare.").format(year=year_a))
     from corridor_atlas.compare import compare_map
 
     dual = compare_map(atlas, view, int(year_a), int(year_b), vendor_dir=VENDOR_DIR,
@@ -986,19 +1078,34 @@ def compare_view(atlas: Atlas, view: MapView) -> None:
               returned_objects=[])
 
 
+def uploader_css() -> str:
+    """The file uploader's own words (its button's "Upload", its English size limit) in
+    the reader's language: the limit and the formats are in the uploader's label."""
+    word = '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} "
+                         for c in _("Upload")) + '"'  # a CSS string, nothing to break out
+    return ("<style>[data-testid='stFileUploaderDropzoneInstructions'] { display: none; }"
+            ".st-key-uploads [data-testid='stFileUploaderDropzone'] button p "
+            "{ display: none; }"
+            ".st-key-uploads [data-testid='stFileUploaderDropzone'] button::after "
+            f"{{ content: {word}; }}</style>")
+
+
 def user_layers() -> tuple[list[UserLayer], list[UserLayer]]:
     """Layers the user uploads, kept for this browser session only; the map fits to a
     layer once, when it is added.
 
     Returns the layers shown and the layers switched off (here or in the map's layer
     control, which lists them too)."""
-    with st.sidebar.expander("Your own layers", icon=":material/add:"):
+    with st.sidebar.expander(_("Your own layers"), icon=":material/add:"):
+        st.html(uploader_css())
         files = st.file_uploader(
-            "GeoJSON, KML, zipped Shapefile or GeoPackage", key="uploads",
+            _("GeoJSON, KML, zipped Shapefile or GeoPackage, up to {size} MB each").format(
+                size=_num(settings.max_upload_bytes() / 2**20)), key="uploads",
             type=["geojson", "json", "kml", "zip", "gpkg"], accept_multiple_files=True,
-            help="Drawn on the map for you only; nothing is stored on the server.")
+            help=_("Drawn on the map for you only; nothing is stored on the server."))
         shelf: Shelf = st.session_state.setdefault("_shelf", Shelf())
-        shelved = shelf.update(Upload(f.file_id, f.name, f.getvalue()) for f in files or [])
+        shelved = shelf.update((Upload(f.file_id, f.name, f.getvalue()) for f in files or []),
+                               lang=LANG)
         for note in shelved.notes:
             {"error": st.error, "warning": st.warning, "info": st.caption}[note.level](
                 md(note.text))
@@ -1008,7 +1115,8 @@ def user_layers() -> tuple[list[UserLayer], list[UserLayer]]:
             switch = user_layer_id(layer)
             if switch:
                 st.session_state.setdefault(f"layer_{switch}", True)
-            shown = not switch or st.checkbox(f"Show {md(layer.name)} on the map",
+            shown = not switch or st.checkbox(_("Show {name} on the map").format(
+                                                  name=md(layer.name)),
                                               key=f"layer_{switch}")
             (layers if shown else hidden).append(layer)
     st.session_state["_own_ids"] = tuple(user_layer_id(o) for o in layers + hidden)
@@ -1020,12 +1128,12 @@ def user_layers() -> tuple[list[UserLayer], list[UserLayer]]:
 
 def share_link(query: str) -> None:
     base = (st.context.url or "").split("?")[0] or "http://localhost:8501/"
-    box = st.sidebar.expander("Link to this view", key="share_open", on_change="rerun",
+    box = st.sidebar.expander(_("Link to this view"), key="share_open", on_change="rerun",
                               icon=":material/link:")
     if box.open:  # drawn only while open: the code block is costly for a page to draw
         with box:
-            st.caption("Copy this link (button at the right) to share exactly this view. "
-                       "The address bar holds the same link.")
+            st.caption(_("Copy this link (button at the right) to share exactly this view. "
+                         "The address bar holds the same link."))
             st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
 
 
@@ -1051,12 +1159,13 @@ def map_tab(atlas: Atlas, scene: Scene, view: MapView, toggled: list[str],
                           layer_control=parts.control, returned_objects=MAP_RETURNS,
                           on_change=_on_map_change)
     CLOCK.mark("map sent")
-    not_begun = [atlas.catalog.route(lid).short_name for lid in scene.not_begun]
+    not_begun = [atlas.catalog.route(lid).short_name_in(LANG) for lid in scene.not_begun]
     if not_begun:
-        st.caption(f"Not yet agreed in {view.year}, so not drawn: "
-                   + ", ".join(md(n) for n in not_begun) + ".")
+        st.caption(_("Not yet agreed in {year}, so not drawn: {routes}.").format(
+            year=view.year, routes=", ".join(md(n) for n in not_begun)))
     if scene.filtered:
-        st.caption(f"Hidden by the filters: {len(scene.filtered)} layer(s).")
+        st.caption(_n("Hidden by the filters: {n} layer.", "Hidden by the filters: {n} layers.",
+                      len(scene.filtered)).format(n=len(scene.filtered)))
     credits(atlas)
     return state
 
@@ -1066,6 +1175,7 @@ def sidebar_controls(atlas: Atlas) -> tuple[int, bool, list[str], list[str], lis
                                             list[UserLayer]]:
     """The sidebar's controls, drawn: the year, Flows, the kinds and statuses, the layers,
     the route panel, the basemap, the user's own layers (shown and switched off)."""
+    language_picker()
     search_box(atlas)
     year = year_control(atlas)
     flows = flows_switch(atlas, year)
@@ -1087,16 +1197,56 @@ def _rest_if_the_map_is_not_drawn() -> None:
         st.rerun(scope="app")
 
 
+def choose_language() -> str:
+    """This session's language: the reader's pick in the sidebar; before that, the link's
+    ``lang``, else the browser's language, else English. A ``lang`` the atlas does not
+    have gives English, with a notice."""
+    if "lang" not in st.session_state:
+        asked = st.query_params.get("lang")
+        choice = i18n.choose(asked, st.context.locale)
+        st.session_state["lang"] = choice.lang
+        st.session_state["_lang_browser"] = i18n.choose(None, st.context.locale).lang
+        if choice.fell_back:
+            st.session_state["_lang_asked"] = choice.asked
+    return str(st.session_state["lang"])
+
+
+def language_picker() -> None:
+    """The sidebar's language picker: each language in its own name."""
+    options = [*i18n.LANGUAGES, *([LANG] if LANG not in i18n.LANGUAGES else [])]
+    st.sidebar.selectbox(
+        f":material/translate: {_(PICKER_LABEL)}", options, key="lang",
+        format_func=lambda code: i18n.LANGUAGES[code].native if code in i18n.LANGUAGES
+        else code, on_change=_language_picked)
+
+
+def _language_picked() -> None:
+    """Another language redraws the map (its names and controls): it opens where the
+    reader is; a notice about the link's language has had its answer."""
+    st.session_state.pop("_lang_asked", None)
+    _keep_view()
+
+
+def _lang_in_link() -> str | None:
+    """The ``lang`` a link to this view carries: the language shown, unless it is English
+    and so is the browser's (a link opened elsewhere shows what it showed here)."""
+    browser = st.session_state.get("_lang_browser", i18n.DEFAULT)
+    return None if LANG == browser == i18n.DEFAULT else LANG
+
+
 def main() -> None:
-    atlas = load(str(GEO_DIR))
+    global LANG
+    LANG = choose_language()
+    with st.spinner(_("Loading the corridor data…")):
+        atlas = load(str(GEO_DIR))
     CLOCK.mark("data")
     st.sidebar.title("Corridor Atlas")
-    st.sidebar.caption("Energy and transport routes from the Caspian through Georgia and "
-                       "Türkiye to Europe.")
+    st.sidebar.caption(_("Energy and transport routes from the Caspian through Georgia and "
+                         "Türkiye to Europe."))
     if atlas.catalog is None:
         notices(atlas)
-        st.error("The catalog could not be read, so no route can be shown. See the data "
-                 "problems above.")
+        st.error(_("The catalog could not be read, so no route can be shown. See the data "
+                   "problems above."))
         return
     st.html(MAP_CSS + CARD_CSS)
     read_url(atlas)
@@ -1116,15 +1266,17 @@ def main() -> None:
     CLOCK.mark("sidebar")
     in_year = timeline.statuses_in(atlas.catalog.routes, year, as_of=atlas.catalog.as_of)
     view = MapView(layers=tuple(toggled), selected=selected, basemap=basemap, year=year,
-                   flows=flows, kinds=tuple(kinds), statuses=tuple(wanted_status))
+                   flows=flows, kinds=tuple(kinds), statuses=tuple(wanted_status),
+                   lang=LANG)  # type: ignore[arg-type]
     scene = build_scene(atlas, view, own)
     CLOCK.mark("scene")
     col_map, col_panel = st.columns([3, 2], gap="medium")
     with col_map:
         url_box = st.container()  # filled once the URL is written (write_url)
         notices(atlas)
-        tab_map, tab_compare, tab_table = lazy_tabs(["Map", "Compare two years", "Table"],
-                                                    key="main_tab", on_change=_main_tab_changed)
+        tab_map, tab_compare, tab_table = lazy_tabs(
+            [_("Map"), _("Compare two years"), _("Table")], key="main_tab",
+            on_change=_main_tab_changed)
         # The map only while its tab is open: the others' reruns neither make nor send it.
         st.session_state["_map_open"] = tab_map.open
         state = st.session_state.get("map")  # what the map last reported
@@ -1173,7 +1325,7 @@ def main() -> None:
     share_link(query)
     CLOCK.mark("url")
     if st.session_state.get("playing"):
-        _, last = year_range(atlas.catalog)
+        last = year_range(atlas.catalog)[1]
         if year >= last:  # the switch is drawn: it is turned off before it is, next run
             st.session_state["_stop_play"] = True
         else:

@@ -1,0 +1,189 @@
+"""The app in Turkish, Azerbaijani and the pseudo-locale, run headless with AppTest.
+
+The pseudo-locale (``?lang=qps``) returns every message of the catalogs marked (⟦…⟧): any
+word a reader sees outside the marks, other than the data's own texts (names, sources,
+notes quoted from English-language sources), never went through the translation layer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from corridor_atlas import i18n
+
+from .conftest import ROOT, open_session
+
+APP = str(ROOT / "app.py")
+# What a reader reads of each element: the proto fields that hold text for people.
+TEXT_FIELDS = {"label", "help", "placeholder", "body", "options", "content", "delta",
+               "display_text", "value", "default_tab_label"}
+# Elements whose text is not for reading (the page's CSS and scripts, the map's HTML,
+# a link in a code block) or that are read as tables below.
+SKIPPED = {"html", "component_instance", "code", "arrow_data_frame", "arrow_vega_lite_chart",
+           "empty", "download_button", "deck_gl_json_chart"}
+CHART_TEXT_KEYS = {"title", "text", "subtitle"}
+# Besides the data: the atlas's own name, the languages' names in themselves, and symbols.
+OWN_WORDS = ["Corridor Atlas", *(lang.native for lang in i18n.LANGUAGES.values()),
+             "km", "m²", "bcm", "A4", "PNG", "PDF", "SVG", "HTML", "GeoJSON", "CSV", "KML"]
+
+
+def _open(lang: str, **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = lang
+    for key, value in query.items():
+        at.query_params[key] = value
+    open_session(at)
+    assert not at.exception, at.exception
+    return at
+
+
+def _proto_texts(message: Any) -> Iterator[str]:
+    """The reader's texts in an element's proto (its TEXT_FIELDS, at any depth)."""
+    for field, value in message.ListFields():
+        if field.message_type is not None:
+            items = value if field.label == field.LABEL_REPEATED else [value]
+            for item in items:
+                yield from _proto_texts(item)
+        elif field.name in TEXT_FIELDS:
+            items = value if field.label == field.LABEL_REPEATED else [value]
+            yield from (v for v in items if isinstance(v, str))
+
+
+def _chart_texts(spec: Any) -> Iterator[str]:
+    """The titles and texts of a Vega-Lite spec (axes, legends, tooltips, the chart's)."""
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key in CHART_TEXT_KEYS and isinstance(value, str):
+                yield value
+            elif key in CHART_TEXT_KEYS and isinstance(value, list):
+                yield from (v for v in value if isinstance(v, str))
+            else:
+                yield from _chart_texts(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            yield from _chart_texts(item)
+
+
+def _nodes(node: Any) -> Iterator[Any]:
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _nodes(child)
+
+
+def page_texts(at: AppTest) -> list[str]:
+    """Every text of the page a reader reads: labels, help, captions, cards, tabs,
+    expanders, options, alerts, table headings and cells, chart titles."""
+    texts: list[str] = []
+    for root in (at.sidebar, at.main):
+        for node in _nodes(root):
+            proto = getattr(node, "proto", None)
+            if proto is None:
+                continue
+            kind = getattr(node, "type", "")
+            if kind in SKIPPED:
+                continue
+            texts.extend(_proto_texts(proto))
+    for frame in at.dataframe:
+        value = frame.value
+        texts.extend(map(str, value.columns))
+        for column in value.columns:
+            texts.extend(v for v in value[column] if isinstance(v, str)
+                         and not v.startswith("http"))
+    for chart in at.get("arrow_vega_lite_chart"):
+        texts.extend(_chart_texts(json.loads(chart.proto.spec)))
+    for button in at.get("download_button"):
+        texts.append(button.proto.label)
+    return [t for t in texts if t and not t.startswith(":material/")]
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, Iterable):
+        for item in value:
+            yield from _strings(item)
+
+
+@pytest.fixture(scope="module")
+def data_texts(catalog) -> list[str]:
+    """The data's own texts, which may be shown as they are: every text of the catalog
+    (names, notes and sources' titles as their sources write them)."""
+    return [*_strings(catalog.model_dump(mode="json")), *OWN_WORDS]
+
+
+def _unmarked(at: AppTest, allowed: list[str]) -> list[str]:
+    return i18n.unmarked("\n".join(page_texts(at)), allowed)
+
+
+@pytest.mark.parametrize("query", [{}, {"route": "btc"}, {"route": "tanap", "year": "2015"}])
+def test_pseudo_locale_leaves_no_text_of_the_page_untranslated(query, data_texts):
+    at = _open(i18n.PSEUDO, **query)
+    assert _unmarked(at, data_texts) == []
+
+
+def test_pseudo_locale_in_every_tab_of_the_route_panel(data_texts):
+    at = _open(i18n.PSEUDO, route="btc")
+    for label in at.session_state["_route_tab_labels"]:
+        at.session_state["route_tab"] = label
+        at.run()
+        assert not at.exception
+        assert _unmarked(at, data_texts) == [], label
+
+
+def test_pseudo_locale_in_every_tab_of_the_overview(data_texts):
+    at = _open(i18n.PSEUDO)
+    for label in at.session_state["_overview_tab_labels"]:
+        at.session_state["overview_tab"] = label
+        at.run()
+        assert not at.exception
+        assert _unmarked(at, data_texts) == [], label
+
+
+def test_pseudo_locale_in_the_table_view_and_the_export_panel(data_texts):
+    at = _open(i18n.PSEUDO)
+    labels = at.session_state["_main_tab_labels"]
+    at.session_state["main_tab"] = labels[2]  # the table
+    at.run()
+    assert _unmarked(at, data_texts) == []
+    at.session_state["main_tab"] = labels[0]
+    at.session_state["export_open"] = True
+    at.run()
+    assert _unmarked(at, data_texts) == []
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("tr", ["Katmanlar", "Altlık harita", "Harita", "Tablo"]),
+    ("az", ["Qatlar", "Əsas xəritə", "Xəritə", "Cədvəl"]),
+])
+def test_turkish_and_azerbaijani_pages_read_in_their_language(lang, words):
+    at = _open(lang)
+    text = "\n".join(page_texts(at))
+    assert at.selectbox(key="lang").value == lang
+    for word in words:
+        assert word in text, word
+
+
+def test_the_language_is_kept_in_the_link_and_an_unknown_one_falls_back_with_a_notice():
+    at = _open("tr")
+    assert at.query_params["lang"] in ("tr", ["tr"])
+    at = _open("xx")
+    assert at.selectbox(key="lang").value == "en"
+    assert any("“xx”" in w.value for w in at.warning)
+
+
+def test_picking_a_language_keeps_the_view():
+    at = _open("en", route="btc", year="2012")
+    at.selectbox(key="lang").set_value("az").run()
+    assert not at.exception
+    assert at.slider(key="year").value == 2012
+    assert at.selectbox(key="route").value == "btc"
+    assert at.query_params["lang"] in ("az", ["az"])
+    assert at.header[0].value.startswith("Bakı–Tbilisi–Ceyhan")
