@@ -243,8 +243,6 @@ def amount_text(value: float, unit: str | None, lang: str = "en") -> str:
             return f"{number(value)}%"
         return format_percent(value / 100, locale=i18n.languages.language(lang).locale,
                               decimal_quantization=False)
-    if english(lang):
-        return f"{number(value)} {unit}" if unit else number(value)
     return _quantity(value, unit, lang) if unit else _number(value, lang)
 
 
