@@ -340,3 +340,16 @@ def test_pseudo_locale_leaves_nothing_unmarked_in_any_table(catalog):
     items = panels.context_items(catalog, i18n.PSEUDO)
     text = "\n".join(f"{i.alternatives}\n{i.outcome}\n{i.source}" for i in items)
     assert i18n.unmarked(text, allowed=allowed) == []
+
+
+@pytest.mark.parametrize(("lang", "fact"), [("tr", "işletmeci: bp"), ("az", "operator: bp"),
+                                            ("en", "operator: bp")])
+def test_a_facilitys_balloon_gives_its_facts_in_the_language(catalog, lang, fact):
+    from corridor_atlas.dataexport.kmltext import facility_description
+
+    sangachal = next(f for f in catalog.facilities.items if f.id == "sangachal")
+    lines = facility_description(sangachal, lang).splitlines()
+    assert fact in lines
+    assert {"tr": "alan (ha): 542 (bp key facts) / ~550 (bp text, AZERTAC)",
+            "az": "sahə (ha): 542 (bp key facts) / ~550 (bp text, AZERTAC)",
+            "en": "area (ha): 542 (bp key facts) / ~550 (bp text, AZERTAC)"}[lang] in lines
