@@ -16,9 +16,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from babel.numbers import format_percent
+
 from . import i18n
 from .catalog import AnnualVolume, Dispute, Facility, Location, Route, Source
-from .figures import Citation, Figure, facility_figures, is_stale
+from .figures import (
+    DRAWN_NOTE,
+    LENGTH_IN,
+    STATUS_IN,
+    Citation,
+    Figure,
+    facility_figures,
+    is_stale,
+)
 from .flows import Flow, Missing
 from .format import date, number, percent, quantity
 from .i18n import N_
@@ -30,24 +40,59 @@ if TYPE_CHECKING:  # headline reads figures through panels, which imports this m
     from .headline import BuildHeadline, ExportHeadline, RouteHeadline, RouteStart
     from .panels import CapacityGap
 
-__all__ = ["DESCRIPTIVE_SOURCE", "DRAWN_SOURCE", "FACILITIES_NAME", "LOCATION_WORDS",
-           "MILESTONES_SOURCE", "NOT_BEGUN", "NO_SOURCED_VALUE", "Card", "build_card",
-           "capacity_gap_text", "country_name", "dispute_line", "disputed_status",
-           "export_card", "facility_facts", "figure_label", "figure_note", "figure_source",
-           "figure_value", "flow_lines", "flow_reason", "length_text", "location_text",
-           "no_exports_text", "no_milestone_text", "no_volume_text", "planned_card",
-           "route_card",
-           "route_label", "route_panel_cards", "since_line", "source_label", "sources_label",
-           "stale_note", "status_in_year_line", "status_line", "status_today_line",
-           "status_word", "volume_text", "when_shown"]
+__all__ = [
+    "DESCRIPTIVE_SOURCE",
+    "DRAWN_SOURCE",
+    "FACILITIES_NAME",
+    "LOCATION_WORDS",
+    "MILESTONES_SOURCE",
+    "NOT_BEGUN",
+    "NO_SOURCED_VALUE",
+    "Card",
+    "amount_text",
+    "build_card",
+    "capacity_gap_text",
+    "country_name",
+    "date_text",
+    "dispute_line",
+    "disputed_status",
+    "export_card",
+    "facility_facts",
+    "figure_label",
+    "figure_note",
+    "figure_source",
+    "figure_value",
+    "flow_lines",
+    "flow_reason",
+    "length_text",
+    "location_text",
+    "no_exports_text",
+    "no_milestone_text",
+    "no_volume_text",
+    "number_text",
+    "planned_card",
+    "route_card",
+    "route_label",
+    "route_panel_cards",
+    "since_line",
+    "source_label",
+    "sources_label",
+    "stale_note",
+    "status_in_year_line",
+    "status_line",
+    "status_today_line",
+    "status_word",
+    "volume_text",
+    "when_shown",
+]
 
 NO_SOURCED_VALUE = N_("no sourced value")
 """Shown in place of a figure the catalog has no source for."""
 
-DRAWN_SOURCE = "computed from the route geometry"
+DRAWN_SOURCE = N_("computed from the route geometry")
 """Source of lengths measured on the drawn line rather than published."""
 
-DESCRIPTIVE_SOURCE = "atlas catalog (descriptive entry)"
+DESCRIPTIVE_SOURCE = N_("atlas catalog (descriptive entry)")
 """Source of rows that name or describe a route rather than give a figure."""
 
 NOT_BEGUN = N_("Not yet agreed")
@@ -66,7 +111,7 @@ LOCATION_WORDS: dict[Location, str] = {
 }
 """What a facility's point stands for (its ``location``), as the panel and popup say it."""
 
-MILESTONES_SOURCE = "the route's dated milestones (Dates tab)"
+MILESTONES_SOURCE = N_("the route's dated milestones (Dates tab)")
 """Source of a status read from the absence of any milestone up to a year."""
 
 _HOLDER_KINDS = ("shareholder", "shareholder_previous")
@@ -94,6 +139,18 @@ def _percent(fraction: float, lang: str) -> str:
 
 def _date(text: str, lang: str) -> str:
     return date(text) if english(lang) else i18n.date(text, lang)
+
+
+def number_text(value: float, lang: str = "en") -> str:
+    """A number as a figure is published, every digit with ``lang``'s separators:
+    ``"1,768.5"`` (``"1.768,5"`` in Turkish and Azerbaijani)."""
+    return _number(value, lang)
+
+
+def date_text(text: str, lang: str = "en") -> str:
+    """A date, whole or partial (``"2005-05-10"``, ``"2008-07"``, ``"2004"``), in words in
+    ``lang``: ``"10 May 2005"``, ``"10 Mayıs 2005"``, ``"10 may 2005"``."""
+    return _date(text, lang)
 
 
 # --------------------------------------------------------------------------- names
@@ -125,9 +182,11 @@ def kind_word(kind: str, lang: str = "en") -> str:
     return _tr(lang).gettext(KIND_LABELS[kind])  # type: ignore[index]
 
 
-def length_text(km: float | None) -> str:
-    """``"1,768 km"``, or :data:`NO_SOURCED_VALUE`."""
-    return NO_SOURCED_VALUE if km is None else f"{number(round(km))} km"
+def length_text(km: float | None, lang: str = "en") -> str:
+    """``"1,768 km"`` (``"1.768 km"`` in Turkish), or :data:`NO_SOURCED_VALUE`."""
+    if km is None:
+        return _tr(lang).gettext(NO_SOURCED_VALUE)
+    return _quantity(round(km), "km", lang)
 
 
 def location_text(facility: Facility, lang: str = "en") -> str:
@@ -139,9 +198,11 @@ def location_text(facility: Facility, lang: str = "en") -> str:
     return f"{text}. {facility.location_note}" if facility.location_note else text
 
 
-def facility_facts(facility: Facility) -> list[tuple[str, str]]:
-    """A facility's facts as (what, value) in words, in the catalog's order."""
-    return [(f.label, figure_value(f)) for f in facility_figures(facility)]
+def facility_facts(facility: Facility, lang: str = "en") -> list[tuple[str, str]]:
+    """A facility's facts as (what, value) in words, in the catalog's order: what in
+    ``lang``, numbers in its convention and units in its words; texts as the catalog
+    writes them."""
+    return [(f.label, figure_value(f, lang=lang)) for f in facility_figures(facility, lang)]
 
 
 # --------------------------------------------------------------------------- sources
@@ -174,10 +235,15 @@ def sources_label(sources: Iterable[Citation], lang: str = "en") -> str:
 # --------------------------------------------------------------------------- figures
 
 
-def _amount(value: float, unit: str | None) -> str:
+def amount_text(value: float, unit: str | None, lang: str = "en") -> str:
+    """A number and its unit in ``lang``: ``"1,768 km"``, ``"30.1%"`` (``"%30,1"`` in
+    Turkish), a number alone without a unit."""
     if unit == "%":
-        return f"{number(value)}%"
-    return f"{number(value)} {unit}" if unit else number(value)
+        if english(lang):
+            return f"{number(value)}%"
+        return format_percent(value / 100, locale=i18n.languages.language(lang).locale,
+                              decimal_quantization=False)
+    return _quantity(value, unit, lang) if unit else _number(value, lang)
 
 
 def country_name(part: str, countries: Mapping[str, str]) -> str:
@@ -190,84 +256,99 @@ def country_name(part: str, countries: Mapping[str, str]) -> str:
     return part
 
 
-def figure_label(figure: Figure, countries: Mapping[str, str] | None = None) -> str:
-    """What a figure is, as the panels name it: its label, a length by country with the
-    country in words (``"length in Türkiye"``)."""
+def figure_label(figure: Figure, countries: Mapping[str, str] | None = None,
+                 lang: str = "en") -> str:
+    """What a figure is, as the panels name it, in ``lang``: its label, a length by
+    country with the country in words (``"length in Türkiye"``, from ``countries``, their
+    names by code in ``lang``)."""
+    tr = _tr(lang)
     if figure.kind == "length_by_country" and figure.part:
-        return f"length in {country_name(figure.part, countries or {})}"
-    return figure.label
+        return tr.gettext(LENGTH_IN).format(country=country_name(figure.part, countries or {}))
+    if figure.kind == "status_in_year" and figure.year is not None:
+        return tr.gettext(STATUS_IN).format(year=figure.year)
+    return tr.gettext(figure.label)
 
 
-def figure_value(figure: Figure, countries: Mapping[str, str] | None = None) -> str:
+def figure_value(figure: Figure, countries: Mapping[str, str] | None = None,
+                 lang: str = "en") -> str:
     """
-    A figure's value as the panels show it, every digit the source gives with thousands
-    separators: ``"1,768 km"``; an increment ``"+1.2 bcm/y"``; a breakdown
+    A figure's value as the panels show it, in ``lang``, every digit the source gives with
+    thousands separators: ``"1,768 km"``; an increment ``"+1.2 bcm/y"``; a breakdown
     ``"Azerbaijan 449 km, Georgia 235 km"`` (countries in words, from ``countries``, their
     names by code); a shareholding ``"bp: 30.1%"``; a drawn length ``"1,750 km as
     drawn"``; a kind and a status as the legend says them (``"Oil pipeline"``,
-    ``"Operating"``); a value no source gives, :data:`NO_SOURCED_VALUE`.
+    ``"Operating"``); a value no source gives, :data:`NO_SOURCED_VALUE`. Names, ends and
+    other texts as the catalog writes them.
     """
-    value, names = figure.value, countries or {}
+    value, names, tr = figure.value, countries or {}, _tr(lang)
     if figure.kind == "status_in_year":
-        return STATUS_LABELS.get(value, NOT_BEGUN) if isinstance(value, str) else NOT_BEGUN
+        return status_word(value if isinstance(value, str) else None, lang)
     if figure.kind == "kind" and isinstance(value, str):
-        return KIND_LABELS.get(value, value)  # type: ignore[call-overload]
+        return kind_word(value, lang) if value in KIND_LABELS else value
     if figure.kind == "status" and isinstance(value, str):
-        return STATUS_LABELS.get(value, value)  # type: ignore[call-overload]
+        return status_word(value, lang)
     if figure.kind == "countries" and isinstance(value, str):
         return ", ".join(country_name(code, names) for code in value.split(", "))
     if value is None:
-        text = NO_SOURCED_VALUE
+        text = tr.gettext(NO_SOURCED_VALUE)
     elif isinstance(value, str):
         text = value
     elif isinstance(value, tuple):
-        text = ", ".join(f"{country_name(part.name, names)} {_amount(part.value, figure.unit)}"
-                         for part in value)
+        text = ", ".join(
+            f"{country_name(part.name, names)} {amount_text(part.value, figure.unit, lang)}"
+            for part in value)
     elif figure.kind == "drawn_length":
-        text = f"{number(round(value))} {figure.unit} as drawn"
+        text = tr.gettext("{length} as drawn").format(
+            length=amount_text(round(value), figure.unit, lang))
     else:
-        text = ("+" if figure.increment else "") + _amount(value, figure.unit)
+        text = ("+" if figure.increment else "") + amount_text(value, figure.unit, lang)
     if figure.kind in _HOLDER_KINDS and figure.part:
         return f"{figure.part}: {text}"
     return text
 
 
-def figure_source(figure: Figure) -> str | None:
+def figure_source(figure: Figure, lang: str = "en") -> str | None:
     """Where a figure comes from, in words: its sources' labels, or what the atlas did."""
+    tr = _tr(lang)
     if figure.kind in ("description", "kind", "countries"):
-        return DESCRIPTIVE_SOURCE
+        return tr.gettext(DESCRIPTIVE_SOURCE)
     if figure.kind == "drawn_length":
-        return DRAWN_SOURCE
+        return tr.gettext(DRAWN_SOURCE)
     if figure.kind == "status_in_year" and not figure.sources:
-        return MILESTONES_SOURCE
-    return sources_label(figure.sources) or None
+        return tr.gettext(MILESTONES_SOURCE)
+    return sources_label(figure.sources, lang) or None
 
 
-def stale_note(dated: str | None, as_of: str) -> str | None:
+def stale_note(dated: str | None, as_of: str, lang: str = "en") -> str | None:
     """What to say of a figure whose newest source is more than a year before ``as_of``."""
     if not is_stale(dated, as_of):
         return None
     assert dated is not None
-    return (f"newest source {date(dated)}: more than a year before the data's as-of "
-            f"date ({date(as_of)})")
+    return _tr(lang).gettext("newest source {date}: more than a year before the data's "
+                             "as-of date ({as_of})").format(date=_date(dated, lang),
+                                                            as_of=_date(as_of, lang))
 
 
-def figure_note(figure: Figure, as_of: str | None = None) -> str | None:
+def figure_note(figure: Figure, as_of: str | None = None, lang: str = "en") -> str | None:
     """
-    The note of a key figure: when it held (``"as of 2025-12"``), what it covers, the
-    catalog's note, and, given the data's ``as_of`` date, whether its newest source is
-    more than a year older (:func:`stale_note`).
+    The note of a key figure, in ``lang``: when it held (``"as of 2025-12"``), what it
+    covers, the catalog's note (as it writes it), and, given the data's ``as_of`` date,
+    whether its newest source is more than a year older (:func:`stale_note`).
     """
+    tr = _tr(lang)
     if figure.kind == "status_in_year":
-        when = f"since {date(figure.date)}" if figure.date else None
+        when = (tr.gettext("since {date}").format(date=_date(figure.date, lang))
+                if figure.date else None)
         return ": ".join(p for p in (when, figure.note) if p) or None
     what = figure.what
     if figure.kind in ("kind", "status") and what and isinstance(figure.value, str) and (
             what.strip().lower() in (figure.value, figure_value(figure).lower())):
         what = None  # the sources' words say no more than the value's
-    parts = [f"as of {figure.date}" if figure.date else None, what, figure.note]
+    note = tr.gettext(DRAWN_NOTE) if figure.note == DRAWN_NOTE else figure.note
+    parts = [tr.gettext("as of {date}").format(date=figure.date) if figure.date else None,
+             what, note]
     if as_of is not None:
-        parts.append(stale_note(figure.newest_source_date, as_of))
+        parts.append(stale_note(figure.newest_source_date, as_of, lang))
     return "; ".join(p for p in parts if p) or None
 
 

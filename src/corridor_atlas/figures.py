@@ -5,7 +5,10 @@ a :class:`Figure`: what it is (``kind``, and ``label`` in words), its value as t
 source gives it (a number with its ``unit``, a text, a breakdown into parts, or
 ``None`` when no source gives one), when and what it is for, and its sources.
 Nothing here is text for display: :mod:`corridor_atlas.describe` writes figures in
-words for people, and the CSV writes their fields as they are.
+words for people, and the CSV writes their fields as they are. A figure's ``label`` is
+English, the CSV's words; each is a message (or, for a label with a part in it, built
+from one: :data:`LENGTH_IN`, :data:`STATUS_IN`), which ``describe`` translates where
+it is shown.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from . import i18n
 from .catalog import (
     Alternative,
     AnnualVolume,
@@ -25,11 +29,16 @@ from .catalog import (
     Source,
     StatusSource,
 )
+from .i18n import N_
 from .timeline import route_state
 
 __all__ = [
+    "CAPACITY_LABELS",
     "DESCRIPTIVE_KINDS",
+    "DRAWN_NOTE",
     "FACILITY_FACTS",
+    "LENGTH_IN",
+    "STATUS_IN",
     "YEAR",
     "Citation",
     "Figure",
@@ -67,6 +76,26 @@ Citation = Source | StatusSource
 """Where a figure comes from: a source, or (for a route's status) the newest one found."""
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+# Translators: a row of a route's key figures: its length in one country ("length in
+# Türkiye").
+LENGTH_IN = N_("length in {country}")
+"""The label of a length by country: ``LENGTH_IN.format(country=code)``."""
+# Translators: a row of a route's key figures: what its status was in a year.
+STATUS_IN = N_("status in {year}")
+"""The label of a route's status in a year: ``STATUS_IN.format(year=year)``."""
+
+DRAWN_NOTE = N_("length of the line as drawn on the map, not a published figure")
+"""The note of a route's drawn length."""
+
+CAPACITY_LABELS: dict[str, tuple[str, str]] = {
+    "design": (N_("design capacity"), N_("design capacity added")),
+    "expanded": (N_("expanded capacity"), N_("expanded capacity added")),
+    "planned": (N_("planned capacity"), N_("planned capacity added")),
+    "practical": (N_("practical capacity"), N_("practical capacity added")),
+}
+"""The label of a capacity by what it is (the catalog's ``what``), a level and an
+increment; any other is ``"<what> capacity"`` (``"… added"``)."""
 
 
 class Part(NamedTuple):
@@ -165,11 +194,11 @@ def _shareholders(kind: FigureKind, label: str,
 
 def _lengths(route: Route) -> list[Figure]:
     length = route.facts.length_km
-    figures = [Figure("length", "documented length", length.value, "km", note=length.note,
+    figures = [Figure("length", N_("documented length"), length.value, "km", note=length.note,
                       sources=(length.source,))
                if length.value is not None and length.source is not None
-               else _missing("length", "documented length", length.note)]
-    figures += _alternatives("length_alternative", "length (alternative)",
+               else _missing("length", N_("documented length"), length.note)]
+    figures += _alternatives("length_alternative", N_("length (alternative)"),
                              length.alternatives, "km")
     return figures
 
@@ -180,21 +209,22 @@ def _country_lengths(route: Route) -> list[Figure]:
     note = meta.note if meta else None
     figures: list[Figure] = []
     if not facts.length_by_country_km:
-        figures.append(_missing("length_by_country", "length by country", note))
+        figures.append(_missing("length_by_country", N_("length by country"), note))
     for i, (country, km) in enumerate(facts.length_by_country_km.items()):
         src = None
         if meta is not None:
             src = meta.aze_source if country == "AZE" and meta.aze_source else meta.source
-        figures.append(Figure("length_by_country", f"length in {country}",
+        figures.append(Figure("length_by_country", LENGTH_IN.format(country=country),
                               km if src is not None else None,
                               "km" if src is not None else None, part=country,
                               note=note if i == 0 else None,
                               sources=(src,) if src is not None else ()))
     if meta is not None:
         figures += _alternatives("length_by_country_alternative",
-                                 "length by country (alternative)", meta.alternatives, "km")
+                                 N_("length by country (alternative)"), meta.alternatives,
+                                 "km")
         if meta.scpx_values:
-            label = "expansion (SCPX) length by country"
+            label = N_("expansion (SCPX) length by country")
             figures.append(Figure("expansion_length_by_country", label,
                                   _breakdown(meta.scpx_values), "km",
                                   sources=(meta.scpx_source,))
@@ -207,14 +237,15 @@ def _diameter(route: Route) -> Figure:
     facts = route.facts
     detail = facts.diameter_detail
     if detail is None:
-        return _missing("diameter", "diameter")
-    return Figure("diameter", "diameter", facts.diameter_in,
+        return _missing("diameter", N_("diameter"))
+    return Figure("diameter", N_("diameter"), facts.diameter_in,
                   "in" if facts.diameter_in is not None else None, note=detail.detail,
                   sources=(detail.source, *detail.extra_sources))
 
 
 def _capacity(cap: Capacity) -> Figure:
-    label = f"{cap.what} capacity added" if cap.increment else f"{cap.what} capacity"
+    labels = CAPACITY_LABELS.get(cap.what, (f"{cap.what} capacity", f"{cap.what} capacity added"))
+    label = labels[1] if cap.increment else labels[0]
     return Figure("capacity", label, cap.value, cap.unit, increment=cap.increment,
                   note=cap.note, sources=(cap.source,))
 
@@ -228,9 +259,9 @@ def status_in_year(route: Route, year: int, *, as_of: str) -> Figure:
     """
     state = route_state(route, year, as_of=as_of)
     if state is None:
-        return Figure("status_in_year", f"status in {year}", None, year=year)
+        return Figure("status_in_year", STATUS_IN.format(year=year), None, year=year)
     milestone = state.milestone
-    return Figure("status_in_year", f"status in {year}", state.status, year=year,
+    return Figure("status_in_year", STATUS_IN.format(year=year), state.status, year=year,
                   date=state.since, note=milestone.event if milestone else None,
                   sources=(milestone.source,) if milestone else ())
 
@@ -242,7 +273,7 @@ def status_today(route: Route) -> Figure:
     own words for it (``what``), its detail and its newest source.
     """
     facts = route.facts
-    return Figure("status", "status today", route.status, what=facts.status,
+    return Figure("status", N_("status today"), route.status, what=facts.status,
                   note=facts.status_detail, sources=(facts.status_source,))
 
 
@@ -262,33 +293,33 @@ def key_figures(route: Route, drawn_length_km: float | None = None, *,
     """
     facts = route.facts
     figures = [
-        Figure("description", "name (English)", route.name),
-        Figure("description", "name (Turkish)", route.name_tr),
-        Figure("description", "name (Azerbaijani)", route.name_az),
-        Figure("kind", "kind", route.kind, what=facts.kind),
+        Figure("description", N_("name (English)"), route.name),
+        Figure("description", N_("name (Turkish)"), route.name_tr),
+        Figure("description", N_("name (Azerbaijani)"), route.name_az),
+        Figure("kind", N_("kind"), route.kind, what=facts.kind),
         *([in_year, status_today(route)] if in_year is not None else [
-            Figure("status", "status", facts.status, note=facts.status_detail,
+            Figure("status", N_("status"), facts.status, note=facts.status_detail,
                    sources=(facts.status_source,))]),
-        Figure("description", "start", facts.start),
-        Figure("description", "end", facts.end),
-        Figure("countries", "countries", ", ".join(facts.countries)),
-        Figure("operator", "operator", facts.operator, sources=tuple(facts.operator_source))
-        if facts.operator and facts.operator_source else _missing("operator", "operator"),
+        Figure("description", N_("start"), facts.start),
+        Figure("description", N_("end"), facts.end),
+        Figure("countries", N_("countries"), ", ".join(facts.countries)),
+        Figure("operator", N_("operator"), facts.operator,
+               sources=tuple(facts.operator_source))
+        if facts.operator and facts.operator_source else _missing("operator", N_("operator")),
     ]
-    figures += (_shareholders("shareholder", "shareholder", facts.shareholders)
-                or [_missing("shareholder", "shareholders")])
-    figures += _shareholders("shareholder_previous", "shareholder (previous)",
+    figures += (_shareholders("shareholder", N_("shareholder"), facts.shareholders)
+                or [_missing("shareholder", N_("shareholders"))])
+    figures += _shareholders("shareholder_previous", N_("shareholder (previous)"),
                              facts.shareholders_previous)
     figures += _lengths(route)
     figures += _country_lengths(route)
     if drawn_length_km is not None:
-        figures.append(Figure("drawn_length", "drawn length", drawn_length_km, "km",
-                              note="length of the line as drawn on the map, not a "
-                                   "published figure"))
+        figures.append(Figure("drawn_length", N_("drawn length"), drawn_length_km, "km",
+                              note=DRAWN_NOTE))
     figures.append(_diameter(route))
-    figures += [_capacity(c) for c in facts.capacity] or [_missing("capacity", "capacity")]
-    figures += [Figure("cost", "cost", c.value, c.unit, what=c.what, note=c.note,
-                       sources=(c.source,)) for c in facts.cost] or [_missing("cost", "cost")]
+    figures += [_capacity(c) for c in facts.capacity] or [_missing("capacity", N_("capacity"))]
+    figures += [Figure("cost", N_("cost"), c.value, c.unit, what=c.what, note=c.note,
+                       sources=(c.source,)) for c in facts.cost] or [_missing("cost", N_("cost"))]
     return tuple(figures)
 
 
@@ -350,55 +381,55 @@ YEAR = "year"
 """The "unit" of a fact that is a year: written as it is, with no thousands separator."""
 
 FACILITY_FACTS: dict[str, tuple[str, str | None]] = {
-    "area_ha": ("area", "ha"),
-    "area_m2": ("area", "m²"),
-    "distance_from_baku_km": ("distance from Baku", "km"),
-    "processing_capacity": ("processing capacity", None),
-    "storage": ("storage", None),
-    "storage_tanks": ("storage tanks", None),
-    "tanks": ("tanks", None),
-    "first_oil_export": ("first oil export", None),
-    "first_oil": ("first oil", None),
-    "operator": ("operator", None),
-    "jetty": ("jetty", None),
-    "capacity": ("capacity", None),
-    "first_tanker": ("first tanker", None),
-    "1000th_tanker": ("1,000th tanker", None),
-    "opened": ("opened", YEAR),
-    "municipality": ("municipality", None),
-    "BTE_turkish_section_km": ("Georgian border to Erzurum", "km"),
-    "province": ("province", None),
-    "district": ("district", None),
-    "note": ("note", None),
-    "tanap_ms4": ("TANAP metering station (MS4)", None),
-    "tie_in": ("TANAP–TAP tie-in", None),
-    "compressors": ("compressors", None),
-    "works_start": ("works started", None),
-    "mechanical_completion": ("mechanical completion", None),
-    "expansion": ("expansion", None),
-    "construction_start": ("construction started", None),
-    "microtunnel": ("microtunnel", None),
-    "onshore_length_km": ("onshore length", "km"),
-    "prt": ("Pipeline Receiving Terminal", None),
-    "investment_usd_bn": ("investment", "billion USD"),
-    "foundation": ("foundation", None),
-    "inauguration": ("inauguration", None),
-    "first_crude_cargo": ("first crude cargo", None),
-    "products": ("products", None),
-    "water_depth_m": ("water depth", "m"),
-    "reserves": ("reserves", None),
-    "discovery": ("discovery", None),
-    "stage1_start": ("Stage 1 start", None),
-    "stage2_fid": ("Stage 2 final investment decision", None),
-    "shareholders_2025": ("shareholders in 2025", "%"),
-    "psa_signed": ("production sharing agreement signed", None),
-    "psa_extended": ("production sharing agreement extended", None),
-    "participating_interests_2021": ("participating interests in 2021", "%"),
-    "role": ("role", None),
-    "population_2014": ("population in 2014", None),
-    "phase1_capacity": ("Phase 1 capacity", None),
-    "phase2_capacity": ("Phase 2 capacity", None),
-    "btk_opening": ("BTK opening", None),
+    "area_ha": (N_("area"), "ha"),
+    "area_m2": (N_("area"), "m²"),
+    "distance_from_baku_km": (N_("distance from Baku"), "km"),
+    "processing_capacity": (N_("processing capacity"), None),
+    "storage": (N_("storage"), None),
+    "storage_tanks": (N_("storage tanks"), None),
+    "tanks": (N_("tanks"), None),
+    "first_oil_export": (N_("first oil export"), None),
+    "first_oil": (N_("first oil"), None),
+    "operator": (N_("operator"), None),
+    "jetty": (N_("jetty"), None),
+    "capacity": (N_("capacity"), None),
+    "first_tanker": (N_("first tanker"), None),
+    "1000th_tanker": (N_("1,000th tanker"), None),
+    "opened": (N_("opened"), YEAR),
+    "municipality": (N_("municipality"), None),
+    "BTE_turkish_section_km": (N_("Georgian border to Erzurum"), "km"),
+    "province": (N_("province"), None),
+    "district": (N_("district"), None),
+    "note": (N_("note"), None),
+    "tanap_ms4": (N_("TANAP metering station (MS4)"), None),
+    "tie_in": (N_("TANAP–TAP tie-in"), None),
+    "compressors": (N_("compressors"), None),
+    "works_start": (N_("works started"), None),
+    "mechanical_completion": (N_("mechanical completion"), None),
+    "expansion": (N_("expansion"), None),
+    "construction_start": (N_("construction started"), None),
+    "microtunnel": (N_("microtunnel"), None),
+    "onshore_length_km": (N_("onshore length"), "km"),
+    "prt": (N_("Pipeline Receiving Terminal"), None),
+    "investment_usd_bn": (N_("investment"), "billion USD"),
+    "foundation": (N_("foundation"), None),
+    "inauguration": (N_("inauguration"), None),
+    "first_crude_cargo": (N_("first crude cargo"), None),
+    "products": (N_("products"), None),
+    "water_depth_m": (N_("water depth"), "m"),
+    "reserves": (N_("reserves"), None),
+    "discovery": (N_("discovery"), None),
+    "stage1_start": (N_("Stage 1 start"), None),
+    "stage2_fid": (N_("Stage 2 final investment decision"), None),
+    "shareholders_2025": (N_("shareholders in 2025"), "%"),
+    "psa_signed": (N_("production sharing agreement signed"), None),
+    "psa_extended": (N_("production sharing agreement extended"), None),
+    "participating_interests_2021": (N_("participating interests in 2021"), "%"),
+    "role": (N_("role"), None),
+    "population_2014": (N_("population in 2014"), None),
+    "phase1_capacity": (N_("Phase 1 capacity"), None),
+    "phase2_capacity": (N_("Phase 2 capacity"), None),
+    "btk_opening": (N_("BTK opening"), None),
 }
 """A facility fact's name in the catalog → what readers call it, and the unit its value
 is in (a number is given in it; a text that does not name it gets it in the label)."""
@@ -406,11 +437,13 @@ is in (a number is given in it; a text that does not name it gets it in the labe
 _KEY_UNITS = {"km": "km", "m": "m", "m2": "m²", "ha": "ha"}
 
 
-def fact_label(key: str) -> tuple[str, str | None]:
-    """The words and unit of a facility fact: from :data:`FACILITY_FACTS`, or, for a fact
-    not listed there, its name in words (a unit at its end, ``_km``, read as one)."""
+def fact_label(key: str, lang: str = "en") -> tuple[str, str | None]:
+    """The words (in ``lang``) and unit of a facility fact: from :data:`FACILITY_FACTS`,
+    or, for a fact not listed there, its name in words as the catalog writes it (a unit
+    at its end, ``_km``, read as one)."""
     if key in FACILITY_FACTS:
-        return FACILITY_FACTS[key]
+        label, unit = FACILITY_FACTS[key]
+        return i18n.translator(lang).gettext(label), unit
     words = [w for w in key.split("_") if w]
     unit = _KEY_UNITS.get(words[-1].lower()) if len(words) > 1 else None
     if unit is not None:
@@ -418,17 +451,17 @@ def fact_label(key: str) -> tuple[str, str | None]:
     return " ".join(words), unit
 
 
-def facility_figures(facility: Facility) -> tuple[Figure, ...]:
+def facility_figures(facility: Facility, lang: str = "en") -> tuple[Figure, ...]:
     """A facility's facts, each with all the facility's sources: a number in its unit
-    (a year as its text), a text as it is, with the unit in the label when the text does
-    not name it."""
+    (a year as its text), a text as it is, with the unit (in ``lang``) in the label when
+    the text does not name it. Labels in ``lang`` (the CSV's: English)."""
     figures = []
     for key, value in facility.facts.items():
-        label, unit = fact_label(key)
+        label, unit = fact_label(key, lang)
         if isinstance(value, str) or unit == YEAR:
             shown = value if isinstance(value, str) else f"{value:.0f}"
             if unit not in (None, YEAR) and unit not in shown:
-                label = f"{label} ({unit})"
+                label = f"{label} ({i18n.unit(unit, i18n.translator(lang))})"
             figures.append(Figure("facility_fact", label, shown, sources=tuple(facility.sources)))
         else:
             figures.append(Figure("facility_fact", label, value, unit,

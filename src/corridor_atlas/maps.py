@@ -831,15 +831,15 @@ def route_group(layer: RouteLayer, *, year: int | None, lang: str = "en") -> fol
 
 
 def _facility_popup(layer_fac: Any, lang: str = "en") -> tuple[str, str]:
-    """A facility's tooltip and popup: its name and category in ``lang``; its kind and
-    facts as the catalog writes them."""
+    """A facility's tooltip and popup: its name, category and facts in ``lang``; its
+    kind and the facts' texts as the catalog writes them."""
     tr = i18n.translator(lang)
     fac = layer_fac.facility
     name = fac.name_in(lang)
     label = tr.gettext(styles.FACILITY_LABELS[fac.category])
     tip = f'<div class="atlas-tip"><b>{esc(name)}</b><br>{esc(label)}</div>'
     facts = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>"
-                    for k, v in facility_facts(fac))
+                    for k, v in facility_facts(fac, lang))
     sources = "; ".join(esc(s.publisher) for s in fac.sources)
     location = tr.gettext("Location: {where}").format(where=location_text(fac, lang))
     said = tr.gettext("Sources: {sources}")

@@ -24,6 +24,8 @@ UNITS: dict[str, str] = {
     "km": NC_("unit", "km"),
     "in": NC_("unit", "in"),
     "ha": NC_("unit", "ha"),
+    "m": NC_("unit", "m"),
+    "m²": NC_("unit", "m²"),
     # gas
     "bcm": NC_("unit", "bcm"),
     "bcm/y": NC_("unit", "bcm/y"),
