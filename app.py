@@ -625,11 +625,12 @@ def notices(atlas: Atlas) -> None:
             st.text(str(problem))
 
 
-def _column_width(name: str, values: Sequence[Any]) -> tuple[int, int]:
-    """A column's width in pixels, and the lines its longest text needs at that width."""
+def _column_width(name: str, values: Sequence[Any], key: str) -> tuple[int, int]:
+    """A column's width in pixels, and the lines its longest text needs at that width
+    (``key``: the column's key, whatever the language of its header ``name``)."""
     header = len(name) * HEADER_CHAR_PX + CELL_PAD_PX
     longest = max((len(v) for v in values if isinstance(v, str)), default=0) * CHAR_PX
-    width = max(header, min(round(longest) + CELL_PAD_PX, COLUMN_CAPS.get(name, COLUMN_CAP)))
+    width = max(header, min(round(longest) + CELL_PAD_PX, COLUMN_CAPS.get(key, COLUMN_CAP)))
     return width, math.ceil(longest / (width - CELL_PAD_PX)) if longest else 1
 
 
@@ -643,12 +644,14 @@ def source_table(frame, *, height: int | None = None) -> None:
     shown = frame.attrs.get(panels.SHOWN, {})
     config: dict[str, Any] = {}
     lines = 1
+    keys = frame.attrs.get(panels.KEYS, {})  # each header's key, whatever its language
+    links = [c for c in map(str, frame.columns) if keys.get(c, c) == panels.LINK]
     for column in map(str, frame.columns):
-        if column == panels.LINK:
-            config[column] = st.column_config.LinkColumn("link", display_text="open",
-                                                         width="small")
+        if column in links:
+            config[column] = st.column_config.LinkColumn(
+                _(panels.LINK_HEADER), display_text=_(panels.LINK_TEXT), width="small")
             continue
-        width, needed = _column_width(column, list(words[column]))
+        width, needed = _column_width(column, list(words[column]), keys.get(column, column))
         numbers = pd.api.types.is_numeric_dtype(frame[column].dtype)
         config[column] = (st.column_config.NumberColumn if numbers
                           else st.column_config.TextColumn)(column, width=width)
@@ -658,8 +661,8 @@ def source_table(frame, *, height: int | None = None) -> None:
         height = min(TABLE_MAX_PX, HEADER_ROW_PX + len(frame) * row_px + 2)
     data = frame.copy()
     data.attrs = {}  # how it reads is in the Styler: never in the Arrow data sent
-    if panels.LINK in data.columns:  # an empty cell, never the placeholder's words
-        data[panels.LINK] = data[panels.LINK].fillna("")
+    for column in links:  # an empty cell, never the placeholder's words
+        data[column] = data[column].fillna("")
     missing = frame.attrs.get(panels.MISSING, "")
     st.dataframe(data.style.format(shown, na_rep=missing) if shown else data,
                  hide_index=True, width="stretch", column_config=config,
@@ -742,7 +745,8 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
         if tab_figures.open:
             source_table(panels.key_figures(route, atlas.drawn_length_km(route_id),
                                             as_of=catalog.as_of, year=year,
-                                            countries=catalog.country_codes, lang=LANG))
+                                            countries=panels.country_names(catalog, LANG),
+                                            lang=LANG))
     with tab_volumes:
         if tab_volumes.open:
             flow = route_flow(whole, year, operating=phase == "operating")
@@ -755,7 +759,7 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                 chart = charts.volume_chart(route, unit, colour=colour, lang=LANG)
                 if chart is not None:
                     st.altair_chart(chart, width="stretch")  # the plot keeps its height
-                    gap = panels.capacity_gap(route, unit)
+                    gap = panels.capacity_gap(route, unit, LANG)
                     if gap is not None:
                         st.caption(md(describe.capacity_gap_text(gap, lang=LANG)))
             frame = panels.volumes_table(route, lang=LANG)
@@ -773,7 +777,7 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                 st.caption(_("Status over time up to {year}, from each dated event's "
                              "effect").format(year=year))
                 source_table(history)
-            milestones = panels.milestones_frame(route)
+            milestones = panels.milestones_frame(route, LANG)
             if len(milestones):
                 shown = describe.when_shown(year, catalog.as_of, lang=LANG)
                 st.altair_chart(charts.milestone_timeline(milestones, shown=shown, lang=LANG),
@@ -853,7 +857,7 @@ def overview_panel(atlas: Atlas, year: int) -> None:
                     year=year))
     with tab_gas:
         if tab_gas.open:
-            gas = panels.gas_exports_frame(catalog)
+            gas = panels.gas_exports_frame(catalog, LANG)
             st.altair_chart(charts.gas_exports_chart(gas, lang=LANG), width="stretch",
                             height=CHART_HEIGHT)
             st.caption(_("Azerbaijan's gas exports by destination, bcm. Years without a "
@@ -863,7 +867,7 @@ def overview_panel(atlas: Atlas, year: int) -> None:
     with tab_len:
         if tab_len.open:
             drawn = {rid: atlas.drawn_length_km(rid) or 0.0 for rid in atlas.routes}
-            lengths = panels.corridor_overview(catalog, drawn)
+            lengths = panels.corridor_overview(catalog, drawn, lang=LANG)
             st.altair_chart(charts.lengths_chart(lengths, lang=LANG), width="stretch",
                             height=CHART_HEIGHT)
             source_table(panels.lengths_table(lengths, lang=LANG))
@@ -871,7 +875,7 @@ def overview_panel(atlas: Atlas, year: int) -> None:
             source_table(panels.capacities_table(catalog, lang=LANG))
     with tab_time:
         if tab_time.open:
-            frame = panels.all_milestones(catalog)
+            frame = panels.all_milestones(catalog, LANG)
             st.altair_chart(charts.milestone_timeline(
                 frame, colour_by="route", colours=by_name,
                 shown=describe.when_shown(year, catalog.as_of, lang=LANG), lang=LANG),
@@ -881,7 +885,7 @@ def overview_panel(atlas: Atlas, year: int) -> None:
         if tab_ctx.open:
             if not english(LANG):
                 st.caption(_("The figures below are quoted from their sources, in English."))
-            for item in panels.context_items(catalog):
+            for item in panels.context_items(catalog, LANG):
                 flag = f" :material/warning: {_('disputed')}" if item.disputed else ""
                 st.markdown(f"**{quote(item.text)}**{flag}  \n{quote(item.support)} — "
                             f"{md(item.source)}")
