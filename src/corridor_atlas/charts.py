@@ -78,6 +78,38 @@ _PRECISION = {"day": NC_("chart", "day"), "month": NC_("chart", "month"),
               "year": NC_("chart", "year")}
 _MEASURES = {"documented": NC_("chart", "documented"), "drawn": NC_("chart", "drawn")}
 _COLUMN_TITLES = {"route": NC_("chart", "route")}
+_WORDS = frozenset({
+    # axis, legend and tooltip titles
+    NC_("chart", "year"), NC_("chart", "volume"), NC_("chart", "what"),
+    NC_("chart", "period"), NC_("chart", "source"), NC_("chart", "sources"),
+    # Translators: a tooltip's title over a source's web address.
+    NC_("chart", "url"), NC_("chart", "capacity in force"), NC_("chart", "capacity"),
+    # Translators: a tooltip's title over how a capacity figure was had ("as published:
+    # 16 bcm/y", "derived: 1 million bbl/day × 365").
+    NC_("chart", "figure"),
+    # Translators: a tooltip's title over when a capacity held (the catalog's words).
+    NC_("chart", "in force"), NC_("chart", "series"), NC_("chart", "other sources"),
+    NC_("chart", "date"), NC_("chart", "event"), NC_("chart", "note"),
+    NC_("chart", "destination"), NC_("chart", "exports"), NC_("chart", "kind"),
+    NC_("chart", "length"),
+    # Translators: a tooltip's title over a kind's total length ("3,456 km").
+    NC_("chart", "sum"), NC_("chart", "routes of this kind"),
+    NC_("chart", "routes without this length"), NC_("chart", "carried"),
+    NC_("chart", "utilisation"), NC_("chart", "capacity source"),
+    # Translators: a tooltip's title over the date a panel shows ("end of 2012").
+    NC_("chart", "the panel shows"),
+    # Translators: a legend's title over "day", "month", "year": how precisely a
+    # milestone's date is known.
+    NC_("chart", "date known to the"),
+    # words written into the charts' data: legend entries, marks and tooltips
+    NC_("chart", "no data"), NC_("chart", "full year"), NC_("chart", "part year"),
+    NC_("chart", "part of the year"), NC_("chart", "not stated"),
+    NC_("chart", "no dated capacity"),
+    *_PRECISION.values(), *_MEASURES.values(), *_COLUMN_TITLES.values(),
+    CAPACITY_IN_FORCE, CAPACITY_DERIVED,
+})
+"""Every word of the charts (messages in the ``chart`` context, marked here for
+extraction); :func:`_word` translates them."""
 
 
 # --------------------------------------------------------------------------- languages
@@ -88,7 +120,8 @@ def _tr(lang: str) -> i18n.Translator:
 
 
 def _word(lang: str, message: str) -> str:
-    """A chart's word (a message in the ``chart`` context) in ``lang``."""
+    """A chart's word (one of :data:`_WORDS`) in ``lang``."""
+    assert message in _WORDS, f"{message!r} is not marked as a chart's word"
     return _tr(lang).pgettext("chart", message)
 
 
@@ -418,8 +451,6 @@ def milestone_timeline(frame: pd.DataFrame, *, colour_by: str | None = None,
     encoding: dict[str, Any] = {
         "x": alt.X("date_sort:T", title=w["date"],
                    axis=alt.Axis(format="%Y", labelOverlap=True)),
-        # Translators: a legend's title over "day", "month", "year": how precisely a
-        # milestone's date is known.
         "shape": alt.Shape("precision:N", title=_word(lang, "date known to the"),
                            scale=alt.Scale(domain=list(precision.values()),
                                            range=["circle", "square", "triangle-up"]),
