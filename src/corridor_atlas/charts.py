@@ -27,9 +27,9 @@ from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_s
 
 from . import i18n
 from .catalog import Route
-from .describe import length_text, sources_label
+from .describe import sources_label
 from .figures import first_url
-from .format import percent, quantity
+from .format import number, percent
 from .headline import FlowPoint
 from .i18n import NC_
 from .legend import KIND_HEADERS
@@ -128,9 +128,8 @@ def _word(lang: str, message: str) -> str:
 def _quantity(value: float, unit: str, lang: str, *, sig: int | None = None) -> str:
     """A figure and its unit as the panels write it, in ``lang`` (English: exactly
     :func:`~corridor_atlas.format.quantity`)."""
-    if english(lang):
-        return quantity(value, unit, sig=sig)
-    return f"{i18n.number(value, lang, sig=sig)} {i18n.unit(unit, _tr(lang))}"
+    figure = number(value, sig=sig) if english(lang) else i18n.number(value, lang, sig=sig)
+    return f"{figure} {_unit(unit, lang)}"
 
 
 def _unit(unit: str, lang: str) -> str:
@@ -139,7 +138,7 @@ def _unit(unit: str, lang: str) -> str:
 
 def _length(km: float, lang: str) -> str:
     """A length in km as the tables write it (``"1,768 km"``, ``"1.768 km"``)."""
-    return length_text(km) if english(lang) else _quantity(round(km), "km", lang)
+    return _quantity(round(km), "km", lang)
 
 
 def _percent(fraction: float, lang: str) -> str:
@@ -171,7 +170,7 @@ def vega_locale(lang: str) -> dict[str, Any] | None:
     """
     if english(lang):
         return None
-    locale = Locale.parse(i18n.language(lang).locale)
+    locale = Locale.parse(_tr(lang).locale)
     months, days = locale.months["format"], locale.days["format"]
     sunday_first = [6, 0, 1, 2, 3, 4, 5]  # CLDR counts from Monday, d3 from Sunday
     return {
@@ -571,7 +570,9 @@ def lengths_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None = No
                     alt.Tooltip("missing:N", title=w["routes without this length"])],
     }
     if colours:
-        encoding["color"] = alt.Color("kind:N", title=w["kind"], scale=_colour_scale(colours))
+        # by the kind's name, as the axis says it: the legend never shows a kind's id
+        encoding["color"] = alt.Color("kind name:N", title=w["kind"], scale=_colour_scale(
+            {kinds.get(kind, kind): colour for kind, colour in colours.items()}))
         encoding["opacity"] = alt.Opacity("measure:N", title=w["length"],
                                           scale=alt.Scale(domain=[documented, drawn],
                                                           range=[1.0, 0.45]))

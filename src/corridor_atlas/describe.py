@@ -643,8 +643,7 @@ def export_card(item: ExportHeadline, lang: str = "en") -> Card:
     label = _EXPORT_LABELS.get(item.field)
     what = (tr.gettext(label) if label is not None
             else tr.gettext("To {destination}").format(destination=item.destination))
-    # Translators: a gas-export card's label: where to, and the year ("To Europe, 2024").
-    return Card(tr.gettext("{label}, {year}").format(label=what, year=item.year),
+    return Card(f"{what}, {item.year}",
                 _amount_sig(item.value, item.unit, lang), delta, delta_note,
                 lines=() if delta else (tr.gettext("No figure for {year}.").format(
                     year=item.year - 1),))
@@ -744,7 +743,7 @@ def _listed(items: list[str], lang: str) -> str:
     """``"a, b and c"`` in ``lang``."""
     if english(lang):
         return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-    return format_list(items, locale=i18n.language(lang).locale)
+    return format_list(items, locale=_tr(lang).locale)
 
 
 def capacity_gap_text(gap: CapacityGap, lang: str = "en") -> str:
