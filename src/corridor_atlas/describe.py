@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from babel.lists import format_list
 from babel.numbers import format_percent
 
 from . import i18n
@@ -30,8 +31,8 @@ from .figures import (
     is_stale,
 )
 from .flows import Flow, Missing
-from .format import date, number, percent, quantity
-from .i18n import N_
+from .format import date, number, percent
+from .i18n import N_, NC_
 from .styles import KIND_LABELS, STATUS_LABELS
 from .timeline import State, cutoff
 from .view import english
@@ -355,12 +356,16 @@ def figure_note(figure: Figure, as_of: str | None = None, lang: str = "en") -> s
 # --------------------------------------------------------------------------- the scene
 
 
-def when_shown(year: int | None, as_of: str) -> tuple[str, str]:
+def when_shown(year: int | None, as_of: str, lang: str = "en") -> tuple[str, str]:
     """The date a panel shows for ``year`` (the year's last day, or the data's as-of date
     from the as-of year on) and its words: ``("2012-12-31", "end of 2012")``,
     ``("2026-07-03", "as of 3 July 2026")``."""
+    tr = _tr(lang)
     when = cutoff(year, as_of)
-    return when, (f"as of {date(as_of)}" if when == as_of else f"end of {year}")
+    if when == as_of:
+        return when, tr.gettext("as of {date}").format(date=_date(as_of, lang))
+    # Translators: the last day of a year, as a timeline marks it ("end of 2012").
+    return when, tr.gettext("end of {year}").format(year=year)
 
 
 def status_line(route: Route, phase: str, year: int | None, lang: str = "en") -> str:
@@ -396,12 +401,16 @@ def dispute_line(dispute: Dispute, lang: str = "en") -> str:
         claim=dispute.claim, source=f"{dispute.source.publisher}{when}")
 
 
-def disputed_status(state: State) -> str:
+def disputed_status(state: State, lang: str = "en") -> str:
     """``"Idle (…) since 26 August 2025 (Report.az, 2025-08-26). Sources disagree: …"``."""
-    text = STATUS_LABELS[state.status]
+    tr = _tr(lang)
+    text = status_word(state.status, lang)
     if state.milestone is not None:
-        text += f" since {date(state.since)} ({source_label(state.milestone.source)})."
-    return text + (f" {dispute_line(state.dispute)}" if state.dispute is not None else "")
+        text = tr.gettext("{status} since {date} ({source}).").format(
+            status=text, date=_date(state.since, lang),
+            source=source_label(state.milestone.source, lang))
+    return text + (f" {dispute_line(state.dispute, lang)}" if state.dispute is not None
+                   else "")
 
 
 def volume_text(volume: AnnualVolume, lang: str = "en") -> str:
@@ -488,106 +497,147 @@ class Card:
     help: str | None = None
 
 
-def _change(change: float | None, unit: str, previous_year: int) -> tuple[str | None, str | None]:
-    """A change on the year before as a card's delta: ``("+0.34 bcm/y", "on 2024")``."""
+# What a card's source link is the source of, before the source's label ("capacity: bp,
+# 2024-03-01"): the card's words for each figure it links.
+_SOURCE_OF: dict[str, str] = {
+    "capacity": NC_("source of", "capacity"),
+    "volume": NC_("source of", "volume"),
+    "length": NC_("source of", "length"),
+    "date": NC_("source of", "date"),
+    "target": NC_("source of", "target"),
+}
+
+
+def _change(change: float | None, unit: str, previous_year: int,
+            lang: str = "en") -> tuple[str | None, str | None]:
+    """A change on the year before as a card's delta: ``("+0.34 bcm/y", "on 2024")``.
+    The delta starts with its sign (or is ``"0"``) in every language: the card's arrow
+    reads it."""
     if change is None:
         return None, None
+    tr = _tr(lang)
     if abs(change) < 1e-9:
-        return "0", f"no change on {previous_year}"
+        return "0", tr.gettext("no change on {year}").format(year=previous_year)
     sign = "-" if change < 0 else "+"
-    return f"{sign}{number(abs(change), sig=2)} {unit}", f"on {previous_year}"
+    # Translators: under a card's change, the year it compares with ("+0.34 bcm/y on 2024").
+    return (f"{sign}{_quantity(abs(change), unit, lang, sig=2)}",
+            tr.gettext("on {year}").format(year=previous_year))
 
 
-def _amount_sig(value: float, unit: str) -> str:
+def _amount_sig(value: float, unit: str, lang: str = "en") -> str:
     """A measured amount for a card: three significant digits (the help and the sources
     give it as published)."""
-    return quantity(value, unit, sig=3)
+    return _quantity(value, unit, lang, sig=3)
 
 
-def _capacity(value: float, unit: str) -> str:
+def _capacity(value: float, unit: str, lang: str = "en") -> str:
     """A capacity or a length as published, with separators (six significant digits hide
     only the noise of a unit conversion)."""
-    return quantity(value, unit, sig=6)
+    return _quantity(value, unit, lang, sig=6)
 
 
-def _sources(what: str, sources: Iterable[Citation]) -> tuple[tuple[str, Citation], ...]:
-    return tuple((what, s) for s in sources)
+def _sources(what: str, sources: Iterable[Citation],
+             lang: str = "en") -> tuple[tuple[str, Citation], ...]:
+    """Each source as a card links it, with what it is the source of (a key of
+    :data:`_SOURCE_OF`) in ``lang``."""
+    words = _tr(lang).pgettext("source of", _SOURCE_OF[what])
+    return tuple((words, s) for s in sources)
 
 
-def status_in_year_line(headline: RouteHeadline) -> str:
+def status_in_year_line(headline: RouteHeadline, lang: str = "en") -> str:
     """The panel's main line: ``"In 2005: Not yet agreed"``, ``"In 2026: Operating since
     30 June 2018"`` (since it first went into operation), ``"In 2005: Under construction
     since 18 September 2002"``."""
-    if headline.status is None:
-        return f"In {headline.year}: {NOT_BEGUN}"
-    text = f"In {headline.year}: {STATUS_LABELS[headline.status]}"
+    tr = _tr(lang)
+    status = status_word(headline.status, lang)
     since = headline.in_operation if headline.status == "operating" else headline.since
-    if since is not None:
-        text += f" since {date(since.date)}"
-    return text
+    if headline.status is None or since is None:
+        return tr.gettext("In {year}: {status}").format(year=headline.year, status=status)
+    return tr.gettext("In {year}: {status} since {date}").format(
+        year=headline.year, status=status, date=_date(since.date, lang))
 
 
-def status_today_line(state: State | None, as_of: str) -> str:
+def status_today_line(state: State | None, as_of: str, lang: str = "en") -> str:
     """The panel's second line: the status on the data's as-of date."""
-    if state is None:
-        return f"Today ({date(as_of)}): {NOT_BEGUN}"
-    return f"Today ({date(as_of)}): {STATUS_LABELS[state.status]}"
+    status = status_word(state.status if state is not None else None, lang)
+    return _tr(lang).gettext("Today ({date}): {status}").format(date=_date(as_of, lang),
+                                                                status=status)
 
 
-def _volume_help(headline: RouteHeadline) -> str | None:
+def _volume_help(headline: RouteHeadline, lang: str = "en") -> str | None:
     if not headline.volumes:
         return None
-    return "From: " + "; ".join(volume_text(v) for v in headline.volumes)
+    return _tr(lang).gettext("From: {figure}").format(
+        figure="; ".join(volume_text(v, lang) for v in headline.volumes))
 
 
-def _part_year(headline: RouteHeadline) -> tuple[str, ...]:
+def _part_year(headline: RouteHeadline, lang: str = "en") -> tuple[str, ...]:
     """A line saying the volume covers only part of its year, in the source's words."""
     notes = [str(v.period_note) for v in headline.volumes
              if v.period_note and not v.period_note.startswith("full calendar year")]
-    return (f"Part of the year only: {'; '.join(dict.fromkeys(notes))}",) if notes else ()
+    if not notes:
+        return ()
+    # Translators: {notes} are the sources' own words (English), such as "from 1 June".
+    return (_tr(lang).gettext("Part of the year only: {notes}").format(
+        notes="; ".join(dict.fromkeys(notes))),)
 
 
-def route_card(headline: RouteHeadline) -> Card:
+def _no_capacity(year: int, lang: str) -> str:
+    return _tr(lang).gettext("No capacity dated as in force in {year}.").format(year=year)
+
+
+def _no_volume(year: int, lang: str) -> str:
+    return _tr(lang).gettext("No annual volume with a source up to {year}.").format(year=year)
+
+
+def route_card(headline: RouteHeadline, lang: str = "en") -> Card:
     """One route's overview card: what it carried in its latest year with a figure, the
     change on the year before and its use of the capacity in force; or its capacity and
     why there is no volume."""
-    name = headline.name
+    tr = _tr(lang)
+    name = headline.name_in(lang)
     volume, capacity = headline.volume, headline.capacity
     lines: list[str] = []
     sources: list[tuple[str, Citation]] = []
     if volume is None or volume.year is None:
-        lines.append(f"No annual volume with a source up to {headline.year}.")
+        lines.append(_no_volume(headline.year, lang))
         if capacity is not None:
-            sources += _sources("capacity", capacity.sources)
-        return Card(f"{name}: capacity in {headline.year}",
-                    _capacity(capacity.value, capacity.unit) if capacity else None,
+            sources += _sources("capacity", capacity.sources, lang)
+        return Card(tr.gettext("{name}: capacity in {year}").format(name=name,
+                                                                     year=headline.year),
+                    _capacity(capacity.value, capacity.unit, lang) if capacity else None,
                     lines=tuple(lines), sources=tuple(sources))
-    delta, delta_note = _change(headline.change, volume.unit, volume.year - 1)
-    lines += _part_year(headline)
+    delta, delta_note = _change(headline.change, volume.unit, volume.year - 1, lang)
+    lines += _part_year(headline, lang)
     if delta is None:
-        lines.append(f"No figure for {volume.year - 1} to compare with.")
+        lines.append(tr.gettext("No figure for {year} to compare with.").format(
+            year=volume.year - 1))
     cap = headline.volume_capacity
     if headline.utilisation is not None and cap is not None:
-        lines.append(f"{percent(headline.utilisation)} of the {_capacity(cap.value, cap.unit)} "
-                     f"capacity in force")
+        # Translators: a route's use of its capacity: "87% of the 16 bcm/y capacity in force".
+        lines.append(tr.gettext("{share} of the {capacity} capacity in force").format(
+            share=_percent(headline.utilisation, lang),
+            capacity=_capacity(cap.value, cap.unit, lang)))
     else:
-        lines.append(f"No capacity dated as in force in {volume.year}.")
+        lines.append(_no_capacity(volume.year, lang))
     if capacity is not None and (cap is None or capacity.value != cap.value):
-        lines.append(f"Capacity in force in {headline.year}: "
-                     f"{_capacity(capacity.value, capacity.unit)}")
+        lines.append(tr.gettext("Capacity in force in {year}: {amount}").format(
+            year=headline.year, amount=_capacity(capacity.value, capacity.unit, lang)))
     if headline.partial_years:
-        lines.append(f"{_years(headline.partial_years)}: figures for only part of what it "
-                     "carried")
-    sources += _sources("volume", volume.sources)
+        lines.append(tr.gettext("{years}: figures for only part of what it carried").format(
+            years=_years(headline.partial_years, lang)))
+    sources += _sources("volume", volume.sources, lang)
     for figure in dict.fromkeys(x for x in (cap, capacity) if x is not None):
-        sources += _sources("capacity", figure.sources)
-    return Card(f"{name}: carried in {volume.year}", _amount_sig(volume.value, volume.unit),
+        sources += _sources("capacity", figure.sources, lang)
+    return Card(tr.gettext("{name}: carried in {year}").format(name=name, year=volume.year),
+                _amount_sig(volume.value, volume.unit, lang),
                 delta, delta_note, tuple(lines), tuple(dict.fromkeys(sources)),
-                help=_volume_help(headline))
+                help=_volume_help(headline, lang))
 
 
-def _years(years: Iterable[int]) -> str:
-    """``(2023, 2024, 2025)`` → ``"2023–2025"``; ``(2009, 2011)`` → ``"2009, 2011"``."""
+def _years(years: Iterable[int], lang: str = "en") -> str:
+    """``(2023, 2024, 2025)`` → ``"2023–2025"``; ``(2009, 2011)`` → ``"2009, 2011"`` (the
+    same in every language)."""
     ordered = sorted(years)
     runs: list[list[int]] = []
     for y in ordered:
@@ -598,150 +648,215 @@ def _years(years: Iterable[int]) -> str:
     return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
-def _flow_cards(headline: RouteHeadline) -> list[Card]:
+def _flow_cards(headline: RouteHeadline, lang: str = "en") -> list[Card]:
     """Capacity in force, latest volume and utilisation (for lines that carry a flow)."""
+    tr = _tr(lang)
     year, volume, capacity = headline.year, headline.volume, headline.capacity
-    cards = [Card(f"Capacity in {year}",
-                  _capacity(capacity.value, capacity.unit) if capacity else None,
-                  lines=() if capacity else (f"No capacity dated as in force in {year}.",),
-                  sources=_sources("capacity", capacity.sources) if capacity else ())]
+    cards = [Card(tr.gettext("Capacity in {year}").format(year=year),
+                  _capacity(capacity.value, capacity.unit, lang) if capacity else None,
+                  lines=() if capacity else (_no_capacity(year, lang),),
+                  sources=_sources("capacity", capacity.sources, lang) if capacity else ())]
     if volume is None or volume.year is None:
-        return [*cards, Card(f"Carried up to {year}", None,
-                             lines=(f"No annual volume with a source up to {year}.",))]
-    delta, delta_note = _change(headline.change, volume.unit, volume.year - 1)
-    cards.append(Card(f"Carried in {volume.year}", _amount_sig(volume.value, volume.unit),
+        return [*cards, Card(tr.gettext("Carried up to {year}").format(year=year), None,
+                             lines=(_no_volume(year, lang),))]
+    delta, delta_note = _change(headline.change, volume.unit, volume.year - 1, lang)
+    cards.append(Card(tr.gettext("Carried in {year}").format(year=volume.year),
+                      _amount_sig(volume.value, volume.unit, lang),
                       delta, delta_note,
-                      lines=_part_year(headline)
-                      + (() if delta else (f"No figure for {volume.year - 1}.",)),
-                      sources=_sources("volume", volume.sources), help=_volume_help(headline)))
+                      lines=_part_year(headline, lang)
+                      + (() if delta else (tr.gettext("No figure for {year}.").format(
+                          year=volume.year - 1),)),
+                      sources=_sources("volume", volume.sources, lang),
+                      help=_volume_help(headline, lang)))
     cap, util = headline.volume_capacity, headline.utilisation
-    cards.append(Card(f"Utilisation in {volume.year}",
-                      percent(util) if util is not None else None,
-                      lines=(f"of {_capacity(cap.value, cap.unit)} in force",)
+    cards.append(Card(tr.gettext("Utilisation in {year}").format(year=volume.year),
+                      _percent(util, lang) if util is not None else None,
+                      # Translators: under a utilisation ("87%"): of what capacity.
+                      lines=(tr.gettext("of {capacity} in force").format(
+                          capacity=_capacity(cap.value, cap.unit, lang)),)
                       if util is not None and cap is not None
-                      else (f"No capacity dated as in force in {volume.year}.",),
-                      sources=_sources("capacity", cap.sources) if cap else ()))
+                      else (_no_capacity(volume.year, lang),),
+                      sources=_sources("capacity", cap.sources, lang) if cap else ()))
     return cards
 
 
-def route_panel_cards(headline: RouteHeadline) -> list[Card]:
+def route_panel_cards(headline: RouteHeadline, lang: str = "en") -> list[Card]:
     """A route panel's cards, as the route stood in the year shown: capacity in force,
     latest volume and utilisation (not for a power line: the atlas measures no flow on
     it), documented length, in operation since."""
+    tr = _tr(lang)
     year = headline.year
-    cards = _flow_cards(headline) if headline.carries else []
+    cards = _flow_cards(headline, lang) if headline.carries else []
     length = headline.length
-    cards.append(Card("Length", _capacity(length.value, "km") if length else None,
-                      lines=() if length else ("No published length with a source.",),
-                      sources=_sources("length", length.sources) if length else ()))
+    cards.append(Card(tr.pgettext("card", "Length"),
+                      _capacity(length.value, "km", lang) if length else None,
+                      lines=() if length else (
+                          tr.gettext("No published length with a source."),),
+                      sources=_sources("length", length.sources, lang) if length else ()))
     first = headline.in_operation
     if first is None:
-        cards.append(Card("In operation", None, lines=(f"Not in operation by {year}.",)))
+        cards.append(Card(tr.pgettext("card", "In operation"), None,
+                          lines=(tr.gettext("Not in operation by {year}.").format(year=year),)))
     else:
-        label = ("In operation since" if headline.status == "operating"
-                 else "First in operation")
-        cards.append(Card(label, date(first.date), lines=(first.event,),
-                          sources=_sources("date", first.sources)))
+        label = (tr.pgettext("card", "In operation since") if headline.status == "operating"
+                 else tr.pgettext("card", "First in operation"))
+        cards.append(Card(label, _date(first.date, lang), lines=(first.event,),
+                          sources=_sources("date", first.sources, lang)))
     return cards
 
 
-def export_card(item: ExportHeadline) -> Card:
+_EXPORT_LABELS: dict[str, str] = {
+    "total_exports_bcm": N_("All gas exports"),
+    "to_europe_bcm": N_("To Europe"),
+    "to_turkiye_bcm": N_("To Türkiye"),
+    "to_turkiye_via_tanap_bcm": N_("To Türkiye via TANAP"),
+    "to_georgia_bcm": N_("To Georgia"),
+    "to_syria_bcm": N_("To Syria"),
+}
+"""A gas-export card's words for each field of the catalog's gas-export years."""
+
+
+def export_card(item: ExportHeadline, lang: str = "en") -> Card:
     """One destination's card: Azerbaijan's gas exports there in the year, and the change."""
-    delta, delta_note = _change(item.change, item.unit, item.year - 1)
-    label = ("All gas exports" if item.field == "total_exports_bcm"
-             else f"To {item.destination}")
-    return Card(f"{label}, {item.year}", _amount_sig(item.value, item.unit), delta, delta_note,
-                lines=() if delta else (f"No figure for {item.year - 1}.",))
+    tr = _tr(lang)
+    delta, delta_note = _change(item.change, item.unit, item.year - 1, lang)
+    label = _EXPORT_LABELS.get(item.field)
+    what = (tr.gettext(label) if label is not None
+            else tr.gettext("To {destination}").format(destination=item.destination))
+    return Card(f"{what}, {item.year}",
+                _amount_sig(item.value, item.unit, lang), delta, delta_note,
+                lines=() if delta else (tr.gettext("No figure for {year}.").format(
+                    year=item.year - 1),))
 
 
-def build_card(item: BuildHeadline) -> Card:
+def build_card(item: BuildHeadline, lang: str = "en") -> Card:
     """A line under construction: when it is due, or when it went into operation."""
+    tr = _tr(lang)
+    name = item.name_in(lang)
     lines = []
     if item.since is not None:
-        lines.append(f"Under construction since {date(item.since.date)}")
+        lines.append(tr.gettext("Under construction since {date}").format(
+            date=_date(item.since.date, lang)))
     due = item.due
     if due is None:
-        return Card(f"{item.name}: due", None,
-                    lines=(*lines, "No completion date with a source."))
+        return Card(tr.gettext("{name}: due").format(name=name), None,
+                    lines=(*lines, tr.gettext("No completion date with a source.")))
     if not due.target:
-        return Card(f"{item.name}: in operation from", date(due.date),
-                    lines=(*lines, due.event), sources=_sources("date", due.sources))
-    return Card(f"{item.name}: due", date(due.date), lines=(*lines, f"Target: {due.event}"),
-                sources=_sources("target", due.sources))
+        return Card(tr.gettext("{name}: in operation from").format(name=name),
+                    _date(due.date, lang), lines=(*lines, due.event),
+                    sources=_sources("date", due.sources, lang))
+    # Translators: {event} is the source's own words (English) for the target.
+    return Card(tr.gettext("{name}: due").format(name=name), _date(due.date, lang),
+                lines=(*lines, tr.gettext("Target: {event}").format(event=due.event)),
+                sources=_sources("target", due.sources, lang))
 
 
-_NEXT = {"construction": "construction from", "operating": "in operation from"}
-
-
-def planned_card(item: BuildHeadline) -> Card:
+def planned_card(item: BuildHeadline, lang: str = "en") -> Card:
     """A line planned or agreed: its target (``"Black Sea cable: target"``, ``"2032"``),
     or, for a past year, when its construction or operation began."""
-    lines = [f"Planned or agreed since {date(item.since.date)}"] if item.since else []
+    tr = _tr(lang)
+    name = item.name_in(lang)
+    lines = ([tr.gettext("Planned or agreed since {date}").format(
+        date=_date(item.since.date, lang))] if item.since else [])
     due = item.due
     if due is None:
-        return Card(f"{item.name}: target", None,
-                    lines=(*lines, "No target date with a source."))
+        return Card(tr.gettext("{name}: target").format(name=name), None,
+                    lines=(*lines, tr.gettext("No target date with a source.")))
     if due.target or due.status is None:
-        return Card(f"{item.name}: target", date(due.date), lines=(*lines, due.event),
-                    sources=_sources("target", due.sources))
-    return Card(f"{item.name}: {_NEXT[due.status]}", date(due.date),
-                lines=(*lines, due.event), sources=_sources("date", due.sources))
+        return Card(tr.gettext("{name}: target").format(name=name), _date(due.date, lang),
+                    lines=(*lines, due.event), sources=_sources("target", due.sources, lang))
+    label = (tr.gettext("{name}: construction from") if due.status == "construction"
+             else tr.gettext("{name}: in operation from"))
+    return Card(label.format(name=name), _date(due.date, lang),
+                lines=(*lines, due.event), sources=_sources("date", due.sources, lang))
 
 
-_STARTED = {"planned": "was agreed in", "construction": "was begun in",
-            "operating": "went into operation in"}
-
-
-def _began(start: RouteStart) -> str | None:
+def _began(start: RouteStart, lang: str = "en") -> str | None:
+    """How a route's record begins: ``"TANAP was agreed in 2011"``."""
     if start.first is None or start.first.status is None:
         return None
-    verb = _STARTED.get(start.first.status, "has records from")
-    return f"{start.name} {verb} {start.first.date[:4]}"
+    tr = _tr(lang)
+    name, year = start.name_in(lang), start.first.date[:4]
+    status = start.first.status
+    if status == "planned":
+        text = tr.gettext("{name} was agreed in {year}")
+    elif status == "construction":
+        text = tr.gettext("{name} was begun in {year}")
+    elif status == "operating":
+        text = tr.gettext("{name} went into operation in {year}")
+    else:
+        text = tr.gettext("{name} has records from {year}")
+    return text.format(name=name, year=year)
 
 
-def no_volume_text(start: RouteStart, year: int) -> str:
+def no_volume_text(start: RouteStart, year: int, lang: str = "en") -> str:
     """Why the Volumes tab is empty in ``year``, from the data: ``"No annual volume up to
     2005. TANAP was agreed in 2011; its first sourced annual volumes are for 2020."``"""
+    tr = _tr(lang)
     if start.first_volume_year is None:
-        return f"No annual volume with a source has been found for {start.name}."
-    began = _began(start)
-    first = f"its first sourced annual volumes are for {start.first_volume_year}"
-    return (f"No annual volume up to {year}. "
-            + (f"{began}; {first}." if began else f"{first[0].upper()}{first[1:]}."))
+        return tr.gettext("No annual volume with a source has been found for {name}.").format(
+            name=start.name_in(lang))
+    began = _began(start, lang)
+    if began is None:
+        return tr.gettext("No annual volume up to {year}. Its first sourced annual volumes "
+                          "are for {first}.").format(year=year, first=start.first_volume_year)
+    # Translators: {began} is a sentence such as "TANAP was agreed in 2011".
+    return tr.gettext("No annual volume up to {year}. {began}; its first sourced annual "
+                      "volumes are for {first}.").format(
+        year=year, began=began, first=start.first_volume_year)
 
 
-def no_milestone_text(start: RouteStart, year: int) -> str:
+def no_milestone_text(start: RouteStart, year: int, lang: str = "en") -> str:
     """Why the Dates tab is empty in ``year``: the first dated milestone, from the data."""
+    tr = _tr(lang)
     first = start.first_milestone
     if first is None:
-        return f"No dated milestone with a source has been found for {start.name}."
-    return (f"No dated milestone up to {year}. {start.name}'s first is dated "
-            f"{date(first.date)}: {first.event}")
+        return tr.gettext("No dated milestone with a source has been found for {name}.").format(
+            name=start.name_in(lang))
+    # Translators: {event} is the source's own words (English) for the milestone.
+    return tr.gettext("No dated milestone up to {year}. {name}'s first is dated {date}: "
+                      "{event}").format(year=year, name=start.name_in(lang),
+                                        date=_date(first.date, lang), event=first.event)
 
 
-def capacity_gap_text(gap: CapacityGap) -> str:
+def _listed(items: list[str], lang: str) -> str:
+    """``"a, b and c"`` in ``lang``."""
+    if english(lang):
+        return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    return format_list(items, locale=_tr(lang).locale)
+
+
+def capacity_gap_text(gap: CapacityGap, lang: str = "en") -> str:
     """Why a volume chart has no capacity line, in a sentence: ``"No capacity line: the
     sourced capacities are in Mt/y and million passengers/y, which do not compare with
     volumes in TEU."``"""
+    tr = _tr(lang)
     first, last = gap.years
     years = str(first) if first == last else f"{first}–{last}"
     if not gap.undated and not gap.other_units:
-        return "No capacity line: no capacity with a source."
+        return tr.gettext("No capacity line: no capacity with a source.")
+    unit = i18n.unit(gap.unit, tr)
     said = []
     if gap.undated:
-        said.append(f"no source dates a capacity in {gap.unit} to {years} (undated: "
-                    f"{'; '.join(gap.undated)})")
+        # Translators: {undated} are capacities as their sources write them (English).
+        said.append(tr.gettext("no source dates a capacity in {unit} to {years} (undated: "
+                               "{undated})").format(unit=unit, years=years,
+                                                    undated="; ".join(gap.undated)))
     if gap.other_units:
-        units = gap.other_units
-        listed = units[0] if len(units) == 1 else f"{', '.join(units[:-1])} and {units[-1]}"
-        said.append(f"{'the other ' if gap.undated else 'the '}sourced capacities are in "
-                    f"{listed}, which do not compare with volumes in {gap.unit}")
-    return "No capacity line: " + "; ".join(said) + "."
+        listed = _listed([i18n.unit(u, tr) for u in gap.other_units], lang)
+        text = (tr.gettext("the other sourced capacities are in {units}, which do not "
+                           "compare with volumes in {unit}") if gap.undated
+                else tr.gettext("the sourced capacities are in {units}, which do not "
+                                "compare with volumes in {unit}"))
+        said.append(text.format(units=listed, unit=unit))
+    # Translators: {reasons} is one or two reasons, joined with "; ".
+    return tr.gettext("No capacity line: {reasons}.").format(reasons="; ".join(said))
 
 
-def no_exports_text(year: int, first_year: int | None) -> str:
+def no_exports_text(year: int, first_year: int | None, lang: str = "en") -> str:
     """Why there is no gas-export card in ``year``."""
+    tr = _tr(lang)
     if first_year is None:
-        return "No sourced figure for Azerbaijan's gas exports has been found."
-    return (f"No sourced figure for Azerbaijan's gas exports up to {year}; the first is for "
-            f"{first_year}.")
+        return tr.gettext("No sourced figure for Azerbaijan's gas exports has been found.")
+    return tr.gettext("No sourced figure for Azerbaijan's gas exports up to {year}; the "
+                      "first is for {first}.").format(year=year, first=first_year)

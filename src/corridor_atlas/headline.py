@@ -12,11 +12,13 @@ zero, and a missing year is never filled from another. Nothing here is text for 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .catalog import AnnualVolume, Catalog, Kind, Milestone, Role, Route, Source, Status
 from .figures import Citation
 from .flows import FAMILY_OF_KIND, FAMILY_UNITS, capacity_in_force, route_flow
+from .i18n import LANGUAGES
 from .panels import GAS_DESTINATIONS
 from .timeline import cutoff, periods, route_state
 
@@ -25,6 +27,7 @@ __all__ = [
     "Dated",
     "ExportHeadline",
     "FlowPoint",
+    "Names",
     "RouteHeadline",
     "RouteStart",
     "Sourced",
@@ -42,6 +45,19 @@ GAS_EXPORT_FIELDS: tuple[str, ...] = (
     "total_exports_bcm", "to_europe_bcm", "to_turkiye_bcm", "to_turkiye_via_tanap_bcm",
     "to_georgia_bcm", "to_syria_bcm")
 """The fields of a gas-export year, in the order the cards show them: the total first."""
+
+
+Names = tuple[tuple[str, str], ...]
+"""A route's short name in each language that has one of its own: ``(("tr", "BTK"),
+("az", "BTQ"))`` (English is the headline's ``name``)."""
+
+
+def _names(route: Route) -> Names:
+    return tuple((lang, route.short_name_in(lang)) for lang in LANGUAGES if lang != "en")
+
+
+def _name_in(name: str, names: Names, lang: str) -> str:
+    return dict(names).get(lang, name)
 
 
 @dataclass(frozen=True)
@@ -100,6 +116,11 @@ class RouteHeadline:
     partial_years: tuple[int, ...]
     length: Sourced | None
     in_operation: Dated | None  # first in operation, up to ``year``
+    names: Names = ()  # its short name in the other languages
+
+    def name_in(self, lang: str) -> str:
+        """Its short name in ``lang`` (the route's own, from the catalog)."""
+        return _name_in(self.name, self.names, lang)
 
     @property
     def change(self) -> float | None:
@@ -191,7 +212,7 @@ def route_headline(route: Route, year: int | None, *, as_of: str) -> RouteHeadli
         volume_capacity=volume_capacity, partial_years=tuple(sorted(partial)),
         length=(Sourced(length.value, "km", None, (length.source,))
                 if length.value is not None and length.source is not None else None),
-        in_operation=_in_operation(route, cut, as_of),
+        in_operation=_in_operation(route, cut, as_of), names=_names(route),
     )
 
 
@@ -222,6 +243,11 @@ class RouteStart:
     first: Dated | None  # the first event that gave the route a status
     first_milestone: Dated | None
     first_volume_year: int | None
+    names: Names = ()
+
+    def name_in(self, lang: str) -> str:
+        """Its short name in ``lang`` (the route's own, from the catalog)."""
+        return _name_in(self.name, self.names, lang)
 
 
 def route_start(route: Route, *, as_of: str) -> RouteStart:
@@ -234,7 +260,7 @@ def route_start(route: Route, *, as_of: str) -> RouteStart:
     years = [v.year for v in (*route.facts.annual_volumes, *route.facts.annual_volume_alternatives,
                               *route.facts.annual_volumes_italy_only)]
     return RouteStart(route.id, route.short_name, first, first_milestone,
-                      min(years) if years else None)
+                      min(years) if years else None, _names(route))
 
 
 # --------------------------------------------------------------------------- gas exports
@@ -300,6 +326,11 @@ class BuildHeadline:
     year: int
     since: Dated | None
     due: Dated | None
+    names: Names = ()
+
+    def name_in(self, lang: str) -> str:
+        """Its short name in ``lang`` (the route's own, from the catalog)."""
+        return _name_in(self.name, self.names, lang)
 
 
 def _due(route: Route, cut: str, as_of: str) -> Dated | None:
@@ -324,6 +355,26 @@ def _next_phase(route: Route, cut: str, as_of: str) -> Dated | None:
     return _dated(targets[0], None, as_of) if targets else None
 
 
+def _in_status(catalog: Catalog, year: int | None, status: Status,
+               after: Callable[[Route, str, str], Dated | None]) -> list[BuildHeadline]:
+    """Every line whose status in ``year`` is ``status`` (from its recorded phases), with
+    since when and what comes ``after`` it (given the route, the cut-off date and the
+    catalog's as-of date)."""
+    as_of = catalog.as_of
+    cut = cutoff(year, as_of)
+    shown = year if year is not None else _as_of_year(as_of)
+    out = []
+    for route in catalog.routes:
+        state = route_state(route, year, as_of=as_of)
+        if state is None or state.status != status:
+            continue
+        since = (_dated(state.milestone, status, as_of)
+                 if state.milestone is not None else None)
+        out.append(BuildHeadline(route.id, route.short_name, route.kind, route.role, shown,
+                                 since, after(route, cut, as_of), _names(route)))
+    return out
+
+
 def planned(catalog: Catalog, year: int | None) -> list[BuildHeadline]:
     """
     Every line planned or agreed in ``year`` (``None``: as of the catalog's date), from
@@ -332,36 +383,12 @@ def planned(catalog: Catalog, year: int | None) -> list[BuildHeadline]:
     operation, for a past year) or the first target dated after the as-of date (a
     completion the sources announce, such as 2032).
     """
-    as_of = catalog.as_of
-    cut = cutoff(year, as_of)
-    out = []
-    for route in catalog.routes:
-        state = route_state(route, year, as_of=as_of)
-        if state is None or state.status != "planned":
-            continue
-        since = (_dated(state.milestone, "planned", as_of)
-                 if state.milestone is not None else None)
-        out.append(BuildHeadline(route.id, route.short_name, route.kind, route.role,
-                                 year if year is not None else _as_of_year(as_of), since,
-                                 _next_phase(route, cut, as_of)))
-    return out
+    return _in_status(catalog, year, "planned", _next_phase)
 
 
 def under_construction(catalog: Catalog, year: int | None) -> list[BuildHeadline]:
     """Every line under construction in ``year`` (``None``: as of the catalog's date)."""
-    as_of = catalog.as_of
-    cut = cutoff(year, as_of)
-    out = []
-    for route in catalog.routes:
-        state = route_state(route, year, as_of=as_of)
-        if state is None or state.status != "construction":
-            continue
-        since = (_dated(state.milestone, "construction", as_of)
-                 if state.milestone is not None else None)
-        out.append(BuildHeadline(route.id, route.short_name, route.kind, route.role,
-                                 year if year is not None else _as_of_year(as_of), since,
-                                 _due(route, cut, as_of)))
-    return out
+    return _in_status(catalog, year, "construction", _due)
 
 
 # --------------------------------------------------------------------------- over time
@@ -382,6 +409,11 @@ class FlowPoint:
     sources: tuple[Citation, ...]
     capacity_sources: tuple[Citation, ...]
     part_year: bool = False  # the figure covers only part of the year (say, from June)
+    names: Names = ()
+
+    def name_in(self, lang: str) -> str:
+        """Its short name in ``lang`` (the route's own, from the catalog)."""
+        return _name_in(self.name, self.names, lang)
 
 
 def flow_history(catalog: Catalog, year: int | None, *,
@@ -411,6 +443,7 @@ def flow_history(catalog: Catalog, year: int | None, *,
                 capacity.value if capacity else None,
                 figure[0].sources if figure else (),
                 capacity.sources if capacity else (),
-                part_year=bool(figure) and any(part_year(v) for v in figure[1])))
+                part_year=bool(figure) and any(part_year(v) for v in figure[1]),
+                names=_names(route)))
     return out
 
