@@ -87,7 +87,7 @@ def write_json(path: Path, obj: Any) -> None:
 
 # --- Browser fixtures (tests/test_browser*.py): the system Chromium, never downloaded -------
 
-OpenPage = Callable[[Callable[[str], bool]], "tuple[Page, bs.PageLog]"]
+OpenPage = Callable[..., "tuple[Page, bs.PageLog]"]  # (allowed hosts, *, locale="en-US")
 
 
 @pytest.fixture(scope="session")
@@ -133,8 +133,11 @@ def open_page(browser: Browser) -> Iterator[OpenPage]:
 
     contexts = []
 
-    def open_(allowed: Callable[[str], bool]) -> tuple[Page, bs.PageLog]:
-        context = browser.new_context(viewport=bs.VIEWPORT)
+    def open_(allowed: Callable[[str], bool], *,
+              locale: str = "en-US") -> tuple[Page, bs.PageLog]:
+        # the browser's language, which the app follows when the link names none: set,
+        # so that a machine's own language does not change what the tests see
+        context = browser.new_context(viewport=bs.VIEWPORT, locale=locale)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(bs.UPDATE_TIMEOUT_MS)

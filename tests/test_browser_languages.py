@@ -1,0 +1,107 @@
+"""The app in Turkish, Azerbaijani and the pseudo-locale, in a real browser.
+
+What the page shows a reader in the pseudo-locale (``?lang=qps``), the map's frame with
+its layer control, legend, names and credits included, has no word outside the marks
+(⟦…⟧) but the data's own texts. The browser's language is the default language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from corridor_atlas import i18n
+
+from . import browser_support as bs
+from .conftest import OpenPage
+
+pytestmark = pytest.mark.browser
+
+# The atlas's own name, the languages' names in themselves, symbols and format names.
+OWN_WORDS = ["Corridor Atlas", *(lang.native for lang in i18n.LANGUAGES.values()),
+             "km", "m²", "bcm", "A4", "PNG", "PDF", "SVG", "HTML", "GeoJSON", "CSV", "KML",
+             "Leaflet", "OpenStreetMap", "Natural Earth", "N", "E"]
+# Text of the page and of the map's frame a reader sees, and the titles and placeholders
+# of its controls (read out by screen readers, shown on hover).
+PAGE_TEXT = """() => {
+  const seen = [document.body.innerText];
+  for (const e of document.querySelectorAll('[title], [placeholder], [aria-label]')) {
+    if (e.closest('[data-testid="stToolbar"], [data-testid="stHeader"]')) continue;
+    for (const a of ['title', 'placeholder', 'aria-label']) {
+      const v = e.getAttribute(a);
+      if (v) seen.push(v);
+    }
+  }
+  return seen.join('\\n');
+}"""
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, Iterable):
+        for item in value:
+            yield from _strings(item)
+
+
+@pytest.fixture(scope="module")
+def data_texts(catalog) -> list[str]:
+    """The data's own texts, shown as their sources write them."""
+    return [*_strings(catalog.model_dump(mode="json")), *OWN_WORDS]
+
+
+def _open(open_page: OpenPage, url: str, *, locale: str = "en-US") -> tuple[Page, Any]:
+    page, _log = open_page(bs.local_hosts_only, locale=locale)
+    page.goto(url)
+    frame = bs.map_frame(page)
+    # the sidebar's controls come with the run the map starts (see app.py main)
+    expect(page.locator(".st-key-year")).to_be_visible(timeout=bs.LOAD_TIMEOUT_MS)
+    bs.settle(page)
+    return page, frame
+
+
+def _texts(page: Page, frame: Any) -> str:
+    return page.evaluate(PAGE_TEXT) + "\n" + frame.evaluate(PAGE_TEXT)
+
+
+def test_pseudo_locale_page_and_map_have_no_untranslated_text(open_page: OpenPage,
+                                                              app_url: str, data_texts):
+    page, frame = _open(open_page, f"{app_url}/?lang=qps&route=tanap")
+    text = _texts(page, frame)
+    assert "⟦" in text
+    assert i18n.unmarked(text, data_texts) == []
+
+
+def test_pseudo_locale_overview_export_panel_and_uploader(open_page: OpenPage, app_url: str,
+                                                          data_texts):
+    page, frame = _open(open_page, f"{app_url}/?lang=qps")
+    sidebar = page.get_by_test_id("stSidebar")
+    bs.rerun(page, lambda: sidebar.get_by_text(
+        i18n.translator(i18n.PSEUDO).gettext("Your own layers")).click())
+    bs.rerun(page, lambda: page.get_by_text(
+        i18n.translator(i18n.PSEUDO).gettext("Export this view")).click())
+    expect(page.get_by_test_id("stFileUploaderDropzone")).to_be_visible()
+    assert i18n.unmarked(_texts(page, frame), data_texts) == []
+    # the uploader's own button reads in the language (its English word hidden)
+    upload = page.get_by_test_id("stFileUploaderDropzone").get_by_role("button")
+    assert upload.evaluate("b => getComputedStyle(b, '::after').content") == '"' + \
+        i18n.translator(i18n.PSEUDO).gettext("Upload") + '"'
+
+
+@pytest.mark.parametrize(("locale", "lang", "words"), [
+    ("tr-TR", "tr", ["Katmanlar", "Altlık harita", "Harita"]),
+    ("az-AZ", "az", ["Qatlar", "Əsas xəritə", "Xəritə"]),
+])
+def test_the_browsers_language_is_the_default_and_goes_into_the_link(
+        open_page: OpenPage, app_url: str, locale: str, lang: str, words: list[str]):
+    page, frame = _open(open_page, f"{app_url}/", locale=locale)
+    text = _texts(page, frame)
+    for word in words:
+        assert word in text, word
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('lang') === '{lang}'")
