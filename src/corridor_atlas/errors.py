@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from .i18n.message import Message
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,20 @@ class Problem:
 
 
 class AtlasError(ValueError):
-    """Base class for every error corridor_atlas raises on bad data or configuration."""
+    """Base class for every error corridor_atlas raises on bad data or configuration.
+
+    Raised with a :class:`~corridor_atlas.i18n.message.Message`, the error reads in the
+    reader's language (:meth:`text`); ``str()`` is its English text either way.
+    """
+
+    def __init__(self, *args: Any) -> None:
+        said = args[0] if args and isinstance(args[0], Message) else None
+        super().__init__(*((str(said), *args[1:]) if said is not None else args))
+        self.said: Message | None = said
+
+    def text(self, lang: str = "en") -> str:
+        """The error in ``lang`` (as written, if it was raised with plain text)."""
+        return self.said.text(lang) if self.said is not None else str(self)
 
 
 class DataError(AtlasError):
