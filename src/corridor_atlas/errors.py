@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import Any
 
 from .i18n.message import Message
@@ -16,20 +17,33 @@ from .i18n.message import Message
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one file, feature or field."""
+    """One thing wrong with one file, feature or field.
+
+    ``message`` is in English; ``said``, when the problem was found with one, writes it
+    in a reader's language (:meth:`text`). The file's, feature's and field's names are
+    data, never translated.
+    """
 
     file: str
     message: str
     feature: str | None = None
     field: str | None = None
+    said: Message | None = _field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
-        where = [self.file]
+        return self.text()
+
+    def text(self, lang: str = "en") -> str:
+        """The problem in ``lang``: where (file, feature, field), then what."""
+        where: list[Message | str] = [self.file]
         if self.feature is not None:
-            where.append(f"feature {self.feature!r}")
+            # Translators: a feature of a data file, by its id (quoted)
+            where.append(Message.gettext("feature {feature}", feature=repr(self.feature)))
         if self.field is not None:
-            where.append(f"field {self.field!r}")
-        return f"{', '.join(where)}: {self.message}"
+            # Translators: a field of a feature or a file, by its name (quoted)
+            where.append(Message.gettext("field {field}", field=repr(self.field)))
+        what = self.said.text(lang) if self.said is not None else self.message
+        return ", ".join(w if isinstance(w, str) else w.text(lang) for w in where) + f": {what}"
 
 
 class AtlasError(ValueError):

@@ -199,10 +199,10 @@ class _Worker:
             self._close()
         executable, why = locate_chromium()
         if executable is None:
-            # Translators: {reason} says where the browser was looked for (technical)
-            raise BrowserUnavailableError(Message.gettext(
-                "{problem} ({reason})", problem=Message.gettext(
-                    NOT_FOUND_MESSAGE, variable=CHROMIUM_ENV), reason=why))
+            problem = Message.gettext(NOT_FOUND_MESSAGE, variable=CHROMIUM_ENV)
+            # where the browser was looked for, in the words of the setting: not translated
+            raise BrowserUnavailableError(Message("{problem} ({reason})", values=(
+                ("problem", problem), ("reason", why))))
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
 

@@ -40,12 +40,11 @@ class Limits:
 def size_text(n: float, lang: str = "en") -> str:
     """A size in bytes, kB or MB: ``"1.5 MB"`` (``"1,5 MB"`` in Turkish)."""
     if lang != "en":
-        tr = i18n.translator(lang)
-        if n >= MB:
-            return tr.gettext("{size} MB").format(size=i18n.number(round(n / MB, 1), lang))
+        if n >= MB:  # the units' symbols are the same in every language
+            return f"{i18n.number(round(n / MB, 1), lang)} MB"
         if n >= 1024:
-            return tr.gettext("{size} kB").format(size=i18n.number(round(n / 1024, 1), lang))
-        return tr.ngettext("{n} byte", "{n} bytes", int(n)).format(
+            return f"{i18n.number(round(n / 1024, 1), lang)} kB"
+        return i18n.translator(lang).ngettext("{n} byte", "{n} bytes", int(n)).format(
             n=i18n.number(round(n), lang))
     if n >= MB:
         return f"{n / MB:,.1f} MB".replace(".0 MB", " MB")

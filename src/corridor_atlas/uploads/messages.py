@@ -31,8 +31,8 @@ class Refusal(Exception):  # noqa: N818 (internal; never escapes the package)
 
 def named(label: str, problem: Message) -> Message:
     """A problem with a file, after the file's name."""
-    # Translators: a file's name, then what is wrong with it (one line under the uploader)
-    return Message.gettext("{file}: {problem}", file=label, problem=problem)
+    # the same in every language: not a message to translate
+    return Message("{file}: {problem}", values=(("file", label), ("problem", problem)))
 
 
 def clean(text: str) -> str:
