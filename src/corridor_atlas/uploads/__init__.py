@@ -103,6 +103,8 @@ def read_upload_file(path: str | os.PathLike[str], *, limits: Limits | None = No
             raise UploadError(named(label, too_big(st.st_size, limits)))
         with open(path, "rb") as fh:
             data = fh.read(limits.max_bytes + 1)
+    except UploadError:  # a ValueError too: not to be wrapped as one below
+        raise
     except FileNotFoundError:
         raise UploadError(named(label, Message.gettext("file not found"))) from None
     except PermissionError:
