@@ -62,8 +62,9 @@ class _Read:
     label: str
     content: str  # sha256 of the bytes
     data: bytes | None  # until read
-    result: UserLayer | AtlasError | None = None  # the layer, or why it is refused (naming
-    #                                                the file)
+    # the layer, or why it is refused (naming the file); the words only, not the error,
+    # whose traceback would keep the file's bytes alive for the session
+    result: UserLayer | Message | str | None = None
 
 
 def content_digest(data: bytes) -> str:
@@ -105,9 +106,11 @@ class Shelf:
                 notes.append(_twin_note(file.label, *first[file.content], lang))
                 continue
             result = self._result(file, up.name)
-            first[file.content] = (file.label, not isinstance(result, AtlasError))
-            if isinstance(result, AtlasError):
-                notes.append(Note(file.label, "error", result.text(lang)))
+            refused = not isinstance(result, UserLayer)
+            first[file.content] = (file.label, not refused)
+            if isinstance(result, Message | str):
+                notes.append(Note(file.label, "error",
+                                  result.text(lang) if isinstance(result, Message) else result))
             elif len(layers) >= self.max_layers:
                 full = Message.gettext(
                     "not drawn: the map takes {n} of your own layers at a time; remove one to "
@@ -124,7 +127,7 @@ class Shelf:
         self._drawn = {self._files[k].content for k in drawn}
         return Shelved(tuple(layers), tuple(notes), added)  # type: ignore[arg-type]
 
-    def _result(self, file: _Read, name: str) -> UserLayer | AtlasError:
+    def _result(self, file: _Read, name: str) -> UserLayer | Message | str:
         """The file read (once): its layer, or the line that refuses it."""
         if file.result is None:
             from . import read_upload  # the package's one way in
@@ -133,7 +136,7 @@ class Shelf:
             try:
                 file.result = read_upload(file.data, name, limits=self.limits)
             except AtlasError as err:
-                file.result = err
+                file.result = err.said if err.said is not None else str(err)
             file.data = None  # read: the bytes are not kept twice
         return file.result
 
