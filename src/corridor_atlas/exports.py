@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .errors import BrowserUnavailableError, ExportError
 from .i18n import translator
+from .i18n.message import Message
 from .layers import Atlas
 from .scene import build_scene
 from .view import SIZE_PRESETS, MapView
@@ -105,7 +106,7 @@ def export(atlas: Atlas, view: MapView, fmt: str, *, vendor_dir: Path,
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt[:20]!r}; choose from: {', '.join(FORMATS)}")
     if atlas.catalog is None:
-        raise ExportError("the catalog could not be read; nothing to export")
+        raise ExportError(Message.gettext("the catalog could not be read; nothing to export"))
     scene = build_scene(atlas, view, user_layers)
     if fmt in ("geojson", "csv", "kml"):
         from . import dataexport
@@ -131,7 +132,7 @@ def export(atlas: Atlas, view: MapView, fmt: str, *, vendor_dir: Path,
             return Export(data, fmt, "browser")
         except BrowserUnavailableError as err:
             note = translator(view.lang).gettext(
-                "{reason} — used the print render instead.").format(reason=err)
+                "{reason} — used the print render instead.").format(reason=err.text(view.lang))
     from .printmap import render_static
 
     if fmt == "pdf":  # a real page: 100 px to the inch, landscape

@@ -15,13 +15,17 @@ import math
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import field as _field
+
+from .i18n import N_, NC_
+from .i18n.message import Message
 
 __all__ = ["GEOMETRY_TYPES", "NONFINITE", "Flaw", "JSONTextError", "Rules", "feature_flaws",
            "features_of", "flaws", "json_type", "parse"]
 
 GEOMETRY_TYPES = frozenset({"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
                             "MultiPolygon", "GeometryCollection"})
-NONFINITE = "NaN or infinite coordinates; every coordinate must be a finite number"
+NONFINITE = N_("NaN or infinite coordinates; every coordinate must be a finite number")
 # How deep each type's coordinates nest: 1 is a position.
 _DEPTH = {"Point": 1, "MultiPoint": 2, "LineString": 2, "MultiLineString": 3, "Polygon": 3,
           "MultiPolygon": 4}
@@ -32,7 +36,12 @@ _JSON_NAMES = {str: "string", int: "number", float: "number", list: "array", dic
 
 
 class JSONTextError(ValueError):
-    """The bytes are not JSON text: one line saying why and where."""
+    """The bytes are not JSON text: one line saying why and where (``message``, in any
+    language)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,18 @@ class Flaw:
     #: Where in the feature (or the file): ``geometry``, ``geometry.coordinates``, ``id``,
     #: ``type`` or ``features``.
     field: str | None = None
+    #: The message, to be written in a reader's language (``message`` is its English).
+    said: Message | None = _field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, said: Message, index: int | None = None, feature_id: str | None = None,
+           field: str | None = None) -> Flaw:
+        """The flaw ``said``, located."""
+        return cls(str(said), index, feature_id, field, said)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``."""
+        return self.said.text(lang) if self.said is not None else self.message
 
     @property
     def feature(self) -> str | None:
@@ -80,9 +101,26 @@ def json_type(value: object) -> str:
     return _JSON_NAMES.get(type(value), type(value).__name__)
 
 
-def _a(value: object) -> str:
+_JSON_A = {"string": N_("a string"), "number": N_("a number"), "array": N_("an array"),
+           "object": N_("an object"), "boolean": N_("a boolean"), "null": N_("null")}
+
+
+_JSON_TYPE = {"string": NC_("JSON type", "string"), "number": NC_("JSON type", "number"),
+              "array": NC_("JSON type", "array"), "object": NC_("JSON type", "object"),
+              "boolean": NC_("JSON type", "boolean"), "null": NC_("JSON type", "null")}
+
+
+def _type_word(value: object) -> Message | str:
+    """The JSON type's name, in a reader's language: ``string``, ``array``…"""
+    name = json_type(value)
+    return Message.pgettext("JSON type", _JSON_TYPE[name]) if name in _JSON_TYPE else name
+
+
+def _a(value: object) -> Message | str:
     """``a string``, ``an array``: the JSON type with its article."""
     name = json_type(value)
+    if name in _JSON_A:
+        return Message.gettext(_JSON_A[name])
     return f"an {name}" if name[0] in "aeiou" else f"a {name}"
 
 
@@ -96,15 +134,19 @@ def parse(data: bytes) -> object:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise JSONTextError(f"text is not UTF-8 (byte 0x{data[err.start]:02x} at byte "
-                            f"{err.start:,}); save the file as UTF-8") from None
+        byte = format(data[err.start], "02x")
+        raise JSONTextError(Message.gettext(
+            "text is not UTF-8 (byte 0x{byte} at byte {at}); save the file as UTF-8",
+            byte=byte, at=err.start)) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        raise JSONTextError(f"not valid JSON: {err.msg} at line {err.lineno}, column "
-                            f"{err.colno}") from None
+        # Translators: {reason} is Python's JSON parser's own words, in English
+        raise JSONTextError(Message.gettext(
+            "not valid JSON: {reason} at line {line}, column {column}", reason=err.msg,
+            line=err.lineno, column=err.colno)) from None
     except RecursionError:
-        raise JSONTextError("not valid GeoJSON: nested too deeply") from None
+        raise JSONTextError(Message.gettext("not valid GeoJSON: nested too deeply")) from None
 
 
 def flaws(value: object, rules: Rules | None = None) -> Iterator[Flaw]:
@@ -125,22 +167,25 @@ def flaws(value: object, rules: Rules | None = None) -> Iterator[Flaw]:
 def features_of(value: object, rules: Rules) -> list[object] | Flaw:
     """The features of a GeoJSON value (a lone Feature or geometry as one), or its flaw."""
     if not isinstance(value, dict):
-        return Flaw(f"not GeoJSON: expected a JSON object, got a JSON {json_type(value)}")
+        return Flaw.of(Message.gettext("not GeoJSON: expected a JSON object, got a JSON {type}",
+                                       type=_type_word(value)))
     kind = value.get("type")
     if kind == "FeatureCollection":
         features = value.get("features")
         if not isinstance(features, list):
-            return Flaw(f"not GeoJSON: 'features' is {_a(features)}, not an array",
-                        field="features")
+            return Flaw.of(Message.gettext("not GeoJSON: 'features' is {what}, not an array",
+                                           what=_a(features)), field="features")
         if not features:
-            return Flaw("the FeatureCollection has no features", field="features")
+            return Flaw.of(Message.gettext("the FeatureCollection has no features"),
+                           field="features")
         return features
     if isinstance(kind, str) and (kind == "Feature" or kind in GEOMETRY_TYPES):
         if rules.collection_only:
-            return Flaw(f"expected a GeoJSON FeatureCollection, got {kind!r}", field="type")
+            return Flaw.of(Message.gettext("expected a GeoJSON FeatureCollection, got {kind}",
+                                           kind=repr(kind)), field="type")
         return [value] if kind == "Feature" else [{"geometry": value}]
-    return Flaw(f"not GeoJSON: 'type' is {_quote(kind, 40)}; expected 'FeatureCollection'",
-                field="type")
+    return Flaw.of(Message.gettext("not GeoJSON: 'type' is {kind}; expected "
+                                   "'FeatureCollection'", kind=_quote(kind, 40)), field="type")
 
 
 def feature_flaws(features: list[object], rules: Rules) -> Iterator[Flaw]:
@@ -148,43 +193,48 @@ def feature_flaws(features: list[object], rules: Rules) -> Iterator[Flaw]:
     seen: set[str] = set()
     for index, feature in enumerate(features):
         if not isinstance(feature, dict):
-            yield Flaw(f"not a Feature object (a JSON {json_type(feature)})", index)
+            yield Flaw.of(Message.gettext("not a Feature object (a JSON {type})",
+                                          type=_type_word(feature)), index)
             continue
         fid = None if feature.get("id") is None else str(feature["id"])
         if rules.unique_ids and fid is not None:
             if fid in seen:
-                yield Flaw(f"duplicate feature id {fid!r}; feature ids must be unique",
-                           index, fid, "id")
+                yield Flaw.of(Message.gettext(
+                    "duplicate feature id {id}; feature ids must be unique", id=repr(fid)),
+                    index, fid, "id")
             seen.add(fid)
         problem = _geometry(feature.get("geometry"), rules)
         if problem is not None:
             message, field = problem
-            yield Flaw(message, index, fid, field)
+            yield Flaw.of(message, index, fid, field)
 
 
-def _geometry(geom: object, rules: Rules, depth: int = 0) -> tuple[str, str] | None:
+def _geometry(geom: object, rules: Rules, depth: int = 0) -> tuple[Message, str] | None:
     """What is wrong with one geometry, and in which field; ``None`` if nothing."""
     if geom is None:
         if rules.null_geometry:
             return None
-        return f"geometry is null; expected {_expected(rules)}", "geometry"
+        return Message.gettext("geometry is null; expected {types}",
+                               types=_expected(rules)), "geometry"
     if not isinstance(geom, dict):
-        return (f"geometry is {_a(geom)} ({_quote(geom, 30)}), not a GeoJSON "
-                "geometry object", "geometry")
+        return Message.gettext("geometry is {what} ({value}), not a GeoJSON geometry object",
+                               what=_a(geom), value=_quote(geom, 30)), "geometry"
     kind = geom.get("type")
     if not isinstance(kind, str) or kind not in GEOMETRY_TYPES:
-        return f"unknown geometry type {_quote(kind, 40)}; expected {_expected(rules)}", \
-            "geometry"
+        return Message.gettext("unknown geometry type {kind}; expected {types}",
+                               kind=_quote(kind, 40), types=_expected(rules)), "geometry"
     if kind not in rules.types:
-        return f"geometry is {kind!r}; expected {_expected(rules)}", "geometry"
+        return Message.gettext("geometry is {kind}; expected {types}", kind=repr(kind),
+                               types=_expected(rules)), "geometry"
     if kind == "GeometryCollection":
         parts = geom.get("geometries")
         if not isinstance(parts, list):
-            return "a GeometryCollection needs a 'geometries' array", "geometry"
+            return Message.gettext("a GeometryCollection needs a 'geometries' array"), \
+                "geometry"
         if depth >= _MAX_COLLECTION_DEPTH:
-            return "GeometryCollections nested too deeply", "geometry"
+            return Message.gettext("GeometryCollections nested too deeply"), "geometry"
         if rules.drawable and not parts:
-            return "empty geometry", "geometry"
+            return Message.gettext("empty geometry"), "geometry"
         for part in parts:
             problem = _geometry(part, rules, depth + 1)
             if problem is not None:
@@ -193,36 +243,42 @@ def _geometry(geom: object, rules: Rules, depth: int = 0) -> tuple[str, str] | N
     positions: list[list[int | float]] = []
     message = _coordinates(geom.get("coordinates"), _DEPTH[kind], kind, rules, positions)
     if message is None and rules.drawable and not positions:
-        return "empty geometry", "geometry"
+        return Message.gettext("empty geometry"), "geometry"
     if message is None and rules.lonlat:
         message = _outside_lonlat(positions)
     return None if message is None else (message, "geometry.coordinates")
 
 
-def _expected(rules: Rules) -> str:
+def _expected(rules: Rules) -> Message | str:
     if rules.types >= GEOMETRY_TYPES - {"GeometryCollection"}:
-        return "Point, LineString, Polygon or their Multi- forms"
+        # Translators: GeoJSON's geometry types, named as GeoJSON names them
+        return Message.gettext("Point, LineString, Polygon or their Multi- forms")
     names = sorted(rules.types)
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    # Translators: a list of GeoJSON geometry types: "LineString, Point or Polygon"
+    return Message.gettext("{types} or {last}", types=", ".join(names[:-1]), last=names[-1])
 
 
 def _coordinates(coords: object, depth: int, kind: str, rules: Rules,
-                 positions: list[list[int | float]]) -> str | None:
+                 positions: list[list[int | float]]) -> Message | None:
     """Walk nested coordinates down to positions, collecting them; the first problem."""
     if depth == 1:
         if not isinstance(coords, list) or len(coords) < 2:
-            return "a position must be an array of two or three numbers"
+            return Message.gettext("a position must be an array of two or three numbers")
         for v in coords:
             if isinstance(v, bool) or not isinstance(v, int | float):
-                return f"coordinates must be numbers, got {_quote(v, 20)} ({_a(v)})"
+                return Message.gettext("coordinates must be numbers, got {value} ({what})",
+                                       value=_quote(v, 20), what=_a(v))
             if not _finite(v):
-                return NONFINITE
+                return Message.gettext(NONFINITE)
         positions.append(coords)
         return None
     if not isinstance(coords, list):
-        return f"the coordinates of a {kind} must be nested arrays of numbers"
+        return Message.gettext("the coordinates of a {kind} must be nested arrays of numbers",
+                               kind=kind)
     if rules.drawable and kind in _LINES and depth == 2 and len(coords) < 2:  # one line
-        return "a line needs at least two points"
+        return Message.gettext("a line needs at least two points")
     for item in coords:
         problem = _coordinates(item, depth - 1, kind, rules, positions)
         if problem is not None:
@@ -236,9 +292,11 @@ def _finite(v: int | float) -> bool:
     return math.isfinite(v)
 
 
-def _outside_lonlat(positions: list[list[int | float]]) -> str | None:
+def _outside_lonlat(positions: list[list[int | float]]) -> Message | None:
     for k, (lon, lat, *_) in enumerate(positions):
         if abs(lon) > 180 or abs(lat) > 90:
-            return (f"coordinate {k} is ({float(lon):g}, {float(lat):g}), outside lon "
-                    "-180..180 / lat -90..90; GeoJSON is (lon, lat) in degrees")
+            x, y = format(float(lon), "g"), format(float(lat), "g")
+            return Message.gettext(
+                "coordinate {k} is ({lon}, {lat}), outside lon -180..180 / lat -90..90; "
+                "GeoJSON is (lon, lat) in degrees", k=str(k), lon=x, lat=y)
     return None

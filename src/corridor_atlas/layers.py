@@ -19,6 +19,7 @@ from pyproj import Geod
 from . import geojsoncheck
 from .catalog import Catalog, Route, load_catalog
 from .errors import DataError, LayerError, Problem
+from .i18n.message import Message
 
 FACILITIES_ID = "facilities"
 """Layer id of the facilities (points); route layers use their catalog id."""
@@ -108,7 +109,7 @@ def _rules(allowed: frozenset[str]) -> geojsoncheck.Rules:
 
 
 def _problem(flaw: geojsoncheck.Flaw, file: str) -> Problem:
-    return Problem(file, flaw.message, feature=flaw.feature, field=flaw.field)
+    return Problem(file, flaw.message, feature=flaw.feature, field=flaw.field, said=flaw.said)
 
 
 def _check_features(raw: dict, file: str, *, allowed: frozenset[str]) -> list[Problem]:
@@ -127,9 +128,10 @@ def _read_geojson(path: Path, file: str, *, allowed: frozenset[str]) -> tuple[di
     try:
         raw = geojsoncheck.parse(path.read_bytes())
     except FileNotFoundError:
-        raise LayerError([Problem(file, "file not found")]) from None
+        said = Message.gettext("file not found")
+        raise LayerError([Problem(file, str(said), said=said)]) from None
     except geojsoncheck.JSONTextError as err:
-        raise LayerError([Problem(file, str(err))]) from None
+        raise LayerError([Problem(file, str(err), said=err.message)]) from None
     features = geojsoncheck.features_of(raw, _rules(allowed))
     if isinstance(features, geojsoncheck.Flaw):
         raise LayerError([_problem(features, file)])

@@ -13,8 +13,10 @@ the main key, so the main key stays exact.
 
 :func:`build_index` collects every name of every route (English, short, Turkish,
 Azerbaijani, the facts' name and its aliases) and of every facility, with the
-extent to zoom to; :meth:`SearchIndex.search` ranks them for a query. The module
-knows nothing about the user interface.
+extent to zoom to; :meth:`SearchIndex.search` ranks them for a query. Matching is the
+same in every language; a hit carries its name in each (:meth:`Hit.label_in`), and
+:func:`hit_text` and :func:`pick_note` say what the sidebar shows of it in the reader's
+language. The module knows nothing about the user interface.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from babel.lists import format_list
+
+from . import i18n
+from .i18n.languages import language
 from .layers import Atlas
 
 BBox = tuple[float, float, float, float]  # west, south, east, north (degrees)
@@ -130,6 +136,17 @@ class Hit:
     score: float
     bbox: BBox | None  # west, south, east, north; None when it has no geometry
     proxies: tuple[str, ...] = ()  # the box is around these places: its own is not sourced
+    # its name and its proxies' names in the other languages: (lang, name, proxies)
+    local: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+    def label_in(self, lang: str) -> str:
+        """Its name in ``lang`` (the route's or facility's own, from the catalog)."""
+        return next((name for code, name, _ in self.local if code == lang), self.label)
+
+    def proxies_in(self, lang: str) -> tuple[str, ...]:
+        """The places standing in for its location, named in ``lang`` where a source
+        names them."""
+        return next((names for code, _, names in self.local if code == lang), self.proxies)
 
 
 @dataclass(frozen=True)
@@ -143,6 +160,7 @@ class _Entry:
     bbox: BBox | None
     order: int  # position among the names of its item: the earlier, the preferred
     proxies: tuple[str, ...] = ()
+    local: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 def _band(query: str, key: str) -> float | None:
@@ -213,7 +231,7 @@ class SearchIndex:
             held = best.get(ident)
             if held is None or (score, -entry.order) > (held[0], -held[1]):
                 best[ident] = (score, entry.order, entry)
-        hits = [Hit(e.kind, e.id, e.label, e.name, score, e.bbox, e.proxies)
+        hits = [Hit(e.kind, e.id, e.label, e.name, score, e.bbox, e.proxies, e.local)
                 for score, _, e in best.values()]
         hits.sort(key=lambda h: (-h.score, h.kind != "route", fold(h.label), h.label, h.id))
         return hits[:limit]
@@ -282,7 +300,8 @@ def _proxy_bbox(facility: Any) -> tuple[BBox | None, tuple[str, ...]]:
 
 
 def _entries_for(kind: HitKind, item_id: str, label: str, names: Iterable[str],
-                 bbox: BBox | None, proxies: tuple[str, ...] = ()) -> list[_Entry]:
+                 bbox: BBox | None, proxies: tuple[str, ...] = (),
+                 local: tuple[tuple[str, str, tuple[str, ...]], ...] = ()) -> list[_Entry]:
     entries: list[_Entry] = []
     seen: set[str] = set()
     for name in names:
@@ -292,7 +311,7 @@ def _entries_for(kind: HitKind, item_id: str, label: str, names: Iterable[str],
             continue
         seen.add(key)
         entries.append(_Entry(kind, item_id, label, name, key, _loosen(key), bbox,
-                              len(entries), proxies))
+                              len(entries), proxies, local))
     return entries
 
 
@@ -315,8 +334,9 @@ def build_index(atlas: Atlas) -> SearchIndex:
     for route in catalog.routes:
         names = [route.name, route.short_name, route.name_tr, route.name_az,
                  route.facts.name, *route.facts.aliases]
+        local = tuple((lang, route.name_in(lang), ()) for lang in _OTHER_LANGS)
         entries += _entries_for("route", route.id, route.name, names,
-                                _route_bbox(atlas, route.id))
+                                _route_bbox(atlas, route.id), local=local)
     drawn = _facility_bboxes(atlas)
     for facility in catalog.facilities.items:
         bbox = drawn.get(facility.id)
@@ -328,7 +348,48 @@ def build_index(atlas: Atlas) -> SearchIndex:
         id_words = facility.id.replace("_", " ")
         # its id finds it too, but a match on it shows the facility's name: ids are no
         # words for readers
+        local = tuple((lang, facility.name_in(lang),
+                       tuple(catalog.local_name(p, lang) for p in proxies))
+                      for lang in _OTHER_LANGS)
         entries += [replace(e, name=facility.name) if e.name == id_words else e
                     for e in _entries_for("facility", facility.id, facility.name,
-                                          [facility.name, id_words], bbox, proxies)]
+                                          [facility.name, id_words], bbox, proxies, local)]
     return SearchIndex(tuple(entries))
+
+
+_OTHER_LANGS = tuple(code for code in i18n.LANGUAGES if code != i18n.DEFAULT)
+
+
+def hit_text(hit: Hit, lang: str = "en") -> str:
+    """
+    A hit as the sidebar lists it: its name in ``lang``, then the name that matched in
+    quotes when that is another (``Kars–Nakhchivan railway — “Qars–Naxçıvan”``). Plain
+    text: escape it for the medium.
+    """
+    label = hit.label_in(lang)
+    return label if hit.matched == label else f"{label} — “{hit.matched}”"
+
+
+def _and(names: Iterable[str], lang: str) -> str:
+    """Names joined as ``lang`` joins a list: ``A and B``, ``A ve B``, ``A və B``."""
+    names = list(names)
+    if language(lang).code == "en":
+        return " and ".join(names)
+    return format_list(names, locale=language(lang).locale)
+
+
+def pick_note(hit: Hit, lang: str = "en") -> str | None:
+    """
+    What the sidebar says after ``hit`` is picked, in ``lang``: that no source locates it
+    (and what the map shows instead), or ``None`` when the map shows where it is. Plain
+    text: escape it for the medium.
+    """
+    tr = i18n.translator(lang)
+    if hit.bbox is None:
+        return tr.gettext("No source gives the location of {name}, so the map stays where "
+                          "it is.").format(name=hit.label_in(lang))
+    if hit.proxies:
+        return tr.gettext("No source gives the location of {name} itself: the map shows the "
+                          "area of {places}, which stand in for it.").format(
+            name=hit.label_in(lang), places=_and(hit.proxies_in(lang), lang))
+    return None

@@ -36,7 +36,9 @@ from branca.element import Element
 
 from . import pngbands, pngtext
 from .errors import AtlasError, BrowserUnavailableError, ExportError
+from .i18n import N_
 from .i18n.languages import language
+from .i18n.message import Message
 from .layers import Atlas
 from .maps import snapshot_map
 from .scene import Scene
@@ -48,8 +50,9 @@ if TYPE_CHECKING:
 
 Paper = Literal["a4", "letter"]
 
-NOT_FOUND = (f"Chromium not found: install it with `apt-get install chromium` or set "
-             f"{CHROMIUM_ENV}; or use the print render (--static)")
+NOT_FOUND_MESSAGE = N_("Chromium not found: install it with `apt-get install chromium` or set "
+                       "{variable}; or use the print render (--static)")
+NOT_FOUND = NOT_FOUND_MESSAGE.format(variable=CHROMIUM_ENV)
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -175,7 +178,8 @@ class _Worker:
         from playwright.sync_api import Error as PlaywrightError
 
         if time.monotonic() >= deadline:
-            raise ExportError("the render timed out while waiting for the browser")
+            raise ExportError(Message.gettext(
+                "the render timed out while waiting for the browser"))
         browser = self._ensure_browser()
         try:
             return job(browser, deadline)
@@ -195,7 +199,10 @@ class _Worker:
             self._close()
         executable, why = locate_chromium()
         if executable is None:
-            raise BrowserUnavailableError(f"{NOT_FOUND} ({why})")
+            problem = Message.gettext(NOT_FOUND_MESSAGE, variable=CHROMIUM_ENV)
+            # where the browser was looked for, in the words of the setting: not translated
+            raise BrowserUnavailableError(Message("{problem} ({reason})", values=(
+                ("problem", problem), ("reason", why))))
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
 
@@ -207,9 +214,10 @@ class _Worker:
         except PlaywrightError as exc:
             self._close()
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise BrowserUnavailableError(
-                f"Chromium at {executable} could not be started: {first}; or use the print "
-                "render (--static)") from exc
+            # Translators: {reason} is the browser's own words, in English
+            raise BrowserUnavailableError(Message.gettext(
+                "Chromium at {path} could not be started: {reason}; or use the print render "
+                "(--static)", path=executable, reason=first)) from exc
         self.owner.launches += 1
         return self._browser
 
@@ -251,13 +259,16 @@ class _Renderer:
             return future.result(timeout=timeout + 5.0)
         except FutureTimeout:
             future.cancel()
-            raise ExportError(f"the render did not finish within {timeout:.0f} s") from None
+            raise ExportError(Message.gettext("the render did not finish within {seconds} s",
+                                              seconds=round(timeout))) from None
         except AtlasError:
             raise
         except Exception as exc:  # a browser error: one line for the user, the cause chained
             text = str(exc).strip()
             first = text.splitlines()[0] if text else type(exc).__name__
-            raise ExportError(f"the render failed: {first}") from exc
+            # Translators: {reason} is the browser's own words, in English
+            raise ExportError(Message.gettext("the render failed: {reason}",
+                                              reason=first)) from exc
 
     def shutdown(self, timeout: float = 15.0) -> None:
         """Close the browser and end the worker thread (a later job starts new ones).
@@ -309,7 +320,7 @@ def _page_html(atlas: Atlas, scene: Scene, *, vendor_dir: Path, interactive: boo
 def _remaining_ms(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise ExportError("the render timed out")
+        raise ExportError(Message.gettext("the render timed out"))
     return left * 1000.0
 
 
@@ -341,8 +352,10 @@ def _open(browser: Browser, html: str, deadline: float, *, size: tuple[int, int]
 
             if not isinstance(exc, PlaywrightTimeout):
                 raise
-            detail = f": {'; '.join(errors[:3])}" if errors else ""
-            raise ExportError(f"the map did not finish drawing{detail}") from None
+            if errors:  # the page's own errors, as the browser words them
+                raise ExportError(Message.gettext("the map did not finish drawing: {errors}",
+                                                  errors="; ".join(errors[:3]))) from None
+            raise ExportError(Message.gettext("the map did not finish drawing")) from None
         page.evaluate(_SETTLED)
         return context, page
     except BaseException:
@@ -403,7 +416,8 @@ def render_png(atlas: Atlas, scene: Scene, *, size: tuple[int, int] = SIZE_PRESE
             for top, rows in strips:
                 y = min(top, height - viewport[1])  # the last strip: the page's bottom
                 if page.evaluate(_SCROLL, y) != y:
-                    raise ExportError(f"the picture could not be taken in strips ({y} px)")
+                    raise ExportError(Message.gettext(
+                        "the picture could not be taken in strips ({y} px)", y=str(y)))
                 shot = page.screenshot(type="png", animations="disabled", caret="hide",
                                        timeout=_remaining_ms(deadline))
                 shots.append((shot, (top - y) * scale, rows * scale))

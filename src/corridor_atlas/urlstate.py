@@ -2,7 +2,8 @@
 
 ``view`` is ``LAT,LON,ZOOM`` or the id of a "Zoom to" preset (``view=south-caucasus``);
 ``kinds=oil,gas`` and ``status=operating,construction`` are the "Filter by kind and
-status" choices (left out while every kind and status is shown).
+status" choices (left out while every kind and status is shown); ``lang=tr`` is the
+interface's language (left out while it is the browser's).
 
 :func:`parse_query` reads query parameters as users (and the links they share)
 send them: unknown ids, malformed numbers and oversized values are dropped, each
@@ -15,11 +16,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from . import i18n
+from .i18n import N_
+from .i18n.languages import UNKNOWN_NOTICE
+from .i18n.message import Message
 
 MAX_VALUE_CHARS = 400
 MIN_ZOOM, MAX_ZOOM = 2.0, 18.0
-KEYS = ("layers", "year", "route", "view", "flows", "kinds", "status")
+KEYS = ("layers", "year", "route", "view", "flows", "kinds", "status", "lang")
 FLOWS_ON, FLOWS_OFF = ("1", "true", "on", "yes"), ("0", "false", "off", "no")
 
 
@@ -35,6 +41,7 @@ class UrlState:
     flows: bool | None = None
     kinds: tuple[str, ...] | None = None  # the kinds shown (the kind filter)
     statuses: tuple[str, ...] | None = None  # the statuses shown in the year (status filter)
+    lang: str | None = None  # the interface's language (``en``, ``tr``, ``az``)
 
 
 @dataclass(frozen=True)
@@ -42,11 +49,22 @@ class Notice:
     """Something in the URL that was ignored: the parameter it is about, and why.
 
     ``key`` is the parameter (``None`` for a parameter the atlas does not know);
-    ``text`` says what was ignored, in plain words.
+    ``text`` says what was ignored, in plain English words, and :meth:`text_in` in the
+    reader's language.
     """
 
     key: str | None
     text: str
+    said: Message | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, key: str | None, said: Message) -> Notice:
+        """The notice ``said`` about ``key``."""
+        return cls(key, str(said), said)
+
+    def text_in(self, lang: str = "en") -> str:
+        """What was ignored, in ``lang``."""
+        return self.said.text(lang) if self.said is not None else self.text
 
     def __str__(self) -> str:
         return self.text
@@ -73,7 +91,9 @@ def parse_query(params: Mapping[str, str | Iterable[str]], *, layer_ids: Iterabl
     Parameters
     ----------
     params
-        The query parameters (``st.query_params`` or a plain dict).
+        The query parameters (``st.query_params`` or a plain dict). ``lang`` is read
+        through :func:`corridor_atlas.i18n.choose`: a value naming no language of the
+        atlas is ignored (English, the language it then gets, says so).
     layer_ids, route_ids
         Ids that may be asked for.
     years
@@ -92,36 +112,41 @@ def parse_query(params: Mapping[str, str | Iterable[str]], *, layer_ids: Iterabl
     notices: list[Notice] = []
     raw = {key: _first(params[key]) for key in KEYS if key in params}
     for key in sorted(set(params) - set(KEYS)):
-        notices.append(Notice(None, f"Ignored the unknown URL parameter {_shown(str(key))}."))
+        notices.append(Notice.of(None, Message.gettext(
+            "Ignored the unknown URL parameter {name}.", name=_shown(str(key)))))
     for key, value in list(raw.items()):
         if len(value) > MAX_VALUE_CHARS:
-            notices.append(Notice(key, f"Ignored the URL parameter {key!r}: longer than "
-                                       f"{MAX_VALUE_CHARS} characters."))
+            notices.append(Notice.of(key, Message.gettext(
+                "Ignored the URL parameter {name}: longer than {n} characters.",
+                name=repr(key), n=MAX_VALUE_CHARS)))
             del raw[key]
 
-    layers = _parse_list(raw, "layers", layer_ids, "layer id(s)", notices)
+    layers = _parse_list(raw, "layers", layer_ids, notices)
 
     year = None
     if "year" in raw:
         try:
             value = int(raw["year"].strip())
         except ValueError:
-            notices.append(Notice("year", f"Ignored year={_shown(raw['year'])} in the URL: "
-                                          "not a whole number."))
+            notices.append(Notice.of("year", Message.gettext(
+                "Ignored year={value} in the URL: not a whole number.",
+                value=_shown(raw["year"]))))
         else:
             if years[0] <= value <= years[1]:
                 year = value
             else:
-                notices.append(Notice("year", f"Ignored year={value} in the URL: the data "
-                                              f"covers {years[0]}–{years[1]}."))
+                notices.append(Notice.of("year", Message.gettext(
+                    "Ignored year={value} in the URL: the data covers {first}–{last}.",
+                    value=str(value), first=str(years[0]), last=str(years[1]))))
 
     route = None
     if "route" in raw:
         if raw["route"] in route_ids:
             route = raw["route"]
         else:
-            notices.append(Notice("route", f"Ignored route={_shown(raw['route'])} in the URL: "
-                                           "no such route."))
+            notices.append(Notice.of("route", Message.gettext(
+                "Ignored route={value} in the URL: no such route.",
+                value=_shown(raw["route"]))))
 
     view = preset = None
     if "view" in raw:
@@ -136,15 +161,32 @@ def parse_query(params: Mapping[str, str | Iterable[str]], *, layer_ids: Iterabl
         if word in FLOWS_ON or word in FLOWS_OFF:
             flows = word in FLOWS_ON
         else:
-            notices.append(Notice("flows", f"Ignored flows={_shown(raw['flows'])} in the URL: "
-                                           "use flows=1 or flows=0."))
-    shown_kinds = _parse_list(raw, "kinds", list(kinds), "kind(s)", notices)
-    shown_statuses = _parse_list(raw, "status", list(statuses), "status(es)", notices)
+            notices.append(Notice.of("flows", Message.gettext(
+                "Ignored flows={value} in the URL: use flows=1 or flows=0.",
+                value=_shown(raw["flows"]))))
+    shown_kinds = _parse_list(raw, "kinds", list(kinds), notices)
+    shown_statuses = _parse_list(raw, "status", list(statuses), notices)
+    lang = None
+    if "lang" in raw and raw["lang"].strip():
+        choice = i18n.choose(raw["lang"])
+        if choice.fell_back:  # said in English, the language the reader then gets
+            asked = raw["lang"].strip()
+            notices.append(Notice.of("lang", Message.gettext(
+                UNKNOWN_NOTICE, asked=asked if len(asked) <= 40 else asked[:37] + "...")))
+        else:
+            lang = choice.lang
     return UrlState(layers, year, route, view, preset, flows, shown_kinds,
-                    shown_statuses), notices
+                    shown_statuses, lang), notices
 
 
-def _parse_list(raw: Mapping[str, str], key: str, known: list[str], what: str,
+_UNKNOWN_IDS = {
+    "layers": N_("Ignored unknown layer id(s) in the URL: {values}. Known: {known}."),
+    "kinds": N_("Ignored unknown kind(s) in the URL: {values}. Known: {known}."),
+    "status": N_("Ignored unknown status(es) in the URL: {values}. Known: {known}."),
+}
+
+
+def _parse_list(raw: Mapping[str, str], key: str, known: list[str],
                 notices: list[Notice]) -> tuple[str, ...] | None:
     """A comma-separated list of known ids: the known ones in order, once each.
 
@@ -157,11 +199,11 @@ def _parse_list(raw: Mapping[str, str], key: str, known: list[str], what: str,
     unknown = [a for a in asked if a not in known]
     good = tuple(dict.fromkeys(a for a in asked if a in known))
     if unknown:
-        notices.append(Notice(key, f"Ignored unknown {what} in the URL: "
-                                   + ", ".join(_shown(u) for u in unknown[:5])
-                                   + (f" and {len(unknown) - 5} more" if len(unknown) > 5
-                                      else "")
-                                   + ". Known: " + ", ".join(known) + "."))
+        values: Message | str = ", ".join(_shown(u) for u in unknown[:5])
+        if len(unknown) > 5:
+            values = Message.gettext("{names} and {n} more", names=values, n=len(unknown) - 5)
+        notices.append(Notice.of(key, Message.gettext(_UNKNOWN_IDS[key], values=values,
+                                                      known=", ".join(known))))
     return good if good or not asked else None
 
 
@@ -172,20 +214,24 @@ def _parse_view(text: str, notices: list[Notice]) -> tuple[float, float, float] 
     except ValueError:
         lat = lon = zoom = math.nan
     if not all(math.isfinite(v) for v in (lat, lon, zoom)):
-        notices.append(Notice("view", f"Ignored view={_shown(text)} in the URL: expected "
-                                      "LAT,LON,ZOOM (three numbers) or the name of a place "
-                                      "to zoom to."))
+        notices.append(Notice.of("view", Message.gettext(
+            "Ignored view={value} in the URL: expected LAT,LON,ZOOM (three numbers) or the "
+            "name of a place to zoom to.", value=_shown(text))))
         return None
     if not (-85 <= lat <= 85 and -180 <= lon <= 180 and MIN_ZOOM <= zoom <= MAX_ZOOM):
-        notices.append(Notice("view", f"Ignored view={_shown(text)} in the URL: latitude "
-                                      f"−85…85, longitude −180…180 and zoom "
-                                      f"{MIN_ZOOM:g}…{MAX_ZOOM:g}."))
+        low, high = format(MIN_ZOOM, "g"), format(MAX_ZOOM, "g")
+        notices.append(Notice.of("view", Message.gettext(
+            "Ignored view={value} in the URL: latitude −85…85, longitude −180…180 and zoom "
+            "{low}…{high}.", value=_shown(text), low=low, high=high)))
         return None
     return round(lat, 5), round(lon, 5), round(zoom, 2)
 
 
 def to_query(state: UrlState, *, default: UrlState) -> dict[str, str]:
-    """Query parameters for ``state``, leaving out values equal to ``default``."""
+    """Query parameters for ``state``, leaving out values equal to ``default``.
+
+    ``lang`` is written when it differs from ``default.lang`` (the app's default: the
+    browser's language, through :func:`corridor_atlas.i18n.choose`)."""
     query: dict[str, str] = {}
     same_layers = (state.layers is not None and default.layers is not None
                    and set(state.layers) == set(default.layers))
@@ -206,6 +252,8 @@ def to_query(state: UrlState, *, default: UrlState) -> dict[str, str]:
                                    ("status", state.statuses, default.statuses)):
         if shown is not None and (everything is None or set(shown) != set(everything)):
             query[key] = ",".join(shown)
+    if state.lang is not None and state.lang != (default.lang or i18n.DEFAULT):
+        query["lang"] = state.lang
     return query
 
 

@@ -34,10 +34,11 @@ import os
 import stat
 
 from ..errors import UploadError
+from ..i18n.message import Message
 from .diagnose import diagnose
 from .layer import UserLayer, attribute_table, property_columns
 from .limits import Limits, too_big
-from .messages import Refusal, file_label, layer_name, short
+from .messages import Refusal, file_label, layer_name, named, short
 from .normalise import crs_label, normalise
 from .read import read_frame
 from .shelf import MAX_LAYERS, Note, Shelf, Shelved, Upload, content_digest
@@ -78,12 +79,14 @@ def read_upload(data: bytes, filename: str, *, limits: Limits | None = None) -> 
         data = bytes(data)
         return _read(data, str(filename), limits)
     except Refusal as err:
-        raise UploadError(f"{label}: {err}") from None
+        raise UploadError(named(label, err.message)) from None
     except UploadError:
         raise
     except Exception as err:  # a user gets one line about the file, never a traceback
-        raise UploadError(f"{label}: cannot be read ({type(err).__name__}: "
-                          f"{short(err)})") from err
+        reason = f"{type(err).__name__}: {short(err)}"
+        # Translators: {reason} is the library's own words, in English
+        raise UploadError(named(label, Message.gettext("cannot be read ({reason})",
+                                                       reason=reason))) from err
 
 
 def read_upload_file(path: str | os.PathLike[str], *, limits: Limits | None = None) -> UserLayer:
@@ -93,27 +96,32 @@ def read_upload_file(path: str | os.PathLike[str], *, limits: Limits | None = No
     try:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
-            raise UploadError(f"{label}: is a folder, not a file")
+            raise UploadError(named(label, Message.gettext("is a folder, not a file")))
         if not stat.S_ISREG(st.st_mode):
-            raise UploadError(f"{label}: is not a regular file")
+            raise UploadError(named(label, Message.gettext("is not a regular file")))
         if st.st_size > limits.max_bytes:
-            raise UploadError(f"{label}: {too_big(st.st_size, limits)}")
+            raise UploadError(named(label, too_big(st.st_size, limits)))
         with open(path, "rb") as fh:
             data = fh.read(limits.max_bytes + 1)
+    except UploadError:  # a ValueError too: not to be wrapped as one below
+        raise
     except FileNotFoundError:
-        raise UploadError(f"{label}: file not found") from None
+        raise UploadError(named(label, Message.gettext("file not found"))) from None
     except PermissionError:
-        raise UploadError(f"{label}: cannot be read (permission denied)") from None
+        raise UploadError(named(label, Message.gettext(
+            "cannot be read ({reason})", reason=Message.gettext("permission denied")))
+        ) from None
     except (OSError, ValueError) as err:  # ValueError: a NUL in the path
         text = err.strerror if isinstance(err, OSError) and err.strerror else err
-        raise UploadError(f"{label}: cannot be read ({short(text)})") from None
+        raise UploadError(named(label, Message.gettext(
+            "cannot be read ({reason})", reason=short(text)))) from None
     return read_upload(data, os.fspath(path), limits=limits)
 
 
 def _read(data: bytes, filename: str, limits: Limits) -> UserLayer:
     """The steps, in order; any of them may raise a :class:`Refusal`."""
     if not data:
-        raise Refusal("the file is empty")
+        raise Refusal(Message.gettext("the file is empty"))
     if len(data) > limits.max_bytes:
         raise Refusal(too_big(len(data), limits))
     kind = check_format(data, filename)
@@ -121,7 +129,7 @@ def _read(data: bytes, filename: str, limits: Limits) -> UserLayer:
     try:
         gdf = read_frame(data, kind, limits)
     except Refusal as err:
-        raise Refusal(diagnose(data, kind) or str(err)) from None
+        raise Refusal(diagnose(data, kind) or err.message) from None
     if kind == "geojson" and (gdf.geometry.isna() | gdf.geometry.is_empty).any():
         better = diagnose(data, kind)  # a geometry GDAL left out may be malformed
         if better:

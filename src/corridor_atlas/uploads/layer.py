@@ -8,6 +8,13 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from .. import i18n
+from ..i18n import N_
+from ..i18n.languages import language
+
+GEOMETRY_TYPE = N_("geometry type")
+"""The heading of the attribute table's first column (the file's own columns follow)."""
+
 
 @dataclass(frozen=True, eq=False)
 class UserLayer:
@@ -31,18 +38,29 @@ class UserLayer:
     n_vertices: int
     digest: str = ""
 
-    def describe(self) -> str:
-        """One line: features, geometry types, CRS and bounds."""
+    def describe(self, lang: str = "en") -> str:
+        """One line in ``lang``: features, geometry types, CRS and bounds."""
+        tr = i18n.translator(lang)
         if self.source_crs == "EPSG:4326":
-            crs = "CRS EPSG:4326"
+            crs = tr.gettext("CRS EPSG:4326")
         elif self.source_crs == "none":
-            crs = "CRS EPSG:4326 (none declared; coordinates are longitude/latitude)"
+            crs = tr.gettext("CRS EPSG:4326 (none declared; coordinates are "
+                             "longitude/latitude)")
         else:
-            crs = f"CRS EPSG:4326 (from {self.source_crs})"
-        bounds = ",".join(f"{v:.4f}" for v in self.bounds)
-        plural = "" if self.n_features == 1 else "s"
-        return (f"{self.n_features:,} feature{plural}, geometry types "
-                f"{'/'.join(self.geometry_types)}, {crs}, bounds {bounds}")
+            crs = tr.gettext("CRS EPSG:4326 (from {crs})").format(crs=self.source_crs)
+        english = language(lang).code == "en"
+        if english:
+            bounds = ",".join(f"{v:.4f}" for v in self.bounds)
+            count = f"{self.n_features:,}"
+        else:  # a decimal comma: the four numbers apart by semicolons
+            bounds = "; ".join(i18n.number(v, lang, places=4) for v in self.bounds)
+            count = i18n.number(self.n_features, lang)
+        # Translators: {types} are GeoJSON's names (Point/LineString); {bounds} are west,
+        # south, east and north in degrees
+        return tr.ngettext("{n} feature, geometry types {types}, {crs}, bounds {bounds}",
+                           "{n} features, geometry types {types}, {crs}, bounds {bounds}",
+                           self.n_features).format(
+            n=count, types="/".join(self.geometry_types), crs=crs, bounds=bounds)
 
 
 def property_columns(gdf: gpd.GeoDataFrame) -> list[Any]:
@@ -50,10 +68,12 @@ def property_columns(gdf: gpd.GeoDataFrame) -> list[Any]:
     return [c for c in gdf.columns if c != gdf.geometry.name]
 
 
-def attribute_table(layer: UserLayer) -> pd.DataFrame:
-    """A user's layer as a table: one row per feature, its geometry type and properties."""
+def attribute_table(layer: UserLayer, lang: str = "en") -> pd.DataFrame:
+    """A user's layer as a table: one row per feature, its geometry type and properties
+    (headed as the file heads them; the first column's heading in ``lang``)."""
     gdf = layer.gdf
-    frame = pd.DataFrame({"geometry type": gdf.geom_type.to_numpy()})
+    heading = i18n.translator(lang).gettext(GEOMETRY_TYPE)
+    frame = pd.DataFrame({heading: gdf.geom_type.to_numpy()})
     for column in property_columns(gdf):
         name = str(column)
         while name in frame.columns:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
+from .. import i18n
 from ..errors import AtlasError
+from ..i18n.message import Message
 from ..settings import MB, max_upload_bytes
 
 
@@ -34,8 +37,15 @@ class Limits:
                 raise AtlasError(f"Limits.{name} must be a positive number, got {value!r}")
 
 
-def size_text(n: float) -> str:
-    """A size in bytes, kB or MB: ``"1.5 MB"``."""
+def size_text(n: float, lang: str = "en") -> str:
+    """A size in bytes, kB or MB: ``"1.5 MB"`` (``"1,5 MB"`` in Turkish)."""
+    if lang != "en":
+        if n >= MB:  # the units' symbols are the same in every language
+            return f"{i18n.number(round(n / MB, 1), lang)} MB"
+        if n >= 1024:
+            return f"{i18n.number(round(n / 1024, 1), lang)} kB"
+        return i18n.translator(lang).ngettext("{n} byte", "{n} bytes", int(n)).format(
+            n=i18n.number(round(n), lang))
     if n >= MB:
         return f"{n / MB:,.1f} MB".replace(".0 MB", " MB")
     if n >= 1024:
@@ -43,6 +53,12 @@ def size_text(n: float) -> str:
     return f"{n:,.0f} bytes"
 
 
-def too_big(n: int, limits: Limits) -> str:
+def size(n: float) -> partial[str]:
+    """A size as a message's value, written in the reader's language."""
+    return partial(size_text, n)
+
+
+def too_big(n: int, limits: Limits) -> Message:
     """The refusal of a file of ``n`` bytes."""
-    return f"the file is {size_text(n)}; the limit is {size_text(limits.max_bytes)}"
+    return Message.gettext("the file is {size}; the limit is {limit}", size=size(n),
+                           limit=size(limits.max_bytes))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..i18n.message import Message
+
 NAME_MAX = 60
 LABEL_MAX = 80
 TEMP_PREFIX = "corridor-atlas-upload-"
@@ -18,7 +20,19 @@ _TEMP_PATH = re.compile(r"\S*" + re.escape(TEMP_PREFIX) + r"[^/\s'\"]*/?")
 
 class Refusal(Exception):  # noqa: N818 (internal; never escapes the package)
     """A problem found deep inside; :func:`~corridor_atlas.uploads.read_upload` prefixes
-    the file's label and raises it as an :class:`~corridor_atlas.errors.UploadError`."""
+    the file's label and raises it as an :class:`~corridor_atlas.errors.UploadError`.
+
+    ``message`` says it in any language; ``str()`` is its English text."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def named(label: str, problem: Message) -> Message:
+    """A problem with a file, after the file's name."""
+    # the same in every language: not a message to translate
+    return Message("{file}: {problem}", values=(("file", label), ("problem", problem)))
 
 
 def clean(text: str) -> str:
@@ -33,7 +47,7 @@ def basename(filename: str) -> str:
 
 def file_label(filename: str) -> str:
     """The file as named in messages: control characters removed, at most 80 characters."""
-    label = clean(str(filename)) or "upload"
+    label = clean(str(filename)) or "upload"  # a name, as a file's name is: not translated
     return label if len(label) <= LABEL_MAX else "…" + label[-(LABEL_MAX - 1):]
 
 

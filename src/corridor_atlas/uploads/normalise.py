@@ -18,6 +18,7 @@ import shapely
 from pyproj import CRS
 
 from ..geojsoncheck import NONFINITE
+from ..i18n.message import Message
 from .limits import Limits
 from .messages import Refusal, clean, num, short
 
@@ -54,19 +55,22 @@ def normalise(gdf: gpd.GeoDataFrame, limits: Limits) -> Normalised:
     """The features as the map draws them, or a refusal naming the first bad feature."""
     n_read = len(gdf)
     if n_read == 0:
-        raise Refusal("has no features")
+        raise Refusal(Message.gettext("has no features"))
     if n_read > limits.max_features:
-        raise Refusal(f"has more than {limits.max_features:,} features; the limit is "
-                      f"{limits.max_features:,}")
+        raise Refusal(Message.gettext("has more than {n} features; the limit is {limit}",
+                                      n=limits.max_features, limit=limits.max_features))
     gdf, pos, geoms = _drawable_rows(gdf, limits)
     n_vertices = int(shapely.get_num_coordinates(geoms).sum())
     if n_vertices > limits.max_vertices:
-        raise Refusal(f"has {n_vertices:,} vertices; the limit is {limits.max_vertices:,}")
+        raise Refusal(Message.gettext("has {n} vertices; the limit is {limit}", n=n_vertices,
+                                      limit=limits.max_vertices))
     geoms = shapely.force_2d(geoms)
     coords, index = shapely.get_coordinates(geoms, return_index=True)
     finite = np.isfinite(coords).all(axis=1)
     if not finite.all():
-        raise Refusal(f"feature #{pos[index[_first(~finite)]]}: {NONFINITE}")
+        raise Refusal(Message.gettext("feature #{index}: {problem}",
+                                      index=str(pos[index[_first(~finite)]]),
+                                      problem=Message.gettext(NONFINITE)))
     crs = gdf.crs
     geographic = _check_crs(coords, crs)
     gdf = gdf.copy()
@@ -109,11 +113,12 @@ def _drawable_rows(gdf: gpd.GeoDataFrame, limits: Limits
         gdf = gdf.iloc[rows].reset_index(drop=True)
         pos, geoms = pos[rows], np.asarray(parts, dtype=object)
     if len(geoms) == 0:
-        raise Refusal(f"none of its {n_read:,} feature{'s' if n_read != 1 else ''} has a "
-                      "geometry")
+        raise Refusal(Message.ngettext("none of its {n} feature has a geometry",
+                                       "none of its {n} features has a geometry", n_read))
     if len(geoms) > limits.max_features:
-        raise Refusal(f"has {len(geoms):,} features once geometry collections are split; the "
-                      f"limit is {limits.max_features:,}")
+        raise Refusal(Message.gettext(
+            "has {n} features once geometry collections are split; the limit is {limit}",
+            n=len(geoms), limit=limits.max_features))
     types = shapely.get_type_id(geoms)
     rings = types == 2
     if rings.any():  # a bare LinearRing is drawn as the line it is
@@ -122,8 +127,9 @@ def _drawable_rows(gdf: gpd.GeoDataFrame, limits: Limits
     odd = ~np.isin(types, [0, 1, 3, 4, 5, 6])
     if odd.any():
         k = _first(odd)
-        raise Refusal(f"feature #{pos[k]} is a {geoms[k].geom_type}, which is not supported; "
-                      "use points, lines or polygons")
+        raise Refusal(Message.gettext(
+            "feature #{index} is a {type}, which is not supported; use points, lines or "
+            "polygons", index=str(pos[k]), type=geoms[k].geom_type))
     return gdf, pos, geoms
 
 
@@ -144,20 +150,22 @@ def _check_crs(coords: np.ndarray, crs: CRS | None) -> bool:
     if crs is None:
         if not lonlat.all():
             k = _first(~lonlat)
-            raise Refusal(f"no CRS and the coordinates are not longitude/latitude (e.g. "
-                          f"x={num(x[k])}, y={num(y[k])}); save the file with its CRS (.prj) "
-                          "or in EPSG:4326")
+            raise Refusal(Message.gettext(
+                "no CRS and the coordinates are not longitude/latitude (e.g. x={x}, y={y}); "
+                "save the file with its CRS (.prj) or in EPSG:4326", x=num(x[k]), y=num(y[k])))
     elif _is_wgs84(crs):
         if not lonlat.all():
             k = _first(~lonlat)
-            raise Refusal(f"coordinates are outside longitude -180..180 / latitude -90..90 "
-                          f"(e.g. x={num(x[k])}, y={num(y[k])}) though the file declares "
-                          f"{source}; give the file its real CRS or reproject it")
+            raise Refusal(Message.gettext(
+                "coordinates are outside longitude -180..180 / latitude -90..90 (e.g. x={x}, "
+                "y={y}) though the file declares {crs}; give the file its real CRS or "
+                "reproject it", x=num(x[k]), y=num(y[k]), crs=source))
     else:
         if crs.is_projected and lonlat.all():
-            raise Refusal(f"declares {source} ({clean(crs.name)[:40]}, projected) but the "
-                          f"coordinates look like longitude/latitude (e.g. x={num(x[0])}, "
-                          f"y={num(y[0])}); fix the declared CRS")
+            raise Refusal(Message.gettext(
+                "declares {crs} ({name}, projected) but the coordinates look like "
+                "longitude/latitude (e.g. x={x}, y={y}); fix the declared CRS", crs=source,
+                name=clean(crs.name)[:40], x=num(x[0]), y=num(y[0])))
         return False
     _check_not_swapped(x, y)
     return True
@@ -169,10 +177,12 @@ def _check_not_swapped(x: np.ndarray, y: np.ndarray) -> None:
     in_swapped = ((x >= lat_lo) & (x <= lat_hi) & (y >= lon_lo) & (y <= lon_hi)).all()
     in_corridor = ((y >= lat_lo) & (y <= lat_hi)).all()
     if in_swapped and not in_corridor:
-        raise Refusal(f"latitude and longitude look swapped: every x is within "
-                      f"{lat_lo:g}–{lat_hi:g} and every y within {lon_lo:g}–{lon_hi:g}, "
-                      "which read as (latitude, longitude) is the corridor; store "
-                      "(longitude, latitude)")
+        x_range = f"{lat_lo:g}–{lat_hi:g}"
+        y_range = f"{lon_lo:g}–{lon_hi:g}"
+        raise Refusal(Message.gettext(
+            "latitude and longitude look swapped: every x is within {x_range} and every y "
+            "within {y_range}, which read as (latitude, longitude) is the corridor; store "
+            "(longitude, latitude)", x_range=x_range, y_range=y_range))
 
 
 def _reproject(gdf: gpd.GeoDataFrame, coords: np.ndarray) -> gpd.GeoDataFrame:
@@ -183,14 +193,17 @@ def _reproject(gdf: gpd.GeoDataFrame, coords: np.ndarray) -> gpd.GeoDataFrame:
             warnings.simplefilter("ignore")
             gdf = gdf.to_crs(4326)
     except Exception as err:
-        raise Refusal(f"cannot be reprojected from {source} ({short(err, 100)})") from None
+        # Translators: {reason} is PROJ's own words, in English
+        raise Refusal(Message.gettext("cannot be reprojected from {crs} ({reason})", crs=source,
+                                      reason=short(err, 100))) from None
     out = shapely.get_coordinates(np.asarray(gdf.geometry.values, dtype=object))
     ok = np.isfinite(out).all(axis=1) & (np.abs(out[:, 0]) <= 180) & (np.abs(out[:, 1]) <= 90)
     if not ok.all():
         k = _first(~ok)
-        raise Refusal(f"coordinates fall outside longitude/latitude after reprojecting "
-                      f"from {source} (e.g. x={num(coords[k, 0])}, y={num(coords[k, 1])}); "
-                      "check the declared CRS")
+        raise Refusal(Message.gettext(
+            "coordinates fall outside longitude/latitude after reprojecting from {crs} (e.g. "
+            "x={x}, y={y}); check the declared CRS", crs=source, x=num(coords[k, 0]),
+            y=num(coords[k, 1])))
     return gdf
 
 

@@ -17,6 +17,8 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from ..i18n import N_
+from ..i18n.message import Message
 from .archive import unpack_shapefile
 from .limits import Limits
 from .messages import TEMP_PREFIX, Refusal, quote, short
@@ -24,7 +26,8 @@ from .messages import TEMP_PREFIX, Refusal, quote, short
 # Columns the LIBKML driver adds to every placemark; not the user's properties.
 KML_BOILERPLATE = ("timestamp", "begin", "end", "altitudeMode", "tessellate", "extrude",
                    "visibility", "drawOrder", "icon")
-_WHAT = {"geojson": "GeoJSON", "kml": "KML", "gpkg": "a GeoPackage", "zip": "a Shapefile"}
+_WHAT = {"geojson": "GeoJSON", "kml": "KML", "gpkg": N_("a GeoPackage"),
+         "zip": N_("a Shapefile")}
 
 T = TypeVar("T")
 
@@ -47,7 +50,7 @@ def read_frame(data: bytes, kind: str, limits: Limits) -> gpd.GeoDataFrame:
         return _read_layers(path, kind, limits)
 
 
-def _gdal(call: Callable[[], T], what: str) -> T:
+def _gdal(call: Callable[[], T], what: Message) -> T:
     """Run a pyogrio call quietly; turn any failure into a one-line refusal."""
     try:
         with warnings.catch_warnings():
@@ -57,33 +60,37 @@ def _gdal(call: Callable[[], T], what: str) -> T:
         raise
     except UnicodeDecodeError as err:
         byte = err.object[err.start:err.start + 1].hex() if err.object else "?"
-        raise Refusal(f"text is not UTF-8 (byte 0x{byte} in a text value); save the file "
-                      "as UTF-8") from None
+        raise Refusal(Message.gettext(
+            "text is not UTF-8 (byte 0x{byte} in a text value); save the file as UTF-8",
+            byte=byte)) from None
     except MemoryError:
-        raise Refusal(f"{what} is too large to read") from None
+        raise Refusal(Message.gettext("{format} is too large to read", format=what)) from None
     except Exception as err:
-        raise Refusal(f"cannot be read as {what} ({short(err)})") from None
+        # Translators: {reason} is GDAL's own words, in English
+        raise Refusal(Message.gettext("cannot be read as {format} ({reason})", format=what,
+                                      reason=short(err))) from None
 
 
 def _layer_names(path: str, kind: str) -> list[str | None]:
     """The layers to read: GeoJSON and Shapefiles hold one; a GeoPackage must hold one."""
     if kind not in ("kml", "gpkg"):
         return [None]
-    layers = _gdal(lambda: pyogrio.list_layers(path), _WHAT[kind])
+    layers = _gdal(lambda: pyogrio.list_layers(path), Message(_WHAT[kind]))
     if kind == "kml":
         return [str(row[0]) for row in layers]
     names = [str(row[0]) for row in layers if row[1] is not None]
     if not names:
-        raise Refusal("the GeoPackage has no layer with geometry")
+        raise Refusal(Message.gettext("the GeoPackage has no layer with geometry"))
     if len(names) > 1:
         shown = ", ".join(quote(n, 30) for n in names[:5])
-        raise Refusal(f"the GeoPackage has {len(names)} map layers ({shown}); upload "
-                      "a GeoPackage with one layer")
+        raise Refusal(Message.gettext(
+            "the GeoPackage has {n} map layers ({names}); upload a GeoPackage with one layer",
+            n=len(names), names=shown))
     return names
 
 
 def _read_layers(path: str, kind: str, limits: Limits) -> gpd.GeoDataFrame:
-    what = _WHAT[kind]
+    what = Message(_WHAT[kind])
     names = _layer_names(path, kind)
     frames = []
     total = 0
@@ -102,14 +109,14 @@ def _read_layers(path: str, kind: str, limits: Limits) -> gpd.GeoDataFrame:
                 gdf.insert(0, "folder" if "folder" not in gdf.columns else "KML folder", name)
         frames.append(gdf)
     if not frames:
-        raise Refusal("has no features")
+        raise Refusal(Message.gettext("has no features"))
     if len(frames) == 1:
         return frames[0]
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
                             crs=frames[0].crs)
 
 
-def _too_many(path: str, names: list[str | None], limits: Limits) -> str:
+def _too_many(path: str, names: list[str | None], limits: Limits) -> Message:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -117,6 +124,7 @@ def _too_many(path: str, names: list[str | None], limits: Limits) -> str:
     except Exception:
         counts = [-1]
     if min(counts) < 0:
-        return (f"has more than {limits.max_features:,} features; the limit is "
-                f"{limits.max_features:,}")
-    return f"has {sum(counts):,} features; the limit is {limits.max_features:,}"
+        return Message.gettext("has more than {n} features; the limit is {limit}",
+                               n=limits.max_features, limit=limits.max_features)
+    return Message.gettext("has {n} features; the limit is {limit}", n=sum(counts),
+                           limit=limits.max_features)

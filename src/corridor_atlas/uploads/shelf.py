@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..errors import AtlasError
+from ..i18n.message import Message
 from .layer import UserLayer
 from .limits import Limits
-from .messages import file_label
+from .messages import file_label, named
 
 MAX_LAYERS = 5
 """Users' layers drawn at once; files past these wait for a place."""
@@ -39,7 +40,8 @@ class Upload:
 
 @dataclass(frozen=True)
 class Note:
-    """One line about one file, starting with the file's name (``file``)."""
+    """One line about one file, starting with the file's name (``file``), in the language
+    :meth:`Shelf.update` was asked for."""
 
     file: str
     level: Level
@@ -60,7 +62,9 @@ class _Read:
     label: str
     content: str  # sha256 of the bytes
     data: bytes | None  # until read
-    result: UserLayer | str | None = None  # the layer, or why it is refused (naming the file)
+    # the layer, or why it is refused (naming the file); the words only, not the error,
+    # whose traceback would keep the file's bytes alive for the session
+    result: UserLayer | Message | str | None = None
 
 
 def content_digest(data: bytes) -> str:
@@ -77,8 +81,9 @@ class Shelf:
     _files: dict[str, _Read] = field(default_factory=dict)
     _drawn: set[str] = field(default_factory=set)  # the contents drawn at the last update
 
-    def update(self, uploads: Iterable[Upload]) -> Shelved:
-        """The layers to draw from ``uploads`` (in the uploader's order) and a note per file.
+    def update(self, uploads: Iterable[Upload], *, lang: str = "en") -> Shelved:
+        """The layers to draw from ``uploads`` (in the uploader's order) and a note per file,
+        written in ``lang``.
 
         A file whose content an earlier file holds is not read: it is noted as already
         added (and read only if that earlier file goes).
@@ -98,26 +103,31 @@ class Shelf:
         for up in uploads:
             file = self._files[up.key]
             if file.content in first:
-                notes.append(_twin_note(file.label, *first[file.content]))
+                notes.append(_twin_note(file.label, *first[file.content], lang))
                 continue
             result = self._result(file, up.name)
-            first[file.content] = (file.label, not isinstance(result, str))
-            if isinstance(result, str):
-                notes.append(Note(file.label, "error", result))
+            refused = not isinstance(result, UserLayer)
+            first[file.content] = (file.label, not refused)
+            if isinstance(result, Message | str):
+                notes.append(Note(file.label, "error",
+                                  result.text(lang) if isinstance(result, Message) else result))
             elif len(layers) >= self.max_layers:
-                notes.append(Note(file.label, "warning",
-                                  f"{file.label}: not drawn: the map takes {self.max_layers} "
-                                  "of your own layers at a time; remove one to draw this one"))
+                full = Message.gettext(
+                    "not drawn: the map takes {n} of your own layers at a time; remove one to "
+                    "draw this one", n=self.max_layers)
+                notes.append(Note(file.label, "warning", named(file.label, full).text(lang)))
             else:
                 layers.append(result)
                 drawn.append(up.key)
-                notes.append(Note(file.label, "info", f"{file.label}: {result.describe()}"))
+                described = Message("{layer}", values=(("layer", result.describe(lang)),))
+                notes.append(Note(file.label, "info",
+                                  named(file.label, described).text(lang)))
         added = tuple(self._files[k].result for k in drawn
                       if self._files[k].content not in self._drawn)
         self._drawn = {self._files[k].content for k in drawn}
         return Shelved(tuple(layers), tuple(notes), added)  # type: ignore[arg-type]
 
-    def _result(self, file: _Read, name: str) -> UserLayer | str:
+    def _result(self, file: _Read, name: str) -> UserLayer | Message | str:
         """The file read (once): its layer, or the line that refuses it."""
         if file.result is None:
             from . import read_upload  # the package's one way in
@@ -126,15 +136,20 @@ class Shelf:
             try:
                 file.result = read_upload(file.data, name, limits=self.limits)
             except AtlasError as err:
-                file.result = str(err)
+                file.result = err.said if err.said is not None else str(err)
             file.data = None  # read: the bytes are not kept twice
         return file.result
 
 
-def _twin_note(label: str, original: str, usable: bool) -> Note:
+def _twin_note(label: str, original: str, usable: bool, lang: str) -> Note:
     """The note of a file whose content an earlier one (``original``) holds."""
-    same = "" if label == original else f" as {original} (the same data)"
-    if usable:
-        return Note(label, "warning", f"{label}: already added{same}; it is drawn once")
-    return Note(label, "error", f"{label}: already added{same}, which cannot be used "
-                                "(see above)")
+    if label == original:
+        said = (Message.gettext("already added; it is drawn once") if usable
+                else Message.gettext("already added, which cannot be used (see above)"))
+    elif usable:
+        said = Message.gettext("already added as {original} (the same data); it is drawn once",
+                               original=original)
+    else:
+        said = Message.gettext("already added as {original} (the same data), which cannot be "
+                               "used (see above)", original=original)
+    return Note(label, "warning" if usable else "error", named(label, said).text(lang))

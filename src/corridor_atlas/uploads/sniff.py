@@ -12,17 +12,20 @@ import json
 import re
 from typing import Any
 
+from ..i18n import N_
+from ..i18n.message import Message
 from .messages import Refusal, basename, quote
 
-ACCEPTED = ("GeoJSON (.geojson, .json), KML (.kml), GeoPackage (.gpkg) "
-            "or a zipped Shapefile (.zip)")
+ACCEPTED = N_("GeoJSON (.geojson, .json), KML (.kml), GeoPackage (.gpkg) "
+              "or a zipped Shapefile (.zip)")
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".gpkg": "gpkg",
            ".zip": "zip"}
-FORMAT_NAMES = {"geojson": "GeoJSON", "kml": "KML", "gpkg": "a GeoPackage",
-                "zip": "a zip archive", "xml": "XML", "utf16": "UTF-16 text"}
+FORMAT_NAMES = {"geojson": "GeoJSON", "kml": "KML", "gpkg": N_("a GeoPackage"),
+                "zip": N_("a zip archive"), "xml": "XML", "utf16": N_("UTF-16 text")}
 _KML_ROOT = re.compile(rb"<(?:[\w.-]+:)?kml[\s>/]", re.IGNORECASE)
 _XML_DECLS = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)
 _CRS_MEMBER = re.compile(rb'"crs"\s*:\s*\{')
+CRS_EXAMPLE = '"urn:ogc:def:crs:EPSG::3857"'
 
 
 def sniff(data: bytes) -> str | None:
@@ -48,21 +51,36 @@ def check_format(data: bytes, filename: str) -> str:
     kind = FORMATS.get(ext)
     seen = sniff(data)
     if kind is None:
-        shown = repr(ext[:12]) if ext else "no extension"
-        hint = ""
+        shown: Message | str = (repr(ext[:12]) if ext
+                                else Message.gettext("no extension"))
+        accepted = Message.gettext(ACCEPTED)
         if seen in FORMATS.values():
-            hint = f" (it looks like {FORMAT_NAMES[seen]}: rename it)"
-        raise Refusal(f"not a recognised format ({shown}){hint}; upload {ACCEPTED}")
+            raise Refusal(Message.gettext(
+                "not a recognised format ({ext}) (it looks like {format}: rename it); "
+                "upload {accepted}", ext=shown, format=format_name(seen),
+                accepted=accepted))
+        raise Refusal(Message.gettext("not a recognised format ({ext}); upload {accepted}",
+                                      ext=shown, accepted=accepted))
     if seen == "utf16" and kind in ("geojson", "kml"):
-        raise Refusal(f"is UTF-16 text; save the {FORMAT_NAMES[kind]} file as UTF-8")
+        raise Refusal(Message.gettext("is UTF-16 text; save the {format} file as UTF-8",
+                                      format=format_name(kind)))
     if seen != kind:
-        what = {"geojson": "GeoJSON (it does not start with '{')",
-                "kml": "KML (no <kml> element at the start)",
-                "gpkg": "a GeoPackage (it does not start with the SQLite header)",
-                "zip": "a zip archive (it does not start with the zip header)"}[kind]
-        hint = f"; it looks like {FORMAT_NAMES[seen]}" if seen in FORMAT_NAMES else ""
-        raise Refusal(f"is named {ext} but is not {what}{hint}")
+        what = {"geojson": N_("GeoJSON (it does not start with '{')"),
+                "kml": N_("KML (no <kml> element at the start)"),
+                "gpkg": N_("a GeoPackage (it does not start with the SQLite header)"),
+                "zip": N_("a zip archive (it does not start with the zip header)")}[kind]
+        if seen in FORMAT_NAMES:
+            raise Refusal(Message.gettext("is named {ext} but is not {what}; it looks like "
+                                          "{format}", ext=ext, what=Message.gettext(what),
+                                          format=format_name(seen)))
+        raise Refusal(Message.gettext("is named {ext} but is not {what}", ext=ext,
+                                      what=Message.gettext(what)))
     return kind
+
+
+def format_name(kind: str) -> Message:
+    """A format as a message names it: ``GeoJSON``, ``a GeoPackage``."""
+    return Message(FORMAT_NAMES[kind])
 
 
 def check_text(data: bytes, kind: str) -> None:
@@ -75,10 +93,11 @@ def check_text(data: bytes, kind: str) -> None:
 
 def _check_kml(data: bytes) -> None:
     if b"\x00" in data:
-        raise Refusal("KML holds NUL bytes (UTF-16?); save it as UTF-8")
+        raise Refusal(Message.gettext("KML holds NUL bytes (UTF-16?); save it as UTF-8"))
     if _XML_DECLS.search(data):
-        raise Refusal("KML with a <!DOCTYPE or <!ENTITY declaration is refused (XML entities "
-                      "can read server files or expand without bound); remove it")
+        raise Refusal(Message.gettext(
+            "KML with a <!DOCTYPE or <!ENTITY declaration is refused (XML entities can read "
+            "server files or expand without bound); remove it"))
 
 
 def _check_geojson_crs(data: bytes) -> None:
@@ -91,11 +110,13 @@ def _check_geojson_crs(data: bytes) -> None:
         props = obj.get("properties") if isinstance(obj.get("properties"), dict) else {}
         name = str(props.get("name", ""))
         if kind in ("link", "url") or "href" in props or "url" in props:
-            raise Refusal("declares its CRS by a link, which is not followed; name it "
-                          "instead, e.g. \"urn:ogc:def:crs:EPSG::3857\", or save in EPSG:4326")
+            raise Refusal(Message.gettext(
+                "declares its CRS by a link, which is not followed; name it instead, e.g. "
+                "{example}, or save in EPSG:4326", example=CRS_EXAMPLE))
         if re.match(r"\s*(https?|ftp|file)://", name, re.I) and "opengis.net" not in name:
-            raise Refusal(f"declares its CRS as a web address ({quote(name)}), which is not "
-                          "followed; name it instead, e.g. \"urn:ogc:def:crs:EPSG::3857\"")
+            raise Refusal(Message.gettext(
+                "declares its CRS as a web address ({address}), which is not followed; name "
+                "it instead, e.g. {example}", address=quote(name), example=CRS_EXAMPLE))
 
 
 def _small_object(data: bytes, start: int, limit: int = 4096) -> dict[str, Any] | None:
