@@ -25,6 +25,7 @@ from corridor_atlas import (
     page,
     panels,
     phases,
+    search,
     settings,
     styles,
     timeline,
@@ -40,7 +41,7 @@ from corridor_atlas.errors import AtlasError
 from corridor_atlas.flows import route_flow
 from corridor_atlas.format import date as date_text
 from corridor_atlas.i18n import N_
-from corridor_atlas.i18n.languages import PICKER_LABEL, UNKNOWN_NOTICE
+from corridor_atlas.i18n.languages import PICKER_LABEL
 from corridor_atlas.layers import FACILITIES_ID, Atlas, load_atlas
 from corridor_atlas.maps import (
     BASEMAPS,
@@ -247,14 +248,13 @@ def write_url(atlas: Atlas, toggled: list[str], year: int, selected: str | None,
         view = None
     elif view is None:
         view = st.session_state.get("map_target")
+    # the language goes into the link unless it is English: a link shows what it showed
+    # here, and an English one leaves the language to the browser that opens it
     default = UrlState(tuple(atlas.default_layers()), default_year(atlas.catalog), None, None,
                        flows=False, kinds=tuple(styles.KIND_LABELS),
-                       statuses=tuple(styles.STATUS_LABELS))
+                       statuses=tuple(styles.STATUS_LABELS), lang=i18n.DEFAULT)
     query = to_query(UrlState(tuple(toggled), year, selected, view, preset, flows,
-                              tuple(kinds), tuple(statuses)), default=default)
-    lang = _lang_in_link()
-    if lang is not None:
-        query["lang"] = lang
+                              tuple(kinds), tuple(statuses), LANG), default=default)
     opened = st.session_state.setdefault("_url_opened", query)
     st.session_state["_url_notices"] = standing(st.session_state.get("_url_notices", []),
                                                 opened=opened, now=query)
@@ -291,16 +291,7 @@ def _pick(hit: Hit) -> None:
         st.session_state["facility"] = hit.id
     if hit.bbox is not None:
         _focus(hit.bbox)
-    if hit.bbox is None:
-        note = _("No source gives the location of {name}, so the map stays where it "
-                 "is.").format(name=hit.label)
-    elif hit.proxies:
-        note = _("No source gives the location of {name} itself: the map shows the area of "
-                 "{places}, which stand in for it.").format(
-                     name=hit.label, places=_(" and ").join(hit.proxies))
-    else:
-        note = None
-    st.session_state["_pick_note"] = note
+    st.session_state["_picked"] = hit  # what the sidebar says of it, in the language shown
     st.session_state["search"] = ""
     _after_pick(close_sidebar=True)
 
@@ -400,17 +391,18 @@ def search_box(atlas: Atlas) -> None:
                                   help=_("English, Turkish or Azerbaijani; case and accents "
                                          "don't matter."))
     if not query:
-        if st.session_state.get("_pick_note"):  # about the last pick, until the next search
-            st.sidebar.caption(md(st.session_state["_pick_note"]))
+        picked = st.session_state.get("_picked")  # the last pick, until the next search
+        note = search.pick_note(picked, LANG) if picked is not None else None
+        if note:
+            st.sidebar.caption(md(note))
         return
-    st.session_state.pop("_pick_note", None)
+    st.session_state.pop("_picked", None)
     hits = search_index(str(GEO_DIR)).search(query)
     if not hits:
         st.sidebar.caption(_("No route or place matches."))
     for hit in hits:
         icon = ":material/route:" if hit.kind == "route" else ":material/location_on:"
-        note = "" if hit.matched == hit.label else f" — “{hit.matched}”"
-        st.sidebar.button(f"{md(hit.label)}{md(note)}", key=f"hit_{hit.kind}_{hit.id}",
+        st.sidebar.button(md(search.hit_text(hit, LANG)), key=f"hit_{hit.kind}_{hit.id}",
                           icon=icon, on_click=_pick, args=(hit,), width="stretch")
 
 
@@ -606,11 +598,8 @@ def sidebar(atlas: Atlas) -> tuple[list[str], str | None, str]:
 
 def url_notices(box: Any) -> None:
     """What the URL asked for that was ignored, while the URL still holds it (write_url)."""
-    asked = st.session_state.get("_lang_asked")
-    if asked is not None:
-        box.warning(_(UNKNOWN_NOTICE).format(asked=md(asked)), icon=":material/link_off:")
     for notice in st.session_state.get("_url_notices", []):
-        box.warning(md(notice.text), icon=":material/link_off:")
+        box.warning(md(notice.text_in(LANG)), icon=":material/link_off:")
 
 
 def notices(atlas: Atlas) -> None:
@@ -622,7 +611,7 @@ def notices(atlas: Atlas) -> None:
                         "everything else is", count).format(n=count), expanded=True,
                      icon=":material/warning:"):
         for problem in atlas.problems:
-            st.text(str(problem))
+            st.text(problem.text(LANG))
 
 
 def _column_width(name: str, values: Sequence[Any], key: str) -> tuple[int, int]:
@@ -996,7 +985,7 @@ def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
                     else:
                         result = render_export(str(GEO_DIR), *request[:-1])
             except AtlasError as err:
-                st.error(_("Export failed: {error}").format(error=err))
+                st.error(_("Export failed: {error}").format(error=err.text(LANG)))
             else:
                 st.session_state["export_result"] = (request, result)
         ready = st.session_state.get("export_result")
@@ -1050,7 +1039,7 @@ def table_view(atlas: Atlas, scene: Scene, year: int,
     for i, layer in enumerate(own):
         st.subheader(_("Your layer: {name}").format(name=md(layer.name)))
         st.caption(md(layer.describe(lang=LANG)))
-        st.dataframe(attribute_table(layer), hide_index=True, width="stretch",
+        st.dataframe(attribute_table(layer, LANG), hide_index=True, width="stretch",
                      key=f"own_table_{i}")
 
 
@@ -1203,15 +1192,11 @@ def _rest_if_the_map_is_not_drawn() -> None:
 
 def choose_language() -> str:
     """This session's language: the reader's pick in the sidebar; before that, the link's
-    ``lang``, else the browser's language, else English. A ``lang`` the atlas does not
-    have gives English, with a notice."""
+    ``lang``, else the browser's language, else English. (A ``lang`` the atlas does not
+    have gives English; read_url gives the notice.)"""
     if "lang" not in st.session_state:
-        asked = st.query_params.get("lang")
-        choice = i18n.choose(asked, st.context.locale)
-        st.session_state["lang"] = choice.lang
-        st.session_state["_lang_browser"] = i18n.choose(None, st.context.locale).lang
-        if choice.fell_back:
-            st.session_state["_lang_asked"] = choice.asked
+        st.session_state["lang"] = i18n.choose(st.query_params.get("lang"),
+                                               st.context.locale).lang
     return str(st.session_state["lang"])
 
 
@@ -1221,21 +1206,7 @@ def language_picker() -> None:
     st.sidebar.selectbox(
         f":material/translate: {_(PICKER_LABEL)}", options, key="lang",
         format_func=lambda code: i18n.LANGUAGES[code].native if code in i18n.LANGUAGES
-        else code, on_change=_language_picked)
-
-
-def _language_picked() -> None:
-    """Another language redraws the map (its names and controls): it opens where the
-    reader is; a notice about the link's language has had its answer."""
-    st.session_state.pop("_lang_asked", None)
-    _keep_view()
-
-
-def _lang_in_link() -> str | None:
-    """The ``lang`` a link to this view carries: the language shown, unless it is English
-    and so is the browser's (a link opened elsewhere shows what it showed here)."""
-    browser = st.session_state.get("_lang_browser", i18n.DEFAULT)
-    return None if LANG == browser == i18n.DEFAULT else LANG
+        else code, on_change=_keep_view)  # the map, redrawn in it, opens where it was
 
 
 def main() -> None:
