@@ -875,7 +875,7 @@ def overview_panel(atlas: Atlas, year: int) -> None:
             if not english(LANG):
                 st.caption(_("The figures below are quoted from their sources, in English."))
             for item in panels.context_items(catalog, LANG):
-                flag = f" :material/warning: {_('disputed')}" if item.disputed else ""
+                flag = " :material/warning: " + _("disputed") if item.disputed else ""
                 st.markdown(f"**{quote(item.text)}**{flag}  \n{quote(item.support)} — "
                             f"{md(item.source)}")
                 if item.alternatives:

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "src" / "corridor_atlas" / "i18n" / "locales"
 DOMAIN = "corridor_atlas"
 TEMPLATE = LOCALES / f"{DOMAIN}.pot"
-KEYWORDS = ["NC_:1c,2"]  # besides Babel's defaults (gettext, ngettext, pgettext, N_ …)
+KEYWORDS = ["NC_:1c,2", "_n:1,2"]  # besides Babel's defaults (gettext, ngettext, pgettext, N_ …)
 
 
 def _pybabel(*args: str) -> None:

@@ -7,10 +7,14 @@ notes quoted from English-language sources), never went through the translation 
 
 from __future__ import annotations
 
+import calendar
+import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -30,6 +34,12 @@ CHART_TEXT_KEYS = {"title", "text", "subtitle"}
 # Besides the data: the atlas's own name, the languages' names in themselves, and symbols.
 OWN_WORDS = ["Corridor Atlas", *(lang.native for lang in i18n.LANGUAGES.values()),
              "km", "m²", "bcm", "A4", "PNG", "PDF", "SVG", "HTML", "GeoJSON", "CSV", "KML"]
+# The pseudo-locale writes dates as English does (Babel's month names, not messages), and
+# its picker names it by its code.
+PSEUDO_WORDS = [i18n.PSEUDO, *(calendar.month_name[m] for m in range(1, 13)),
+                *(calendar.month_abbr[m] for m in range(1, 13))]
+ICON = re.compile(r":material/\w+:")
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!:|<>~$])")
 
 
 def _open(lang: str, **query: str) -> AppTest:
@@ -45,12 +55,12 @@ def _open(lang: str, **query: str) -> AppTest:
 def _proto_texts(message: Any) -> Iterator[str]:
     """The reader's texts in an element's proto (its TEXT_FIELDS, at any depth)."""
     for field, value in message.ListFields():
+        single = isinstance(value, str | bytes | int | float) or hasattr(value, "ListFields")
+        items = [value] if single else list(value)  # a repeated field
         if field.message_type is not None:
-            items = value if field.label == field.LABEL_REPEATED else [value]
             for item in items:
                 yield from _proto_texts(item)
         elif field.name in TEXT_FIELDS:
-            items = value if field.label == field.LABEL_REPEATED else [value]
             yield from (v for v in items if isinstance(v, str))
 
 
@@ -89,7 +99,9 @@ def page_texts(at: AppTest) -> list[str]:
                 continue
             texts.extend(_proto_texts(proto))
     for frame in at.dataframe:
-        value = frame.value
+        styler = frame.proto.arrow_data.styler
+        value = (pa.ipc.open_stream(io.BytesIO(styler.display_values)).read_all().to_pandas()
+                 if styler.display_values else frame.value)  # each cell as it reads
         texts.extend(map(str, value.columns))
         for column in value.columns:
             texts.extend(v for v in value[column] if isinstance(v, str)
@@ -98,7 +110,8 @@ def page_texts(at: AppTest) -> list[str]:
         texts.extend(_chart_texts(json.loads(chart.proto.spec)))
     for button in at.get("download_button"):
         texts.append(button.proto.label)
-    return [t for t in texts if t and not t.startswith(":material/")]
+    # as read: Markdown's escapes (md() escapes the data's punctuation) taken out
+    return [ICON.sub(" ", MARKDOWN_ESCAPE.sub(r"\1", t)) for t in texts if t]
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -116,7 +129,7 @@ def _strings(value: Any) -> Iterator[str]:
 def data_texts(catalog) -> list[str]:
     """The data's own texts, which may be shown as they are: every text of the catalog
     (names, notes and sources' titles as their sources write them)."""
-    return [*_strings(catalog.model_dump(mode="json")), *OWN_WORDS]
+    return [*_strings(catalog.model_dump(mode="json")), *OWN_WORDS, *PSEUDO_WORDS]
 
 
 def _unmarked(at: AppTest, allowed: list[str]) -> list[str]:

@@ -58,6 +58,7 @@ def data_texts(catalog) -> list[str]:
 
 def _open(open_page: OpenPage, url: str, *, locale: str = "en-US") -> tuple[Page, Any]:
     page, _log = open_page(bs.local_hosts_only, locale=locale)
+    page.add_init_script(bs.RUN_COUNTER)
     page.goto(url)
     frame = bs.map_frame(page)
     # the sidebar's controls come with the run the map starts (see app.py main)
