@@ -14,9 +14,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from corridor_atlas import i18n
+from corridor_atlas.scene import build_scene
+from corridor_atlas.view import MapView
 
 from . import browser_support as bs
 from .conftest import OpenPage
+from .test_app_languages import PSEUDO_WORDS
 
 pytestmark = pytest.mark.browser
 
@@ -24,15 +27,33 @@ pytestmark = pytest.mark.browser
 OWN_WORDS = ["Corridor Atlas", *(lang.native for lang in i18n.LANGUAGES.values()),
              "km", "m²", "bcm", "A4", "PNG", "PDF", "SVG", "HTML", "GeoJSON", "CSV", "KML",
              "Leaflet", "OpenStreetMap", "Natural Earth", "N", "E"]
-# Text of the page and of the map's frame a reader sees, and the titles and placeholders
-# of its controls (read out by screen readers, shown on hover).
-PAGE_TEXT = """() => {
-  const seen = [document.body.innerText];
-  for (const e of document.querySelectorAll('[title], [placeholder], [aria-label]')) {
-    if (e.closest('[data-testid="stToolbar"], [data-testid="stHeader"]')) continue;
-    for (const a of ['title', 'placeholder', 'aria-label']) {
-      const v = e.getAttribute(a);
-      if (v) seen.push(v);
+# The text a reader sees on the page: every visible text but the icons' ligature names
+# (an icon reads as its glyph) and the placeholder of each empty input; in the map's frame
+# also the titles and labels of its controls, shown on hover and read out by screen
+# readers. (Streamlit's own controls have English labels for screen readers and a
+# "Skip to main content" link hidden off screen: they are Streamlit's, not the atlas's.)
+PAGE_TEXT = """(withLabels) => {
+  const seen = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || !node.textContent.trim()) continue;
+    if (parent.closest('[data-testid="stIconMaterial"], [data-testid="stSkipLink"], '
+                       + 'style, script, .material-icons, [translate="no"]')) continue;
+    if (!parent.checkVisibility({visibilityProperty: true, opacityProperty: false})) continue;
+    const box = parent.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2) continue;  // hidden off screen, for screen readers
+    seen.push(node.textContent);
+  }
+  for (const e of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
+    if (!e.value && e.checkVisibility()) seen.push(e.getAttribute('placeholder'));
+  }
+  if (withLabels) {
+    for (const e of document.querySelectorAll('[title], [aria-label]')) {
+      for (const a of ['title', 'aria-label']) {
+        const v = e.getAttribute(a);
+        if (v) seen.push(v);
+      }
     }
   }
   return seen.join('\\n');
@@ -51,9 +72,12 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def data_texts(catalog) -> list[str]:
-    """The data's own texts, shown as their sources write them."""
-    return [*_strings(catalog.model_dump(mode="json")), *OWN_WORDS]
+def data_texts(catalog, atlas) -> list[str]:
+    """The data's own texts, shown as their sources write them: the catalog's, and the
+    names of the places the map writes (the pseudo-locale writes them in English)."""
+    scene = build_scene(atlas, MapView(layers=tuple(atlas.layer_ids()), lang=i18n.PSEUDO))
+    places = [label.text for label in scene.place_labels]
+    return [*_strings(catalog.model_dump(mode="json")), *places, *OWN_WORDS, *PSEUDO_WORDS]
 
 
 def _open(open_page: OpenPage, url: str, *, locale: str = "en-US") -> tuple[Page, Any]:
@@ -68,7 +92,7 @@ def _open(open_page: OpenPage, url: str, *, locale: str = "en-US") -> tuple[Page
 
 
 def _texts(page: Page, frame: Any) -> str:
-    return page.evaluate(PAGE_TEXT) + "\n" + frame.evaluate(PAGE_TEXT)
+    return page.evaluate(PAGE_TEXT, False) + "\n" + frame.evaluate(PAGE_TEXT, True)
 
 
 def test_pseudo_locale_page_and_map_have_no_untranslated_text(open_page: OpenPage,
@@ -83,14 +107,13 @@ def test_pseudo_locale_overview_export_panel_and_uploader(open_page: OpenPage, a
                                                           data_texts):
     page, frame = _open(open_page, f"{app_url}/?lang=qps")
     sidebar = page.get_by_test_id("stSidebar")
-    bs.rerun(page, lambda: sidebar.get_by_text(
-        i18n.translator(i18n.PSEUDO).gettext("Your own layers")).click())
+    sidebar.get_by_text(i18n.translator(i18n.PSEUDO).gettext("Your own layers")).click()
     bs.rerun(page, lambda: page.get_by_text(
         i18n.translator(i18n.PSEUDO).gettext("Export this view")).click())
     expect(page.get_by_test_id("stFileUploaderDropzone")).to_be_visible()
     assert i18n.unmarked(_texts(page, frame), data_texts) == []
     # the uploader's own button reads in the language (its English word hidden)
-    upload = page.get_by_test_id("stFileUploaderDropzone").get_by_role("button")
+    upload = page.get_by_test_id("stFileUploaderDropzone").locator("button")
     assert upload.evaluate("b => getComputedStyle(b, '::after').content") == '"' + \
         i18n.translator(i18n.PSEUDO).gettext("Upload") + '"'
 
