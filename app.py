@@ -673,12 +673,16 @@ def lazy_tabs(labels: list[str], key: str, on_change: Any = "rerun") -> Sequence
 
 # Cards share a row while each keeps 10.5rem: two a row in a narrow panel or on a phone,
 # more as the panel widens; a label, value or change too long for its card wraps rather
-# than being cut short.
+# than being cut short, and what a change compares to goes under it when the two don't
+# fit side by side.
 CARD_CSS = """<style>
 [class*="st-key-cards_"] > div { flex: 1 1 10.5rem !important; min-width: 10.5rem; }
 [class*="st-key-cards_"] [data-testid="stMetricValue"] { font-size: 1.5rem; }
 [class*="st-key-cards_"] [data-testid="stMetric"] * {
   white-space: normal !important; text-overflow: clip !important; overflow: visible !important;
+}
+[class*="st-key-cards_"] div:has(> [data-testid="stMetricDelta"]) {
+  flex-wrap: wrap; row-gap: 0.25rem;
 }
 </style>"""
 

@@ -173,8 +173,8 @@ def test_pseudo_locale_in_the_table_view_and_the_export_panel(data_texts):
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("tr", ["Katmanlar", "Altlık harita", "Harita", "Tablo"]),
-    ("az", ["Qatlar", "Əsas xəritə", "Xəritə", "Cədvəl"]),
+    ("tr", ["Altlık harita", "Harita", "Tablo", "Dil"]),
+    ("az", ["Əsas xəritə", "Xəritə", "Cədvəl", "Dil"]),
 ])
 def test_turkish_and_azerbaijani_pages_read_in_their_language(lang, words):
     at = _open(lang)
@@ -200,3 +200,28 @@ def test_picking_a_language_keeps_the_view():
     assert at.selectbox(key="route").value == "btc"
     assert at.query_params["lang"] in ("az", ["az"])
     assert at.header[0].value.startswith("Bakı–Tbilisi–Ceyhan")
+
+
+@pytest.fixture(scope="module")
+def english_messages(data_texts) -> list[str]:
+    """The template's messages of two words or more with no placeholder, that no data text
+    holds: English interface text a Turkish or Azerbaijani page must not show."""
+    from babel.messages.pofile import read_po
+
+    from corridor_atlas.i18n.translate import TEMPLATE
+
+    with TEMPLATE.open("rb") as fp:
+        template = read_po(fp)
+    data = "\n".join(data_texts)
+    return [m.id for m in template if isinstance(m.id, str) and m.id
+            and len(m.id.split()) >= 2 and "{" not in m.id and m.id not in data]
+
+
+@pytest.mark.parametrize("lang", ["tr", "az"])
+@pytest.mark.parametrize("query", [{}, {"route": "btc"}])
+def test_turkish_and_azerbaijani_pages_show_no_english_message(lang, query,
+                                                               english_messages):
+    at = _open(lang, **query)
+    text = "\n".join(page_texts(at))
+    assert [m for m in english_messages
+            if re.search(rf"(?<!\w){re.escape(m)}(?!\w)", text)] == []
