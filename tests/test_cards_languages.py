@@ -367,6 +367,9 @@ def test_overview_charts_in_turkish_and_azerbaijani(catalog: Catalog) -> None:
     assert gas["title"]["text"] == "Azerbaycan'ın gaz ihracatı"
     assert gas["title"]["subtitle"] == "yöne göre, yılda milyar m³"
     assert {"yıl", "yön", "ihracat", "kaynaklar"} <= _tooltips(gas)
+    destinations = {r["destination"] for rows in gas["datasets"].values() for r in rows}
+    assert {"Avrupa", "Gürcistan", "Türkiye"} <= destinations
+    assert not destinations & {"Europe", "Georgia", "total"}
     lengths = charts.lengths_chart(panels.corridor_overview(catalog, {"btc": 1750.0}),
                                    lang="az").to_dict()
     assert lengths["title"] == {"text": "Növlər üzrə xətlərin uzunluğu",

@@ -496,13 +496,15 @@ def gas_exports_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None 
 
     Lines break at years without a value (Vega-Lite ``invalid:
     "break-paths-filter-domains"``: a ``null`` would instead draw missing values
-    as zero); points mark only the years that have one. Its words and figures are in
-    ``lang``; the destinations are shown as the frame names them.
+    as zero); points mark only the years that have one. Its words, figures and
+    destinations (:data:`~corridor_atlas.panels.GAS_DESTINATIONS`, messages) are in
+    ``lang``.
     """
     tr = _tr(lang)
     w = {key: _word(lang, key) for key in ("year", "destination", "exports", "note",
                                             "sources", "url")}
     data = frame.copy()
+    data["destination"] = [tr.gettext(d) for d in data["destination"]]  # messages
     data["note"] = data["note"].fillna("")
     data["amount"] = [_quantity(v, "bcm", lang) if v == v else "" for v in data["bcm"]]
     years = sorted(int(y) for y in data["year"].unique())
