@@ -355,6 +355,13 @@ def test_a_volume_chart_in_turkish_and_azerbaijani(catalog: Catalog) -> None:
     assert {"il", "nəql edilən həcm", "mənbə", "keçid", "digər mənbələr"} <= _tooltips(az) | set(
         chart_words(az))
     assert "110.174 ton" in set(chart_words(az))
+    btc = charts.volume_chart(catalog.route("btc"), "million bbl", colour="#D55E00",
+                              lang="tr").to_dict()
+    rows = [r for rows in btc["datasets"].values() for r in rows]
+    # other sources' values: what they are and whose, in Turkish
+    series = {r["series"] for r in rows if "series" in r}
+    assert "başka kaynak" in series and not series & {"reported", "alternative"}
+    assert not [r["source"] for r in rows if r.get("source", "").endswith("n.d.")]
     scp = charts.volume_chart(catalog.route("scp"), "bcm", colour="#0072B2", lang="az")
     scp_spec = scp.to_dict()
     assert "məlumat yoxdur" in set(chart_words(scp_spec))  # a gap year's mark

@@ -33,7 +33,7 @@ from .format import number, percent
 from .headline import FlowPoint
 from .i18n import NC_
 from .legend import KIND_HEADERS
-from .panels import REPORTED, capacity_steps, volumes_frame
+from .panels import REPORTED, SERIES_WORDS, capacity_steps, volumes_frame
 from .view import english
 
 __all__ = [
@@ -250,12 +250,14 @@ def volume_chart(route: Route, unit: str, *, colour: str,
         dated capacity covers; other sources' values as hollow points. Legends sit
         under the chart, whole.
     """
-    frame = volumes_frame(route)
+    frame = volumes_frame(route, lang)
     frame = frame[frame["unit"] == unit]
     reported = frame[frame["series"] == REPORTED].copy()
     if reported.empty:
         return None
     others = frame[frame["series"] != REPORTED].copy()
+    for part in (reported, others):  # the series in words, as the tables write them
+        part["series"] = [_tr(lang).gettext(SERIES_WORDS[s]) for s in part["series"]]
 
     tr = _tr(lang)
     years = _year_domain([int(y) for y in frame["year"]])
@@ -330,7 +332,7 @@ def volume_chart(route: Route, unit: str, *, colour: str,
                     tooltip=[alt.Tooltip("year:O", title=w["year"]),
                              alt.Tooltip("detail:N", title=no_data)]))
 
-    steps = [c for c in capacity_steps(route, unit, years) if c.value is not None]
+    steps = [c for c in capacity_steps(route, unit, years, lang) if c.value is not None]
     if steps:
         in_force, derived = _word(lang, CAPACITY_IN_FORCE), _word(lang, CAPACITY_DERIVED)
         dashes = {in_force: _DASHES[CAPACITY_IN_FORCE], derived: _DASHES[CAPACITY_DERIVED]}
@@ -348,7 +350,7 @@ def volume_chart(route: Route, unit: str, *, colour: str,
                 else tr.gettext("as published: {published}").format(published=c.published)
                 if c.published else ""),
             "basis": c.basis or "", "source": c.source, "url": c.url,
-        } for c in capacity_steps(route, unit, years)])
+        } for c in capacity_steps(route, unit, years, lang)])
         # a year no dated capacity covers keeps its row with no value: the line breaks
         first = derived if steps[0].derived else in_force
         caps["line"] = caps["line"].where(caps["capacity"].notna(), first)

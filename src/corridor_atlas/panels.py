@@ -572,14 +572,15 @@ def _split_rate(unit: str) -> tuple[str, str | None]:
     return base.strip(), per.strip().lower()
 
 
-def capacity_series(route: Route, unit: str) -> list[CapacityLine]:
+def capacity_series(route: Route, unit: str, lang: str = "en") -> list[CapacityLine]:
     """
     Capacities of ``route`` that compare with annual volumes in ``unit``.
 
     ``"X/y"`` (or ``"X/year"``) matches ``"X"`` as published. ``"X/day"``
     matches ``"X"`` only after multiplying by 365; such lines are always
     flagged ``derived=True`` and say how they were derived. Other units (for
-    example ``GW``) do not match.
+    example ``GW``) do not match. What is written for people (what a capacity is, its
+    figure as published, the derivation, the source) is in ``lang``.
     """
     lines: list[CapacityLine] = []
     for cap in route.facts.capacity:
@@ -588,15 +589,20 @@ def capacity_series(route: Route, unit: str) -> list[CapacityLine]:
         base, per = _split_rate(cap.unit)
         if base != unit.strip():
             continue
-        label = f"{cap.what} capacity, {published(cap.value)} {cap.unit}"
-        common = {"unit": unit, "what": cap.what, "source": source_label(cap.source),
+        tr = _tr(lang)
+        figure = _as_published(cap.value, cap.unit, lang)
+        what = _capacity_what(cap.what, lang)
+        label = (f"{cap.what} capacity, {figure}" if english(lang) else
+                 tr.gettext("capacity ({what}), {figure}").format(what=what, figure=figure))
+        common = {"unit": unit, "what": what, "source": source_label(cap.source, lang),
                   "url": cap.source.url, "note": cap.note}
         if per in _PER_YEAR:
             lines.append(CapacityLine(label=label, value=cap.value, derived=False,
                                       derivation=None, **common))
         elif per in _PER_DAY:
-            derivation = f"{published(cap.value)} {cap.unit} × {_DAYS_PER_YEAR}"
-            lines.append(CapacityLine(label=f"{label} (derived: {derivation})",
+            derivation = f"{figure} × {_DAYS_PER_YEAR}"
+            lines.append(CapacityLine(label=tr.gettext("{label} (derived: {derivation})")
+                                      .format(label=label, derivation=derivation),
                                       value=cap.value * _DAYS_PER_YEAR, derived=True,
                                       derivation=derivation, **common))
     return lines
@@ -638,14 +644,23 @@ def _scale(base: str, unit: str) -> float | None:
     return None
 
 
-def capacity_steps(route: Route, unit: str, years: Iterable[int]) -> list[CapacityStep]:
+def _as_published(value: float, unit: str, lang: str) -> str:
+    """A capacity as its source gives it (``"1.2 million bbl/day"``), in ``lang``."""
+    if english(lang):
+        return f"{published(value)} {unit}"
+    return f"{_published(value, lang)} {i18n.unit(unit, _tr(lang))}"
+
+
+def capacity_steps(route: Route, unit: str, years: Iterable[int],
+                   lang: str = "en") -> list[CapacityStep]:
     """
     The capacity in force in each of ``years``, from the capacities whose ``in_force``
     years cover it, in ``unit``: a yearly rate as published, or in another unit of
     the same measure by unit arithmetic (``"1 Mt/y"`` is 1,000,000 t a year); a daily rate
     × 365 (``derived``). Capacity added by an expansion (``increment``) is never a
     capacity in force; a year no dated capacity covers keeps its row with ``value=None``
-    (a gap, never the last known value).
+    (a gap, never the last known value). What is written for people (what a capacity is,
+    as published, the derivation, the source) is in ``lang``; ``basis`` is the catalog's.
     """
     dated = [cap for cap in route.facts.capacity
              if cap.in_force is not None and not cap.increment]
@@ -658,16 +673,16 @@ def capacity_steps(route: Route, unit: str, years: Iterable[int]) -> list[Capaci
             scale = _scale(base, unit)
             if not cap.in_force.covers(year) or scale is None:
                 continue
-            common = {"what": cap.what, "basis": cap.in_force.basis,
-                      "source": source_label(cap.source), "url": cap.source.url,
-                      "published": f"{published(cap.value)} {cap.unit}"}
+            figure = _as_published(cap.value, cap.unit, lang)
+            common = {"what": _capacity_what(cap.what, lang), "basis": cap.in_force.basis,
+                      "source": source_label(cap.source, lang), "url": cap.source.url,
+                      "published": figure}
             if per in _PER_YEAR:
                 step = CapacityStep(year, cap.value * scale, unit, **common)
             elif per in _PER_DAY:
                 step = CapacityStep(year, cap.value * scale * _DAYS_PER_YEAR, unit,
-                                    derived=True,
-                                    derivation=f"{published(cap.value)} {cap.unit} × "
-                                               f"{_DAYS_PER_YEAR}", **common)
+                                    derived=True, derivation=f"{figure} × {_DAYS_PER_YEAR}",
+                                    **common)
             else:
                 continue
             break
