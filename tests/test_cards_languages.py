@@ -126,10 +126,10 @@ def test_a_route_card_in_each_language(catalog: Catalog, lang: str, expected: Ca
     # the figures the source gives, in the reader's numbers and units, its words quoted
     assert card.help == {
         "en": "From: 224.142 million bbl crude transported through Turkish section (BOTAŞ)",
-        "tr": "Kaynaktaki rakam: 224,142 milyon varil crude transported through Turkish "
-              "section (BOTAŞ)",
-        "az": "Mənbədəki rəqəm: 224,142 mln barel crude transported through Turkish "
-              "section (BOTAŞ)"}[lang]
+        "tr": "Kaynaktaki rakam: 224,142 milyon varil “crude transported through Turkish "
+              "section (BOTAŞ)”",
+        "az": "Mənbədəki rəqəm: 224,142 mln barel “crude transported through Turkish "
+              "section (BOTAŞ)”"}[lang]
 
 
 def test_a_cards_change_starts_with_its_sign_in_every_language(catalog: Catalog) -> None:
@@ -158,16 +158,16 @@ def test_a_cards_change_starts_with_its_sign_in_every_language(catalog: Catalog)
              ("geçerli kapasite: 1 milyon ton/yıl",)),
             ("Uzunluk", "838 km", ()),
             ("İşletmeye açıldı", "30 Ekim 2017",
-             ("Official opening at Baku International Sea Trade Port (Alat); first freight "
-              "train",))]),
+             ("“Official opening at Baku International Sea Trade Port (Alat); first freight "
+              "train”",))]),  # the source's words, quoted
     ("az", [("Ötürmə qabiliyyəti, 2024", "5 mln ton/il", ()),
             ("Nəql edilən həcm, 2022", "0,432 mln ton/il", ("2021 üçün rəqəm yoxdur.",)),
             ("İstifadə dərəcəsi, 2022", "43%",
              ("qüvvədə olan ötürmə qabiliyyəti: 1 mln ton/il",)),
             ("Uzunluq", "838 km", ()),
             ("İstismara verilib", "30 oktyabr 2017",
-             ("Official opening at Baku International Sea Trade Port (Alat); first freight "
-              "train",))]),
+             ("“Official opening at Baku International Sea Trade Port (Alat); first freight "
+              "train”",))]),  # the source's words, quoted
 ])
 def test_a_route_panels_cards_and_heading_lines(catalog: Catalog, lang: str,
                                                 expected: list[tuple]) -> None:

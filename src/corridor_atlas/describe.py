@@ -157,6 +157,12 @@ def date_text(text: str, lang: str = "en") -> str:
 # --------------------------------------------------------------------------- names
 
 
+def quoted(text: str, lang: str = "en") -> str:
+    """The data's own words (an event, what a figure counts: English, as the sources
+    write them) in a text in ``lang``: as they are in English, as a quotation otherwise."""
+    return text if english(lang) else f"“{text}”"
+
+
 def route_label(route: Route, lang: str = "en") -> str:
     """A route's name wherever it is named on its own (sidebar, layer control, panel,
     table, search, tooltip), in ``lang``; the map's names and the legend use its short
@@ -416,7 +422,7 @@ def disputed_status(state: State, lang: str = "en") -> str:
 def volume_text(volume: AnnualVolume, lang: str = "en") -> str:
     """A sourced figure as published: ``"224.389 million bbl crude delivered…"`` (what it
     counts and its period as the source says them)."""
-    text = f"{_quantity(volume.value, volume.unit, lang)} {volume.what}"
+    text = f"{_quantity(volume.value, volume.unit, lang)} {quoted(volume.what, lang)}"
     if volume.period_note and not volume.period_note.startswith("full calendar year"):
         text += f" ({volume.period_note})"
     return text
@@ -700,7 +706,7 @@ def route_panel_cards(headline: RouteHeadline, lang: str = "en") -> list[Card]:
     else:
         label = (tr.pgettext("card", "In operation since") if headline.status == "operating"
                  else tr.pgettext("card", "First in operation"))
-        cards.append(Card(label, _date(first.date, lang), lines=(first.event,),
+        cards.append(Card(label, _date(first.date, lang), lines=(quoted(first.event, lang),),
                           sources=_sources("date", first.sources, lang)))
     return cards
 
@@ -743,11 +749,12 @@ def build_card(item: BuildHeadline, lang: str = "en") -> Card:
                     lines=(*lines, tr.gettext("No completion date with a source.")))
     if not due.target:
         return Card(tr.gettext("{name}: in operation from").format(name=name),
-                    _date(due.date, lang), lines=(*lines, due.event),
+                    _date(due.date, lang), lines=(*lines, quoted(due.event, lang)),
                     sources=_sources("date", due.sources, lang))
     # Translators: {event} is the source's own words (English) for the target.
     return Card(tr.gettext("{name}: due").format(name=name), _date(due.date, lang),
-                lines=(*lines, tr.gettext("Target: {event}").format(event=due.event)),
+                lines=(*lines, tr.gettext("Target: {event}").format(
+                    event=quoted(due.event, lang))),
                 sources=_sources("target", due.sources, lang))
 
 
@@ -764,11 +771,13 @@ def planned_card(item: BuildHeadline, lang: str = "en") -> Card:
                     lines=(*lines, tr.gettext("No target date with a source.")))
     if due.target or due.status is None:
         return Card(tr.gettext("{name}: target").format(name=name), _date(due.date, lang),
-                    lines=(*lines, due.event), sources=_sources("target", due.sources, lang))
+                    lines=(*lines, quoted(due.event, lang)),
+                sources=_sources("target", due.sources, lang))
     label = (tr.gettext("{name}: construction from") if due.status == "construction"
              else tr.gettext("{name}: in operation from"))
     return Card(label.format(name=name), _date(due.date, lang),
-                lines=(*lines, due.event), sources=_sources("date", due.sources, lang))
+                lines=(*lines, quoted(due.event, lang)),
+                sources=_sources("date", due.sources, lang))
 
 
 def _began(start: RouteStart, lang: str = "en") -> str | None:
@@ -816,7 +825,8 @@ def no_milestone_text(start: RouteStart, year: int, lang: str = "en") -> str:
     # Translators: {event} is the source's own words (English) for the milestone.
     return tr.gettext("No dated milestone up to {year}. {name}'s first is dated {date}: "
                       "{event}").format(year=year, name=start.name_in(lang),
-                                        date=_date(first.date, lang), event=first.event)
+                                        date=_date(first.date, lang),
+                                        event=quoted(first.event, lang))
 
 
 def _listed(items: list[str], lang: str) -> str:
