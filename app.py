@@ -1296,6 +1296,7 @@ def main() -> None:
             overview_panel(atlas, year)
         else:
             route_panel(atlas, selected, year, in_year)
+        st.html(page.document_language(LANG), unsafe_allow_javascript=True)
         picked = st.session_state.get("_after_pick")
         if picked is not None:  # sent with every run; the page acts on each pick once
             st.html(page.after_pick(picked[0], close_sidebar=picked[1]),

@@ -129,3 +129,5 @@ def test_the_browsers_language_is_the_default_and_goes_into_the_link(
     for word in words:
         assert word in text, word
     page.wait_for_function(f"() => new URLSearchParams(location.search).get('lang') === '{lang}'")
+    # the page says its language (screen readers read it in that language's voice)
+    page.wait_for_function(f"() => document.documentElement.lang === '{lang}'")

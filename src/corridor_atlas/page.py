@@ -1,4 +1,5 @@
-"""What the app's page does after a pick on a phone, as a script for the page to run.
+"""What the app's page does as scripts for the page to run: after a pick on a phone, and
+the page's language.
 
 On a narrow screen Streamlit lays the sidebar over the page and stacks the columns, so
 a route's panel opens far below the map. After a pick, :func:`after_pick` gives the
@@ -34,3 +35,13 @@ def after_pick(pick: int, *, close_sidebar: bool = True, panel: bool = True) -> 
                 "PANEL": f".{PANEL}" if panel else None, "PICK": int(pick)}
     return (f'<span class="{PANEL}" hidden></span>'
             f"<script>{_source()}\nwindow.atlasAfterPick({json.dumps(settings)});</script>")
+
+
+def document_language(lang: str) -> str:
+    """The HTML that sets the page's language (``<html lang>``) to ``lang``'s: screen
+    readers read the page with that language's voice, and browsers hyphenate, spell-check
+    and offer to translate it as that language."""
+    from .i18n import LANGUAGES
+
+    code = lang if lang in LANGUAGES else "en"
+    return f"<script>document.documentElement.lang = {json.dumps(code)};</script>"
