@@ -236,3 +236,32 @@ def test_bbox_takes_a_preset_and_flows_follow_the_switch(tmp_path, capsys):
     assert cli.main(["export", "--format", "svg", "--bbox", f"{west},{south},{east},{north}",
                      "--out", str(named)]) == 0
     assert svg.read_bytes() == named.read_bytes()
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "coordinates are outside longitude"),
+    ("tr", "koordinatlar boylam"),
+    ("az", "koordinatlar uzunluq"),
+])
+def test_what_the_command_says_follows_lang(tmp_path, capsys, lang, words):
+    """An upload's problem, and an export's error, in ``--lang``: one line, naming the file."""
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                   '"geometry": {"type": "Point", "coordinates": [500, 20]}, '
+                   '"properties": {}}]}', encoding="utf-8")
+    assert cli.main(["validate", str(bad), "--lang", lang]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(bad) in err and words in err
+    out = tmp_path / "x.png"
+    assert cli.main(["export", "--format", "png", "--static", "--add-layer", str(bad),
+                     "--lang", lang, "--out", str(out)]) == 2
+    assert words in capsys.readouterr().err and not out.exists()
+
+
+def test_validate_describes_the_file_in_lang(tmp_path, capsys):
+    good = tmp_path / "good.geojson"
+    good.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                    '"geometry": {"type": "Point", "coordinates": [45, 40]}, '
+                    '"properties": {}}]}', encoding="utf-8")
+    assert cli.main(["validate", str(good), "--lang", "az"]) == 0
+    assert "1 obyekt" in capsys.readouterr().out

@@ -79,8 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--geo-dir", type=Path,
                      help=f"data folder (default: ${GEO_DIR_ENV}, else the bundled data)")
     exp.add_argument("--lang", default="en", metavar="{" + ",".join(i18n.LANGUAGES) + "}",
-                     help="the language of the export's texts: en (default), tr (Turkish), "
-                          "az (Azerbaijani)")
+                     help="the language of the export's texts and of what this command "
+                          "says: en (default), tr (Turkish), az (Azerbaijani)")
     exp.add_argument("--out", required=True, type=Path, help="file to write")
     val = sub.add_parser(
         "validate", help="check a map layer file as the app's upload does",
@@ -89,13 +89,17 @@ def build_parser() -> argparse.ArgumentParser:
                     "or the one problem that stops it (exit status 2). The size limit is "
                     f"{MAX_UPLOAD_MB_ENV} megabytes (default {DEFAULT_MAX_UPLOAD_MB}).")
     val.add_argument("file", metavar="FILE", help="the file to check")
+    val.add_argument("--lang", default="en", metavar="{" + ",".join(i18n.LANGUAGES) + "}",
+                     help="the language of what this command says: en (default), tr "
+                          "(Turkish), az (Azerbaijani)")
     return parser
 
 
 def run_validate(args: argparse.Namespace) -> str:
     """Read the file as an upload; return the line to print."""
+    lang = parse_lang(args.lang)
     layer = read_upload_file(args.file)
-    return f"{args.file}: {layer.describe()}"
+    return f"{args.file}: {layer.describe(lang)}"
 
 
 def parse_lang(text: str) -> str:
@@ -150,8 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(run_export(args))
         elif args.command == "validate":
             print(run_validate(args))
-    except AtlasError as err:
-        print(f"{PROG}: error: {str(err).splitlines()[0]}", file=sys.stderr)
+    except AtlasError as err:  # in --lang when it names a language, else in English
+        lang = str(getattr(args, "lang", "en")).strip().lower()
+        text = err.text(lang if lang in LANGS else "en")
+        print(f"{PROG}: error: {text.splitlines()[0]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
