@@ -989,7 +989,7 @@ def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
                     else:
                         result = render_export(str(GEO_DIR), *request[:-1])
             except AtlasError as err:
-                st.error(_("Export failed: {error}").format(error=err.text(LANG)))
+                st.error(_("Export failed: {error}").format(error=md(err.text(LANG))))
             else:
                 st.session_state["export_result"] = (request, result)
         ready = st.session_state.get("export_result")
@@ -997,7 +997,7 @@ def export_panel(atlas: Atlas, view: MapView, own: list[UserLayer]) -> None:
             result = ready[1]
             name = result.filename(view)
             if result.note:
-                st.info(result.note)
+                st.info(md(result.note))
             st.download_button(_("Save {file} ({size} KB)").format(
                 file=name, size=_num(round(len(result.data) / 1024))), result.data,
                                file_name=name, mime=result.mime, key="export_save",
