@@ -105,6 +105,26 @@ def test_on_a_phone_the_map_fills_the_screen_and_the_legend_is_a_button(phone) -
     log.assert_clean()
 
 
+@pytest.mark.parametrize("lang", ["tr", "az"])
+def test_on_a_phone_the_legend_button_clears_the_credits_in_every_language(
+        browser: Browser, app_url: str, lang: str) -> None:
+    """The folded legend's word is longer in Azerbaijani ("Şərti işarələr") than in
+    English: the credits beside it still leave it room."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(bs.UPDATE_TIMEOUT_MS)
+        page.goto(f"{app_url}/?lang={lang}")
+        frame = bs.map_frame(page)
+        frame.wait_for_selector(".atlas-legend")
+        boxes = frame.evaluate(CONTROL_BOXES)
+        assert boxes["legend"][2] - boxes["legend"][0] <= LEGEND_BUTTON_PX[0], boxes
+        assert not _overlap(boxes["legend"], boxes["credits"]), boxes
+        assert not _overlap(boxes["scale"], boxes["credits"]), boxes
+    finally:
+        context.close()
+
+
 # True once the element is on screen whole, below Streamlit's header (fixed over the top).
 BELOW_THE_HEADER = """e => {
   const header = document.querySelector("[data-testid='stHeader']").getBoundingClientRect();

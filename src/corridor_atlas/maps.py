@@ -145,6 +145,9 @@ path.leaflet-interactive:focus {{ outline: none; }}
   /* a phone: folded, the legend is a button a finger can tap; opened, it keeps most
      of the map in sight and scrolls */
   .atlas-legend {{ padding: 0 10px; max-height: 55vh; }}
+  /* the credits leave room for the folded legend's word in every language (the
+     longest: Azerbaijani "Şərti işarələr", 130 px) */
+  .leaflet-container .leaflet-control-attribution {{ max-width: calc(100% - 160px); }}
   .atlas-legend summary {{ font-size: 13px; line-height: 36px; min-width: 64px; }}
   .atlas-legend details[open] summary {{ line-height: 30px; }}
 }}
