@@ -39,7 +39,6 @@ from corridor_atlas.describe import (
 )
 from corridor_atlas.errors import AtlasError
 from corridor_atlas.flows import route_flow
-from corridor_atlas.format import date as date_text
 from corridor_atlas.i18n import N_
 from corridor_atlas.i18n.languages import PICKER_LABEL
 from corridor_atlas.layers import FACILITIES_ID, Atlas, load_atlas
@@ -149,11 +148,6 @@ def _n(singular: str, plural: str, n: int) -> str:
 def _num(value: float) -> str:
     """A whole number in this run's language (``1,234``, ``1.234``)."""
     return i18n.number(value, LANG)
-
-
-def _date(text: str) -> str:
-    """A date of the data (``2025-06-03``, ``2025-06``, ``2025``) in this run's language."""
-    return date_text(text) if english(LANG) else i18n.date(text, LANG)
 
 
 def quote(text: str) -> str:
@@ -721,7 +715,7 @@ def route_panel(atlas: Atlas, route_id: str, year: int,
                 f"{describe.kind_word(route.kind, LANG)}")
     newest = facts.status_source
     today = timeline.route_state(whole, None, as_of=catalog.as_of)
-    newest_date = _date(newest.date) if newest.date else _("undated")
+    newest_date = describe.date_text(newest.date, LANG) if newest.date else _("undated")
     st.caption(_("{status} — {detail} · newest source found: {date} · volumes and dates up "
                  "to {year}").format(
                      status=md(describe.status_today_line(today, catalog.as_of, lang=LANG)),
@@ -792,7 +786,7 @@ def overview_panel(atlas: Atlas, year: int) -> None:
     catalog = atlas.catalog
     st.header(_("The corridor in figures"), help=quote(catalog.as_of_note))
     st.caption(_("Up to {year}, from the data as of {date}.").format(
-        year=year, date=_date(catalog.as_of)))
+        year=year, date=describe.date_text(catalog.as_of, LANG)))
     st.markdown("#### " + _("What the routes carry"))
     routes = headline.route_headlines(catalog, year)
     if routes:

@@ -7,11 +7,10 @@ notes quoted from English-language sources), never went through the translation 
 
 from __future__ import annotations
 
-import calendar
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -20,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from corridor_atlas import i18n
 
+from . import language_support
 from .conftest import ROOT, open_session
 
 APP = str(ROOT / "app.py")
@@ -31,13 +31,6 @@ TEXT_FIELDS = {"label", "help", "placeholder", "body", "options", "content", "de
 SKIPPED = {"html", "component_instance", "code", "arrow_data_frame", "arrow_vega_lite_chart",
            "empty", "download_button", "deck_gl_json_chart"}
 CHART_TEXT_KEYS = {"title", "text", "subtitle"}
-# Besides the data: the atlas's own name, the languages' names in themselves, and symbols.
-OWN_WORDS = ["Corridor Atlas", *(lang.native for lang in i18n.LANGUAGES.values()),
-             "km", "m²", "bcm", "A4", "PNG", "PDF", "SVG", "HTML", "GeoJSON", "CSV", "KML"]
-# The pseudo-locale writes dates as English does (Babel's month names, not messages), and
-# its picker names it by its code.
-PSEUDO_WORDS = [i18n.PSEUDO, *(calendar.month_name[m] for m in range(1, 13)),
-                *(calendar.month_abbr[m] for m in range(1, 13))]
 ICON = re.compile(r":material/\w+:")
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!:|<>~$])")
 
@@ -114,22 +107,10 @@ def page_texts(at: AppTest) -> list[str]:
     return [ICON.sub(" ", MARKDOWN_ESCAPE.sub(r"\1", t)) for t in texts if t]
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, Iterable):
-        for item in value:
-            yield from _strings(item)
-
-
 @pytest.fixture(scope="module")
 def data_texts(catalog) -> list[str]:
-    """The data's own texts, which may be shown as they are: every text of the catalog
-    (names, notes and sources' titles as their sources write them)."""
-    return [*_strings(catalog.model_dump(mode="json")), *OWN_WORDS, *PSEUDO_WORDS]
+    """The data's own texts, which may be shown as they are."""
+    return language_support.data_texts(catalog)
 
 
 def _unmarked(at: AppTest, allowed: list[str]) -> list[str]:
@@ -142,19 +123,13 @@ def test_pseudo_locale_leaves_no_text_of_the_page_untranslated(query, data_texts
     assert _unmarked(at, data_texts) == []
 
 
-def test_pseudo_locale_in_every_tab_of_the_route_panel(data_texts):
-    at = _open(i18n.PSEUDO, route="btc")
-    for label in at.session_state["_route_tab_labels"]:
-        at.session_state["route_tab"] = label
-        at.run()
-        assert not at.exception
-        assert _unmarked(at, data_texts) == [], label
-
-
-def test_pseudo_locale_in_every_tab_of_the_overview(data_texts):
-    at = _open(i18n.PSEUDO)
-    for label in at.session_state["_overview_tab_labels"]:
-        at.session_state["overview_tab"] = label
+@pytest.mark.parametrize(("query", "tabs"), [({"route": "btc"}, "route_tab"),
+                                             ({}, "overview_tab")])
+def test_pseudo_locale_in_every_tab_of_the_route_panel_and_the_overview(query, tabs,
+                                                                        data_texts):
+    at = _open(i18n.PSEUDO, **query)
+    for label in at.session_state[f"_{tabs}_labels"]:  # each tab's label, as lazy_tabs keeps
+        at.session_state[tabs] = label
         at.run()
         assert not at.exception
         assert _unmarked(at, data_texts) == [], label

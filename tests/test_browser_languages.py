@@ -7,7 +7,6 @@ its layer control, legend, names and credits included, has no word outside the m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -18,15 +17,13 @@ from corridor_atlas.scene import build_scene
 from corridor_atlas.view import MapView
 
 from . import browser_support as bs
+from . import language_support
 from .conftest import OpenPage
-from .test_app_languages import PSEUDO_WORDS
 
 pytestmark = pytest.mark.browser
 
-# The atlas's own name, the languages' names in themselves, symbols and format names.
-OWN_WORDS = ["Corridor Atlas", *(lang.native for lang in i18n.LANGUAGES.values()),
-             "km", "m²", "bcm", "A4", "PNG", "PDF", "SVG", "HTML", "GeoJSON", "CSV", "KML",
-             "Leaflet", "OpenStreetMap", "Natural Earth", "N", "E"]
+# The map's own credits and its scale's compass letters, besides the page's.
+MAP_WORDS = ["Leaflet", "OpenStreetMap", "Natural Earth", "N", "E"]
 # The text a reader sees on the page: every visible text but the icons' ligature names
 # (an icon reads as its glyph) and the placeholder of each empty input; in the map's frame
 # also the titles and labels of its controls, shown on hover and read out by screen
@@ -60,24 +57,13 @@ PAGE_TEXT = """(withLabels) => {
 }"""
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, Iterable):
-        for item in value:
-            yield from _strings(item)
-
-
 @pytest.fixture(scope="module")
 def data_texts(catalog, atlas) -> list[str]:
     """The data's own texts, shown as their sources write them: the catalog's, and the
     names of the places the map writes (the pseudo-locale writes them in English)."""
     scene = build_scene(atlas, MapView(layers=tuple(atlas.layer_ids()), lang=i18n.PSEUDO))
     places = [label.text for label in scene.place_labels]
-    return [*_strings(catalog.model_dump(mode="json")), *places, *OWN_WORDS, *PSEUDO_WORDS]
+    return [*language_support.data_texts(catalog), *places, *MAP_WORDS]
 
 
 def _open(open_page: OpenPage, url: str, *, locale: str = "en-US") -> tuple[Page, Any]:

@@ -27,9 +27,8 @@ from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_s
 
 from . import i18n
 from .catalog import Route
-from .describe import sources_label
+from .describe import length_text, percent_text, quantity_text, sources_label
 from .figures import first_url
-from .format import number, percent
 from .headline import FlowPoint
 from .i18n import NC_
 from .legend import KIND_HEADERS
@@ -125,24 +124,8 @@ def _word(lang: str, message: str) -> str:
     return _tr(lang).pgettext("chart", message)
 
 
-def _quantity(value: float, unit: str, lang: str, *, sig: int | None = None) -> str:
-    """A figure and its unit as the panels write it, in ``lang`` (English: exactly
-    :func:`~corridor_atlas.format.quantity`)."""
-    figure = number(value, sig=sig) if english(lang) else i18n.number(value, lang, sig=sig)
-    return f"{figure} {_unit(unit, lang)}"
-
-
 def _unit(unit: str, lang: str) -> str:
     return i18n.unit(unit, _tr(lang))
-
-
-def _length(km: float, lang: str) -> str:
-    """A length in km as the tables write it (``"1,768 km"``, ``"1.768 km"``)."""
-    return _quantity(round(km), "km", lang)
-
-
-def _percent(fraction: float, lang: str) -> str:
-    return percent(fraction) if english(lang) else i18n.percent(fraction, lang)
 
 
 _CLDR_FIELDS = re.compile(r"d+|M+|y+|H+|m+|s+|'[^']*'")
@@ -282,7 +265,7 @@ def volume_chart(route: Route, unit: str, *, colour: str,
     not_stated = _word(lang, "not stated")
     reported["period"] = [full_year if note == _FULL_YEAR else part_year
                           for note in reported["period_note"].fillna("")]
-    reported["amount"] = [_quantity(v, unit, lang) for v in reported["value"]]
+    reported["amount"] = [quantity_text(v, unit, lang) for v in reported["value"]]
     reported["period_note"] = reported["period_note"].fillna(not_stated)
     # Two values for one year (say, two destinations) sit side by side, never stacked.
     reported["slot"] = reported.groupby("year").cumcount().astype(str)
@@ -340,7 +323,7 @@ def volume_chart(route: Route, unit: str, *, colour: str,
             "year": c.year, "capacity": c.value, "unit": c.unit, "what": c.what,
             # Translators: a capacity in force in a year ("1,000,000 t a year").
             "amount": (tr.gettext("{amount} a year").format(
-                amount=_quantity(c.value, c.unit, lang, sig=6)) if c.value is not None
+                amount=quantity_text(c.value, c.unit, lang, sig=6)) if c.value is not None
                 else ""),
             "line": derived if c.derived else in_force,
             # Translators: {derivation} and {published} are figures with their units
@@ -383,7 +366,7 @@ def volume_chart(route: Route, unit: str, *, colour: str,
 
     if not others.empty:
         others["period_note"] = others["period_note"].fillna(not_stated)
-        others["amount"] = [_quantity(v, unit, lang) for v in others["value"]]
+        others["amount"] = [quantity_text(v, unit, lang) for v in others["value"]]
         layers.append(
             # a white centre keeps them in sight over a bar of the same colour
             alt.Chart(others).mark_point(filled=True, fill="white", stroke=colour, opacity=1,
@@ -508,7 +491,7 @@ def gas_exports_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None 
     data = frame.copy()
     data["destination"] = [tr.gettext(d) for d in data["destination"]]  # messages
     data["note"] = data["note"].fillna("")
-    data["amount"] = [_quantity(v, "bcm", lang) if v == v else "" for v in data["bcm"]]
+    data["amount"] = [quantity_text(v, "bcm", lang) if v == v else "" for v in data["bcm"]]
     years = sorted(int(y) for y in data["year"].unique())
     x = alt.X("year:O", title=w["year"], scale=alt.Scale(domain=years),
               axis=alt.Axis(labelAngle=0))
@@ -559,7 +542,7 @@ def lengths_chart(frame: pd.DataFrame, *, colours: Mapping[str, str] | None = No
     long["measure"] = long["measure"].map({"documented_km": documented, "drawn_km": drawn})
     long = long.dropna(subset=["km"])
     long["kind name"] = long["kind"].map(kinds)  # the axis says what readers say
-    long["length"] = [_length(km, lang) for km in long["km"]]
+    long["length"] = [length_text(km, lang) for km in long["km"]]
     encoding: dict[str, Any] = {
         "x": alt.X("kind name:N", title=None,
                    sort=[kinds[k] for k in dict.fromkeys(frame["kind"])],
@@ -615,7 +598,7 @@ def flows_chart(points: Sequence[FlowPoint], *, colours: Mapping[str, str] | Non
         "year": p.year, "route": p.name_in(lang), "volume": p.volume, "unit": p.unit,
         "capacity": p.capacity,
         # as the cards write it: "87%", "%87"
-        "utilisation": (_percent(p.volume / p.capacity, lang)
+        "utilisation": (percent_text(p.volume / p.capacity, lang)
                         if p.volume is not None and p.capacity else ""),
         "source": sources_label(p.sources, lang),
         "capacity_source": sources_label(p.capacity_sources, lang),
@@ -624,8 +607,8 @@ def flows_chart(points: Sequence[FlowPoint], *, colours: Mapping[str, str] | Non
         "whole_year": not p.part_year,
         # as the cards say them: what was carried to three significant digits (a figure
         # brought to the family's unit), the capacity as published, with separators
-        "carried": _quantity(p.volume, p.unit, lang, sig=3) if p.volume is not None else "",
-        "capacity_text": (_quantity(p.capacity, p.unit, lang, sig=6)
+        "carried": quantity_text(p.volume, p.unit, lang, sig=3) if p.volume is not None else "",
+        "capacity_text": (quantity_text(p.capacity, p.unit, lang, sig=6)
                           if p.capacity is not None else no_capacity),
     } for p in points])
     data["volume"] = data["volume"].astype("float64")

@@ -148,6 +148,18 @@ def number_text(value: float, lang: str = "en") -> str:
     return _number(value, lang)
 
 
+def quantity_text(value: float, unit: str, lang: str = "en", *,
+                  sig: int | None = None) -> str:
+    """A figure and its unit as the panels write it, in ``lang``, rounded to ``sig``
+    significant digits if given: ``"1,768 km"``, ``"11,2 milyar m³/yıl"``."""
+    return _quantity(value, unit, lang, sig=sig)
+
+
+def percent_text(fraction: float, lang: str = "en") -> str:
+    """A share as a whole percentage: ``"87%"``, ``"%87"`` in Turkish."""
+    return _percent(fraction, lang)
+
+
 def date_text(text: str, lang: str = "en") -> str:
     """A date, whole or partial (``"2005-05-10"``, ``"2008-07"``, ``"2004"``), in words in
     ``lang``: ``"10 May 2005"``, ``"10 Mayıs 2005"``, ``"10 may 2005"``."""
